@@ -1,0 +1,287 @@
+"""A claim's fields: validating what a user gives, deriving the figure, the content id."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import orjson
+
+from osintlog.dates import Order, is_partial_date, parse_date, period_start
+from osintlog.errors import BadClaim, OsintlogError
+from osintlog.figures import parse_figure
+
+Claim = dict[str, Any]
+
+FIELDS = (
+    "id",
+    "metric",
+    "value",
+    "low",
+    "high",
+    "best",
+    "qualifier",
+    "unit",
+    "as_of",
+    "reported",
+    "source",
+    "via",
+    "url",
+    "quote",
+    "reliability",
+    "credibility",
+    "tags",
+    "note",
+    "analyst",
+    "logged_at",
+    "supersedes",
+    "status",
+)
+# What a claim asserts: the id is a hash of these, so the same claim logged twice is one claim.
+CONTENT_FIELDS = (
+    "metric",
+    "value",
+    "unit",
+    "as_of",
+    "reported",
+    "source",
+    "via",
+    "url",
+    "quote",
+    "reliability",
+    "credibility",
+    "tags",
+    "note",
+    "supersedes",
+)
+REQUIRED = ("metric", "value", "source")
+ID_LENGTH = 32
+SHORT_ID = 10
+MAX_TEXT = {"quote": 20_000, "note": 20_000, "url": 2_000}
+MAX_SHORT_TEXT = 500
+
+_METRIC = re.compile(r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*", re.ASCII)
+_RATING = re.compile(r"([A-Fa-f])?([1-6])?")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z", re.ASCII)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a new claim takes from its surroundings: today's date, the analyst and the clock."""
+
+    today: date
+    analyst: str
+    now: str
+    order: Order | None = None
+
+    @classmethod
+    def current(cls, order: Order | None = None) -> Context:
+        return cls(
+            date.today(), default_analyst(), utc_timestamp(datetime.now(timezone.utc)), order
+        )
+
+
+def default_analyst() -> str:
+    """$OSINTLOG_ANALYST, else the user name; works without a terminal."""
+    if name := os.environ.get("OSINTLOG_ANALYST", "").strip():
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def utc_timestamp(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
+    """A complete, validated claim from user fields (as `add` or an import row gives them).
+
+    The figure is parsed from `value` (any low/high/best given are ignored: they are derived);
+    `reported` defaults to today and `as_of` to `reported`; an `id` given must match the content.
+    """
+    for name in REQUIRED:
+        if _blank(raw.get(name)):
+            raise BadClaim(f"{name} is required")
+    figure = parse_figure(_text(raw, "value"))
+    unit = _optional_text(raw, "unit") or figure.unit
+    reported = _date(raw, "reported", context, None) or context.today.isoformat()
+    if period_start(reported) > (context.today + timedelta(days=1)).isoformat():
+        raise BadClaim(f"reported date {reported} is in the future")
+    as_of = _date(raw, "as_of", context, reported) or reported
+    reliability, credibility = _rating(raw)
+    claim: Claim = {
+        "id": "",
+        "metric": metric_key(_text(raw, "metric")),
+        "value": figure.value,
+        "low": figure.low,
+        "high": figure.high,
+        "best": figure.best,
+        "qualifier": figure.qualifier,
+        "unit": unit,
+        "as_of": as_of,
+        "reported": reported,
+        "source": _text(raw, "source"),
+        "via": _optional_text(raw, "via"),
+        "url": _optional_text(raw, "url"),
+        "quote": _optional_text(raw, "quote"),
+        "reliability": reliability,
+        "credibility": credibility,
+        "tags": _tags(raw.get("tags")),
+        "note": _optional_text(raw, "note"),
+        "analyst": _optional_text(raw, "analyst") or context.analyst,
+        "logged_at": _logged_at(raw, context),
+        "supersedes": _optional_text(raw, "supersedes"),
+    }
+    claim["id"] = content_id(claim)
+    given_id = raw.get("id")
+    if not _blank(given_id) and str(given_id).strip().lower() != claim["id"]:
+        raise BadClaim(f"id {given_id} does not match the claim's content (altered since export?)")
+    return claim
+
+
+def content_id(claim: Mapping[str, Any]) -> str:
+    """The claim's id: a hash of what it asserts, not of who logged it or when."""
+    content = {name: claim.get(name) for name in CONTENT_FIELDS}
+    digest = hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS))
+    return digest.hexdigest()[:ID_LENGTH]
+
+
+def metric_key(text: str) -> str:
+    """A metric as stored: a dotted lower-case key such as dprk.troops.deployed."""
+    key = text.strip().lower()
+    if not _METRIC.fullmatch(key):
+        suggestion = re.sub(r"[^a-z0-9_.-]+", "_", key).strip("._-")
+        suggestion = re.sub(r"\.+", ".", suggestion)
+        hint = f' (try "{suggestion}")' if suggestion and _METRIC.fullmatch(suggestion) else ""
+        raise BadClaim(
+            f'"{text}" is not a metric: use a dotted lower-case key like dprk.troops.deployed{hint}'
+        )
+    return key
+
+
+def parse_rating(text: str) -> tuple[str | None, int | None]:
+    """Admiralty code: "B2" -> ("B", 2); "B" or "2" alone set one half."""
+    cleaned = text.strip()
+    match = _RATING.fullmatch(cleaned)
+    if not cleaned or match is None:
+        raise BadClaim(
+            f'"{text}" is not an Admiralty rating: a letter A-F (source reliability) and a '
+            "digit 1-6 (information credibility), e.g. B2; F6 means not judged"
+        )
+    letter, digit = match.groups()
+    return (letter.upper() if letter else None), (int(digit) if digit else None)
+
+
+def rating_text(reliability: str | None, credibility: int | None) -> str:
+    """The rating as shown: "B2", "B", or "" when not judged."""
+    return f"{reliability or ''}{credibility or ''}"
+
+
+def short_id(claim_id: str) -> str:
+    return claim_id[:SHORT_ID]
+
+
+def fold_source(name: str) -> str:
+    """Source names that differ only by case or spacing are the same source."""
+    return " ".join(name.split()).casefold()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _text(raw: Mapping[str, Any], name: str) -> str:
+    value = raw.get(name)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise BadClaim(f"{name} must be text, not {type(value).__name__}")
+    text = str(value).strip()
+    limit = MAX_TEXT.get(name, MAX_SHORT_TEXT)
+    if len(text) > limit:
+        raise BadClaim(f"{name} is {len(text):,} characters long; the limit is {limit:,}")
+    if _CONTROL.search(text):
+        raise BadClaim(f"{name} contains control characters")
+    return text
+
+
+def _optional_text(raw: Mapping[str, Any], name: str) -> str | None:
+    if _blank(raw.get(name)):
+        return None
+    return _text(raw, name)
+
+
+def _date(raw: Mapping[str, Any], name: str, context: Context, reported: str | None) -> str | None:
+    text = _optional_text(raw, name)
+    if text is None:
+        return None
+    if is_partial_date(text):
+        return text
+    return parse_date(text, today=context.today, reported=reported, order=context.order)
+
+
+def _rating(raw: Mapping[str, Any]) -> tuple[str | None, int | None]:
+    if not _blank(raw.get("rating")):
+        return parse_rating(_text(raw, "rating"))
+    reliability = _optional_text(raw, "reliability")
+    credibility = _optional_text(raw, "credibility")
+    letter = parse_rating(reliability)[0] if reliability else None
+    digit = parse_rating(credibility)[1] if credibility else None
+    if (reliability and letter is None) or (credibility and digit is None):
+        raise BadClaim(
+            f"reliability {reliability!r} / credibility {credibility!r}: reliability is a "
+            "letter A-F, credibility a digit 1-6"
+        )
+    return letter, digit
+
+
+def _tags(value: Any) -> list[str]:
+    if _blank(value):
+        return []
+    items = value.split(";") if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise BadClaim("tags must be text separated by ';' or a list of text")
+    tags = set()
+    for item in items:
+        tag = item.strip()
+        if _CONTROL.search(tag) or len(tag) > 100:
+            raise BadClaim(f"tag {tag[:40]!r} is too long or has control characters")
+        if tag:
+            tags.add(tag)
+    return sorted(tags)
+
+
+def _logged_at(raw: Mapping[str, Any], context: Context) -> str:
+    text = _optional_text(raw, "logged_at")
+    if text is None:
+        return context.now
+    if not _TIMESTAMP.fullmatch(text):
+        raise BadClaim(f'logged_at "{text}" is not a UTC timestamp like 2025-08-22T10:00:00Z')
+    return text
+
+
+def build_claims(
+    rows: list[tuple[str, Any]],
+    context: Context,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[Claim], list[str]]:
+    """Validate every row: the claims built, and one message per bad row naming its location."""
+    claims: list[Claim] = []
+    errors: list[str] = []
+    for number, (location, row) in enumerate(rows, 1):
+        try:
+            if not isinstance(row, Mapping):
+                raise BadClaim(f"expected an object with claim fields, not {type(row).__name__}")
+            claims.append(build_claim(row, context))
+        except OsintlogError as error:
+            errors.append(f"{location}: {error}")
+        if progress is not None and number % 1000 == 0:
+            progress(number)
+    return claims, errors

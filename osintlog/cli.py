@@ -1,0 +1,390 @@
+"""The Typer app: parses arguments, calls the core, hands results to render; nothing else."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from osintlog import __version__
+from osintlog.claims import FIELDS, Context, build_claim, build_claims, short_id
+from osintlog.dates import Order
+from osintlog.errors import BadClaim, BadInput, OsintlogError
+from osintlog.formats import Format, format_for, load_input, read_rows, write_records
+from osintlog.ledger import ClaimFilter, Ledger, default_path, ledger_info
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class OsintlogGroup(TyperGroup):
+    """Turns the core's errors into one line on stderr and the design's exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OsintlogError as error:
+            _fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; the ledger is unchanged", 130)
+
+
+def _fail(text: str, code: int) -> None:
+    lines = [_UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], line) for line in text.split("\n")]
+    for line in lines:
+        typer.echo(f"error: {line}", err=True)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    cls=OsintlogGroup,
+    help="A ledger of figures quoted in open-source reporting: who claimed what, when, how sure.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Settings:
+    db: Path
+    lock_timeout: float
+
+    def ledger(self) -> Ledger:
+        return Ledger(self.db, self.lock_timeout)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"osintlog {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            help="Ledger file (default: $OSINTLOG_DB, else ledger.json in the user data folder)."
+        ),
+    ] = None,
+    lock_timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for another osintlog writing the ledger.")
+    ] = 10.0,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    ctx.obj = Settings(db.expanduser() if db else default_path(), lock_timeout)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return ctx.find_object(Settings) or Settings(default_path(), 10.0)
+
+
+FormatOption = Annotated[
+    Format, typer.Option("--format", "-f", help="table for people; csv, json, jsonl for scripts.")
+]
+DayFirst = Annotated[bool, typer.Option("--dayfirst", help="Read 04/05/2025 as 4 May 2025.")]
+MonthFirst = Annotated[bool, typer.Option("--monthfirst", help="Read 04/05/2025 as April 5.")]
+MetricGlob = Annotated[
+    str | None, typer.Option("--metric", "-m", help="Metric, or a glob: 'dprk.troops.*'.")
+]
+SourceOption = Annotated[str | None, typer.Option("--source", "-s", help="Source (any case).")]
+TagOption = Annotated[str | None, typer.Option("--tag", "-t", help="Only claims with this tag.")]
+SinceOption = Annotated[str | None, typer.Option(help="As-of on or after this date (inclusive).")]
+UntilOption = Annotated[
+    str | None, typer.Option(help="As-of on or before this date; 2025-04 takes all of April.")
+]
+SearchOption = Annotated[
+    str | None, typer.Option(help="Text to find in the quote, note, source, url, ...")
+]
+AllOption = Annotated[bool, typer.Option("--all", help="Include superseded and retracted claims.")]
+LimitOption = Annotated[int | None, typer.Option(help="Only the N latest claims (by as-of).")]
+
+
+def _order(dayfirst: bool, monthfirst: bool) -> Order | None:
+    if dayfirst and monthfirst:
+        raise BadClaim("--dayfirst and --monthfirst contradict each other; give one")
+    return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
+
+
+def _emit_claims(claims: list[dict[str, Any]], fmt: Format, show_status: bool = False) -> None:
+    if fmt == Format.table:
+        from osintlog import render
+
+        if not claims:
+            render.message("no claims match")
+            return
+        render.print_claims(claims, show_status)
+    else:
+        write_records(claims, FIELDS, fmt, sys.stdout)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    metric: Annotated[str, typer.Argument(help="What the figure measures: dprk.troops.killed")],
+    figure: Annotated[str, typer.Argument(help="The figure as written: 'about 4,700'")],
+    source: SourceOption = None,
+    as_of: Annotated[str | None, typer.Option(help="Date the figure describes.")] = None,
+    reported: Annotated[str | None, typer.Option(help="Date the report was published.")] = None,
+    unit: Annotated[str | None, typer.Option(help="What is counted: soldiers, shells.")] = None,
+    via: Annotated[str | None, typer.Option(help="The outlet you read it in.")] = None,
+    url: Annotated[str | None, typer.Option(help="Where the report is.")] = None,
+    quote: Annotated[str | None, typer.Option(help="The sentence the figure is in.")] = None,
+    rating: Annotated[
+        str | None, typer.Option(help="Admiralty code: B2 (F6 = not judged).")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="A tag; repeat for more.")] = None,
+    note: Annotated[str | None, typer.Option(help="Your own remark.")] = None,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+) -> None:
+    """Log one claim; prints its id.
+
+    Example: osintlog add dprk.troops.killed "about 4,700" --source "South Korean lawmakers"
+    --as-of "April 2025" --reported 2025-08-22 --rating B2
+    """
+    from osintlog import render
+
+    if source is None:
+        if not sys.stdin.isatty():
+            raise BadClaim("--source is required: who asserts the figure?")
+        source = typer.prompt("Source (who asserts the figure)")
+    fields = {
+        "metric": metric,
+        "value": figure,
+        "source": source,
+        "as_of": as_of,
+        "reported": reported,
+        "unit": unit,
+        "via": via,
+        "url": url,
+        "quote": quote,
+        "rating": rating,
+        "tags": tag or [],
+        "note": note,
+    }
+    context = Context.current(_order(dayfirst, monthfirst))
+    claim = build_claim(fields, context)
+    result = _settings(ctx).ledger().append([claim], context.now)
+    summary = (
+        f"{short_id(claim['id'])} {claim['metric']} {render.figure_text(claim)} "
+        f"({claim['source']}, as of {claim['as_of']})"
+    )
+    if result.added:
+        render.message(f"added {summary}")
+    else:
+        render.message(f"already in the ledger: {summary}; nothing added")
+    typer.echo(claim["id"])
+
+
+@app.command("list")
+def list_claims(
+    ctx: typer.Context,
+    metric: MetricGlob = None,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    include_all: AllOption = False,
+    limit: LimitOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List claims in as-of order.
+
+    Example: osintlog list --metric 'dprk.troops.*' --since 2025-01 --format csv
+    """
+    claims = _select(ctx, metric, source, tag, since, until, search, include_all, limit)
+    _emit_claims(claims, fmt, show_status=include_all)
+
+
+def _select(
+    ctx: typer.Context,
+    metric: str | None,
+    source: str | None,
+    tag: str | None,
+    since: str | None,
+    until: str | None,
+    search: str | None,
+    include_all: bool,
+    limit: int | None,
+) -> list[dict[str, Any]]:
+    context = Context.current()
+    claim_filter = ClaimFilter.parse(
+        context.today,
+        metric=metric,
+        source=source,
+        tag=tag,
+        since=since,
+        until=until,
+        search=search,
+        include_all=include_all,
+        limit=limit,
+    )
+    return claim_filter.select(_settings(ctx).ledger().read().claims())
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    claim_id: Annotated[str, typer.Argument(metavar="ID", help="An id or a unique prefix.")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Show one claim with every field.
+
+    Example: osintlog show 3f2a9c
+    """
+    claim = _settings(ctx).ledger().read().resolve(claim_id)
+    if fmt == Format.table:
+        from osintlog import render
+
+        render.print_table(render.claim_card(claim))
+    else:
+        write_records([claim], FIELDS, fmt, sys.stdout)
+
+
+@app.command()
+def info(
+    ctx: typer.Context,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """Where the ledger is, how big, and what it holds.
+
+    Example: osintlog info
+    """
+    details = ledger_info(_settings(ctx).ledger().read())
+    if fmt == Format.table:
+        from osintlog import render
+
+        render.print_table(render.info_table(details))
+        return
+    record = {
+        "path": str(details.path),
+        "exists": details.exists,
+        "size": details.size,
+        "schema": details.schema,
+        "entries": details.entries,
+        "claims": details.claims,
+        "metrics": details.metrics,
+        "sources": details.sources,
+    }
+    import orjson
+
+    typer.echo(orjson.dumps(record, option=orjson.OPT_INDENT_2).decode())
+
+
+@app.command("import")
+def import_claims(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="csv, json or jsonl; - is stdin.")],
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Override the file's extension.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Check everything, write nothing.")] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Import the good rows and list the bad ones.")
+    ] = False,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+) -> None:
+    """Import claims from csv, json or jsonl (what export writes): all rows land, or none.
+
+    Example: osintlog import data/dprk-kursk-2025-08-22.csv
+    """
+    from osintlog import render
+
+    name, data = load_input(file, sys.stdin.buffer)
+    rows, ignored = read_rows(name, data, format_for(name, data, fmt))
+    if ignored:
+        render.message(f"ignored unknown columns: {', '.join(ignored)}")
+    context = Context.current(_order(dayfirst, monthfirst))
+    with render.import_progress(len(rows)) as advance:
+        claims, errors = build_claims(rows, context, advance)
+    if errors and not skip_invalid:
+        raise BadInput(_refusal(errors, len(claims)))
+    if errors:
+        render.print_lines(f"skipped {error}" for error in errors)
+    ledger = _settings(ctx).ledger()
+    if dry_run:
+        known = ledger.read().ids()
+        new = len({c["id"] for c in claims if c["id"] not in known})
+        render.message(f"dry run: would import {new} claims ({len(claims) - new} already in)")
+        return
+    result = ledger.append(claims, context.now)
+    render.message(
+        f"imported {len(result.added)} claims"
+        f" ({len(claims) - len(result.added)} already in the ledger"
+        + (f", {len(errors)} bad rows skipped)" if errors else ")")
+    )
+
+
+def _refusal(errors: list[str], good: int) -> str:
+    shown = errors[:10]
+    more = f"\n... and {len(errors) - 10} more bad rows" if len(errors) > 10 else ""
+    advice = (
+        f"nothing imported: fix the row{'s' if len(errors) > 1 else ''}, "
+        f"or use --skip-invalid to import the {good} good row{'' if good == 1 else 's'}"
+    )
+    if len(errors) == 1:
+        return f"{errors[0]} — {advice}"
+    return "\n".join(shown) + more + f"\n{len(errors)} bad rows; {advice}"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    metric: MetricGlob = None,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    include_all: AllOption = False,
+    limit: LimitOption = None,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format", "-f", help="csv, json or jsonl (default: from the -o file name, else csv)."
+        ),
+    ] = None,
+) -> None:
+    """Export claims for scripts and spreadsheets; import reads it back.
+
+    Example: osintlog export --metric 'dprk.*' -o dprk.csv
+    """
+    claims = _select(ctx, metric, source, tag, since, until, search, include_all, limit)
+    chosen = format_for(str(output or ""), b"", fmt) if output or fmt else Format.csv
+    if chosen == Format.table:
+        chosen = Format.csv
+    if output is None:
+        write_records(claims, FIELDS, chosen, sys.stdout)
+        return
+    buffer = io.StringIO()
+    write_records(claims, FIELDS, chosen, buffer)
+    try:
+        output.write_text(buffer.getvalue(), encoding="utf-8")
+    except OSError as error:
+        raise BadInput(f"cannot write {output}: {error.strerror}") from error
+    from osintlog import render
+
+    render.message(f"exported {len(claims)} claims to {output}")
+
+
+def main() -> None:
+    """The `osintlog` executable."""
+    app()

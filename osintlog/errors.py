@@ -1,0 +1,47 @@
+"""The project's own exceptions: every failure a user can cause is one of these."""
+
+
+class OsintlogError(Exception):
+    """Base class: the CLI prints the message on one line and exits with `exit_code`."""
+
+    exit_code = 2
+
+
+class BadFigure(OsintlogError):
+    """A figure's text is not one of the accepted forms."""
+
+
+class BadDate(OsintlogError):
+    """A date's text cannot be read, or is ambiguous."""
+
+
+class BadClaim(OsintlogError):
+    """A claim field (metric, rating, tag, ...) is missing or malformed."""
+
+
+class UnknownClaim(OsintlogError):
+    """No claim has the given id or prefix."""
+
+
+class AmbiguousId(OsintlogError):
+    """An id prefix matches more than one claim."""
+
+
+class UnknownMetric(OsintlogError):
+    """A view was asked for a metric that the ledger does not hold."""
+
+
+class LedgerCorrupt(OsintlogError):
+    """The ledger file is not a valid osintlog ledger; it is never overwritten."""
+
+
+class LedgerBusy(OsintlogError):
+    """Another osintlog process held the ledger's lock for longer than the timeout."""
+
+
+class LedgerWriteFailed(OsintlogError):
+    """The ledger could not be written (disk full, read-only, ...); the old file is intact."""
+
+
+class BadInput(OsintlogError):
+    """A file given to import (or another command) cannot be read as claims."""

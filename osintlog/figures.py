@@ -1,0 +1,410 @@
+"""Figure text -> low/high/best/qualifier: the one parser behind add, import and extract."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from osintlog.errors import BadFigure
+
+Number = int | float
+
+EXACT, APPROX, AT_MOST, AT_LEAST, RANGE, VAGUE = (
+    "exact",
+    "approx",
+    "at-most",
+    "at-least",
+    "range",
+    "vague",
+)
+QUALIFIERS = (EXACT, APPROX, AT_MOST, AT_LEAST, RANGE, VAGUE)
+
+# Figures above this are refused: no count an analyst logs comes near it, and it keeps every
+# stored number exact in JSON (and in a float, for views).
+MAX_FIGURE = 10**15
+
+ACCEPTED_FORMS = (
+    "12000, 12,000, 12 000, 6 million, 1.5k, about 4,700, up to 6 million, at least 100, 100+, "
+    "25,000-30,000, between 10,000 and 12,000, several dozen, tens of thousands, 40%"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A parsed figure: its text as written and what it says about the true number."""
+
+    value: str
+    low: Number | None
+    high: Number | None
+    best: Number | None
+    qualifier: str
+    unit: str | None = None
+
+
+INCREMENT_WORDS = ("another", "a further", "an additional", "additional")
+HEDGES = {
+    APPROX: (
+        "about",
+        "approximately",
+        "approx.",
+        "approx",
+        "around",
+        "roughly",
+        "some",
+        "an estimated",
+        "estimated",
+        "est.",
+        "nearly",
+        "almost",
+        "close to",
+        "circa",
+        "ca.",
+        "c.",
+        "~",
+        "≈",
+    ),
+    AT_MOST: (
+        "up to",
+        "as many as",
+        "no more than",
+        "not more than",
+        "at most",
+        "fewer than",
+        "less than",
+        "just under",
+        "under",
+        "below",
+        "a maximum of",
+        "maximum of",
+        "<=",
+        "≤",
+        "<",
+    ),
+    AT_LEAST: (
+        "at least",
+        "more than",
+        "well over",
+        "just over",
+        "over",
+        "in excess of",
+        "upwards of",
+        "no fewer than",
+        "no less than",
+        "not less than",
+        "a minimum of",
+        "minimum of",
+        "above",
+        ">=",
+        "≥",
+        ">",
+    ),
+}
+_HEDGE_LIST = sorted(
+    ((phrase, kind) for kind, phrases in HEDGES.items() for phrase in phrases),
+    key=lambda item: -len(item[0]),
+)
+
+MAGNITUDES = {
+    "hundred": 100,
+    "k": 1000,
+    "thousand": 1000,
+    "m": 10**6,
+    "mn": 10**6,
+    "mln": 10**6,
+    "million": 10**6,
+    "b": 10**9,
+    "bn": 10**9,
+    "bln": 10**9,
+    "billion": 10**9,
+}
+_MAGNITUDE_RE = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
+
+NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+TENS_WORDS = {
+    word: 10 * n
+    for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+}
+SCALE_WORDS = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
+_DIGITS = r"(?:\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_NUMERAL = re.compile(rf"({_DIGITS})\s*(?:({_MAGNITUDE_RE})\b\.?)?", re.ASCII)
+_EUROPEAN_GROUPING = re.compile(r"\d{1,3}(?:\.\d{3})+", re.ASCII)
+_PERCENT = re.compile(r"\s*(?:%|percent|per cent)$")
+_PLUS_SUFFIX = re.compile(r"\s*\+$")
+_RANGE_SEPARATORS = re.compile(r"\s*(?:-|–|—|‒|to)\s*")
+_VAGUE_PLURAL = re.compile(r"^(dozens|hundreds|thousands|millions|billions)(?: of)?$")
+_VAGUE_SEVERAL = re.compile(
+    r"^(?:several|a few|a couple of|many|multiple)"
+    r"((?: (?:dozen|hundred|thousand|million|billion))+)$"
+)
+_VAGUE_ORDER = re.compile(
+    r"^(tens|dozens|hundreds) of (thousands|millions|billions)$|^(scores)(?: of)?$"
+)
+_VAGUE_SMALL = {"several": 3, "a few": 2, "a handful": 2, "a handful of": 2}
+
+
+def parse_figure(text: str) -> Figure:
+    """Read a figure as written in a report; raise BadFigure, quoting it, if it is not one."""
+    if not isinstance(text, str) or not text.strip():
+        raise BadFigure(f"an empty figure is not a figure (accepted forms: {ACCEPTED_FORMS})")
+    value = text.strip()
+    body = _normalise(value)
+    body, unit = _strip_unit(body)
+    body, hedge = _strip_hedges(body)
+    if _PLUS_SUFFIX.search(body):
+        body, hedge = _PLUS_SUFFIX.sub("", body), AT_LEAST
+    if body.startswith("-") or body.startswith("−"):
+        raise BadFigure(f'"{value}" is negative; a figure counts something, so it is 0 or more')
+
+    vague = _vague_floor(body)
+    if vague is not None:
+        if hedge == AT_LEAST:
+            return Figure(value, _number(vague), None, None, AT_LEAST, unit)
+        return Figure(value, _number(vague), _number(_next_power_of_ten(vague)), None, VAGUE, unit)
+
+    single = _quantity(body)
+    if single is not None:
+        return _hedged(value, single, hedge, unit)
+    bounds = _range(body)
+    if bounds is not None:
+        low, high = bounds
+        if low > high:
+            raise BadFigure(f'"{value}" is a range whose low end is above its high end')
+        return Figure(value, _number(low), _number(high), _number((low + high) / 2), RANGE, unit)
+    raise BadFigure(_refusal(value, body))
+
+
+def _normalise(text: str) -> str:
+    text = _SPACES.sub(" ", text).strip().lower()
+    return text.replace("−", "-").replace("’", "'")
+
+
+def _strip_unit(body: str) -> tuple[str, str | None]:
+    if _PERCENT.search(body):
+        return _PERCENT.sub("", body), "%"
+    return body, None
+
+
+def _strip_hedges(body: str) -> tuple[str, str | None]:
+    """Remove leading hedge and increment words ("up to", "another"); return the hedge's kind."""
+    hedge = None
+    changed = True
+    while changed:
+        changed = False
+        for word in INCREMENT_WORDS:
+            if _starts_with_word(body, word):
+                body, changed = body[len(word) :].lstrip(), True
+        for phrase, kind in _HEDGE_LIST:
+            if _starts_with_word(body, phrase):
+                body, changed = body[len(phrase) :].lstrip(), True
+                hedge = hedge or kind
+                break
+    return body, hedge
+
+
+def _starts_with_word(body: str, phrase: str) -> bool:
+    if not body.startswith(phrase):
+        return False
+    rest = body[len(phrase) :]
+    return not rest or not phrase[-1].isalpha() or not rest[0].isalpha()
+
+
+def _vague_floor(body: str) -> int | None:
+    """The conservative floor of a vague quantity (ACLED style), or None if it is not one."""
+    if body in _VAGUE_SMALL:
+        return _VAGUE_SMALL[body]
+    if match := _VAGUE_PLURAL.match(body):
+        return SCALE_WORDS[match.group(1)[:-1]]
+    if match := _VAGUE_SEVERAL.match(body):
+        floor = 1
+        for word in match.group(1).split():
+            floor *= SCALE_WORDS[word]
+        return floor
+    if match := _VAGUE_ORDER.match(body):
+        if match.group(3):
+            return 20
+        multiplier = {"tens": 10, "dozens": 12, "hundreds": 100}[match.group(1)]
+        return multiplier * SCALE_WORDS[match.group(2)[:-1]]
+    return None
+
+
+def _next_power_of_ten(n: int) -> int:
+    power = 10
+    while power <= n:
+        power *= 10
+    return power
+
+
+def _quantity(body: str) -> Decimal | None:
+    """One number, in digits (with grouping and magnitude) or in words; None if it is not one."""
+    parsed = _numeral(body)
+    if parsed is not None:
+        return parsed[0]
+    return _number_words(body)
+
+
+def _numeral(body: str) -> tuple[Decimal, bool] | None:
+    """Digits with an optional magnitude: (value, whether a magnitude was written)."""
+    match = _NUMERAL.fullmatch(body)
+    if match is None:
+        return None
+    digits, magnitude = match.groups()
+    if magnitude is None and _EUROPEAN_GROUPING.fullmatch(digits):
+        raise BadFigure(
+            f'"{digits}" is ambiguous: write {digits.replace(".", "")} for the whole number '
+            "or use a decimal point only for fractions"
+        )
+    try:
+        number = Decimal(digits.replace(",", "").replace(" ", ""))
+    except InvalidOperation:
+        return None
+    if magnitude:
+        number *= MAGNITUDES[magnitude]
+    return number, magnitude is not None
+
+
+def _number_words(body: str) -> Decimal | None:
+    """English number words: "three thousand", "twenty-five", "a dozen", "half a million"."""
+    words = body.replace("-", " ").replace(",", " ").split()
+    if len(words) == 3 and words[:2] == ["half", "a"] and words[2] in SCALE_WORDS:
+        return Decimal(SCALE_WORDS[words[2]]) / 2
+    if len(words) > 1 and words[0] in ("a", "an"):
+        words[0] = "one"
+    total, current, last = 0, 0, "start"
+    for word in words:
+        if word == "and" and last in ("hundred", "scale"):
+            last = "and"
+            continue
+        if word in NUMBER_WORDS and last in ("start", "hundred", "scale", "and"):
+            current, last = current + NUMBER_WORDS[word], "unit"
+        elif word in NUMBER_WORDS and last == "tens" and 0 < NUMBER_WORDS[word] < 10:
+            current, last = current + NUMBER_WORDS[word], "unit"
+        elif word in TENS_WORDS and last in ("start", "hundred", "scale", "and"):
+            current, last = current + TENS_WORDS[word], "tens"
+        elif word in ("hundred", "dozen") and last in ("unit", "tens") and current < 100:
+            current, last = current * SCALE_WORDS[word], "hundred"
+        elif word in SCALE_WORDS and last in ("unit", "tens", "hundred") and current:
+            total, current, last = total + current * SCALE_WORDS[word], 0, "scale"
+        else:
+            return None
+    if last in ("start", "and"):
+        return None
+    return Decimal(total + current)
+
+
+def _range(body: str) -> tuple[Decimal, Decimal] | None:
+    """Two quantities: "25-30 thousand", "from 10,000 to 12,000", "between 10 and 12 thousand"."""
+    separators = _RANGE_SEPARATORS
+    for prefix in ("between ", "from "):
+        if body.startswith(prefix):
+            body = body[len(prefix) :]
+            if prefix == "between ":
+                separators = re.compile(r"\s+and\s+")
+            break
+    for match in separators.finditer(body):
+        left, right = body[: match.start()], body[match.end() :]
+        high = _numeral(right) or _words_as_numeral(right)
+        if high is None:
+            continue
+        low = _numeral(left) or _words_as_numeral(left)
+        if low is None:
+            continue
+        (low_value, low_has_magnitude), (high_value, high_has_magnitude) = low, high
+        if high_has_magnitude and not low_has_magnitude:
+            low_value = _shared_magnitude(left, right, low_value, high_value)
+        return low_value, high_value
+    return None
+
+
+def _words_as_numeral(text: str) -> tuple[Decimal, bool] | None:
+    number = _number_words(text)
+    if number is None:
+        return None
+    return number, any(word in text for word in ("thousand", "million", "billion"))
+
+
+def _shared_magnitude(left: str, right: str, low: Decimal, high: Decimal) -> Decimal:
+    """In "25-30 thousand" the magnitude written after the high end belongs to both ends."""
+    match = _NUMERAL.fullmatch(right)
+    magnitude = MAGNITUDES[match.group(2)] if match and match.group(2) else None
+    if magnitude is None:
+        for word in ("billion", "million", "thousand"):
+            if word in right:
+                magnitude = SCALE_WORDS[word]
+                break
+    if magnitude is None:
+        return low
+    scaled = low * magnitude
+    return scaled if scaled <= high else low
+
+
+def _hedged(value: str, number: Decimal, hedge: str | None, unit: str | None) -> Figure:
+    n = _number(number)
+    if hedge == APPROX:
+        return Figure(value, None, None, n, APPROX, unit)
+    if hedge == AT_MOST:
+        return Figure(value, None, n, None, AT_MOST, unit)
+    if hedge == AT_LEAST:
+        return Figure(value, n, None, None, AT_LEAST, unit)
+    return Figure(value, n, n, n, EXACT, unit)
+
+
+def _number(number: Decimal | int) -> Number:
+    """A plain int where the figure is whole, else a float; refuses absurd magnitudes."""
+    number = Decimal(number)
+    if number > MAX_FIGURE:
+        raise BadFigure(f"{number:.3g} is larger than any figure osintlog accepts (10^15)")
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number)
+
+
+def _refusal(value: str, body: str) -> str:
+    hint = ""
+    match = re.fullmatch(rf"({_DIGITS})\s*([a-z]+)\.?", body, re.ASCII)
+    if match:
+        close = difflib.get_close_matches(match.group(2), ["thousand", "million", "billion"], 1)
+        if close:
+            hint = f' (try "{match.group(1)} {close[0]}")'
+    return f'"{value}" is not a figure{hint}; accepted forms: {ACCEPTED_FORMS}'
+
+
+def format_number(n: Number) -> str:
+    """12000 -> "12,000"; 2.5 -> "2.5"."""
+    if isinstance(n, float) and not n.is_integer():
+        return f"{n:,.6g}" if abs(n) < 1e6 else f"{n:,.2f}"
+    return f"{int(n):,}"
+
+
+def display(
+    low: Number | None,
+    high: Number | None,
+    best: Number | None,
+    qualifier: str,
+    unit: str | None = None,
+    value: str = "",
+) -> str:
+    """How a figure is shown to a person: hedges kept (≈4,700, ≤6,000,000, 25,000–30,000)."""
+    suffix = unit if unit == "%" else ""
+    if qualifier == EXACT and best is not None:
+        return format_number(best) + suffix
+    if qualifier == APPROX and best is not None:
+        return "≈" + format_number(best) + suffix
+    if qualifier == AT_MOST and high is not None:
+        return "≤" + format_number(high) + suffix
+    if qualifier == AT_LEAST and low is not None:
+        return "≥" + format_number(low) + suffix
+    if qualifier == RANGE and low is not None and high is not None:
+        return f"{format_number(low)}–{format_number(high)}{suffix}"
+    if qualifier == VAGUE and low is not None:
+        return f"{value} (≥{format_number(low)})" if value else f"≥{format_number(low)}?"
+    return value

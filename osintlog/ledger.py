@@ -1,0 +1,361 @@
+"""The TinyDB store: the ledger file, its lock, claim ids, the hash chain and queries."""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import hashlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import Storage
+
+from osintlog.claims import CONTENT_FIELDS, FIELDS, Claim, fold_source, short_id
+from osintlog.dates import parse_date, period_end, period_start
+from osintlog.errors import (
+    AmbiguousId,
+    LedgerBusy,
+    LedgerCorrupt,
+    LedgerWriteFailed,
+    UnknownClaim,
+)
+
+SCHEMA_VERSION = 1
+META_TABLE = "_osintlog"
+ENTRIES_TABLE = "entries"
+HASH_LENGTH = 32
+MIN_PREFIX = 4
+ACTIVE, SUPERSEDED, RETRACTED = "active", "superseded", "retracted"
+
+
+def default_path() -> Path:
+    """--db, else $OSINTLOG_DB, else ledger.json in the user data directory."""
+    if env := os.environ.get("OSINTLOG_DB"):
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("osintlog")) / "ledger.json"
+
+
+class OrjsonStorage(Storage):
+    """TinyDB storage: read with orjson, written atomically; refuses a file that is no ledger."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise LedgerCorrupt(f"cannot read ledger {self.path}: {error.strerror}") from error
+        if not raw.strip():
+            return None
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise LedgerCorrupt(
+                f"{self.path} is not an osintlog ledger (not valid JSON: {error}); "
+                "it was left untouched — point --db at another file"
+            ) from error
+        check_ledger_shape(self.path, data)
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        atomic_write(self.path, orjson.dumps(data, option=orjson.OPT_INDENT_2))
+
+    def close(self) -> None:
+        pass
+
+
+def check_ledger_shape(path: Path, data: Any) -> None:
+    """Refuse anything but a ledger of a schema this osintlog knows."""
+    refusal = f"{path} is not an osintlog ledger"
+    if not isinstance(data, dict) or not isinstance(data.get(META_TABLE), dict):
+        raise LedgerCorrupt(f"{refusal} (no osintlog header); it was left untouched")
+    meta = next(iter(data[META_TABLE].values()), None)
+    schema = meta.get("schema") if isinstance(meta, dict) else None
+    if not isinstance(schema, int):
+        raise LedgerCorrupt(f"{refusal} (its header has no schema version); left untouched")
+    if schema > SCHEMA_VERSION:
+        raise LedgerCorrupt(
+            f"{path} was written by a newer osintlog (schema {schema}); upgrade osintlog to read it"
+        )
+    entries = data.get(ENTRIES_TABLE, {})
+    if not isinstance(entries, dict) or not all(isinstance(e, dict) for e in entries.values()):
+        raise LedgerCorrupt(f"{refusal} (its entries are not records); left untouched")
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise LedgerWriteFailed(f"cannot write {path}: {error.strerror}") from error
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise LedgerWriteFailed(
+            f"cannot write {path}: {error.strerror}; the ledger is unchanged"
+        ) from error
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def entry_hash(entry: Mapping[str, Any]) -> str:
+    """The hash of an entry over its canonical serialisation (everything but its own hash)."""
+    body = {key: value for key, value in entry.items() if key != "hash"}
+    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()[:HASH_LENGTH]
+
+
+@dataclass
+class Snapshot:
+    """The ledger as read once: its entries in the order they were appended."""
+
+    path: Path
+    entries: list[dict[str, Any]]
+    schema: int | None = None
+    _claims: list[Claim] | None = field(default=None, repr=False)
+
+    def claims(self) -> list[Claim]:
+        """Every claim, each with its status (active, superseded or retracted)."""
+        if self._claims is None:
+            superseded = {e["supersedes"] for e in self.entries if e.get("supersedes")}
+            retracted = {e["target"] for e in self.entries if e.get("kind") == "retraction"}
+            claims = []
+            for entry in self.entries:
+                if entry.get("kind", "claim") != "claim":
+                    continue
+                claim = {name: entry.get(name) for name in FIELDS}
+                claim["tags"] = claim["tags"] or []
+                claim["status"] = (
+                    RETRACTED
+                    if claim["id"] in retracted
+                    else SUPERSEDED
+                    if claim["id"] in superseded
+                    else ACTIVE
+                )
+                claims.append(claim)
+            self._claims = claims
+        return self._claims
+
+    def ids(self) -> set[str]:
+        return {e["id"] for e in self.entries if "id" in e}
+
+    def resolve(self, prefix: str) -> Claim:
+        """The claim whose id starts with `prefix` (a unique prefix of at least 4 characters)."""
+        wanted = prefix.strip().lower()
+        if len(wanted) < MIN_PREFIX:
+            raise UnknownClaim(f'"{prefix}" is too short: give at least {MIN_PREFIX} characters')
+        matches = [c for c in self.claims() if c["id"].startswith(wanted)]
+        if not matches:
+            raise UnknownClaim(f'no claim has an id starting with "{prefix}" (see osintlog list)')
+        if len(matches) > 1:
+            shown = ", ".join(
+                f"{short_id(c['id'])} {c['metric']} {c['value']}" for c in matches[:5]
+            )
+            raise AmbiguousId(f'"{prefix}" matches {len(matches)} claims: {shown}; give more')
+        return matches[0]
+
+
+@dataclass
+class AppendResult:
+    added: list[Claim]
+    existing: list[Claim]
+
+
+class Ledger:
+    """One ledger file: reads without the lock, writes under it in one atomic replace."""
+
+    def __init__(self, path: Path, lock_timeout: float = 10.0) -> None:
+        self.path = path
+        self.lock_timeout = lock_timeout
+
+    def _database(self) -> TinyDB:
+        return TinyDB(self.path, storage=CachingMiddleware(OrjsonStorage))
+
+    def read(self) -> Snapshot:
+        return self._snapshot(self._database())
+
+    def _snapshot(self, database: TinyDB) -> Snapshot:
+        data = database.storage.read() or {}
+        table = data.get(ENTRIES_TABLE, {})
+        ordered = [table[key] for key in sorted(table, key=int)]
+        meta = next(iter(data.get(META_TABLE, {}).values()), {})
+        return Snapshot(self.path, ordered, meta.get("schema"))
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(f"{self.path}.lock", timeout=self.lock_timeout)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+        except Timeout as error:
+            raise LedgerBusy(
+                f"ledger {self.path} is busy: another osintlog held its lock for "
+                f"{self.lock_timeout:g}s (wait, or raise --lock-timeout)"
+            ) from error
+        except OSError as error:
+            raise LedgerWriteFailed(f"cannot lock {self.path}: {error.strerror}") from error
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def append(self, claims: Iterable[Claim], created: str) -> AppendResult:
+        """Append the claims the ledger lacks (by id), chained, in one atomic write."""
+        with self._locked():
+            database = self._database()
+            snapshot = self._snapshot(database)
+            known = {c["id"]: c for c in snapshot.claims()}
+            added: list[Claim] = []
+            existing: list[Claim] = []
+            for claim in claims:
+                if claim["id"] in known:
+                    existing.append(known[claim["id"]])
+                else:
+                    known[claim["id"]] = claim
+                    added.append(claim)
+            if added:
+                previous = snapshot.entries[-1]["hash"] if snapshot.entries else ""
+                documents = []
+                for claim in added:
+                    document = claim_entry(claim, previous)
+                    documents.append(document)
+                    previous = document["hash"]
+                if snapshot.schema is None:
+                    database.table(META_TABLE).insert(
+                        {"schema": SCHEMA_VERSION, "app": "osintlog", "created": created}
+                    )
+                database.table(ENTRIES_TABLE).insert_multiple(documents)
+                database.storage.flush()
+        return AppendResult(added, existing)
+
+
+def claim_entry(claim: Claim, previous: str) -> dict[str, Any]:
+    """The stored form of a claim: its fields (status is derived, not stored) and the chain."""
+    entry: dict[str, Any] = {"kind": "claim"}
+    entry.update((name, claim[name]) for name in FIELDS if name != "status")
+    entry["prev"] = previous
+    entry["hash"] = entry_hash(entry)
+    return entry
+
+
+@dataclass
+class ClaimFilter:
+    """What `list` and `export` select: all given conditions must hold."""
+
+    metric: str | None = None
+    source: str | None = None
+    tag: str | None = None
+    since: str | None = None
+    until: str | None = None
+    search: str | None = None
+    include_all: bool = False
+    limit: int | None = None
+
+    @classmethod
+    def parse(cls, today: date, **options: Any) -> ClaimFilter:
+        """Build a filter from option text; dates are read like any other date."""
+        for name in ("since", "until"):
+            if options.get(name):
+                options[name] = parse_date(options[name], today=today)
+        return cls(**options)
+
+    def select(self, claims: Iterable[Claim]) -> list[Claim]:
+        chosen = [claim for claim in claims if self.matches(claim)]
+        chosen.sort(key=claim_order)
+        if self.limit is not None:
+            chosen = chosen[-self.limit :] if self.limit > 0 else []
+        return chosen
+
+    def matches(self, claim: Claim) -> bool:
+        if not self.include_all and claim["status"] != ACTIVE:
+            return False
+        if self.metric and not fnmatch.fnmatchcase(claim["metric"], self.metric.lower()):
+            return False
+        if self.source and fold_source(claim["source"]) != fold_source(self.source):
+            return False
+        if self.tag and self.tag not in claim["tags"]:
+            return False
+        start = period_start(claim["as_of"])
+        if self.since and start < period_start(self.since):
+            return False
+        if self.until and start > period_end(self.until):
+            return False
+        return not self.search or self.search.casefold() in searchable_text(claim)
+
+
+def searchable_text(claim: Claim) -> str:
+    parts = (claim.get(name) for name in CONTENT_FIELDS if name not in ("tags", "supersedes"))
+    return " ".join(str(part) for part in parts if part).casefold() + " " + " ".join(claim["tags"])
+
+
+def claim_order(claim: Claim) -> tuple[str, str, str]:
+    """As-of order: start of the as-of period, then reported date, then when it was logged."""
+    return period_start(claim["as_of"]), period_start(claim["reported"]), claim["logged_at"]
+
+
+@dataclass
+class LedgerInfo:
+    path: Path
+    exists: bool
+    size: int
+    schema: int | None
+    entries: int
+    claims: dict[str, int]
+    metrics: int
+    sources: int
+
+
+def ledger_info(snapshot: Snapshot) -> LedgerInfo:
+    claims = snapshot.claims()
+    counts = {ACTIVE: 0, SUPERSEDED: 0, RETRACTED: 0}
+    for claim in claims:
+        counts[claim["status"]] += 1
+    exists = snapshot.path.exists()
+    return LedgerInfo(
+        path=snapshot.path,
+        exists=exists,
+        size=snapshot.path.stat().st_size if exists else 0,
+        schema=snapshot.schema,
+        entries=len(snapshot.entries),
+        claims=counts,
+        metrics=len({c["metric"] for c in claims if c["status"] == ACTIVE}),
+        sources=len({fold_source(c["source"]) for c in claims if c["status"] == ACTIVE}),
+    )

@@ -1,0 +1,230 @@
+"""add, list, show and info through the real CLI, on real ledger files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+KILLED = [
+    "add",
+    "dprk.troops.killed",
+    "about 4,700",
+    "--source",
+    "South Korean lawmakers",
+    "--as-of",
+    "April 2025",
+    "--reported",
+    "2025-08-22",
+    "--rating",
+    "B2",
+    "--via",
+    "Babel",
+    "--tag",
+    "kursk",
+    "--tag",
+    "casualties",
+]
+
+
+def test_add_stores_the_claim_with_its_parsed_figure(cli, ledger_path: Path):
+    result = cli.ok(*KILLED)
+    claim_id = result.stdout.strip()
+    assert len(claim_id) == 32
+    assert "added" in result.stderr and "≈4,700" in result.stderr
+    [claim] = cli.json("list")
+    assert claim == {
+        "id": claim_id,
+        "metric": "dprk.troops.killed",
+        "value": "about 4,700",
+        "low": None,
+        "high": None,
+        "best": 4700,
+        "qualifier": "approx",
+        "unit": None,
+        "as_of": "2025-04",
+        "reported": "2025-08-22",
+        "source": "South Korean lawmakers",
+        "via": "Babel",
+        "url": None,
+        "quote": None,
+        "reliability": "B",
+        "credibility": 2,
+        "tags": ["casualties", "kursk"],
+        "note": None,
+        "analyst": "tester",
+        "logged_at": claim["logged_at"],
+        "supersedes": None,
+        "status": "active",
+    }
+    assert claim["logged_at"].endswith("Z")
+    stored = json.loads(ledger_path.read_text())
+    assert stored["_osintlog"]["1"]["schema"] == 1
+    assert stored["entries"]["1"]["id"] == claim_id
+
+
+def test_logging_the_same_claim_twice_adds_nothing(cli, ledger_path: Path):
+    first = cli.ok(*KILLED).stdout
+    before = ledger_path.read_bytes()
+    second = cli.ok(*KILLED)
+    assert second.stdout == first
+    assert "already in the ledger" in second.stderr
+    assert ledger_path.read_bytes() == before
+
+
+def test_dates_default_to_today(cli):
+    cli.ok("add", "dprk.troops.deployed", "12000", "--source", "NIS")
+    [claim] = cli.json("list")
+    assert claim["reported"] == claim["as_of"]
+    assert len(claim["reported"]) == 10
+
+
+def test_year_less_date_takes_the_reported_year(cli):
+    cli.ok("add", "m.x", "5", "-s", "S", "--as-of", "April 26", "--reported", "2025-08-22")
+    assert cli.json("list")[0]["as_of"] == "2025-04-26"
+
+
+def test_ambiguous_numeric_date_needs_an_order(cli):
+    result = cli.fails("add", "m.x", "5", "-s", "S", "--as-of", "04/05/2025")
+    assert "--dayfirst" in result.stderr
+    cli.ok("add", "m.x", "5", "-s", "S", "--as-of", "04/05/2025", "--dayfirst")
+    assert cli.json("list")[0]["as_of"] == "2025-05-04"
+
+
+BAD_ADDS = [
+    (["add", "m.x", "3.5 zillion", "-s", "S"], '"3.5 zillion" is not a figure'),
+    (["add", "m.x", "-s", "S", "--", "-40"], "negative"),
+    (["add", "m.x", "5", "-s", "S", "--as-of", "someday"], '"someday" is not a date'),
+    (["add", "m.x", "5", "-s", "S", "--rating", "Z9"], "not an Admiralty rating"),
+    (["add", "Troops Killed!", "5", "-s", "S"], "not a metric"),
+    (["add", "m.x", "5", "-s", "S", "--reported", "2999-01-01"], "in the future"),
+    (["add", "m.x", "5", "-s", "  "], "source is required"),
+]
+
+
+@pytest.mark.parametrize(("args", "says"), BAD_ADDS)
+def test_bad_input_is_one_line_exit_2_and_leaves_the_file_alone(cli, seeded, args, says):
+    before = seeded.read_bytes()
+    result = cli.fails(*args)
+    assert says in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stdout == ""
+    assert seeded.read_bytes() == before
+
+
+def test_missing_source_off_a_terminal_fails(cli, ledger_path: Path):
+    result = cli.fails("add", "m.x", "5", input="Reuters\n")
+    assert "--source is required" in result.stderr
+    assert not ledger_path.exists()
+
+
+def test_list_filters(cli, seeded):
+    ids = lambda *args: [c["metric"] + " " + c["value"] for c in cli.json("list", *args)]  # noqa: E731
+    assert ids("--metric", "dprk.troops.*", "--source", "south korean  LAWMAKERS") == [
+        "dprk.troops.deployed 15 000",
+        "dprk.troops.casualties approximately 4 700",
+        "dprk.troops.killed 600",
+    ]
+    assert ids("--since", "2025-04", "--until", "2025-04") == [
+        "dprk.troops.deployed 15 000",
+        "dprk.troops.casualties approximately 4 700",
+        "dprk.troops.killed 600",
+        "dprk.shells.delivered up to 6 million",
+    ]
+    assert ids("--tag", "plans") == [
+        "dprk.missiles.planned another 150",
+        "dprk.troops.planned an additional 25 000 to 30 000",
+    ]
+    assert ids("--search", "LAUNCHERS") == ["dprk.missiles.delivered several dozen"]
+    assert ids("--limit", "2") == [
+        "dprk.troops.planned an additional 25 000 to 30 000",
+        "dprk.troops.dead_honoured 101",
+    ]
+    # A claim as of "2024" starts on 2024-01-01, so --since 2024-02 leaves it out.
+    assert "dprk.shells.share_of_use 100%" not in ids("--since", "2024-02")
+
+
+def test_list_table_shows_hedges_and_brackets_as_written(cli):
+    cli.ok("add", "m.x", "up to 6 million", "-s", "[bold]Reuters[/bold]", "--reported", "2025-04")
+    cli.ok("add", "m.y", "several dozen", "-s", "Western media", "--reported", "2024")
+    out = cli.ok("list").stdout
+    assert "≤6,000,000" in out
+    assert "[bold]Reuters[/bold]" in out
+    assert "several dozen (≥12)" in out
+    assert "\x1b[" not in out
+
+
+def test_list_on_an_empty_ledger_says_so(cli, ledger_path: Path):
+    result = cli.ok("list")
+    assert result.stdout == ""
+    assert "no claims" in result.stderr
+    assert not ledger_path.exists()
+
+
+def test_show_by_unique_prefix(cli):
+    claim_id = cli.ok(*KILLED).stdout.strip()
+    out = cli.ok("show", claim_id[:6]).stdout
+    assert claim_id in out and "≈4,700" in out and "South Korean lawmakers" in out
+    [record] = json.loads(cli.ok("show", claim_id[:6], "--format", "json").stdout)
+    assert record["id"] == claim_id
+
+
+def test_show_unknown_and_ambiguous_ids(cli):
+    from osintlog.claims import Context, build_claim
+
+    # Two claims whose ids share their first four characters, found by trying values.
+    context = Context.current()
+    seen: dict[str, int] = {}
+    for n in range(100000):
+        prefix = build_claim({"metric": "m.x", "value": str(n), "source": "S"}, context)["id"][:4]
+        if prefix in seen:
+            break
+        seen[prefix] = n
+    cli.ok("add", "m.x", str(seen[prefix]), "-s", "S")
+    cli.ok("add", "m.x", str(n), "-s", "S")
+    result = cli.fails("show", prefix)
+    assert f'"{prefix}" matches 2 claims' in result.stderr
+    assert "no claim has an id" in cli.fails("show", "ffffffffffff").stderr
+    assert "too short" in cli.fails("show", "ab").stderr
+
+
+def test_info_counts(cli, seeded):
+    info = json.loads(cli.ok("info", "--format", "json").stdout)
+    assert info["path"] == str(seeded)
+    assert info["claims"] == {"active": 11, "superseded": 0, "retracted": 0}
+    assert info["metrics"] == 10
+    assert info["sources"] == 7
+    assert info["size"] == seeded.stat().st_size
+    assert "11 active" in cli.ok("info").stdout
+
+
+def test_db_option_overrides_the_environment(cli, tmp_path: Path, ledger_path: Path):
+    other = tmp_path / "other" / "team.json"
+    cli.ok("--db", str(other), "add", "m.x", "5", "-s", "S")
+    assert other.exists() and not ledger_path.exists()
+
+
+def test_version(cli):
+    from osintlog import __version__
+
+    assert cli.ok("--version").stdout.strip() == f"osintlog {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"not json at all", "not an osintlog ledger"),
+        (b'{"_default": {"1": {"a": 1}}}', "not an osintlog ledger"),
+        (b"[1, 2, 3]", "not an osintlog ledger"),
+        (b'{"_osintlog": {"1": {"schema": 99}}}', "newer osintlog"),
+    ],
+)
+def test_a_file_that_is_not_a_ledger_is_refused_and_never_overwritten(
+    cli, ledger_path: Path, content: bytes, says: str
+):
+    ledger_path.write_bytes(content)
+    for args in (["list"], ["add", "m.x", "5", "-s", "S"], ["info"]):
+        result = cli.fails(*args)
+        assert says in result.stderr
+    assert ledger_path.read_bytes() == content

@@ -1,0 +1,203 @@
+"""import and export: formats, validation all-or-nothing, round trips, CSV injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DATA
+
+REPORT = Path(__file__).resolve().parents[2] / "shared" / "reports"
+
+
+def test_sample_data_imports_and_every_quote_is_a_sentence_of_the_report(cli, ledger_path):
+    result = cli.ok("import", str(DATA))
+    assert "imported 11 claims" in result.stderr
+    report = " ".join(" ".join(p.read_text(encoding="utf-8").split()) for p in REPORT.glob("*.txt"))
+    for claim in cli.json("list"):
+        assert claim["value"] in claim["quote"]
+        if report:
+            assert claim["quote"] in report
+        assert claim["reliability"] and claim["credibility"] and claim["via"]
+
+
+def test_importing_the_same_file_twice_adds_nothing(cli, seeded):
+    before = seeded.read_bytes()
+    result = cli.ok("import", str(DATA))
+    assert "imported 0 claims (11 already in the ledger)" in result.stderr
+    assert seeded.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_round_trip_through_every_format(cli, seeded, tmp_path, fmt):
+    cli.ok("add", "m.x", "100+", "-s", "@attacker", "--note", "-look\nhere", "--quote", "=1+2")
+    first = cli.ok("export", "--format", fmt).stdout
+    copy = tmp_path / f"claims.{fmt}"
+    copy.write_text(first, encoding="utf-8")
+    other = tmp_path / "other.json"
+    assert "imported 12 claims" in cli.ok("--db", str(other), "import", str(copy)).stderr
+    assert cli.ok("--db", str(other), "export", "--format", fmt).stdout == first
+
+
+def test_csv_export_neutralises_formula_cells_and_import_restores_them(cli, tmp_path):
+    cli.ok("add", "m.x", "12000", "-s", "=HYPERLINK(1)", "--note", "'=already", "--via", "+x")
+    text = cli.ok("export").stdout
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    assert row["source"] == "'=HYPERLINK(1)"
+    assert row["note"] == "''=already"
+    assert row["via"] == "'+x"
+    assert row["low"] == "12000" and row["best"] == "12000"
+    copy = tmp_path / "c.csv"
+    copy.write_text(text, encoding="utf-8")
+    cli.ok("--db", str(tmp_path / "o.json"), "import", str(copy))
+    [claim] = cli.json("--db", str(tmp_path / "o.json"), "list")
+    assert (claim["source"], claim["note"], claim["via"]) == ("=HYPERLINK(1)", "'=already", "+x")
+
+
+def test_machine_formats_carry_raw_numbers_and_iso_dates(cli):
+    cli.ok("add", "m.x", "up to 6 million", "-s", "Reuters", "--as-of", "April 2025")
+    [line] = cli.ok("list", "--format", "jsonl").stdout.splitlines()
+    record = json.loads(line)
+    assert (record["high"], record["as_of"]) == (6000000, "2025-04")
+    row = next(csv.DictReader(io.StringIO(cli.ok("list", "--format", "csv").stdout)))
+    assert (row["high"], row["low"], row["qualifier"]) == ("6000000", "", "at-most")
+    assert "\x1b" not in cli.ok("list", "--format", "csv").stdout
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = "metric,value,source\nm.a,100,S\n"
+
+
+def test_one_bad_row_refuses_the_whole_file(cli, seeded, tmp_path):
+    before = seeded.read_bytes()
+    bad = write(tmp_path / "claims.csv", GOOD + 'm.b,"3.5 zillion",S\nm.c,7,S\n')
+    result = cli.fails("import", str(bad))
+    assert f'{bad}:3: "3.5 zillion" is not a figure' in result.stderr
+    assert "--skip-invalid" in result.stderr and "2 good rows" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert seeded.read_bytes() == before
+
+
+def test_skip_invalid_takes_the_good_rows_and_lists_the_bad(cli, tmp_path):
+    bad = write(tmp_path / "claims.csv", GOOD + "m.b,lots,S\nm.c,7,\nm.d,8,S\n")
+    result = cli.ok("import", str(bad), "--skip-invalid")
+    assert f"{bad}:3: " in result.stderr and f"{bad}:4: source is required" in result.stderr
+    assert "imported 2 claims" in result.stderr
+    assert [c["metric"] for c in cli.json("list")] == ["m.a", "m.d"]
+
+
+def test_line_numbers_count_multiline_cells(cli, tmp_path):
+    bad = write(tmp_path / "c.csv", 'metric,value,source,quote\nm.a,1,S,"two\nlines"\nm.b,x,S,q\n')
+    assert f"{bad}:4: " in cli.fails("import", str(bad)).stderr
+
+
+def test_dry_run_writes_nothing(cli, ledger_path, tmp_path):
+    result = cli.ok("import", str(write(tmp_path / "c.csv", GOOD)), "--dry-run")
+    assert "would import 1 claims" in result.stderr
+    assert not ledger_path.exists()
+
+
+def test_import_from_stdin_detects_the_format(cli):
+    cli.ok("import", "-", input='[{"metric": "m.a", "value": "about 5", "source": "S"}]')
+    cli.ok("import", "-", input='{"metric": "m.b", "value": 7, "source": "S"}\n')
+    cli.ok("import", "-", input=GOOD)
+    assert sorted(c["metric"] for c in cli.json("list")) == ["m.a", "m.a", "m.b"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("c.csv", b"metric,value,source\nm.a,1,S\nm.b,2,\xff\xfe\n", "c.csv:3: not UTF-8"),
+        ("c.csv", b"metric,figure,who\nm.a,1,S\n", "no value, source column"),
+        ("c.csv", b"", "empty file"),
+        ("c.json", b'{"metric": "m.a"}', "expected a JSON array"),
+        ("c.json", b"[1, 2", "not valid JSON"),
+        ("c.json", b"[" * 5000 + b"]" * 5000, "not valid JSON"),
+        ("c.jsonl", b'{"metric": "m.a", "value": 1, "source": "S"}\n{oops\n', "c.jsonl:2"),
+        ("c.json", b'["just text"]', "record 1: expected an object"),
+    ],
+)
+def test_unreadable_files_are_refused(cli, seeded, tmp_path, name, content, says):
+    before = seeded.read_bytes()
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = cli.fails("import", str(path))
+    assert says in result.stderr
+    assert seeded.read_bytes() == before
+
+
+def test_a_missing_file_is_one_line(cli, tmp_path):
+    result = cli.fails("import", str(tmp_path / "nope.csv"))
+    assert (
+        result.stderr.strip()
+        == f"error: cannot read {tmp_path / 'nope.csv'}: No such file or directory"
+    )
+
+
+def test_an_id_that_does_not_match_its_content_is_refused_as_altered(cli, seeded, tmp_path):
+    rows = json.loads(cli.ok("export", "--format", "json").stdout)
+    rows[0]["value"] = "999"
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(rows))
+    other = tmp_path / "o.json"
+    result = cli.fails("--db", str(other), "import", str(path))
+    assert "record 1: id" in result.stderr and "does not match" in result.stderr
+    assert not other.exists()
+
+
+def test_unknown_columns_are_ignored_with_a_warning(cli, tmp_path):
+    result = cli.ok(
+        "import", str(write(tmp_path / "c.csv", "metric,value,source,colour\nm.a,1,S,red\n"))
+    )
+    assert "ignored unknown columns: colour" in result.stderr
+    assert len(cli.json("list")) == 1
+
+
+def test_export_to_a_file_takes_the_format_from_its_name(cli, seeded, tmp_path):
+    target = tmp_path / "out.jsonl"
+    result = cli.ok("export", "--metric", "dprk.troops.*", "-o", str(target))
+    assert result.stdout == ""
+    lines = target.read_text().splitlines()
+    assert len(lines) == 7 and all(
+        json.loads(line)["metric"].startswith("dprk.troops.") for line in lines
+    )
+
+
+def executable() -> str:
+    found = shutil.which("osintlog", path=str(Path(sys.executable).parent))
+    assert found, "osintlog is installed as a console script"
+    return found
+
+
+def test_the_installed_executable_imports_and_exports(tmp_path):
+    env = {
+        "OSINTLOG_DB": str(tmp_path / "l.json"),
+        "PATH": "/usr/bin:/bin",
+        "OSINTLOG_ANALYST": "a",
+    }
+    run = lambda *args, **kw: subprocess.run(  # noqa: E731
+        [executable(), *args], capture_output=True, text=True, env=env, timeout=60, **kw
+    )
+    assert run("import", str(DATA)).returncode == 0
+    exported = run("export", "--format", "csv", "--metric", "dprk.shells.*")
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert [(r["value"], r["high"]) for r in rows] == [
+        ("100%", "100"),
+        ("up to 6 million", "6000000"),
+    ]
+    bad = run("add", "m.x", "lots", "--source", "S")
+    assert bad.returncode == 2 and bad.stderr.startswith('error: "lots" is not a figure')
+    assert "Traceback" not in bad.stderr
+    piped = run("import", "-", input="metric,value,source\nm.y,5,S\n")
+    assert piped.returncode == 0 and "imported 1 claims" in piped.stderr

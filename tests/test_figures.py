@@ -1,0 +1,163 @@
+"""The figure parser: DESIGN's table row by row, the refusals, and a property over any text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from osintlog.errors import BadFigure
+from osintlog.figures import QUALIFIERS, display, parse_figure
+
+M = 1_000_000
+
+# (text, low, high, best, qualifier, unit): worked out from DESIGN's table by hand.
+CASES = [
+    ("12000", 12000, 12000, 12000, "exact", None),
+    ("12,000", 12000, 12000, 12000, "exact", None),
+    ("12 000", 12000, 12000, 12000, "exact", None),
+    ("12\u00a0000", 12000, 12000, 12000, "exact", None),
+    ("12\u2009000", 12000, 12000, 12000, "exact", None),
+    ("12\u202f000", 12000, 12000, 12000, "exact", None),
+    ("another 3 000", 3000, 3000, 3000, "exact", None),
+    ("a further 3,000", 3000, 3000, 3000, "exact", None),
+    ("an additional 3,000", 3000, 3000, 3000, "exact", None),
+    ("6 million", 6 * M, 6 * M, 6 * M, "exact", None),
+    ("6m", 6 * M, 6 * M, 6 * M, "exact", None),
+    ("6 mln", 6 * M, 6 * M, 6 * M, "exact", None),
+    ("1.5k", 1500, 1500, 1500, "exact", None),
+    ("2 bn", 2_000_000_000, 2_000_000_000, 2_000_000_000, "exact", None),
+    ("4.8 million", 4_800_000, 4_800_000, 4_800_000, "exact", None),
+    ("about 4,700", None, None, 4700, "approx", None),
+    ("approximately 4 700", None, None, 4700, "approx", None),
+    ("around 300", None, None, 300, "approx", None),
+    ("roughly 300", None, None, 300, "approx", None),
+    ("some 300", None, None, 300, "approx", None),
+    ("an estimated 300", None, None, 300, "approx", None),
+    ("~4700", None, None, 4700, "approx", None),
+    ("nearly 300", None, None, 300, "approx", None),
+    ("almost 300", None, None, 300, "approx", None),
+    ("up to 6 million", None, 6 * M, None, "at-most", None),
+    ("as many as 300", None, 300, None, "at-most", None),
+    ("no more than 300", None, 300, None, "at-most", None),
+    ("at most 300", None, 300, None, "at-most", None),
+    ("fewer than 300", None, 300, None, "at-most", None),
+    ("less than 300", None, 300, None, "at-most", None),
+    ("under 300", None, 300, None, "at-most", None),
+    ("at least 100", 100, None, None, "at-least", None),
+    ("more than 100", 100, None, None, "at-least", None),
+    ("over 100", 100, None, None, "at-least", None),
+    ("in excess of 100", 100, None, None, "at-least", None),
+    ("upwards of 100", 100, None, None, "at-least", None),
+    ("100+", 100, None, None, "at-least", None),
+    ("25 000 to 30 000", 25000, 30000, 27500, "range", None),
+    ("25,000-30,000", 25000, 30000, 27500, "range", None),
+    ("25–30 thousand", 25000, 30000, 27500, "range", None),
+    ("between 10,000 and 12,000", 10000, 12000, 11000, "range", None),
+    ("from 10,000 to 12,000", 10000, 12000, 11000, "range", None),
+    ("an additional 25 000 to 30 000", 25000, 30000, 27500, "range", None),
+    ("1.5 to 2 million", 1_500_000, 2 * M, 1_750_000, "range", None),
+    ("dozens", 12, 100, None, "vague", None),
+    ("several dozen", 12, 100, None, "vague", None),
+    ("hundreds", 100, 1000, None, "vague", None),
+    ("several hundred", 100, 1000, None, "vague", None),
+    ("thousands", 1000, 10000, None, "vague", None),
+    ("tens of thousands", 10000, 100000, None, "vague", None),
+    ("hundreds of thousands", 100000, M, None, "vague", None),
+    ("at least several hundred", 100, None, None, "at-least", None),
+    ("40%", 40, 40, 40, "exact", "%"),
+    ("about 40 percent", None, None, 40, "approx", "%"),
+    ("three thousand", 3000, 3000, 3000, "exact", None),
+    ("twenty-five thousand", 25000, 25000, 25000, "exact", None),
+    ("a dozen", 12, 12, 12, "exact", None),
+    ("half a million", 500000, 500000, 500000, "exact", None),
+    ("one hundred and fifty", 150, 150, 150, "exact", None),
+    ("0", 0, 0, 0, "exact", None),
+    ("2.5", 2.5, 2.5, 2.5, "exact", None),
+]
+
+
+@pytest.mark.parametrize(("text", "low", "high", "best", "qualifier", "unit"), CASES)
+def test_design_forms(text, low, high, best, qualifier, unit):
+    figure = parse_figure(text)
+    assert (figure.low, figure.high, figure.best, figure.qualifier, figure.unit) == (
+        low,
+        high,
+        best,
+        qualifier,
+        unit,
+    )
+    assert figure.value == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12000", "12,000"),
+        ("about 4,700", "≈4,700"),
+        ("up to 6 million", "≤6,000,000"),
+        ("at least 1 million", "≥1,000,000"),
+        ("25,000-30,000", "25,000–30,000"),
+        ("several dozen", "several dozen (≥12)"),
+        ("40%", "40%"),
+    ],
+)
+def test_display_keeps_the_hedge(text, expected):
+    f = parse_figure(text)
+    assert display(f.low, f.high, f.best, f.qualifier, f.unit, f.value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("-5", "negative"),
+        ("−5", "negative"),
+        ("NaN", "not a figure"),
+        ("inf", "not a figure"),
+        ("1e309", "not a figure"),
+        ("9" * 400, "larger than any figure"),
+        ("", "empty"),
+        ("   ", "empty"),
+        ("lots", "not a figure"),
+        ("30,000-25,000", "low end is above its high end"),
+        ("12.000", "ambiguous"),
+        ("3.5 mil", 'try "3.5 million"'),
+        ("152mm", "not a figure"),
+    ],
+)
+def test_refusals_quote_the_text(text, says):
+    with pytest.raises(BadFigure) as caught:
+        parse_figure(text)
+    assert says in str(caught.value)
+
+
+def test_refusal_lists_accepted_forms():
+    with pytest.raises(BadFigure) as caught:
+        parse_figure("a lot")
+    assert '"a lot" is not a figure' in str(caught.value)
+    assert "about 4,700" in str(caught.value) and "25,000-30,000" in str(caught.value)
+
+
+figure_like = st.one_of(
+    st.text(),
+    st.text(alphabet="0123456789 ,.-–+%~kmbn", max_size=20),
+    st.builds(
+        lambda hedge, n, tail: f"{hedge}{n}{tail}",
+        st.sampled_from(["", "about ", "up to ", "at least ", "another ", "between ", "~"]),
+        st.integers(min_value=0, max_value=10**20),
+        st.sampled_from(["", "k", " million", "+", "%", " to 5", "-70,000", " and 9"]),
+    ),
+)
+
+
+@given(figure_like)
+def test_any_text_parses_consistently_or_is_refused(text):
+    try:
+        figure = parse_figure(text)
+    except BadFigure:
+        return
+    assert figure.qualifier in QUALIFIERS
+    present = [n for n in (figure.low, figure.best, figure.high) if n is not None]
+    assert present, "a figure says something about the number"
+    assert present == sorted(present)
+    assert all(0 <= n <= 10**15 for n in present)
