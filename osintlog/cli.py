@@ -6,18 +6,27 @@ import io
 import re
 import sys
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from osintlog import __version__
-from osintlog.claims import FIELDS, Context, build_claim, build_claims, short_id
-from osintlog.dates import Order
+from osintlog import __version__, views
+from osintlog.claims import FIELDS, Context, build_claim, build_claims, parse_rating, short_id
+from osintlog.dates import Order, parse_date
 from osintlog.errors import BadClaim, BadInput, OsintlogError
 from osintlog.formats import Format, format_for, load_input, read_rows, write_records
-from osintlog.ledger import ClaimFilter, Ledger, default_path, ledger_info
+from osintlog.ledger import (
+    ACTIVE,
+    ClaimFilter,
+    Ledger,
+    claim_entry,
+    default_path,
+    ledger_info,
+    rating_entry,
+)
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -177,7 +186,7 @@ def add(
     }
     context = Context.current(_order(dayfirst, monthfirst))
     claim = build_claim(fields, context)
-    result = _settings(ctx).ledger().append([claim], context.now)
+    result = _settings(ctx).ledger().append([claim_entry(claim)], context.now)
     summary = (
         f"{short_id(claim['id'])} {claim['metric']} {render.figure_text(claim)} "
         f"({claim['source']}, as of {claim['as_of']})"
@@ -322,7 +331,7 @@ def import_claims(
         new = len({c["id"] for c in claims if c["id"] not in known})
         render.message(f"dry run: would import {new} claims ({len(claims) - new} already in)")
         return
-    result = ledger.append(claims, context.now)
+    result = ledger.append([claim_entry(c) for c in claims], context.now)
     render.message(
         f"imported {len(result.added)} claims"
         f" ({len(claims) - len(result.added)} already in the ledger"
@@ -383,6 +392,199 @@ def export(
     from osintlog import render
 
     render.message(f"exported {len(claims)} claims to {output}")
+
+
+def _active(ctx: typer.Context) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The ledger's active claims and the sources' standing ratings, from one read."""
+    snapshot = _settings(ctx).ledger().read()
+    claims = [claim for claim in snapshot.claims() if claim["status"] == ACTIVE]
+    return claims, snapshot.standing_ratings()
+
+
+def _window(
+    claims: list[dict[str, Any]], source: str | None, since: str | None, until: str | None
+) -> list[dict[str, Any]]:
+    today = Context.current().today
+    return ClaimFilter.parse(today, source=source, since=since, until=until).select(claims)
+
+
+def _emit_rows(rows: list[Any], columns: list[str], fmt: Format) -> None:
+    write_records(views.records(rows), columns, fmt, sys.stdout)
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    metric: Annotated[
+        str | None, typer.Argument(help="A metric; without one, a summary of every metric.")
+    ] = None,
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """How a figure changed, report by report (or, without METRIC, every metric's change).
+
+    Example: osintlog diff dprk.troops.deployed --since 2025-01
+    """
+    claims, standing = _active(ctx)
+    if metric is not None:
+        claims = views.require_metric(claims, metric)
+    chosen = _window(claims, source, since, until)
+    if metric is None:
+        summary = views.summaries(chosen)
+        if fmt != Format.table:
+            return _emit_rows(summary, views.SUMMARY_COLUMNS, fmt)
+        return _print_or_say(lambda r: r.summary_table(summary), bool(summary))
+    rows = views.timeline(chosen, standing)
+    if fmt != Format.table:
+        return _emit_rows(rows, views.DIFF_COLUMNS, fmt)
+    return _print_or_say(lambda r: r.timeline_table(chosen[0]["metric"], rows), bool(rows))
+
+
+def _print_or_say(build: Any, found: bool) -> None:
+    from osintlog import render
+
+    if found:
+        render.print_table(build(render))
+    else:
+        render.message("no claims match")
+
+
+class Rule(str, Enum):
+    median = "median"
+    lowest = "lowest"
+    best_rated = "best-rated"
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    metric: Annotated[str, typer.Argument(help="The metric to compare sources on.")],
+    at: Annotated[
+        str | None, typer.Option(help="Replay: only claims whose as-of is on or before this date.")
+    ] = None,
+    rule: Annotated[Rule, typer.Option(help="How the consensus is taken.")] = Rule.median,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Do the sources agree? Each source's latest figure against the consensus.
+
+    Example: osintlog compare dprk.troops.deployed --at 2025-04
+    """
+    claims, standing = _active(ctx)
+    chosen = views.require_metric(claims, metric)
+    at_date = parse_date(at, today=Context.current().today) if at else None
+    comparison = views.compare(chosen, chosen[0]["metric"], rule.value, at_date, standing)
+    if fmt != Format.table:
+        return write_records(comparison.records(), views.COMPARE_COLUMNS, fmt, sys.stdout)
+    _print_or_say(lambda r: r.comparison_table(comparison), bool(comparison.rows))
+
+
+@app.command()
+def metrics(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Every metric: claims, sources, first and latest figure, and a sparkline of its course.
+
+    Example: osintlog metrics --format csv
+    """
+    rows = views.summaries(_active(ctx)[0])
+    if fmt != Format.table:
+        return _emit_rows(rows, views.METRICS_COLUMNS, fmt)
+    _print_or_say(lambda r: r.metrics_table(rows), bool(rows))
+
+
+sources_app = typer.Typer(
+    cls=OsintlogGroup,
+    invoke_without_command=True,
+    help="Every source with its claims and standing rating; `sources rate` sets the rating.",
+)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback()
+def sources(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Every source: claims, metrics, standing rating, first and latest report.
+
+    Example: osintlog sources; osintlog sources rate Reuters B
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    claims, standing = _active(ctx)
+    rows = views.source_summaries(claims, standing)
+    if fmt != Format.table:
+        return _emit_rows(rows, views.SOURCES_COLUMNS, fmt)
+    _print_or_say(lambda r: r.sources_table(rows), bool(rows))
+
+
+@sources_app.command("rate")
+def rate_source(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The source, as its claims name it (any case).")],
+    grade: Annotated[str, typer.Argument(help="Its standing reliability, A (best) to F.")],
+) -> None:
+    """Set a source's standing reliability; its claims without their own rating inherit it.
+
+    Example: osintlog sources rate "South Korean lawmakers" B
+    """
+    from osintlog import render
+
+    reliability, credibility = parse_rating(grade)
+    if reliability is None or credibility is not None:
+        raise BadClaim(
+            f'"{grade}" is not a reliability grade: give one letter A-F '
+            "(credibility, the digit, belongs to each claim)"
+        )
+    context = Context.current()
+    entry = rating_entry(name.strip(), reliability, context.analyst, context.now)
+    _settings(ctx).ledger().append([entry], context.now)
+    render.message(f"{name.strip()} is rated {reliability}")
+
+
+@app.command()
+def chart(
+    ctx: typer.Context,
+    metric: Annotated[str, typer.Argument(help="The metric to draw.")],
+    source: SourceOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write a PNG or SVG (needs osintlog[plot])."),
+    ] = None,
+) -> None:
+    """Draw a metric over time, one series per source, ranges and bounds visible.
+
+    Example: osintlog chart dprk.troops.deployed
+    """
+    from osintlog import render
+
+    claims, _ = _active(ctx)
+    chosen = _window(views.require_metric(claims, metric), source, since, until)
+    series = views.chart_series(chosen)
+    name = chosen[0]["metric"] if chosen else metric
+    if output is not None:
+        _save_chart(name, series, output)
+        render.message(f"chart of {name} written to {output}")
+        return
+    if not chosen:
+        render.message("no claims match")
+        return
+    console = render.stdout_console()
+    colour = console.is_terminal and not console.no_color
+    typer.echo(render.chart_text(name, series, console.width, colour))
+    render.message(render.CHART_KEY)
+
+
+def _save_chart(metric: str, series: list[Any], output: Path) -> None:
+    from osintlog import render
+
+    if output.suffix.lower() not in (".png", ".svg"):
+        raise BadInput(f"{output}: the chart is written as .png or .svg")
+    try:
+        render.save_chart_image(metric, series, str(output))
+    except ModuleNotFoundError as error:
+        raise BadInput("writing an image needs matplotlib: pip install 'osintlog[plot]'") from error
+    except OSError as error:
+        raise BadInput(f"cannot write {output}: {error.strerror}") from error
 
 
 def main() -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from osintlog.errors import BadFigure
 
@@ -408,3 +410,15 @@ def display(
     if qualifier == VAGUE and low is not None:
         return f"{value} (≥{format_number(low)})" if value else f"≥{format_number(low)}?"
     return value
+
+
+def display_of(record: Mapping[str, Any]) -> str:
+    """`display` of a stored claim (or any record with its figure fields)."""
+    return display(
+        record["low"],
+        record["high"],
+        record["best"],
+        record["qualifier"],
+        record.get("unit"),
+        record.get("value") or "",
+    )

@@ -8,7 +8,7 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -175,6 +175,14 @@ class Snapshot:
     def ids(self) -> set[str]:
         return {e["id"] for e in self.entries if "id" in e}
 
+    def standing_ratings(self) -> dict[str, str]:
+        """Each source's standing reliability (folded name -> letter), the latest set."""
+        return {
+            fold_source(e["source"]): e["reliability"]
+            for e in self.entries
+            if e.get("kind") == "rating"
+        }
+
     def resolve(self, prefix: str) -> Claim:
         """The claim whose id starts with `prefix` (a unique prefix of at least 4 characters)."""
         wanted = prefix.strip().lower()
@@ -193,8 +201,11 @@ class Snapshot:
 
 @dataclass
 class AppendResult:
-    added: list[Claim]
-    existing: list[Claim]
+    added: list[dict[str, Any]]
+    existing: list[str]
+
+
+Check = Callable[[Snapshot, list[dict[str, Any]]], None]
 
 
 class Ledger:
@@ -237,25 +248,34 @@ class Ledger:
         finally:
             lock.release()
 
-    def append(self, claims: Iterable[Claim], created: str) -> AppendResult:
-        """Append the claims the ledger lacks (by id), chained, in one atomic write."""
+    def append(
+        self, entries: Iterable[dict[str, Any]], created: str, check: Check | None = None
+    ) -> AppendResult:
+        """Append the entries the ledger lacks (by id), chained, in one atomic write.
+
+        `check` sees the ledger as it is under the lock, with the new entries, and may refuse
+        them by raising; nothing is written then.
+        """
         with self._locked():
             database = self._database()
             snapshot = self._snapshot(database)
-            known = {c["id"]: c for c in snapshot.claims()}
-            added: list[Claim] = []
-            existing: list[Claim] = []
-            for claim in claims:
-                if claim["id"] in known:
-                    existing.append(known[claim["id"]])
+            known = snapshot.ids()
+            added: list[dict[str, Any]] = []
+            existing: list[str] = []
+            for entry in entries:
+                if entry["id"] in known:
+                    existing.append(entry["id"])
                 else:
-                    known[claim["id"]] = claim
-                    added.append(claim)
+                    known.add(entry["id"])
+                    added.append(entry)
+            if check is not None:
+                check(snapshot, added)
             if added:
                 previous = snapshot.entries[-1]["hash"] if snapshot.entries else ""
                 documents = []
-                for claim in added:
-                    document = claim_entry(claim, previous)
+                for entry in added:
+                    document = {**entry, "prev": previous}
+                    document["hash"] = entry_hash(document)
                     documents.append(document)
                     previous = document["hash"]
                 if snapshot.schema is None:
@@ -267,12 +287,25 @@ class Ledger:
         return AppendResult(added, existing)
 
 
-def claim_entry(claim: Claim, previous: str) -> dict[str, Any]:
-    """The stored form of a claim: its fields (status is derived, not stored) and the chain."""
+def claim_entry(claim: Claim) -> dict[str, Any]:
+    """The stored form of a claim: its fields (status is derived, not stored)."""
     entry: dict[str, Any] = {"kind": "claim"}
     entry.update((name, claim[name]) for name in FIELDS if name != "status")
-    entry["prev"] = previous
-    entry["hash"] = entry_hash(entry)
+    return entry
+
+
+def rating_entry(source: str, reliability: str, analyst: str, logged_at: str) -> dict[str, Any]:
+    """A source's standing reliability, set by `sources rate`; the latest one counts."""
+    entry = {
+        "kind": "rating",
+        "source": source,
+        "reliability": reliability,
+        "analyst": analyst,
+        "logged_at": logged_at,
+    }
+    entry["id"] = hashlib.sha256(orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)).hexdigest()[
+        :HASH_LENGTH
+    ]
     return entry
 
 

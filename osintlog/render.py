@@ -6,15 +6,22 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from osintlog.claims import Claim, rating_text, short_id
-from osintlog.figures import display
+from osintlog.figures import Number, display_of, format_number
 from osintlog.ledger import ACTIVE, LedgerInfo
+from osintlog.views import (
+    POINT_RULE,
+    ChartSeries,
+    Comparison,
+    MetricSummary,
+    SourceSummary,
+    TimelineRow,
+)
 
 PROGRESS_THRESHOLD = 2000
 PIPED_WIDTH = 240
@@ -42,15 +49,7 @@ def message(text: str) -> None:
     stderr_console().print(Text(text))
 
 
-def figure_text(record: dict[str, Any]) -> str:
-    return display(
-        record["low"],
-        record["high"],
-        record["best"],
-        record["qualifier"],
-        record.get("unit"),
-        record.get("value") or "",
-    )
+figure_text = display_of
 
 
 def claims_table(claims: Sequence[Claim], width: int, show_status: bool = False) -> Table:
@@ -139,7 +138,7 @@ def info_table(info: LedgerInfo) -> Table:
     return table
 
 
-def print_table(table: Table) -> None:
+def print_table(table: RenderableType) -> None:
     stdout_console().print(table)
 
 
@@ -166,3 +165,245 @@ def import_progress(total: int) -> Iterator[Callable[[int], None]]:
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("checking rows", total=total)
         yield lambda done: progress.update(task, completed=done)
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def signed(n: Number | None) -> str:
+    if n is None:
+        return ""
+    text = format_number(abs(n))
+    return ("+" if n > 0 else "−" if n < 0 else "±") + text
+
+
+def percent(p: float | None) -> str:
+    return "" if p is None else f"{'+' if p > 0 else '−' if p < 0 else '±'}{abs(p):.1f}%"
+
+
+def sparkline(points: Sequence[Number | None]) -> str:
+    """Eight levels between the smallest and the largest figure; a gap where there is none."""
+    known = [p for p in points if p is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = high - low
+    return "".join(
+        " " if p is None else SPARKS[int((p - low) / span * 7) if span else 3] for p in points
+    )
+
+
+NO_WRAP = frozenset({"metric", "id", "as of", "reported", "latest as of", "rating", "source"})
+RIGHT = frozenset({"figure", "change", "change %", "claims", "sources", "metrics", "vs consensus"})
+
+
+def _table(*columns: str) -> Table:
+    table = Table(box=None, header_style="bold", pad_edge=False, collapse_padding=True)
+    for name in columns:
+        table.add_column(
+            name, justify="right" if name in RIGHT else "left", no_wrap=name in NO_WRAP
+        )
+    return table
+
+
+def with_notes(table: Table, *notes: str) -> Group:
+    """A table with lines of explanation under it."""
+    return Group(table, *(Text(note, style="dim") for note in notes))
+
+
+def timeline_table(metric: str, rows: Sequence[TimelineRow]) -> Group:
+    table = _table("id", "as of", "reported", "source", "figure", "change", "change %", "rating")
+    for row in rows:
+        cells = (
+            short_id(row.id),
+            row.as_of,
+            row.reported,
+            row.source,
+            row.figure,
+            signed(row.change),
+            percent(row.change_pct),
+            row.rating,
+        )
+        table.add_row(*(Text(cell) for cell in cells))
+    return with_notes(table, f"{metric}: change from the claim above; {POINT_RULE}")
+
+
+def summary_table(rows: Sequence[MetricSummary]) -> Group:
+    table = _table("metric", "claims", "sources", "first", "latest", "change", "change %")
+    for row in rows:
+        cells = (
+            row.metric,
+            str(row.claims),
+            str(row.sources),
+            f"{row.first_figure} ({row.first_as_of})",
+            f"{row.latest_figure} ({row.latest_as_of})",
+            signed(row.change),
+            percent(row.change_pct),
+        )
+        table.add_row(*(Text(cell) for cell in cells))
+    return with_notes(table, f"change from the first figure to the latest; {POINT_RULE}")
+
+
+def distance_style(distance: float | None) -> str:
+    """Green near the consensus, yellow further, red where the source stands out."""
+    if distance is None:
+        return ""
+    return "green" if abs(distance) <= 10 else "yellow" if abs(distance) <= 50 else "red"
+
+
+def comparison_table(comparison: Comparison) -> Group:
+    consensus = "none" if comparison.consensus is None else format_number(comparison.consensus)
+    lines = [
+        f"consensus ({comparison.rule} of the sources' latest figures"
+        + (f", as of {comparison.at}" if comparison.at else "")
+        + f"): {consensus}",
+        "spread (highest / lowest latest figure): "
+        + ("-" if comparison.spread is None else f"{comparison.spread:g}×"),
+        "stand out (more than 50% from the consensus): "
+        + (", ".join(comparison.outliers) or "none"),
+        POINT_RULE,
+    ]
+    table = _table(
+        "source",
+        "claims",
+        "latest as of",
+        "figure",
+        "vs consensus",
+        "range over time",
+        "rating",
+    )
+    for row in comparison.rows:
+        span = (
+            ""
+            if row.min is None
+            else format_number(row.min)
+            if row.min == row.max
+            else f"{format_number(row.min)}–{format_number(row.max)}"
+        )
+        style = distance_style(row.distance_pct)
+        table.add_row(
+            Text(row.source),
+            Text(str(row.claims)),
+            Text(row.latest_as_of),
+            Text(row.latest_figure, style=style),
+            Text(percent(row.distance_pct), style=style),
+            Text(span),
+            Text(row.rating),
+        )
+    return with_notes(table, *lines)
+
+
+def metrics_table(rows: Sequence[MetricSummary]) -> Table:
+    table = _table("metric", "unit", "claims", "sources", "first", "latest", "figure", "trend")
+    for row in rows:
+        cells = (
+            row.metric,
+            row.unit or "",
+            str(row.claims),
+            str(row.sources),
+            row.first_as_of,
+            row.latest_as_of,
+            row.latest_figure,
+            sparkline(row.points),
+        )
+        table.add_row(*(Text(cell) for cell in cells))
+    return table
+
+
+def sources_table(rows: Sequence[SourceSummary]) -> Table:
+    table = _table("source", "claims", "metrics", "rating", "first reported", "latest reported")
+    for row in rows:
+        cells = (
+            row.source,
+            str(row.claims),
+            str(row.metrics),
+            row.rating or "",
+            row.first_reported,
+            row.latest_reported,
+        )
+        table.add_row(*(Text(cell) for cell in cells))
+    return table
+
+
+SERIES_COLOURS = ("blue", "red", "green", "magenta", "cyan", "yellow")
+SERIES_TRACES = ("·", "-", "+", "x", "*", "~")
+CHART_MARKERS = {
+    "exact": "●",
+    "approx": "○",
+    "range": "◆",
+    "vague": "?",
+    "at-most": "▼",
+    "at-least": "▲",
+}
+CHART_KEY = (
+    "● exact  ○ about  ◆ range midpoint  ▼ at most  ▲ at least  ? vague floor  "
+    "│ a range's or vague figure's span"
+)
+
+
+def chart_text(metric: str, series: Sequence[ChartSeries], width: int, colour: bool) -> str:
+    """A terminal chart through plotext: one series per source, ranges drawn as spans."""
+    from datetime import datetime
+
+    import plotext
+
+    figure = plotext.figure
+    figure.clear()
+    plotext.terminal.limit(False, False)
+    figure.plot_size(max(40, min(width, 160)), 20)
+    figure.theme("simple" if colour else "colorless")
+    figure.date("x").activate(form="%Y-%m-%d")
+    figure.title(metric)
+    for index, one in enumerate(series):
+        pixel = plotext.pixel(SERIES_COLOURS[index % len(SERIES_COLOURS)])
+        for start, low, _point, high, _qualifier in one.points:
+            if low is not None and high is not None and low != high:
+                day = datetime.fromisoformat(start)
+                span = figure.segment(
+                    [day, day], [low, high], marker=plotext.marker("│", pixel=pixel)
+                )
+                figure.draw(span)
+        known = [p for p in one.points if p[2] is not None]
+        days = [datetime.fromisoformat(p[0]) for p in known]
+        values = [p[2] for p in known]
+        # Each source's connecting line has a character of its own, so that the chart reads
+        # without colour too; the legend goes under the chart, where it hides no point.
+        trace = SERIES_TRACES[index % len(SERIES_TRACES)]
+        line = figure.signal(days, values, marker=plotext.marker(trace, pixel=pixel))
+        line.lines()
+        figure.draw(line)
+        markers = [plotext.marker(CHART_MARKERS.get(p[4], "●"), pixel=pixel) for p in known]
+        figure.draw(figure.signal(days, values, marker=markers))
+    legend = "   ".join(
+        f"{SERIES_TRACES[index % len(SERIES_TRACES)]} {one.source}"
+        for index, one in enumerate(series)
+    )
+    return figure.build().string(colorless=not colour).rstrip("\n") + "\n" + legend
+
+
+def save_chart_image(metric: str, series: Sequence[ChartSeries], path: str) -> None:
+    """The same chart as a PNG or SVG, through matplotlib (the optional `plot` extra)."""
+    from datetime import date
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(10, 5))
+    markers = {"exact": "o", "approx": "o", "range": "D", "vague": "o", "at-most": "v"}
+    markers["at-least"] = "^"
+    for one in series:
+        known = [p for p in one.points if p[2] is not None]
+        days = [date.fromisoformat(p[0]) for p in known]
+        (line,) = axes.plot(days, [p[2] for p in known], label=one.source)
+        for (_start, low, value, high, qualifier), day in zip(known, days, strict=True):
+            axes.plot(day, value, markers.get(qualifier, "o"), color=line.get_color())
+            if low is not None and high is not None and low != high:
+                axes.vlines(day, low, high, color=line.get_color(), alpha=0.6)
+    axes.set_title(metric)
+    axes.legend()
+    axes.grid(alpha=0.3)
+    figure.autofmt_xdate()
+    figure.savefig(path)
+    pyplot.close(figure)

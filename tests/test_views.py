@@ -1,0 +1,239 @@
+"""diff, compare, metrics, sources and chart on a small ledger whose answers are worked by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+# Five claims on t.x: an approximation, a range, a bound each way and a vague figure, two of them
+# on the same as-of and reported day (told apart by when they were logged); one claim on t.y.
+LEDGER_CSV = """metric,value,unit,as_of,reported,source,rating,logged_at
+t.x,"about 1,000",soldiers,2025-01,2025-01-10,Alpha,B2,2025-01-10T08:00:00Z
+t.x,"1,200-1,400",soldiers,2025-02,2025-02-05,Bravo,C3,2025-02-05T08:00:00Z
+t.x,"up to 2,000",soldiers,2025-03,2025-03-01,ALPHA,,2025-03-01T08:00:00Z
+t.x,several hundred,soldiers,2025-03,2025-03-02,Charlie,,2025-03-02T10:00:00Z
+t.x,"at least 1,500",soldiers,2025-03,2025-03-02, bravo ,B2,2025-03-02T09:00:00Z
+t.y,40%,,2024,2024-06-01,Delta,A1,2024-06-01T08:00:00Z
+"""
+
+
+@pytest.fixture
+def small(cli, tmp_path: Path) -> None:
+    path = tmp_path / "small.csv"
+    path.write_text(LEDGER_CSV, encoding="utf-8")
+    cli.ok("import", str(path))
+    cli.ok("sources", "rate", "alpha", "A")
+
+
+def rows(cli, *args: str, keys: tuple[str, ...]) -> list[tuple]:
+    return [tuple(row[k] for k in keys) for row in cli.json(*args)]
+
+
+TIMELINE = ("source", "value", "low", "high", "best", "qualifier", "change", "change_pct")
+
+
+def test_diff_timeline_compares_each_claim_with_the_one_before(cli, small):
+    assert rows(cli, "diff", "t.x", keys=TIMELINE) == [
+        ("Alpha", "about 1,000", None, None, 1000, "approx", None, None),
+        ("Bravo", "1,200-1,400", 1200, 1400, 1300, "range", 300, 30.0),
+        ("ALPHA", "up to 2,000", None, 2000, None, "at-most", 700, 53.8),
+        ("bravo", "at least 1,500", 1500, None, None, "at-least", -500, -25.0),
+        ("Charlie", "several hundred", 100, 1000, None, "vague", -1400, -93.3),
+    ]
+
+
+def test_diff_window_and_source(cli, small):
+    assert rows(cli, "diff", "t.x", "--since", "2025-03", keys=("value", "change")) == [
+        ("up to 2,000", None),
+        ("at least 1,500", -500),
+        ("several hundred", -1400),
+    ]
+    assert rows(cli, "diff", "t.x", "--source", "BRAVO", keys=("value", "change_pct")) == [
+        ("1,200-1,400", None),
+        ("at least 1,500", 15.4),
+    ]
+
+
+def test_diff_json_rows_carry_the_designed_keys(cli, small):
+    first = cli.json("diff", "t.x")[0]
+    assert list(first)[:11] == [
+        "id",
+        "as_of",
+        "reported",
+        "source",
+        "value",
+        "low",
+        "high",
+        "best",
+        "qualifier",
+        "change",
+        "change_pct",
+    ]
+    assert first["as_of"] == "2025-01" and first["reported"] == "2025-01-10"
+
+
+def test_diff_summary_of_every_metric(cli, small):
+    assert cli.json("diff") == [
+        {
+            "metric": "t.x",
+            "unit": "soldiers",
+            "claims": 5,
+            "sources": 3,
+            "first_as_of": "2025-01",
+            "first_value": "about 1,000",
+            "latest_as_of": "2025-03",
+            "latest_value": "several hundred",
+            "change": -900,
+            "change_pct": -90.0,
+            "first_point": 1000,
+            "latest_point": 100,
+        },
+        {
+            "metric": "t.y",
+            "unit": "%",
+            "claims": 1,
+            "sources": 1,
+            "first_as_of": "2024",
+            "first_value": "40%",
+            "latest_as_of": "2024",
+            "latest_value": "40%",
+            "change": None,
+            "change_pct": None,
+            "first_point": 40,
+            "latest_point": 40,
+        },
+    ]
+
+
+def test_diff_table_keeps_hedges_and_states_the_rule(cli, small):
+    out = cli.ok("diff", "t.x").stdout
+    for shown in ("≈1,000", "1,200–1,400", "≤2,000", "≥1,500", "several hundred (≥100)"):
+        assert shown in out
+    assert "+700" in out and "+53.8%" in out and "−93.3%" in out
+    assert "range by its midpoint" in out
+
+
+COMPARE = ("source", "claims", "latest_value", "min", "max", "rating", "outlier", "distance_pct")
+
+
+def test_compare_median(cli, small):
+    result = cli.json("compare", "t.x")
+    assert [tuple(row[k] for k in COMPARE) for row in result] == [
+        ("Charlie", 1, "several hundred", 100, 100, "", True, -93.3),
+        ("Bravo", 2, "at least 1,500", 1300, 1500, "B2", False, 0.0),
+        ("Alpha", 2, "up to 2,000", 1000, 2000, "A", False, 33.3),
+    ]
+    assert {(row["consensus"], row["spread"], row["rule"]) for row in result} == {
+        (1500, 20.0, "median")
+    }
+    assert result[2]["latest_high"] == 2000 and result[2]["latest_as_of"] == "2025-03"
+    assert result[2]["first_as_of"] == "2025-01"
+
+
+def test_compare_rules(cli, small):
+    lowest = cli.json("compare", "t.x", "--rule", "lowest")
+    assert lowest[0]["consensus"] == 100
+    assert [row["outlier"] for row in lowest] == [False, True, True]
+    best = cli.json("compare", "t.x", "--rule", "best-rated")
+    assert best[0]["consensus"] == 2000
+    assert [row["outlier"] for row in best] == [True, False, False]
+
+
+def test_compare_at_replays_an_earlier_date(cli, small):
+    result = cli.json("compare", "t.x", "--at", "2025-02")
+    assert [(r["source"], r["latest_value"], r["distance_pct"]) for r in result] == [
+        ("Alpha", "about 1,000", -13.0),
+        ("Bravo", "1,200-1,400", 13.0),
+    ]
+    assert result[0]["consensus"] == 1150 and result[0]["spread"] == 1.3
+    assert not any(row["outlier"] for row in result)
+
+
+def test_compare_table_footer(cli, small):
+    out = cli.ok("compare", "t.x").stdout
+    assert "consensus (median of the sources' latest figures): 1,500" in out
+    assert "20×" in out
+    assert "more than 50% from the consensus): Charlie" in out
+
+
+@pytest.mark.parametrize("command", ["diff", "compare", "chart"])
+def test_an_unknown_metric_names_the_closest(cli, small, command):
+    result = cli.fails(command, "t.z")
+    assert 'no claims for metric "t.z"' in result.stderr and "t.x" in result.stderr
+
+
+def test_metrics(cli, small):
+    assert cli.json("metrics") == [
+        {
+            "metric": "t.x",
+            "unit": "soldiers",
+            "claims": 5,
+            "sources": 3,
+            "first_as_of": "2025-01",
+            "latest_as_of": "2025-03",
+            "latest_value": "several hundred",
+        },
+        {
+            "metric": "t.y",
+            "unit": "%",
+            "claims": 1,
+            "sources": 1,
+            "first_as_of": "2024",
+            "latest_as_of": "2024",
+            "latest_value": "40%",
+        },
+    ]
+    # Points 1000, 1300, 2000, 1500, 100 on eight levels from 100 to 2000:
+    # int((p - 100) / 1900 * 7) = 3, 4, 7, 5, 0.
+    assert "▄▅█▆▁" in cli.ok("metrics").stdout
+
+
+def test_sources_and_standing_ratings(cli, small):
+    assert rows(cli, "sources", keys=("source", "claims", "metrics", "rating")) == [
+        ("Alpha", 2, 1, "A"),
+        ("Bravo", 2, 1, None),
+        ("Charlie", 1, 1, None),
+        ("Delta", 1, 1, None),
+    ]
+    first = cli.json("sources")[0]
+    assert (first["first_reported"], first["latest_reported"]) == ("2025-01-10", "2025-03-01")
+    cli.ok("sources", "rate", "ALPHA", "C")
+    assert cli.json("sources")[0]["rating"] == "C"
+    assert cli.json("compare", "t.x")[2]["rating"] == "C"
+
+
+def test_rating_a_source_takes_a_letter_only(cli, small, ledger_path: Path):
+    before = ledger_path.read_bytes()
+    assert "not a reliability grade" in cli.fails("sources", "rate", "Alpha", "B2").stderr
+    assert "not an Admiralty rating" in cli.fails("sources", "rate", "Alpha", "Z").stderr
+    assert ledger_path.read_bytes() == before
+
+
+def test_chart_draws_every_source_and_the_spans(cli, small):
+    result = cli.ok("chart", "t.x")
+    out = result.stdout
+    for source in ("Alpha", "Bravo", "Charlie"):
+        assert source in out
+    for marker in ("○", "◆", "▼", "▲", "?", "│"):
+        assert marker in out
+    assert "\x1b[" not in out
+    assert "at most" in result.stderr
+
+
+def test_chart_image_without_matplotlib_says_how_to_get_it(cli, small, tmp_path):
+    try:
+        import matplotlib  # noqa: F401
+    except ModuleNotFoundError:
+        result = cli.fails("chart", "t.x", "-o", str(tmp_path / "c.png"))
+        assert "pip install 'osintlog[plot]'" in result.stderr
+    else:
+        cli.ok("chart", "t.x", "-o", str(tmp_path / "c.png"))
+        assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    assert "png or .svg" in cli.fails("chart", "t.x", "-o", str(tmp_path / "c.gif")).stderr
+
+
+def test_views_on_an_empty_ledger(cli):
+    assert "the ledger holds no claims yet" in cli.fails("diff", "t.x").stderr
+    assert cli.ok("metrics").stdout == "" and json.loads(cli.ok("diff", "-f", "json").stdout) == []
