@@ -495,7 +495,6 @@ def metrics(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 sources_app = typer.Typer(
     cls=OsintlogGroup,
     invoke_without_command=True,
-    help="Every source with its claims and standing rating; `sources rate` sets the rating.",
 )
 app.add_typer(sources_app, name="sources")
 
