@@ -272,16 +272,35 @@ def build_claims(
     context: Context,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Claim], list[str]]:
-    """Validate every row: the claims built, and one message per bad row naming its location."""
+    """Validate every row: the claims built, and one message per bad row naming its location.
+
+    A row whose status is `retracted` (as `export --all` writes it) keeps that status, so that
+    the import can retract it too; any other status is derived by the ledger."""
     claims: list[Claim] = []
     errors: list[str] = []
     for number, (location, row) in enumerate(rows, 1):
         try:
             if not isinstance(row, Mapping):
                 raise BadClaim(f"expected an object with claim fields, not {type(row).__name__}")
-            claims.append(build_claim(row, context))
+            claim = build_claim(row, context)
+            if str(row.get("status") or "").strip().lower() == "retracted":
+                claim["status"] = "retracted"
+            claims.append(claim)
         except OsintlogError as error:
             errors.append(f"{location}: {error}")
         if progress is not None and number % 1000 == 0:
             progress(number)
     return claims, errors
+
+
+def amended_claim(old: Claim, changes: Mapping[str, Any], context: Context) -> Claim:
+    """The claim that supersedes `old`: its fields with the given changes, logged anew."""
+    raw: dict[str, Any] = {name: old[name] for name in CONTENT_FIELDS}
+    raw.update((name, value) for name, value in changes.items() if value not in (None, []))
+    if "rating" in raw:
+        raw.pop("reliability"), raw.pop("credibility")
+    raw["supersedes"] = old["id"]
+    new = build_claim(raw, context)
+    if all(new[name] == old[name] for name in CONTENT_FIELDS if name != "supersedes"):
+        raise BadClaim("nothing to amend: give at least one field with a new value")
+    return new

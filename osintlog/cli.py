@@ -13,15 +13,24 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from osintlog import __version__, views
-from osintlog.claims import FIELDS, Context, build_claim, build_claims, parse_rating, short_id
+from osintlog import __version__, integrity, views
+from osintlog.claims import (
+    FIELDS,
+    Context,
+    amended_claim,
+    build_claim,
+    build_claims,
+    parse_rating,
+    short_id,
+)
 from osintlog.dates import Order, parse_date
-from osintlog.errors import BadClaim, BadInput, OsintlogError
+from osintlog.errors import BadClaim, BadInput, NotAllowed, OsintlogError, VerifyFailed
 from osintlog.formats import Format, format_for, load_input, read_rows, write_records
 from osintlog.ledger import (
     ACTIVE,
     ClaimFilter,
     Ledger,
+    Snapshot,
     claim_entry,
     default_path,
     ledger_info,
@@ -117,6 +126,16 @@ UntilOption = Annotated[
 SearchOption = Annotated[
     str | None, typer.Option(help="Text to find in the quote, note, source, url, ...")
 ]
+AsOfOption = Annotated[str | None, typer.Option(help="Date the figure describes.")]
+ReportedOption = Annotated[str | None, typer.Option(help="Date the report was published.")]
+UnitOption = Annotated[str | None, typer.Option(help="What is counted: soldiers, shells.")]
+ViaOption = Annotated[str | None, typer.Option(help="The outlet you read it in.")]
+UrlOption = Annotated[str | None, typer.Option(help="Where the report is.")]
+QuoteOption = Annotated[str | None, typer.Option(help="The sentence the figure is in.")]
+RatingOption = Annotated[str | None, typer.Option(help="Admiralty code: B2; F6 = not judged.")]
+TagsOption = Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeat for more.")]
+NoteOption = Annotated[str | None, typer.Option(help="Your own remark.")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 AllOption = Annotated[bool, typer.Option("--all", help="Include superseded and retracted claims.")]
 LimitOption = Annotated[int | None, typer.Option(help="Only the N latest claims (by as-of).")]
 
@@ -145,17 +164,15 @@ def add(
     metric: Annotated[str, typer.Argument(help="What the figure measures: dprk.troops.killed")],
     figure: Annotated[str, typer.Argument(help="The figure as written: 'about 4,700'")],
     source: SourceOption = None,
-    as_of: Annotated[str | None, typer.Option(help="Date the figure describes.")] = None,
-    reported: Annotated[str | None, typer.Option(help="Date the report was published.")] = None,
-    unit: Annotated[str | None, typer.Option(help="What is counted: soldiers, shells.")] = None,
-    via: Annotated[str | None, typer.Option(help="The outlet you read it in.")] = None,
-    url: Annotated[str | None, typer.Option(help="Where the report is.")] = None,
-    quote: Annotated[str | None, typer.Option(help="The sentence the figure is in.")] = None,
-    rating: Annotated[
-        str | None, typer.Option(help="Admiralty code: B2 (F6 = not judged).")
-    ] = None,
-    tag: Annotated[list[str] | None, typer.Option(help="A tag; repeat for more.")] = None,
-    note: Annotated[str | None, typer.Option(help="Your own remark.")] = None,
+    as_of: AsOfOption = None,
+    reported: ReportedOption = None,
+    unit: UnitOption = None,
+    via: ViaOption = None,
+    url: UrlOption = None,
+    quote: QuoteOption = None,
+    rating: RatingOption = None,
+    tag: TagsOption = None,
+    note: NoteOption = None,
     dayfirst: DayFirst = False,
     monthfirst: MonthFirst = False,
 ) -> None:
@@ -331,10 +348,12 @@ def import_claims(
         new = len({c["id"] for c in claims if c["id"] not in known})
         render.message(f"dry run: would import {new} claims ({len(claims) - new} already in)")
         return
-    result = ledger.append([claim_entry(c) for c in claims], context.now)
+    entries = integrity.import_entries(claims)
+    result = ledger.append(entries, context.now, integrity.check_references)
+    added = sum(1 for entry in result.added if entry["kind"] == "claim")
     render.message(
-        f"imported {len(result.added)} claims"
-        f" ({len(claims) - len(result.added)} already in the ledger"
+        f"imported {added} claims"
+        f" ({len(claims) - added} already in the ledger"
         + (f", {len(errors)} bad rows skipped)" if errors else ")")
     )
 
@@ -392,6 +411,177 @@ def export(
     from osintlog import render
 
     render.message(f"exported {len(claims)} claims to {output}")
+
+
+def _confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; scripts (no terminal) and --yes go ahead."""
+    if yes or not sys.stdin.isatty():
+        return
+    if not typer.confirm(question, default=False, err=True):
+        raise NotAllowed("cancelled; nothing was written")
+
+
+@app.command()
+def amend(
+    ctx: typer.Context,
+    claim_id: Annotated[str, typer.Argument(metavar="ID", help="The claim to correct.")],
+    value: Annotated[str | None, typer.Option(help="The corrected figure, as written.")] = None,
+    metric: Annotated[str | None, typer.Option(help="The corrected metric.")] = None,
+    source: SourceOption = None,
+    as_of: AsOfOption = None,
+    reported: ReportedOption = None,
+    unit: UnitOption = None,
+    via: ViaOption = None,
+    url: UrlOption = None,
+    quote: QuoteOption = None,
+    rating: RatingOption = None,
+    tag: TagsOption = None,
+    note: NoteOption = None,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+    yes: YesOption = False,
+) -> None:
+    """Correct a claim: appends a new claim that supersedes it; prints the new id.
+
+    Example: osintlog amend 3f2a9c --value "about 4,800" --note "corrected figure"
+    """
+    from osintlog import render
+
+    ledger = _settings(ctx).ledger()
+    snapshot = ledger.read()
+    old = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "amended")
+    changes = {
+        "value": value,
+        "metric": metric,
+        "source": source,
+        "as_of": as_of,
+        "reported": reported,
+        "unit": unit,
+        "via": via,
+        "url": url,
+        "quote": quote,
+        "rating": rating,
+        "tags": tag,
+        "note": note,
+    }
+    context = Context.current(_order(dayfirst, monthfirst))
+    new = amended_claim(old, changes, context)
+    _confirm(
+        f"Supersede {short_id(old['id'])} ({old['metric']} {render.figure_text(old)}) with "
+        f"{new['metric']} {render.figure_text(new)}?",
+        yes,
+    )
+    ledger.append([claim_entry(new)], context.now, integrity.check_supersedes)
+    render.message(
+        f"amended {short_id(old['id'])}: now {short_id(new['id'])} {new['metric']} "
+        f"{render.figure_text(new)}"
+    )
+    typer.echo(new["id"])
+
+
+@app.command()
+def retract(
+    ctx: typer.Context,
+    claim_id: Annotated[str, typer.Argument(metavar="ID", help="The claim to withdraw.")],
+    reason: Annotated[str, typer.Option(help="Why it is withdrawn.")],
+    yes: YesOption = False,
+) -> None:
+    """Withdraw a claim: appends a retraction; the claim stays, hidden from the views.
+
+    Example: osintlog retract 3f2a9c --reason "misread: the figure was wounded, not killed"
+    """
+    from osintlog import render
+
+    if not reason.strip():
+        raise BadClaim("--reason is required: say why the claim is withdrawn")
+    ledger = _settings(ctx).ledger()
+    snapshot = ledger.read()
+    claim = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "retracted")
+    _confirm(
+        f"Retract {short_id(claim['id'])} ({claim['metric']} {render.figure_text(claim)})?", yes
+    )
+    context = Context.current()
+    entry = integrity.retraction_entry(claim["id"], reason.strip(), context.analyst, context.now)
+    ledger.append([entry], context.now, integrity.check_supersedes)
+    render.message(f"retracted {short_id(claim['id'])} {claim['metric']}")
+    typer.echo(entry["id"])
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    claim_id: Annotated[str, typer.Argument(metavar="ID", help="Any version of the claim.")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Every version of a claim, who logged each and when, and its retraction.
+
+    Example: osintlog history 3f2a9c
+    """
+    snapshot = _settings(ctx).ledger().read()
+    rows = integrity.history(snapshot, snapshot.resolve(claim_id)["id"])
+    if fmt != Format.table:
+        return _emit_rows(rows, integrity.HISTORY_COLUMNS, fmt)
+    from osintlog import render
+
+    render.print_table(render.history_table(rows))
+
+
+@app.command()
+def verify(ctx: typer.Context) -> None:
+    """Check the hash chain, every id against its content, and the schema; exit 1 on a fault.
+
+    Example: osintlog verify && git commit ledger.json
+    """
+    settings = _settings(ctx)
+    problem = integrity.verify(settings.ledger().read())
+    if problem is not None:
+        raise VerifyFailed(f"{settings.db}: {problem}")
+
+
+@app.command()
+def merge(
+    ctx: typer.Context,
+    other: Annotated[Path, typer.Argument(metavar="OTHER_LEDGER", help="Another ledger file.")],
+) -> None:
+    """Append the entries of another ledger that this one lacks, keeping their ids and authors.
+
+    Example: osintlog merge ../colleague/ledger.json
+    """
+    from osintlog import render
+
+    added = _merge_into(_settings(ctx).ledger(), other)
+    render.message(f"merged {added} entries from {other}")
+
+
+def _merge_into(ledger: Ledger, other: Path) -> int:
+    if not other.is_file():
+        raise BadInput(f"{other} is not a file")
+    theirs = Ledger(other, ledger.lock_timeout).read()
+    problem = integrity.verify(theirs)
+    if problem is not None:
+        raise BadInput(f"refusing to merge {other}: it fails verify: {problem}")
+
+    def check(ours: Snapshot, new: list[dict[str, Any]]) -> None:
+        fault = integrity.verify(ours)
+        if fault is not None:
+            raise BadInput(f"refusing to merge into {ledger.path}: it fails verify: {fault}")
+
+    entries = integrity.missing_entries(ledger.read(), theirs)
+    return len(ledger.append(entries, Context.current().now, check).added)
+
+
+@app.command("git-merge-driver", hidden=True)
+def git_merge_driver(
+    ancestor: Annotated[Path, typer.Argument(help="%O: the common ancestor (unused).")],
+    ours: Annotated[Path, typer.Argument(help="%A: our version; the result is written here.")],
+    theirs: Annotated[Path, typer.Argument(help="%B: their version.")],
+) -> None:
+    """Git merge driver: joins two versions of a ledger by id (see README, "A team ledger").
+
+    Example: git config merge.osintlog.driver "osintlog git-merge-driver %O %A %B"
+    """
+    del ancestor
+    _merge_into(Ledger(ours), theirs)
 
 
 def _active(ctx: typer.Context) -> tuple[list[dict[str, Any]], dict[str, str]]:

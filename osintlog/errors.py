@@ -45,3 +45,13 @@ class LedgerWriteFailed(OsintlogError):
 
 class BadInput(OsintlogError):
     """A file given to import (or another command) cannot be read as claims."""
+
+
+class NotAllowed(OsintlogError):
+    """An amend or retraction that the append-only rules refuse."""
+
+
+class VerifyFailed(OsintlogError):
+    """The ledger fails verification: an entry was altered, removed or inserted by hand."""
+
+    exit_code = 1

@@ -19,7 +19,7 @@ from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
-from osintlog.claims import CONTENT_FIELDS, FIELDS, Claim, fold_source, short_id
+from osintlog.claims import CONTENT_FIELDS, FIELDS, Claim, content_id, fold_source, short_id
 from osintlog.dates import parse_date, period_end, period_start
 from osintlog.errors import (
     AmbiguousId,
@@ -137,8 +137,12 @@ def _fsync_folder(folder: Path) -> None:
 
 def entry_hash(entry: Mapping[str, Any]) -> str:
     """The hash of an entry over its canonical serialisation (everything but its own hash)."""
-    body = {key: value for key, value in entry.items() if key != "hash"}
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()[:HASH_LENGTH]
+    return _digest({key: value for key, value in entry.items() if key != "hash"})
+
+
+def _digest(body: Mapping[str, Any]) -> str:
+    digest = hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS))
+    return digest.hexdigest()[:HASH_LENGTH]
 
 
 @dataclass
@@ -219,7 +223,24 @@ class Ledger:
         return TinyDB(self.path, storage=CachingMiddleware(OrjsonStorage))
 
     def read(self) -> Snapshot:
-        return self._snapshot(self._database())
+        snapshot = self._snapshot(self._database())
+        if snapshot.schema is not None and snapshot.schema < SCHEMA_VERSION:
+            with self._locked():
+                database = self._database()
+                snapshot = self._current(database)
+                database.storage.flush()
+        return snapshot
+
+    def _current(self, database: TinyDB) -> Snapshot:
+        """The ledger under the lock, upgraded in memory if an older osintlog wrote it (the
+        caller's flush then saves the upgrade with its own changes, in one write)."""
+        snapshot = self._snapshot(database)
+        if snapshot.schema is not None and snapshot.schema < SCHEMA_VERSION:
+            data = database.storage.read()
+            upgrade(data)
+            database.storage.write(data)
+            snapshot = self._snapshot(database)
+        return snapshot
 
     def _snapshot(self, database: TinyDB) -> Snapshot:
         data = database.storage.read() or {}
@@ -258,7 +279,7 @@ class Ledger:
         """
         with self._locked():
             database = self._database()
-            snapshot = self._snapshot(database)
+            snapshot = self._current(database)
             known = snapshot.ids()
             added: list[dict[str, Any]] = []
             existing: list[str] = []
@@ -283,8 +304,28 @@ class Ledger:
                         {"schema": SCHEMA_VERSION, "app": "osintlog", "created": created}
                     )
                 database.table(ENTRIES_TABLE).insert_multiple(documents)
-                database.storage.flush()
+            database.storage.flush()
         return AppendResult(added, existing)
+
+
+def upgrade(data: dict[str, Any]) -> None:
+    """Bring a ledger written before the hash chain (schema 0) up to date, in place: every
+    entry gets its kind, id and chain. Saved by the caller in one atomic write."""
+    meta = next(iter(data[META_TABLE].values()))
+    if meta["schema"] >= SCHEMA_VERSION:
+        return
+    table = data.get(ENTRIES_TABLE, {})
+    previous = ""
+    for key in sorted(table, key=int):
+        entry = table[key]
+        entry.setdefault("kind", "claim")
+        entry.pop("status", None)
+        if "id" not in entry:
+            entry["id"] = content_id(entry) if entry["kind"] == "claim" else entry_id(entry)
+        entry["prev"] = previous
+        entry["hash"] = previous = entry_hash(entry)
+    meta["upgraded_from"] = meta["schema"]
+    meta["schema"] = SCHEMA_VERSION
 
 
 def claim_entry(claim: Claim) -> dict[str, Any]:
@@ -303,10 +344,13 @@ def rating_entry(source: str, reliability: str, analyst: str, logged_at: str) ->
         "analyst": analyst,
         "logged_at": logged_at,
     }
-    entry["id"] = hashlib.sha256(orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)).hexdigest()[
-        :HASH_LENGTH
-    ]
+    entry["id"] = entry_id(entry)
     return entry
+
+
+def entry_id(entry: Mapping[str, Any]) -> str:
+    """The id of an entry that is not a claim: a hash of its content (chain and id aside)."""
+    return _digest({k: v for k, v in entry.items() if k not in ("id", "prev", "hash")})
 
 
 @dataclass

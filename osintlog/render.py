@@ -13,6 +13,7 @@ from rich.text import Text
 
 from osintlog.claims import Claim, rating_text, short_id
 from osintlog.figures import Number, display_of, format_number
+from osintlog.integrity import HistoryRow
 from osintlog.ledger import ACTIVE, LedgerInfo
 from osintlog.views import (
     POINT_RULE,
@@ -193,7 +194,9 @@ def sparkline(points: Sequence[Number | None]) -> str:
     )
 
 
-NO_WRAP = frozenset({"metric", "id", "as of", "reported", "latest as of", "rating", "source"})
+NO_WRAP = frozenset(
+    {"metric", "id", "as of", "reported", "latest as of", "rating", "event", "analyst", "logged at"}
+)
 RIGHT = frozenset({"figure", "change", "change %", "claims", "sources", "metrics", "vs consensus"})
 
 
@@ -407,3 +410,22 @@ def save_chart_image(metric: str, series: Sequence[ChartSeries], path: str) -> N
     figure.autofmt_xdate()
     figure.savefig(path)
     pyplot.close(figure)
+
+
+def history_table(rows: Sequence[HistoryRow]) -> Table:
+    table = _table("id", "event", "figure", "metric", "as of", "source", "analyst", "logged at")
+    for row in rows:
+        figure = "" if row.value is None else display_of(vars(row))
+        detail = row.reason if row.event == "retracted" else row.source or ""
+        cells = (
+            short_id(row.id),
+            row.event,
+            figure,
+            row.metric or "",
+            row.as_of or "",
+            detail,
+            row.analyst,
+            row.logged_at[:19] + "Z",
+        )
+        table.add_row(*(Text(cell) for cell in cells))
+    return table

@@ -1,0 +1,305 @@
+"""The append-only rules: what may be amended or retracted, a claim's history, verify, merge."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from osintlog.claims import FIELDS, Claim, content_id, metric_key, short_id
+from osintlog.dates import is_partial_date
+from osintlog.errors import BadInput, NotAllowed, OsintlogError
+from osintlog.figures import parse_figure
+from osintlog.ledger import (
+    RETRACTED,
+    SUPERSEDED,
+    Snapshot,
+    claim_entry,
+    entry_hash,
+    entry_id,
+)
+
+KINDS = ("claim", "retraction", "rating")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z", re.ASCII)
+
+
+def retraction_entry(target: str, reason: str, analyst: str, logged_at: str) -> dict[str, Any]:
+    """A retraction: the claim stays in the ledger, marked retracted, with the reason."""
+    entry = {
+        "kind": "retraction",
+        "target": target,
+        "reason": reason,
+        "analyst": analyst,
+        "logged_at": logged_at,
+    }
+    entry["id"] = entry_id(entry)
+    return entry
+
+
+def check_changeable(snapshot: Snapshot, claim_id: str, action: str) -> Claim:
+    """The claim, if it may still be amended or retracted: only an active claim may."""
+    claim = next((c for c in snapshot.claims() if c["id"] == claim_id), None)
+    if claim is None:
+        raise NotAllowed(f"claim {short_id(claim_id)} is not in the ledger")
+    if claim["status"] == RETRACTED:
+        raise NotAllowed(f"claim {short_id(claim_id)} is retracted; it cannot be {action}")
+    if claim["status"] == SUPERSEDED:
+        newer = [c["id"] for c in snapshot.claims() if c["supersedes"] == claim_id]
+        raise NotAllowed(
+            f"claim {short_id(claim_id)} was superseded by "
+            f"{', '.join(short_id(n) for n in newer)}; that is the claim to {action[:-2]}"
+        )
+    return claim
+
+
+def check_supersedes(snapshot: Snapshot, new: list[dict[str, Any]]) -> None:
+    """Every amendment supersedes an active claim, and every retraction retracts one."""
+    for entry in new:
+        if entry.get("kind") == "retraction":
+            check_changeable(snapshot, entry["target"], "retracted")
+        elif entry.get("supersedes"):
+            check_changeable(snapshot, entry["supersedes"], "amended")
+
+
+IMPORTED_RETRACTION = "retracted in the file it was imported from"
+
+
+def import_entries(claims: list[Claim]) -> list[dict[str, Any]]:
+    """The entries an import appends: each claim, and a retraction for each claim the file
+    marks retracted (dated as the claim, so importing the file again adds nothing)."""
+    entries = []
+    for claim in claims:
+        entries.append(claim_entry(claim))
+        if claim.get("status") == RETRACTED:
+            reason = IMPORTED_RETRACTION
+            entries.append(
+                retraction_entry(claim["id"], reason, claim["analyst"], claim["logged_at"])
+            )
+    return entries
+
+
+def check_references(snapshot: Snapshot, new: list[dict[str, Any]]) -> None:
+    """Every claim an imported entry supersedes or retracts is in the ledger or before it."""
+    known = {claim["id"] for claim in snapshot.claims()}
+    for entry in new:
+        target = entry.get("target") or entry.get("supersedes")
+        if target and target not in known:
+            raise BadInput(
+                f"claim {short_id(entry['id'])} refers to {short_id(target)}, which is neither "
+                "in the ledger nor earlier in the file; import that claim first"
+            )
+        if entry.get("kind") == "claim":
+            known.add(entry["id"])
+
+
+@dataclass
+class HistoryRow:
+    id: str
+    event: str
+    metric: str | None
+    value: str | None
+    low: Any
+    high: Any
+    best: Any
+    qualifier: str | None
+    unit: str | None
+    as_of: str | None
+    reported: str | None
+    source: str | None
+    analyst: str
+    logged_at: str
+    supersedes: str | None
+    status: str | None
+    reason: str | None
+
+
+HISTORY_COLUMNS = [
+    "id",
+    "event",
+    "metric",
+    "value",
+    "low",
+    "high",
+    "best",
+    "qualifier",
+    "as_of",
+    "reported",
+    "source",
+    "analyst",
+    "logged_at",
+    "supersedes",
+    "status",
+    "reason",
+]
+
+
+def history(snapshot: Snapshot, claim_id: str) -> list[HistoryRow]:
+    """Every version of a claim (the one given, what it superseded, what superseded it) and its
+    retraction, in the order they were logged."""
+    claims = {c["id"]: c for c in snapshot.claims()}
+    linked: dict[str, set[str]] = {cid: set() for cid in claims}
+    for claim in claims.values():
+        if claim["supersedes"] in linked:
+            linked[claim["supersedes"]].add(claim["id"])
+            linked[claim["id"]].add(claim["supersedes"])
+    family, todo = set(), [claim_id]
+    while todo:
+        current = todo.pop()
+        if current not in family:
+            family.add(current)
+            todo.extend(linked.get(current, ()))
+    rows = []
+    for entry in snapshot.entries:
+        if entry.get("kind", "claim") == "claim" and entry["id"] in family:
+            claim = claims[entry["id"]]
+            event = "amended" if claim["supersedes"] else "logged"
+            rows.append(_history_row(claim, event))
+        elif entry.get("kind") == "retraction" and entry["target"] in family:
+            rows.append(
+                HistoryRow(
+                    **dict.fromkeys(("metric", "value", "low", "high", "best"), None),
+                    **dict.fromkeys(("qualifier", "unit", "as_of", "reported", "source"), None),
+                    id=entry["id"],
+                    event="retracted",
+                    analyst=entry["analyst"],
+                    logged_at=entry["logged_at"],
+                    supersedes=entry["target"],
+                    status=None,
+                    reason=entry["reason"],
+                )
+            )
+    return rows
+
+
+def _history_row(claim: Claim, event: str) -> HistoryRow:
+    return HistoryRow(
+        id=claim["id"],
+        event=event,
+        metric=claim["metric"],
+        value=claim["value"],
+        low=claim["low"],
+        high=claim["high"],
+        best=claim["best"],
+        qualifier=claim["qualifier"],
+        unit=claim["unit"],
+        as_of=claim["as_of"],
+        reported=claim["reported"],
+        source=claim["source"],
+        analyst=claim["analyst"],
+        logged_at=claim["logged_at"],
+        supersedes=claim["supersedes"],
+        status=claim["status"],
+        reason=None,
+    )
+
+
+@dataclass
+class Problem:
+    """The first entry that fails verification, and what is wrong with it."""
+
+    position: int
+    entry: Mapping[str, Any]
+    message: str
+
+    def __str__(self) -> str:
+        kind = self.entry.get("kind", "entry")
+        ident = self.entry.get("id")
+        named = f"{kind} {short_id(ident)}" if isinstance(ident, str) else kind
+        extra = f", {self.entry['metric']}" if isinstance(self.entry.get("metric"), str) else ""
+        return f"entry {self.position} ({named}{extra}): {self.message}"
+
+
+def verify(snapshot: Snapshot) -> Problem | None:
+    """Walk the chain and the schema; the first entry that does not hold, or None."""
+    previous = ""
+    seen: dict[str, str] = {}
+    for position, entry in enumerate(snapshot.entries, 1):
+        message = _entry_problem(entry, previous, seen)
+        if message:
+            return Problem(position, entry, message)
+        previous = entry["hash"]
+        seen[entry["id"]] = entry["kind"]
+    return None
+
+
+def _entry_problem(entry: Mapping[str, Any], previous: str, seen: Mapping[str, str]) -> str:
+    if entry.get("kind") not in KINDS:
+        return f"unknown kind {entry.get('kind')!r} (edited by hand?)"
+    if not isinstance(entry.get("hash"), str) or not isinstance(entry.get("id"), str):
+        return "has no id or hash (edited by hand?)"
+    if entry.get("prev") != previous:
+        return "does not follow the entry before it: an entry was removed, inserted or moved"
+    if entry["id"] in seen:
+        return f"its id {short_id(entry['id'])} appears twice"
+    checks = {"claim": _claim_problem, "retraction": _retraction_problem}
+    problem = checks.get(entry["kind"], _rating_problem)(entry, seen)
+    if problem:
+        return problem
+    if entry_hash(entry) != entry["hash"]:
+        return "was edited by hand: its hash does not match its content"
+    return ""
+
+
+def _claim_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
+    missing = [name for name in FIELDS if name != "status" and name not in entry]
+    if missing:
+        return f"lacks {', '.join(missing)}"
+    if content_id(entry) != entry["id"]:
+        return (
+            "its content no longer matches its id: the metric, figure, source, a date or "
+            "another field was edited by hand"
+        )
+    try:
+        if metric_key(entry["metric"]) != entry["metric"]:
+            return "its metric is not a lower-case key"
+        figure = parse_figure(entry["value"])
+    except (OsintlogError, AttributeError, TypeError) as error:
+        return f"does not hold a valid claim ({error})"
+    derived = (figure.low, figure.high, figure.best, figure.qualifier)
+    if derived != tuple(entry[name] for name in ("low", "high", "best", "qualifier")):
+        return "its low/high/best/qualifier do not match its figure (edited by hand)"
+    if not (is_partial_date(entry["as_of"]) and is_partial_date(entry["reported"])):
+        return "its as_of or reported is not a date"
+    if entry["supersedes"] is not None and seen.get(entry["supersedes"]) != "claim":
+        return f"supersedes {entry['supersedes']!r}, which is no earlier claim"
+    return _logged_problem(entry)
+
+
+def _retraction_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
+    if seen.get(entry.get("target")) != "claim":
+        return f"retracts {entry.get('target')!r}, which is no earlier claim"
+    if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
+        return "has no reason"
+    return _id_problem(entry) or _logged_problem(entry)
+
+
+def _rating_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
+    if not isinstance(entry.get("source"), str) or entry.get("reliability") not in tuple("ABCDEF"):
+        return "is not a source rating (a source and a letter A-F)"
+    return _id_problem(entry) or _logged_problem(entry)
+
+
+def _id_problem(entry: Mapping[str, Any]) -> str:
+    if entry_id(entry) != entry["id"]:
+        return "its content no longer matches its id (edited by hand)"
+    return ""
+
+
+def _logged_problem(entry: Mapping[str, Any]) -> str:
+    if not isinstance(entry.get("analyst"), str) or not isinstance(entry.get("logged_at"), str):
+        return "has no analyst or time"
+    if not _TIMESTAMP.fullmatch(entry["logged_at"]):
+        return f"logged_at {entry['logged_at']!r} is not a UTC timestamp"
+    return ""
+
+
+def missing_entries(ours: Snapshot, theirs: Snapshot) -> list[dict[str, Any]]:
+    """The entries of `theirs` that `ours` lacks (by id), in their order, without their chain
+    (appending chains them anew); ids, analysts and times are kept."""
+    known = ours.ids()
+    return [
+        {key: value for key, value in entry.items() if key not in ("prev", "hash")}
+        for entry in theirs.entries
+        if entry["id"] not in known
+    ]

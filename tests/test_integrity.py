@@ -1,0 +1,319 @@
+"""Append-only integrity: amend, retract, history, verify (with tampering), merge, upgrade."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from osintlog.ledger import entry_hash
+
+
+def only(cli, *args: str) -> dict:
+    [claim] = cli.json("list", *args)
+    return claim
+
+
+def test_amend_of_an_amend_keeps_the_whole_chain(cli, seeded):
+    original = only(cli, "--metric", "dprk.troops.killed")
+    first = cli.ok("amend", original["id"][:8], "--value", "about 600").stdout.strip()
+    second = cli.ok("amend", first[:8], "--value", "650", "--rating", "C3").stdout.strip()
+    latest = only(cli, "--metric", "dprk.troops.killed")
+    assert latest["id"] == second
+    assert (latest["value"], latest["best"], latest["supersedes"]) == ("650", 650, first)
+    assert (latest["reliability"], latest["credibility"]) == ("C", 3)
+    # what was not amended is carried over
+    assert (latest["source"], latest["as_of"], latest["quote"]) == (
+        original["source"],
+        original["as_of"],
+        original["quote"],
+    )
+    everything = cli.json("list", "--all", "--metric", "dprk.troops.killed")
+    assert [(c["value"], c["status"]) for c in everything] == [
+        ("600", "superseded"),
+        ("about 600", "superseded"),
+        ("650", "active"),
+    ]
+    history = cli.json("history", original["id"][:8])
+    assert [(h["event"], h["value"], h["analyst"]) for h in history] == [
+        ("logged", "600", "tester"),
+        ("amended", "about 600", "tester"),
+        ("amended", "650", "tester"),
+    ]
+    assert cli.json("history", second[:8]) == history
+    assert cli.ok("verify").stdout == ""
+
+
+def test_amending_a_superseded_claim_names_the_newer_one(cli, seeded):
+    original = only(cli, "--metric", "dprk.troops.killed")["id"]
+    newer = cli.ok("amend", original, "--value", "601").stdout.strip()
+    before = seeded.read_bytes()
+    result = cli.fails("amend", original, "--value", "602")
+    assert f"was superseded by {newer[:10]}" in result.stderr
+    assert seeded.read_bytes() == before
+
+
+def test_amend_with_nothing_new_is_refused(cli, seeded):
+    original = only(cli, "--metric", "dprk.troops.killed")["id"]
+    assert "nothing to amend" in cli.fails("amend", original).stderr
+    assert "nothing to amend" in cli.fails("amend", original, "--value", "600").stderr
+
+
+def test_retract_hides_the_claim_and_history_shows_why(cli, seeded):
+    claim = only(cli, "--metric", "dprk.shells.delivered")["id"]
+    retraction = cli.ok("retract", claim[:6], "--reason", "misread").stdout.strip()
+    assert cli.json("list", "--metric", "dprk.shells.delivered") == []
+    assert "dprk.shells.delivered" not in [m["metric"] for m in cli.json("metrics")]
+    [row] = cli.json("list", "--all", "--metric", "dprk.shells.delivered")
+    assert row["status"] == "retracted"
+    history = cli.json("history", claim[:6])
+    assert [(h["event"], h["id"], h["reason"]) for h in history] == [
+        ("logged", claim, None),
+        ("retracted", retraction, "misread"),
+    ]
+    assert "is retracted" in cli.fails("retract", claim, "--reason", "again").stderr
+    assert "is retracted" in cli.fails("amend", claim, "--value", "5").stderr
+
+
+def test_retracting_a_superseded_claim_is_refused_with_a_clear_message(cli, seeded):
+    original = only(cli, "--metric", "dprk.troops.killed")["id"]
+    newer = cli.ok("amend", original, "--value", "601").stdout.strip()
+    before = seeded.read_bytes()
+    result = cli.fails("retract", original, "--reason", "wrong")
+    assert result.stderr == (
+        f"error: claim {original[:10]} was superseded by {newer[:10]}; "
+        "that is the claim to retract\n"
+    )
+    assert seeded.read_bytes() == before
+
+
+def test_retract_needs_a_reason(cli, seeded):
+    claim = only(cli, "--metric", "dprk.troops.killed")["id"]
+    assert "--reason" in cli.fails("retract", claim).stderr
+    assert "--reason is required" in cli.fails("retract", claim, "--reason", " ").stderr
+
+
+def test_nothing_is_ever_edited_in_place(cli, seeded):
+    """Every command leaves the entries already stored exactly as they were."""
+    before = json.loads(seeded.read_text())["entries"]
+    claim = only(cli, "--metric", "dprk.troops.killed")["id"]
+    newer = cli.ok("amend", claim, "--value", "601").stdout.strip()
+    cli.ok("retract", newer, "--reason", "r")
+    cli.ok("sources", "rate", "KCNA", "E")
+    after = json.loads(seeded.read_text())["entries"]
+    assert {key: after[key] for key in before} == before
+    assert len(after) == len(before) + 3
+
+
+def tamper(path: Path, position: int, **changes) -> None:
+    data = json.loads(path.read_text())
+    key = sorted(data["entries"], key=int)[position - 1]
+    data["entries"][key].update(changes)
+    path.write_text(json.dumps(data, indent=2))
+
+
+@pytest.mark.parametrize(
+    ("changes", "says"),
+    [
+        ({"value": "16 000"}, "its content no longer matches its id"),
+        ({"source": "NIS"}, "its content no longer matches its id"),
+        ({"as_of": "2025-05"}, "its content no longer matches its id"),
+        ({"reported": "2025-08-21"}, "its content no longer matches its id"),
+        ({"metric": "dprk.troops.sent"}, "its content no longer matches its id"),
+        ({"best": 16000}, "low/high/best/qualifier do not match its figure"),
+        ({"qualifier": "approx"}, "low/high/best/qualifier do not match its figure"),
+        ({"analyst": "mallory"}, "was edited by hand: its hash does not match"),
+        ({"logged_at": "2020-01-01T00:00:00Z"}, "was edited by hand: its hash does not match"),
+        ({"hash": "0" * 32}, "was edited by hand"),
+        ({"kind": "note"}, "unknown kind"),
+    ],
+)
+def test_any_hand_edit_fails_verify_and_names_the_entry(cli, seeded, changes, says):
+    assert cli.ok("verify").stdout == ""
+    tamper(seeded, 6, **changes)
+    result = cli.fails("verify", code=1)
+    assert f"{seeded}: entry 6 (" in result.stderr
+    assert says in result.stderr
+
+
+def test_a_removed_or_moved_entry_fails_verify(cli, seeded):
+    data = json.loads(seeded.read_text())
+    del data["entries"]["3"]
+    seeded.write_text(json.dumps(data))
+    assert "does not follow the entry before it" in cli.fails("verify", code=1).stderr
+
+
+def test_a_consistent_forgery_of_the_chain_is_caught_by_the_content_id(cli, seeded):
+    """Recomputing the hashes after an edit still leaves the id not matching the content."""
+    data = json.loads(seeded.read_text())
+    previous = ""
+    for key in sorted(data["entries"], key=int):
+        entry = data["entries"][key]
+        if key == "2":
+            entry["value"] = "about 99 000"
+            entry["best"] = 99000
+        entry["prev"] = previous
+        entry["hash"] = previous = entry_hash(entry)
+    seeded.write_text(json.dumps(data))
+    assert "entry 2 (" in cli.fails("verify", code=1).stderr
+
+
+def make_ledger(cli, path: Path, *claims: tuple[str, str, str]) -> None:
+    for metric, value, source in claims:
+        cli.ok("--db", str(path), "add", metric, value, "-s", source, "--reported", "2025-05-01")
+
+
+def test_merge_of_diverged_ledgers(cli, tmp_path, monkeypatch):
+    shared = tmp_path / "shared.json"
+    make_ledger(cli, shared, ("m.a", "100", "S"))
+    anna, ben = tmp_path / "anna.json", tmp_path / "ben.json"
+    shutil.copy(shared, anna)
+    shutil.copy(shared, ben)
+    monkeypatch.setenv("OSINTLOG_ANALYST", "anna")
+    make_ledger(cli, anna, ("m.b", "about 5", "A"))
+    first = cli.json("--db", str(anna), "list", "--metric", "m.a")[0]["id"]
+    cli.ok("--db", str(anna), "amend", first, "--value", "110")
+    monkeypatch.setenv("OSINTLOG_ANALYST", "ben")
+    make_ledger(cli, ben, ("m.c", "up to 7", "B"))
+    cli.ok("--db", str(ben), "sources", "rate", "B", "C")
+
+    result = cli.ok("--db", str(anna), "merge", str(ben))
+    assert "merged 2 entries" in result.stderr
+    merged = cli.json("--db", str(anna), "list", "--all")
+    assert sorted((c["metric"], c["value"], c["analyst"], c["status"]) for c in merged) == [
+        ("m.a", "100", "tester", "superseded"),
+        ("m.a", "110", "anna", "active"),
+        ("m.b", "about 5", "anna", "active"),
+        ("m.c", "up to 7", "ben", "active"),
+    ]
+    ben_claim = cli.json("--db", str(ben), "list", "--metric", "m.c")[0]
+    assert cli.json("--db", str(anna), "list", "--metric", "m.c")[0] == ben_claim
+    assert cli.json("--db", str(anna), "sources")[1]["rating"] == "C"
+    assert cli.ok("--db", str(anna), "verify").stdout == ""
+    before = anna.read_bytes()
+    assert "merged 0 entries" in cli.ok("--db", str(anna), "merge", str(ben)).stderr
+    assert anna.read_bytes() == before
+    # and the other way round: both end with the same claims
+    cli.ok("--db", str(ben), "merge", str(anna))
+    assert sorted(c["id"] for c in cli.json("--db", str(ben), "list", "--all")) == sorted(
+        c["id"] for c in merged
+    )
+
+
+def test_merge_refuses_a_ledger_that_fails_verify(cli, tmp_path, seeded):
+    other = tmp_path / "other.json"
+    make_ledger(cli, other, ("m.a", "100", "S"))
+    tamper(other, 1, source="T")
+    before = seeded.read_bytes()
+    result = cli.fails("merge", str(other))
+    assert "refusing to merge" in result.stderr and "fails verify" in result.stderr
+    assert seeded.read_bytes() == before
+    (tmp_path / "x.json").write_text("[]")
+    assert "not an osintlog ledger" in cli.fails("merge", str(tmp_path / "x.json")).stderr
+    assert "is not a file" in cli.fails("merge", str(tmp_path / "missing.json")).stderr
+
+
+def test_a_ledger_written_before_the_chain_is_upgraded_once(cli, ledger_path):
+    claim = {
+        "metric": "m.a",
+        "value": "about 5",
+        "low": None,
+        "high": None,
+        "best": 5,
+        "qualifier": "approx",
+        "unit": None,
+        "as_of": "2025",
+        "reported": "2025-03-01",
+        "source": "S",
+        "via": None,
+        "url": None,
+        "quote": None,
+        "reliability": None,
+        "credibility": None,
+        "tags": [],
+        "note": None,
+        "analyst": "old",
+        "logged_at": "2025-03-01T00:00:00Z",
+        "supersedes": None,
+    }
+    legacy = {"_osintlog": {"1": {"schema": 0}}, "entries": {"1": claim}}
+    ledger_path.write_text(json.dumps(legacy))
+    assert cli.ok("verify").stdout == ""
+    upgraded = json.loads(ledger_path.read_text())
+    assert upgraded["_osintlog"]["1"] == {"schema": 1, "upgraded_from": 0}
+    assert upgraded["entries"]["1"]["prev"] == "" and upgraded["entries"]["1"]["id"]
+    assert [c["value"] for c in cli.json("list")] == ["about 5"]
+    before = ledger_path.read_bytes()
+    cli.ok("list")
+    assert ledger_path.read_bytes() == before
+
+
+def git(cwd: Path, *args: str) -> str:
+    out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_merge_driver_joins_two_analysts_ledgers(tmp_path):
+    osintlog = shutil.which("osintlog", path=str(Path(sys.executable).parent))
+    repo = tmp_path / "team"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "a@example.org")
+    git(repo, "config", "user.name", "A")
+    git(repo, "config", "merge.osintlog.driver", f"{osintlog} git-merge-driver %O %A %B")
+    (repo / ".gitattributes").write_text("ledger.json merge=osintlog\n")
+    (repo / ".gitignore").write_text("*.lock\n")
+    env = {"OSINTLOG_DB": str(repo / "ledger.json"), "PATH": "/usr/bin:/bin"}
+
+    def log(metric: str, value: str) -> None:
+        subprocess.run([osintlog, "add", metric, value, "-s", "S"], env=env, check=True)
+
+    log("m.a", "1")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "start")
+    git(repo, "checkout", "-qb", "ben")
+    log("m.b", "2")
+    git(repo, "commit", "-qam", "ben")
+    git(repo, "checkout", "-q", "main")
+    log("m.c", "3")
+    git(repo, "commit", "-qam", "anna")
+    git(repo, "merge", "-q", "--no-edit", "ben")
+    listed = subprocess.run(
+        [osintlog, "list", "--format", "jsonl"], env=env, capture_output=True, text=True
+    )
+    assert sorted(json.loads(line)["metric"] for line in listed.stdout.splitlines()) == [
+        "m.a",
+        "m.b",
+        "m.c",
+    ]
+    assert subprocess.run([osintlog, "verify"], env=env).returncode == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_export_all_round_trips_superseded_and_retracted_claims(cli, seeded, tmp_path, fmt):
+    killed = only(cli, "--metric", "dprk.troops.killed")["id"]
+    cli.ok("amend", killed, "--value", "about 600")
+    cli.ok("retract", only(cli, "--metric", "dprk.shells.delivered")["id"], "--reason", "x")
+    first = cli.ok("export", "--all", "--format", fmt).stdout
+    copy = tmp_path / f"all.{fmt}"
+    copy.write_text(first, encoding="utf-8")
+    other = tmp_path / "other.json"
+    cli.ok("--db", str(other), "import", str(copy))
+    assert cli.ok("--db", str(other), "export", "--all", "--format", fmt).stdout == first
+    before = other.read_bytes()
+    assert "imported 0 claims" in cli.ok("--db", str(other), "import", str(copy)).stderr
+    assert other.read_bytes() == before
+    assert cli.ok("--db", str(other), "verify").stdout == ""
+
+
+def test_import_refuses_a_claim_that_supersedes_an_unknown_one(cli, ledger_path, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("metric,value,source,supersedes\nm.a,5,S,0123456789abcdef0123456789abcdef\n")
+    result = cli.fails("import", str(path))
+    assert "neither in the ledger nor earlier in the file" in result.stderr
+    assert not ledger_path.exists()
