@@ -60,7 +60,11 @@ CONTENT_FIELDS = (
     "note",
     "supersedes",
 )
-REQUIRED = ("metric", "value", "source")
+REQUIRED = {
+    "metric": "what the figure measures, e.g. dprk.troops.killed",
+    "value": "the figure as written",
+    "source": "who asserts the figure",
+}
 ID_LENGTH = 32
 SHORT_ID = 10
 MAX_TEXT = {"quote": 20_000, "note": 20_000, "url": 2_000}
@@ -110,7 +114,7 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
     """
     for name in REQUIRED:
         if _blank(raw.get(name)):
-            raise BadClaim(f"{name} is required")
+            raise BadClaim(f"{name} is required: fill in the {name} column, {REQUIRED[name]}")
     figure = parse_figure(_text(raw, "value"))
     unit = _optional_text(raw, "unit") or figure.unit
     reported = _date(raw, "reported", context, None) or context.today.isoformat()

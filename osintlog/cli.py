@@ -23,9 +23,19 @@ from osintlog.claims import (
     parse_rating,
     short_id,
 )
+from osintlog.claims import (
+    metric_key as build_metric,
+)
 from osintlog.dates import Order, parse_date
 from osintlog.errors import BadClaim, BadInput, NotAllowed, OsintlogError, VerifyFailed
-from osintlog.formats import Format, format_for, load_input, read_rows, write_records
+from osintlog.formats import (
+    Format,
+    decode_text,
+    format_for,
+    load_input,
+    read_rows,
+    write_records,
+)
 from osintlog.ledger import (
     ACTIVE,
     ClaimFilter,
@@ -582,6 +592,90 @@ def git_merge_driver(
     """
     del ancestor
     _merge_into(Ledger(ours), theirs)
+
+
+@app.command("extract")
+def extract_claims(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="The report as plain text.")],
+    reported: Annotated[
+        str | None,
+        typer.Option(help="When the report was published (else its 'date YYYY-MM-DD' line)."),
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            help="The report's outlet: every candidate's via, and the source of "
+            "figures it states without attribution."
+        ),
+    ] = None,
+    review: Annotated[
+        bool, typer.Option(help="Walk the candidates on a terminal and add the accepted ones.")
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List the figures in a report as candidate claims (csv output imports as it is).
+
+    Example: osintlog extract report.txt --via Babel --format csv > claims.csv
+    """
+    from osintlog import extract as extraction
+
+    name, data = load_input(file, sys.stdin.buffer)
+    context = Context.current()
+    candidates = extraction.extract(
+        decode_text(name, data), today=context.today, reported=reported, via=via
+    )
+    if review:
+        return _review(ctx, candidates, context)
+    if fmt != Format.table:
+        return write_records(candidates, FIELDS, fmt, sys.stdout)
+    from osintlog import render
+
+    if candidates:
+        render.print_candidates(candidates)
+    else:
+        render.message("no figures found")
+
+
+def _review(ctx: typer.Context, candidates: list[dict[str, Any]], context: Context) -> None:
+    """Accept, edit the metric of, or skip each candidate; then one write of the accepted."""
+    from osintlog import render
+
+    if not sys.stdin.isatty():
+        raise BadInput("--review needs a terminal; without one, use --format csv and import")
+    accepted = []
+    for number, candidate in enumerate(candidates, 1):
+        render.print_table(render.candidate_card(candidate, number, len(candidates)))
+        choice = (
+            typer.prompt("[a]ccept, [e]dit metric, [s]kip, [q]uit", default="a", err=True)
+            .strip()
+            .lower()[:1]
+        )
+        if choice == "q":
+            break
+        if choice == "s":
+            continue
+        if choice == "e":
+            candidate["metric"] = _ask(
+                "Metric", candidate["metric"], lambda text: build_metric(text)
+            )
+        if not candidate["source"]:
+            candidate["source"] = _ask("Source (who asserts the figure)", None, str.strip)
+        accepted.append(claim_entry(build_claim(candidate, context)))
+    result = _settings(ctx).ledger().append(accepted, context.now)
+    render.message(f"added {len(result.added)} claims ({len(result.existing)} already in)")
+
+
+def _ask(question: str, default: str | None, check: Any) -> str:
+    while True:
+        answer = typer.prompt(question, default=default, err=True)
+        try:
+            value = check(answer)
+        except OsintlogError as error:
+            typer.echo(f"error: {error}", err=True)
+            continue
+        if value:
+            return value
 
 
 def _active(ctx: typer.Context) -> tuple[list[dict[str, Any]], dict[str, str]]:

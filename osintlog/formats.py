@@ -98,7 +98,7 @@ def read_rows(
 ) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
     """Rows of claims from a file's bytes, each with its location (`file.csv:14`), and the
     columns that were ignored because osintlog does not know them."""
-    text = _decode(name, data)
+    text = decode_text(name, data)
     if fmt == Format.csv:
         return _csv_rows(name, text)
     if fmt == Format.json:
@@ -106,7 +106,8 @@ def read_rows(
     return _jsonl_rows(name, text), []
 
 
-def _decode(name: str, data: bytes) -> str:
+def decode_text(name: str, data: bytes) -> str:
+    """UTF-8 text (a byte-order mark is dropped); anything else is refused with the line."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -196,6 +197,7 @@ def sparkline(points: Sequence[Number | None]) -> str:
 
 NO_WRAP = frozenset(
     {"metric", "id", "as of", "reported", "latest as of", "rating", "event", "analyst", "logged at"}
+    | {"line", "figure"}
 )
 RIGHT = frozenset({"figure", "change", "change %", "claims", "sources", "metrics", "vs consensus"})
 
@@ -428,4 +430,49 @@ def history_table(rows: Sequence[HistoryRow]) -> Table:
             row.logged_at[:19] + "Z",
         )
         table.add_row(*(Text(cell) for cell in cells))
+    return table
+
+
+def print_candidates(candidates: Sequence[dict[str, Any]]) -> None:
+    """One line per candidate; the quote is cut to what the terminal leaves for it (csv and
+    --review show it whole)."""
+    console = stdout_console()
+    rows = [
+        (
+            str(c["line"]),
+            figure_text(c),
+            c["unit"] if c["unit"] != "%" else "",
+            c["metric"],
+            c["source"] or "?",
+            c["as_of"] or "",
+        )
+        for c in candidates
+    ]
+    headers = ("line", "figure", "unit", "metric", "source", "as of")
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
+    room = max(20, console.width - sum(widths) - len(widths))
+    table = _table(*headers, "quote")
+    for row, candidate in zip(rows, candidates, strict=True):
+        quote = candidate["quote"]
+        cut = quote if len(quote) <= room else quote[: room - 1] + "…"
+        table.add_row(*(Text(cell) for cell in (*row, cut)))
+    console.print(table)
+
+
+def candidate_card(candidate: dict[str, Any], number: int, total: int) -> Table:
+    table = Table(
+        box=None, show_header=False, pad_edge=False, title=f"candidate {number} of {total}"
+    )
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("value")
+    rows = [
+        ("figure", f"{figure_text(candidate)} ({candidate['value']})"),
+        ("unit", candidate["unit"] or ""),
+        ("metric", candidate["metric"]),
+        ("source", candidate["source"] or "? (you will be asked)"),
+        ("as of", candidate["as_of"] or f"{candidate['reported']} (reported)"),
+        ("quote", candidate["quote"]),
+    ]
+    for name, value in rows:
+        table.add_row(Text(name), Text(value))
     return table

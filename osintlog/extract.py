@@ -1,0 +1,491 @@
+"""Report text -> candidate claims: each figure with its sentence, unit, source and as-of date.
+
+Figures are found by pattern and confirmed by the parser `add` uses (figures.parse_figure), so a
+candidate always imports. What is masked first, so that it is never read as a figure: dates and
+years, days of the month, times, calibres and model numbers (152mm, KN-23), ordinals and
+phone-number-like runs of digits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from osintlog.claims import FIELDS
+from osintlog.dates import parse_date
+from osintlog.errors import BadDate, BadFigure, BadInput
+from osintlog.figures import Figure, parse_figure
+
+MASK = "§"
+
+# --- sentences -------------------------------------------------------------------------------
+
+ABBREVIATIONS = frozenset(
+    """u.s u.k u.n e.u gen lt col maj capt sgt adm cmdr gov sen rep pres mr mrs ms dr prof st
+    jan feb mar apr jun jul aug sep sept oct nov dec no nos vs approx est e.g i.e etc al fig
+    inc ltd co corp jr sr""".split()
+)
+_SENTENCE_END = re.compile(r"""[.!?]+["”’')\]]*(?=\s+["“‘(\[]?[A-Z0-9])""")
+_LEADING_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
+
+
+@dataclass
+class Sentence:
+    text: str
+    paragraph: int
+    line: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences, paragraph by paragraph; line breaks inside a paragraph are spaces, and a full
+    stop after an abbreviation (U.S., Gen., Jan.) or an initial does not end a sentence."""
+    sentences: list[Sentence] = []
+    line = 1
+    for number, block in enumerate(re.split(r"\n[ \t]*\n", text)):
+        paragraph = " ".join(block.split())
+        start = 0
+        for match in _SENTENCE_END.finditer(paragraph):
+            if _ends_with_abbreviation(paragraph[start : match.start() + 1]):
+                continue
+            sentences.append(Sentence(paragraph[start : match.end()].strip(), number, line))
+            start = match.end()
+        if paragraph[start:].strip():
+            sentences.append(Sentence(paragraph[start:].strip(), number, line))
+        line += block.count("\n") + 2
+    return sentences
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    if not text.endswith("."):
+        return False
+    word = text[:-1].rsplit(None, 1)[-1].lower().strip("(\"“'")
+    return word in ABBREVIATIONS or bool(re.fullmatch(r"[a-z]", word))
+
+
+# --- what is not a figure ----------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:January|February|March|April|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_MAY = r"(?:(?<=\bin )|(?<=\bof )|(?<=\bsince )|(?<=\bby )|(?<=\buntil ))May"
+_ANY_MONTH = rf"(?:{_MONTH}|{_MAY}|May(?=\s+\d))"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_PERIOD = r"(?:(?:early|mid|late|the end of|the beginning of|the start of|end of)[\s-]+)?"
+DATE_PATTERNS = [
+    rf"{_PERIOD}{_ANY_MONTH}\s+{_DAY},?\s+\d{{4}}",
+    rf"{_DAY}\s+{_ANY_MONTH},?\s+\d{{4}}",
+    rf"{_PERIOD}{_ANY_MONTH},?\s+\d{{4}}",
+    rf"{_ANY_MONTH}\s+{_DAY}\b",
+    rf"{_DAY}\s+{_ANY_MONTH}",
+    rf"{_PERIOD}{_ANY_MONTH}",
+    r"\d{4}-\d{2}(?:-\d{2})?",
+    r"\d{1,2}/\d{1,2}/\d{2,4}",
+    rf"{_PERIOD}(?:19|20)\d{{2}}s?\b",
+    r"(?:this|last|next) year",
+]
+_DATES = re.compile("|".join(f"(?:{p})" for p in DATE_PATTERNS))
+_NOT_FIGURES = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?\b"  # times
+    r"|\b[A-Za-z]{1,4}-\d+[A-Za-z]*\b"  # model numbers: KN-23, Su-34, S-400
+    r"|\b\d+(?:[.,]\d+)?\s?-?(?:mm|cm)\b"  # calibres: 152mm, 155-mm, 122 mm
+    r"|\b\d+(?:st|nd|rd|th)\b"  # ordinals
+    r"|\+?\(?\d[\d()\- ]{6,}\d"  # phone-number-like runs (kept below when they are figures)
+)
+
+
+def masked(sentence: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """The sentence with dates, times, model numbers and the like blotted out, and the dates."""
+    dates = [(m.start(), m.end(), m.group()) for m in _DATES.finditer(sentence)]
+    spans = [(start, end) for start, end, _ in dates]
+    for match in _NOT_FIGURES.finditer(sentence):
+        if match.group().startswith(("+", "(")) or not _is_grouped_figure(match.group()):
+            spans.append((match.start(), match.end()))
+    chars = list(sentence)
+    for start, end in spans:
+        chars[start:end] = MASK * (end - start)
+    return "".join(chars), dates
+
+
+def _is_grouped_figure(text: str) -> bool:
+    if re.fullmatch(r"\d{1,2}[:.]\d{2}.*|\d+(?:st|nd|rd|th)|.*(?:mm|cm)|.*[ap]\.?m\.?", text):
+        return False
+    if re.search(r"[A-Za-z]", text):
+        return False
+    try:
+        parse_figure(text)
+    except BadFigure:
+        return False
+    return True
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+_INCREMENT = r"(?:another|a further|an additional|additional)"
+_HEDGE = (
+    r"(?:about|approximately|around|roughly|some|an estimated|estimated|nearly|almost|close to|"
+    r"circa|up to|as many as|no more than|not more than|at most|fewer than|less than|"
+    r"just under|under|below|at least|more than|well over|just over|over|in excess of|"
+    r"upwards of|no fewer than|no less than)"
+)
+_NUMBER = r"(?:\d{1,3}(?:[ ,\u00a0\u2009\u202f]\d{3})+|\d+)(?:\.\d+)?"
+_MAGNITUDE = r"(?:\s?(?:thousand|million|billion|mln|mn|bn)\b|(?:k|m|b)\b)"
+_QUANTITY = rf"{_NUMBER}{_MAGNITUDE}?"
+_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|billion|dozen)"
+)
+_WORDS = rf"(?:(?:a|an|half a)\s+)?{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*"
+_VAGUE = (
+    r"(?:(?:several|a few|many|multiple)\s+(?:dozen|hundred|thousand|million)"
+    r"(?:\s+(?:thousand|million))?"
+    r"|(?:tens|dozens|hundreds)\s+of\s+(?:thousands|millions)"
+    r"|dozens|hundreds|thousands|millions)"
+)
+_CORE = (
+    rf"(?:between\s+{_QUANTITY}\s+and\s+{_QUANTITY}"
+    rf"|from\s+{_QUANTITY}\s+to\s+{_QUANTITY}"
+    rf"|{_QUANTITY}\s*(?:-|–|—|to)\s*{_QUANTITY}"
+    rf"|{_QUANTITY}\+?"
+    rf"|{_VAGUE}|{_WORDS})"
+)
+_FIGURE = re.compile(
+    rf"(?<![\w.,§/-])(?:{_INCREMENT}\s+)?(?:{_HEDGE}\s+)?(?:{_INCREMENT}\s+)?(?:[~≈]\s?)?"
+    rf"{_CORE}(?:\s?%|\s(?:percent|per cent)\b)?"
+    rf"(?![\w§]|[-–][A-Za-z]|[.,]\d)",
+    re.IGNORECASE,
+)
+_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
+
+TIME_NOUNS = frozenset(
+    "second seconds minute minutes hour hours day days week weeks month months year years "
+    "decade decades century centuries time times".split()
+)
+UNIT_NOUNS = {
+    "troops": "soldiers troops fighters servicemen personnel men people military infantry "
+    "conscripts mercenaries workers soldier",
+    "shells": "shells rounds munitions ammunition shell",
+    "missiles": "missiles missile rockets",
+    "drones": "drones drone uavs",
+    "vehicles": "tanks vehicles apcs ifvs trucks",
+    "artillery": "guns howitzers launchers artillery systems",
+    "aircraft": "aircraft jets planes helicopters",
+}
+NOUN_CLASS = {word: key for key, words in UNIT_NOUNS.items() for word in words.split()}
+ACTIONS = [
+    ("killed", r"\bkilled\b|\bdead\b|\bdied\b|\bdeaths?\b|\bfallen\b"),
+    ("wounded", r"\bwounded\b|\binjured\b"),
+    ("casualties", r"\blost\b|\blosses\b|\bcasualties\b"),
+    ("captured", r"\bcaptured\b|\bprisoners?\b"),
+    ("planned", r"\bplans?\b|\bplanned\b|\bintends?\b|\bwill\b|\bto send\b"),
+    ("delivered", r"\bdelivered\b|\bhanded over\b|\bsupplied\b|\breceived\b|\bprovided\b"),
+    ("sent", r"\bsent\b|\bdispatched\b|\btransferred\b"),
+    ("fired", r"\bfired\b|\blaunched\b"),
+    ("deployed", r"\bdeployed\b|\bstationed\b|\bout of\b|\barrived\b"),
+]
+FUNCTION_WORDS = frozenset("and or to for from the of in on at by with than".split())
+STOP_WORDS = frozenset(
+    "is was were are has have had this its his hers theirs us as was his plus less".split()
+)
+
+
+@dataclass
+class Found:
+    start: int
+    end: int
+    figure: Figure
+    currency: str | None = None
+
+
+def find_figures(sentence: str) -> list[Found]:
+    """The figures of a sentence, left to right, each confirmed by the figure parser."""
+    hidden, _ = masked(sentence)
+    found = []
+    for match in _FIGURE.finditer(hidden):
+        start, end = match.start(), match.end()
+        text = sentence[start:end].strip()
+        if not re.search(r"\d", text) and not _counts_something(sentence, end, text):
+            continue
+        if _is_year(text) and not _unit_follows(sentence, end):
+            continue
+        try:
+            figure = parse_figure(text)
+        except BadFigure:
+            continue
+        currency = _CURRENCY.get(sentence[start - 1 : start]) if start else None
+        found.append(Found(start, start + len(text), figure, currency))
+    return found
+
+
+def _is_year(text: str) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d{2}", text))
+
+
+def _counts_something(sentence: str, end: int, text: str) -> bool:
+    """Number words count something only with a magnitude or before a countable noun:
+    "three thousand", "two soldiers" — not "two days later" or "one of them"."""
+    lowered = text.lower()
+    if re.search(r"hundred|thousand|million|billion|dozen|several|few", lowered):
+        return _next_word(sentence, end) not in TIME_NOUNS
+    return _unit_follows(sentence, end)
+
+
+def _unit_follows(sentence: str, end: int) -> bool:
+    word = _next_word(sentence, end)
+    return word in NOUN_CLASS or (bool(word) and word not in TIME_NOUNS and _plural(word))
+
+
+def _next_word(sentence: str, end: int) -> str:
+    match = re.match(r"\s+(?:of\s+)?([A-Za-z]+)", sentence[end:])
+    return match.group(1).lower() if match else ""
+
+
+def _plural(word: str) -> bool:
+    return word.endswith("s") and len(word) > 3 and word not in STOP_WORDS
+
+
+def unit_after(sentence: str, end: int) -> str | None:
+    """The noun the figure counts: "150 ballistic missiles" -> "ballistic missiles"."""
+    phrase = re.split(r"[,;:()!?\"“”]|\.(?!\d)", sentence[end : end + 60])[0]
+    words = re.findall(r"[A-Za-z][\w-]*", phrase)
+    if words[:1] == ["of"]:
+        words = words[1:]
+    for count, word in enumerate(words[:3]):
+        if word.lower() in FUNCTION_WORDS:
+            break
+        if word.lower() in NOUN_CLASS:
+            return " ".join(words[: count + 1])
+    if words and words[0].islower() and _plural(words[0]) and words[0] not in TIME_NOUNS:
+        return words[0]
+    return None
+
+
+def unit_before(sentence: str, start: int) -> str | None:
+    """The nearest countable noun before the figure: "missiles from the DPRK (several dozen)"."""
+    for word in reversed(re.findall(r"[A-Za-z]+", sentence[:start])):
+        if word.lower() in NOUN_CLASS:
+            return word.lower()
+    return None
+
+
+def guess_metric(unit: str | None, sentence: str, found: Found) -> str:
+    """What the figure measures, guessed from its unit and the nearest telling word."""
+    noun = "figure"
+    if found.figure.unit == "%":
+        noun = "share"
+    elif unit:
+        last = unit.split()[-1]
+        noun = NOUN_CLASS.get(last, re.sub(r"[^a-z0-9]+", "_", last.lower()).strip("_"))
+    action = _nearest_action(sentence, found)
+    increment = re.match(
+        r"(?i)(another|a further|an additional|additional)\b", found_text(sentence, found)
+    )
+    if action == "deployed" and increment:
+        action = "sent"
+    return f"{noun}.{action or 'count'}"
+
+
+def found_text(sentence: str, found: Found) -> str:
+    return sentence[found.start : found.end]
+
+
+def _nearest_action(sentence: str, found: Found) -> str | None:
+    best: tuple[int, str] | None = None
+    for action, pattern in ACTIONS:
+        for match in re.finditer(pattern, sentence, re.IGNORECASE):
+            distance = min(abs(match.start() - found.end), abs(found.start - match.end()))
+            if best is None or distance < best[0]:
+                best = (distance, action)
+    return best[1] if best else None
+
+
+# --- who said it, and when ---------------------------------------------------------------------
+
+_SAYING = (
+    r"said|says|stated|states|reported|reports|told|noted|notes|wrote|writes|claimed|claims|"
+    r"estimated|estimates|announced|added|confirmed|believe|believes|assessed"
+)
+NAME_CONNECTORS = frozenset({"of", "the", "for", "and", "on"})
+PRONOUNS = frozenset("he she they it we i you this that these those".split())
+# A sentence that opens with a pronoun goes on with the claim of the sentence before it.
+_CONTINUES = re.compile(
+    r"^(?:[^,]{0,40},\s*)?(?:he|she|they|it|this|these|those|of these|of them|of whom)\b",
+    re.IGNORECASE,
+)
+_ACCORDING = re.compile(r"\baccording to ([^,.;:()]+)", re.IGNORECASE)
+_CITING = re.compile(r"\bciting ([^,.;:()]+)", re.IGNORECASE)
+_SUBJECT_VERB = re.compile(rf"([^,;:()]+?)\s+(?:{_SAYING})\b")
+_VERB_SUBJECT = re.compile(rf",\s+(?:{_SAYING})\s+((?:[A-Z][\w'’-]*\s?)+)")
+_ASIDES = re.compile(r",\s*(?:citing|according to|quoting)\s[^,]*,")
+_BRACKETS = re.compile(r"\s*\([^)]*\)\s*")
+_LEAD_IN = re.compile(
+    r"^(?:and|but|while|however|meanwhile|also|the|a|an|in|on|at|as early as|earlier|later)\s+",
+    re.IGNORECASE,
+)
+
+
+def attribution(sentence: str) -> str | None:
+    """Who the sentence says asserts its figures: "according to X", "X said", "citing X"."""
+    if match := _ACCORDING.search(sentence):
+        return _name(match.group(1))
+    plain = _BRACKETS.sub(", ", _ASIDES.sub("", sentence))
+    if match := _VERB_SUBJECT.search(plain):
+        return _name(match.group(1))
+    for match in _SUBJECT_VERB.finditer(plain):
+        name = _subject(match.group(1))
+        if name:
+            return name
+    if match := _CITING.search(sentence):
+        return _name(match.group(1))
+    return None
+
+
+def _subject(chunk: str) -> str | None:
+    """The speaker before a verb of saying: a run of capitalised words ("The U.S. Department of
+    Defense", "Kyrylo Budanov"), else a short phrase with a capital ("South Korean lawmakers")."""
+    words = chunk.split()
+    capitals: list[str] = []
+    for word in reversed(words):
+        if word[:1].isupper() or (capitals and word in NAME_CONNECTORS):
+            capitals.insert(0, word)
+        else:
+            break
+    while capitals and capitals[0] in NAME_CONNECTORS:
+        capitals.pop(0)
+    if len(capitals) >= 2 or (capitals and len(words) == len(capitals)):
+        return _name(" ".join(capitals))
+    if 1 <= len(words) <= 4 and any(word[:1].isupper() for word in words):
+        return _name(" ".join(words))
+    return None
+
+
+def _name(text: str) -> str | None:
+    name = text.strip(" \"'“”’")
+    while (stripped := _LEAD_IN.sub("", name)) != name:
+        name = stripped
+    name = re.split(r"\s+(?:that|who|which|on|in|to)\s", name)[0]
+    words = name.split()
+    if not words or len(words) > 6 or not any(w[:1].isupper() for w in words):
+        return None
+    if len(words) == 1 and words[0].lower() in PRONOUNS:
+        return None
+    return " ".join(words)
+
+
+def as_of_date(
+    sentence: str, dates: list[tuple[int, int, str]], reported: str, today: date
+) -> str | None:
+    """The first date the sentence gives, resolved against the report's date: "October" is the
+    October before the report, but "by December" or "until March" the one after it."""
+    for start, _end, text in dates:
+        relative = re.fullmatch(r"(this|last|next) year", text, re.IGNORECASE)
+        if relative:
+            shift = {"this": 0, "last": -1, "next": 1}[relative.group(1).lower()]
+            return f"{int(reported[:4]) + shift:04d}"
+        try:
+            resolved = parse_date(text.rstrip("s"), today=today, reported=reported)
+        except BadDate:
+            continue
+        ahead = re.search(r"\b(?:by|until|before|next)\s+$", sentence[max(0, start - 8) : start])
+        if ahead and not re.search(r"\d{4}", text) and resolved < reported[: len(resolved)]:
+            resolved = f"{int(resolved[:4]) + 1:04d}{resolved[4:]}"
+        return resolved
+    return None
+
+
+# --- the whole report --------------------------------------------------------------------------
+
+
+def reported_date(text: str, given: str | None, today: date) -> tuple[str, str]:
+    """The report's date (from --reported, else a leading `date YYYY-MM-DD` line) and the text
+    without that line."""
+    match = _LEADING_DATE.match(text)
+    body = text[match.end() :] if match else text
+    if given:
+        return parse_date(given, today=today), body
+    if match:
+        return match.group(1), body
+    raise BadInput(
+        "no reported date: give --reported DATE, or start the text with a line 'date YYYY-MM-DD'"
+    )
+
+
+def extract(
+    text: str, *, today: date, reported: str | None = None, via: str | None = None
+) -> list[dict[str, Any]]:
+    """Candidate claims, in the order the report states them, as claim-shaped records."""
+    report_date, body = reported_date(text, reported, today)
+    candidates = []
+    sentences = split_sentences(body)
+    for index, sentence in enumerate(sentences):
+        figures = find_figures(sentence.text)
+        if not figures:
+            continue
+        source = attribution(sentence.text)
+        if source is None and _continues(sentences, index):
+            source = attribution(sentences[index - 1].text)
+        as_of = as_of_date(sentence.text, masked(sentence.text)[1], report_date, today)
+        previous_unit = None
+        for found in figures:
+            unit = (
+                ("%" if found.figure.unit == "%" else None)
+                or found.currency
+                or unit_after(sentence.text, found.end)
+                or previous_unit
+                or unit_before(sentence.text, found.start)
+            )
+            previous_unit = unit if unit != "%" else previous_unit
+            if unit is None and _bare_small_number(found):
+                continue
+            candidates.append(
+                _candidate(sentence, found, unit, as_of, report_date, source or via, via)
+            )
+    return candidates
+
+
+def _bare_small_number(found: Found) -> bool:
+    """A lone whole number under 100 that counts nothing named (an age, a list item)."""
+    figure = found.figure
+    return figure.qualifier == "exact" and figure.best is not None and figure.best < 100
+
+
+def _continues(sentences: list[Sentence], index: int) -> bool:
+    previous = sentences[index - 1] if index else None
+    return (
+        previous is not None
+        and previous.paragraph == sentences[index].paragraph
+        and bool(_CONTINUES.match(sentences[index].text))
+    )
+
+
+def _candidate(
+    sentence: Sentence,
+    found: Found,
+    unit: str | None,
+    as_of: str | None,
+    reported: str,
+    source: str | None,
+    via: str | None,
+) -> dict[str, Any]:
+    figure = found.figure
+    record: dict[str, Any] = dict.fromkeys(FIELDS)
+    record.update(
+        metric=guess_metric(unit, sentence.text, found),
+        value=figure.value,
+        low=figure.low,
+        high=figure.high,
+        best=figure.best,
+        qualifier=figure.qualifier,
+        unit=unit,
+        as_of=as_of,
+        reported=reported,
+        source=source,
+        via=via,
+        quote=sentence.text,
+        tags=[],
+        line=sentence.line,
+    )
+    return record

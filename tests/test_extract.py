@@ -1,0 +1,149 @@
+"""extract: every figure the reports state, with unit, source and as-of date, and nothing else."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+REPORTS = HERE / "reports"
+SHARED_REPORT = HERE.parents[1] / "shared" / "reports" / "2025-08-22-dprk-kursk-awards.txt"
+SAMPLE = SHARED_REPORT if SHARED_REPORT.exists() else REPORTS / "dprk-kursk-awards.txt"
+
+KEYS = ("value", "unit", "source", "as_of")
+
+# Worked out by reading the report: every figure it states, in order, and nothing else (not the
+# years, "April 26", "Two days later", "the first time" or "triple").
+DPRK = [
+    ("101", "portraits", "Babel", None),
+    ("about 12 000", "people", "Babel", "2024-10"),
+    ("another 3 000", "soldiers", "Babel", "2025-03"),
+    ("15 000", "fighters", "South Korean lawmakers", "2025-04"),
+    ("approximately 4 700", "fighters", "South Korean lawmakers", "2025-04"),
+    ("600", "fighters", "South Korean lawmakers", "2025-04"),
+    ("several dozen", "missiles", "Western media", "2024-01-04"),
+    ("another 150", "ballistic missiles", "Kyrylo Budanov", "2025-01"),
+    ("up to 6 million", "shells", "Reuters", "2025-04"),
+    ("100%", "%", "Babel", None),
+    ("an additional 25 000 to 30 000", "soldiers", "Ukrainian intelligence", "2025-07"),
+]
+
+OWN_REPORTS = {
+    "abbreviations.txt": [
+        ("at least 1,200", "KN-23 missiles", "U.S. Department of Defense", "2025-01-10"),
+        ("about 300", None, "Gen. Smith", None),
+        ("1,500", "T-72 tanks", "Institute for the Study of War", "2024-10"),
+    ],
+    "ranges-and-words.txt": [
+        ("between 10,000 and 12,000", "troops", "National Intelligence Service", None),
+        ("three thousand", None, "Officials", "2024-12"),
+        ("Hundreds", "soldiers", "Ukrainian commander", None),
+        ("dozens", "North Korean troops", "Ukrainian commander", None),
+        ("1.5 billion", "USD", "Test Wire", None),
+        ("Roughly 40 percent", "%", "Reuters", None),
+        ("25–30 thousand", None, "Pentagon", None),
+    ],
+    "dates-and-ages.txt": [
+        ("more than 5,000", "Ukrainian soldiers", "Russia's General Staff", "2025-04-26"),
+        ("nearly 600", "soldier", "Test Wire", "2025-04-26"),
+        ("100+", "vehicles", "Test Wire", None),
+        ("7", "drones", "Sources", None),
+        ("1.2m", None, "Sources", None),
+    ],
+}
+
+
+def candidates(cli, path: Path, *args: str) -> list[dict]:
+    return cli.json("extract", str(path), *args)
+
+
+def test_every_figure_of_the_sample_report_and_nothing_else(cli):
+    found = candidates(cli, SAMPLE, "--via", "Babel")
+    assert [tuple(c[k] for k in KEYS) for c in found] == DPRK
+    assert {c["reported"] for c in found} == {"2025-08-22"}
+    assert {c["via"] for c in found} == {"Babel"}
+
+
+def test_metrics_are_guessed_from_the_unit_and_the_verb(cli):
+    found = candidates(cli, SAMPLE, "--via", "Babel")
+    assert [c["metric"] for c in found][1:9] == [
+        "troops.deployed",
+        "troops.sent",
+        "troops.deployed",
+        "troops.casualties",
+        "troops.killed",
+        "missiles.delivered",
+        "missiles.planned",
+        "shells.delivered",
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(OWN_REPORTS))
+def test_tricky_reports(cli, name):
+    found = candidates(cli, REPORTS / name, "--via", "Test Wire")
+    assert [tuple(c[k] for k in KEYS) for c in found] == OWN_REPORTS[name]
+
+
+@pytest.mark.parametrize("path", [SAMPLE, *sorted(REPORTS.glob("*.txt"))], ids=lambda p: p.name)
+def test_every_quote_contains_its_value_verbatim(cli, path):
+    for candidate in candidates(cli, path, "--via", "X"):
+        assert candidate["value"] in candidate["quote"]
+
+
+def test_figures_go_through_the_same_parser_as_add(cli):
+    found = {c["value"]: c for c in candidates(cli, SAMPLE, "--via", "Babel")}
+    assert (found["up to 6 million"]["high"], found["up to 6 million"]["qualifier"]) == (
+        6000000,
+        "at-most",
+    )
+    assert (found["several dozen"]["low"], found["several dozen"]["qualifier"]) == (12, "vague")
+    ranged = found["an additional 25 000 to 30 000"]
+    assert (ranged["low"], ranged["high"], ranged["best"]) == (25000, 30000, 27500)
+
+
+def test_csv_output_imports_with_no_edit(cli, tmp_path):
+    out = cli.ok("extract", str(SAMPLE), "--via", "Babel", "--format", "csv").stdout
+    path = tmp_path / "c.csv"
+    path.write_text(out, encoding="utf-8")
+    assert "imported 11 claims" in cli.ok("import", str(path)).stderr
+    assert cli.ok("verify").stdout == ""
+
+
+def test_without_via_unattributed_rows_are_refused_with_advice(cli, tmp_path, ledger_path):
+    out = cli.ok("extract", str(SAMPLE), "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["value"] for r in rows if not r["source"]] == [
+        "101",
+        "about 12 000",
+        "another 3 000",
+        "100%",
+    ]
+    path = tmp_path / "c.csv"
+    path.write_text(out, encoding="utf-8")
+    result = cli.fails("import", str(path))
+    assert "source is required: fill in the source column" in result.stderr
+    assert f"{path}:2:" in result.stderr
+    assert not ledger_path.exists()
+
+
+def test_the_reported_date_comes_from_the_option_or_the_date_line(cli, tmp_path):
+    plain = tmp_path / "plain.txt"
+    plain.write_text("In October, officials said 4,000 troops had arrived.\n")
+    result = cli.fails("extract", str(plain))
+    assert "no reported date" in result.stderr and "--reported" in result.stderr
+    [candidate] = candidates(cli, plain, "--reported", "2025-01-15")
+    assert (candidate["as_of"], candidate["reported"]) == ("2024-10", "2025-01-15")
+
+
+def test_extract_reads_stdin_and_shows_a_table(cli):
+    text = SAMPLE.read_text(encoding="utf-8")
+    result = cli.ok("extract", "-", "--via", "Babel", input=text)
+    assert "≤6,000,000" in result.stdout and "several dozen (≥12)" in result.stdout
+
+
+def test_review_needs_a_terminal(cli):
+    result = cli.fails("extract", str(SAMPLE), "--via", "Babel", "--review")
+    assert "--review needs a terminal" in result.stderr
