@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import hashlib
 import os
@@ -85,6 +86,11 @@ class Context:
     now: str
     order: Order | None = None
 
+    @functools.cached_property
+    def latest_reported(self) -> str:
+        """The latest reported date accepted: tomorrow, for a report from a later time zone."""
+        return (self.today + timedelta(days=1)).isoformat()
+
     @classmethod
     def current(cls, order: Order | None = None) -> Context:
         return cls(
@@ -112,38 +118,38 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
     The figure is parsed from `value` (any low/high/best given are ignored: they are derived);
     `reported` defaults to today and `as_of` to `reported`; an `id` given must match the content.
     """
-    for name in REQUIRED:
-        if _blank(raw.get(name)):
-            raise BadClaim(f"{name} is required: fill in the {name} column, {REQUIRED[name]}")
-    figure = parse_figure(_text(raw, "value"))
-    unit = _optional_text(raw, "unit") or figure.unit
-    reported = _date(raw, "reported", context, None) or context.today.isoformat()
-    if period_start(reported) > (context.today + timedelta(days=1)).isoformat():
+    texts = _texts(raw)
+    for name, meaning in REQUIRED.items():
+        if name not in texts:
+            raise BadClaim(f"{name} is required: fill in the {name} column, {meaning}")
+    figure = parse_figure(texts["value"])
+    reported = _date(texts.get("reported"), context, None) or context.today.isoformat()
+    if period_start(reported) > context.latest_reported:
         raise BadClaim(f"reported date {reported} is in the future")
-    as_of = _date(raw, "as_of", context, reported) or reported
-    reliability, credibility = _rating(raw)
+    as_of = _date(texts.get("as_of"), context, reported) or reported
+    reliability, credibility = _rating(texts)
     claim: Claim = {
         "id": "",
-        "metric": metric_key(_text(raw, "metric")),
+        "metric": metric_key(texts["metric"]),
         "value": figure.value,
         "low": figure.low,
         "high": figure.high,
         "best": figure.best,
         "qualifier": figure.qualifier,
-        "unit": unit,
+        "unit": texts.get("unit") or figure.unit,
         "as_of": as_of,
         "reported": reported,
-        "source": _text(raw, "source"),
-        "via": _optional_text(raw, "via"),
-        "url": _optional_text(raw, "url"),
-        "quote": _optional_text(raw, "quote"),
+        "source": texts["source"],
+        "via": texts.get("via"),
+        "url": texts.get("url"),
+        "quote": texts.get("quote"),
         "reliability": reliability,
         "credibility": credibility,
         "tags": _tags(raw.get("tags")),
-        "note": _optional_text(raw, "note"),
-        "analyst": _optional_text(raw, "analyst") or context.analyst,
-        "logged_at": _logged_at(raw, context),
-        "supersedes": _optional_text(raw, "supersedes"),
+        "note": texts.get("note"),
+        "analyst": texts.get("analyst") or context.analyst,
+        "logged_at": _logged_at(texts.get("logged_at"), context),
+        "supersedes": texts.get("supersedes"),
     }
     claim["id"] = content_id(claim)
     given_id = raw.get("id")
@@ -203,27 +209,40 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def _text(raw: Mapping[str, Any], name: str) -> str:
-    value = raw.get(name)
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise BadClaim(f"{name} must be text, not {type(value).__name__}")
-    text = str(value).strip()
-    limit = MAX_TEXT.get(name, MAX_SHORT_TEXT)
-    if len(text) > limit:
-        raise BadClaim(f"{name} is {len(text):,} characters long; the limit is {limit:,}")
-    if _CONTROL.search(text):
-        raise BadClaim(f"{name} contains control characters")
-    return text
+# The fields read as text; tags are read apart (text or a list), the derived fields not at all.
+TEXT_FIELDS = frozenset(
+    "id metric value unit as_of reported source via url quote rating reliability credibility "
+    "note analyst logged_at supersedes".split()
+)
 
 
-def _optional_text(raw: Mapping[str, Any], name: str) -> str | None:
-    if _blank(raw.get(name)):
-        return None
-    return _text(raw, name)
+def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
+    """Every text field given, stripped, blanks left out; refused when a field is not text, is
+    too long or carries control characters. One pass, as imports run it for every row."""
+    texts: dict[str, str] = {}
+    for name, value in raw.items():
+        if name not in TEXT_FIELDS or value is None:
+            continue
+        if type(value) is str:
+            text = value.strip()
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            text = str(value)
+        else:
+            raise BadClaim(f"{name} must be text, not {type(value).__name__}")
+        if text:
+            texts[name] = text
+    if texts and max(map(len, texts.values())) > MAX_SHORT_TEXT:
+        for name, text in texts.items():
+            limit = MAX_TEXT.get(name, MAX_SHORT_TEXT)
+            if len(text) > limit:
+                raise BadClaim(f"{name} is {len(text):,} characters long; the limit is {limit:,}")
+    if _CONTROL.search("\n".join(texts.values())):
+        bad = next(name for name, text in texts.items() if _CONTROL.search(text))
+        raise BadClaim(f"{bad} contains control characters")
+    return texts
 
 
-def _date(raw: Mapping[str, Any], name: str, context: Context, reported: str | None) -> str | None:
-    text = _optional_text(raw, name)
+def _date(text: str | None, context: Context, reported: str | None) -> str | None:
     if text is None:
         return None
     if is_partial_date(text):
@@ -231,11 +250,11 @@ def _date(raw: Mapping[str, Any], name: str, context: Context, reported: str | N
     return parse_date(text, today=context.today, reported=reported, order=context.order)
 
 
-def _rating(raw: Mapping[str, Any]) -> tuple[str | None, int | None]:
-    if not _blank(raw.get("rating")):
-        return parse_rating(_text(raw, "rating"))
-    reliability = _optional_text(raw, "reliability")
-    credibility = _optional_text(raw, "credibility")
+def _rating(texts: Mapping[str, str]) -> tuple[str | None, int | None]:
+    if "rating" in texts:
+        return parse_rating(texts["rating"])
+    reliability = texts.get("reliability")
+    credibility = texts.get("credibility")
     letter = parse_rating(reliability)[0] if reliability else None
     digit = parse_rating(credibility)[1] if credibility else None
     if (reliability and letter is None) or (credibility and digit is None):
@@ -262,8 +281,7 @@ def _tags(value: Any) -> list[str]:
     return sorted(tags)
 
 
-def _logged_at(raw: Mapping[str, Any], context: Context) -> str:
-    text = _optional_text(raw, "logged_at")
+def _logged_at(text: str | None, context: Context) -> str:
     if text is None:
         return context.now
     if not _TIMESTAMP.fullmatch(text):

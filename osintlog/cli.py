@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import sys
@@ -13,39 +14,18 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from osintlog import __version__, integrity, views
-from osintlog.claims import (
-    FIELDS,
-    Context,
-    amended_claim,
-    build_claim,
-    build_claims,
-    parse_rating,
-    short_id,
-)
-from osintlog.claims import (
-    metric_key as build_metric,
-)
-from osintlog.dates import Order, parse_date
+from osintlog import __version__
 from osintlog.errors import BadClaim, BadInput, NotAllowed, OsintlogError, VerifyFailed
-from osintlog.formats import (
-    Format,
-    decode_text,
-    format_for,
-    load_input,
-    read_rows,
-    write_records,
-)
-from osintlog.ledger import (
-    ACTIVE,
-    ClaimFilter,
-    Ledger,
-    Snapshot,
-    claim_entry,
-    default_path,
-    ledger_info,
-    rating_entry,
-)
+from osintlog.formats import Format, format_for, load_input, write_records
+from osintlog.lazy import lazy_module
+
+# The core is imported when a command first uses it, so that --version and --help start fast.
+claim_fields = lazy_module("osintlog.claims")
+dates = lazy_module("osintlog.dates")
+formats = lazy_module("osintlog.formats")
+integrity = lazy_module("osintlog.integrity")
+ledgers = lazy_module("osintlog.ledger")
+views = lazy_module("osintlog.views")
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -85,8 +65,8 @@ class Settings:
     db: Path
     lock_timeout: float
 
-    def ledger(self) -> Ledger:
-        return Ledger(self.db, self.lock_timeout)
+    def ledger(self) -> ledgers.Ledger:
+        return ledgers.Ledger(self.db, self.lock_timeout)
 
 
 def _show_version(value: bool) -> None:
@@ -112,11 +92,11 @@ def main_options(
         typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    ctx.obj = Settings(db.expanduser() if db else default_path(), lock_timeout)
+    ctx.obj = Settings(db.expanduser() if db else ledgers.default_path(), lock_timeout)
 
 
 def _settings(ctx: typer.Context) -> Settings:
-    return ctx.find_object(Settings) or Settings(default_path(), 10.0)
+    return ctx.find_object(Settings) or Settings(ledgers.default_path(), 10.0)
 
 
 FormatOption = Annotated[
@@ -150,7 +130,7 @@ AllOption = Annotated[bool, typer.Option("--all", help="Include superseded and r
 LimitOption = Annotated[int | None, typer.Option(help="Only the N latest claims (by as-of).")]
 
 
-def _order(dayfirst: bool, monthfirst: bool) -> Order | None:
+def _order(dayfirst: bool, monthfirst: bool) -> dates.Order | None:
     if dayfirst and monthfirst:
         raise BadClaim("--dayfirst and --monthfirst contradict each other; give one")
     return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
@@ -163,9 +143,9 @@ def _emit_claims(claims: list[dict[str, Any]], fmt: Format, show_status: bool = 
         if not claims:
             render.message("no claims match")
             return
-        render.print_claims(claims, show_status)
+        render.print_table(render.claims_table(claims, show_status))
     else:
-        write_records(claims, FIELDS, fmt, sys.stdout)
+        write_records(claims, claim_fields.FIELDS, fmt, sys.stdout)
 
 
 @app.command()
@@ -211,13 +191,10 @@ def add(
         "tags": tag or [],
         "note": note,
     }
-    context = Context.current(_order(dayfirst, monthfirst))
-    claim = build_claim(fields, context)
-    result = _settings(ctx).ledger().append([claim_entry(claim)], context.now)
-    summary = (
-        f"{short_id(claim['id'])} {claim['metric']} {render.figure_text(claim)} "
-        f"({claim['source']}, as of {claim['as_of']})"
-    )
+    context = claim_fields.Context.current(_order(dayfirst, monthfirst))
+    claim = claim_fields.build_claim(fields, context)
+    result = _settings(ctx).ledger().append([ledgers.claim_entry(claim)], context.now)
+    summary = f"{render.claim_label(claim)}, {claim['source']}, as of {claim['as_of']}"
     if result.added:
         render.message(f"added {summary}")
     else:
@@ -257,8 +234,8 @@ def _select(
     include_all: bool,
     limit: int | None,
 ) -> list[dict[str, Any]]:
-    context = Context.current()
-    claim_filter = ClaimFilter.parse(
+    context = claim_fields.Context.current()
+    claim_filter = ledgers.ClaimFilter.parse(
         context.today,
         metric=metric,
         source=source,
@@ -288,7 +265,7 @@ def show(
 
         render.print_table(render.claim_card(claim))
     else:
-        write_records([claim], FIELDS, fmt, sys.stdout)
+        write_records([claim], claim_fields.FIELDS, fmt, sys.stdout)
 
 
 @app.command()
@@ -300,7 +277,7 @@ def info(
 
     Example: osintlog info
     """
-    details = ledger_info(_settings(ctx).ledger().read())
+    details = ledgers.ledger_info(_settings(ctx).ledger().read())
     if fmt == Format.table:
         from osintlog import render
 
@@ -342,12 +319,12 @@ def import_claims(
     from osintlog import render
 
     name, data = load_input(file, sys.stdin.buffer)
-    rows, ignored = read_rows(name, data, format_for(name, data, fmt))
+    rows, ignored = formats.read_rows(name, data, format_for(name, data, fmt))
     if ignored:
         render.message(f"ignored unknown columns: {', '.join(ignored)}")
-    context = Context.current(_order(dayfirst, monthfirst))
+    context = claim_fields.Context.current(_order(dayfirst, monthfirst))
     with render.import_progress(len(rows)) as advance:
-        claims, errors = build_claims(rows, context, advance)
+        claims, errors = claim_fields.build_claims(rows, context, advance)
     if errors and not skip_invalid:
         raise BadInput(_refusal(errors, len(claims)))
     if errors:
@@ -410,10 +387,10 @@ def export(
     if chosen == Format.table:
         chosen = Format.csv
     if output is None:
-        write_records(claims, FIELDS, chosen, sys.stdout)
+        write_records(claims, claim_fields.FIELDS, chosen, sys.stdout)
         return
     buffer = io.StringIO()
-    write_records(claims, FIELDS, chosen, buffer)
+    write_records(claims, claim_fields.FIELDS, chosen, buffer)
     try:
         output.write_text(buffer.getvalue(), encoding="utf-8")
     except OSError as error:
@@ -474,18 +451,11 @@ def amend(
         "tags": tag,
         "note": note,
     }
-    context = Context.current(_order(dayfirst, monthfirst))
-    new = amended_claim(old, changes, context)
-    _confirm(
-        f"Supersede {short_id(old['id'])} ({old['metric']} {render.figure_text(old)}) with "
-        f"{new['metric']} {render.figure_text(new)}?",
-        yes,
-    )
-    ledger.append([claim_entry(new)], context.now, integrity.check_supersedes)
-    render.message(
-        f"amended {short_id(old['id'])}: now {short_id(new['id'])} {new['metric']} "
-        f"{render.figure_text(new)}"
-    )
+    context = claim_fields.Context.current(_order(dayfirst, monthfirst))
+    new = claim_fields.amended_claim(old, changes, context)
+    _confirm(f"Supersede {render.claim_label(old)} with {render.claim_label(new)}?", yes)
+    ledger.append([ledgers.claim_entry(new)], context.now, integrity.check_supersedes)
+    render.message(f"amended {render.claim_label(old)}: now {render.claim_label(new)}")
     typer.echo(new["id"])
 
 
@@ -507,13 +477,11 @@ def retract(
     ledger = _settings(ctx).ledger()
     snapshot = ledger.read()
     claim = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "retracted")
-    _confirm(
-        f"Retract {short_id(claim['id'])} ({claim['metric']} {render.figure_text(claim)})?", yes
-    )
-    context = Context.current()
+    _confirm(f"Retract {render.claim_label(claim)}?", yes)
+    context = claim_fields.Context.current()
     entry = integrity.retraction_entry(claim["id"], reason.strip(), context.analyst, context.now)
     ledger.append([entry], context.now, integrity.check_supersedes)
-    render.message(f"retracted {short_id(claim['id'])} {claim['metric']}")
+    render.message(f"retracted {render.claim_label(claim)}")
     typer.echo(entry["id"])
 
 
@@ -563,21 +531,21 @@ def merge(
     render.message(f"merged {added} entries from {other}")
 
 
-def _merge_into(ledger: Ledger, other: Path) -> int:
+def _merge_into(ledger: ledgers.Ledger, other: Path) -> int:
     if not other.is_file():
         raise BadInput(f"{other} is not a file")
-    theirs = Ledger(other, ledger.lock_timeout).read()
+    theirs = ledgers.Ledger(other, ledger.lock_timeout).read()
     problem = integrity.verify(theirs)
     if problem is not None:
         raise BadInput(f"refusing to merge {other}: it fails verify: {problem}")
 
-    def check(ours: Snapshot, new: list[dict[str, Any]]) -> None:
+    def check(ours: ledgers.Snapshot, new: list[dict[str, Any]]) -> None:
         fault = integrity.verify(ours)
         if fault is not None:
             raise BadInput(f"refusing to merge into {ledger.path}: it fails verify: {fault}")
 
     entries = integrity.missing_entries(ledger.read(), theirs)
-    return len(ledger.append(entries, Context.current().now, check).added)
+    return len(ledger.append(entries, claim_fields.Context.current().now, check).added)
 
 
 @app.command("git-merge-driver", hidden=True)
@@ -591,7 +559,7 @@ def git_merge_driver(
     Example: git config merge.osintlog.driver "osintlog git-merge-driver %O %A %B"
     """
     del ancestor
-    _merge_into(Ledger(ours), theirs)
+    _merge_into(ledgers.Ledger(ours), theirs)
 
 
 @app.command("extract")
@@ -621,23 +589,20 @@ def extract_claims(
     from osintlog import extract as extraction
 
     name, data = load_input(file, sys.stdin.buffer)
-    context = Context.current()
+    context = claim_fields.Context.current()
     candidates = extraction.extract(
-        decode_text(name, data), today=context.today, reported=reported, via=via
+        formats.decode_text(name, data), today=context.today, reported=reported, via=via
     )
     if review:
         return _review(ctx, candidates, context)
     if fmt != Format.table:
-        return write_records(candidates, FIELDS, fmt, sys.stdout)
-    from osintlog import render
-
-    if candidates:
-        render.print_candidates(candidates)
-    else:
-        render.message("no figures found")
+        return write_records(candidates, claim_fields.FIELDS, fmt, sys.stdout)
+    _print_or_say(lambda r: r.candidates_table(candidates), bool(candidates))
 
 
-def _review(ctx: typer.Context, candidates: list[dict[str, Any]], context: Context) -> None:
+def _review(
+    ctx: typer.Context, candidates: list[dict[str, Any]], context: claim_fields.Context
+) -> None:
     """Accept, edit the metric of, or skip each candidate; then one write of the accepted."""
     from osintlog import render
 
@@ -657,11 +622,11 @@ def _review(ctx: typer.Context, candidates: list[dict[str, Any]], context: Conte
             continue
         if choice == "e":
             candidate["metric"] = _ask(
-                "Metric", candidate["metric"], lambda text: build_metric(text)
+                "Metric", candidate["metric"], lambda text: claim_fields.metric_key(text)
             )
         if not candidate["source"]:
             candidate["source"] = _ask("Source (who asserts the figure)", None, str.strip)
-        accepted.append(claim_entry(build_claim(candidate, context)))
+        accepted.append(ledgers.claim_entry(claim_fields.build_claim(candidate, context)))
     result = _settings(ctx).ledger().append(accepted, context.now)
     render.message(f"added {len(result.added)} claims ({len(result.existing)} already in)")
 
@@ -681,15 +646,15 @@ def _ask(question: str, default: str | None, check: Any) -> str:
 def _active(ctx: typer.Context) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The ledger's active claims and the sources' standing ratings, from one read."""
     snapshot = _settings(ctx).ledger().read()
-    claims = [claim for claim in snapshot.claims() if claim["status"] == ACTIVE]
+    claims = [claim for claim in snapshot.claims() if claim["status"] == ledgers.ACTIVE]
     return claims, snapshot.standing_ratings()
 
 
 def _window(
     claims: list[dict[str, Any]], source: str | None, since: str | None, until: str | None
 ) -> list[dict[str, Any]]:
-    today = Context.current().today
-    return ClaimFilter.parse(today, source=source, since=since, until=until).select(claims)
+    today = claim_fields.Context.current().today
+    return ledgers.ClaimFilter.parse(today, source=source, since=since, until=until).select(claims)
 
 
 def _emit_rows(rows: list[Any], columns: list[str], fmt: Format) -> None:
@@ -757,7 +722,7 @@ def compare(
     """
     claims, standing = _active(ctx)
     chosen = views.require_metric(claims, metric)
-    at_date = parse_date(at, today=Context.current().today) if at else None
+    at_date = dates.parse_date(at, today=claim_fields.Context.current().today) if at else None
     comparison = views.compare(chosen, chosen[0]["metric"], rule.value, at_date, standing)
     if fmt != Format.table:
         return write_records(comparison.records(), views.COMPARE_COLUMNS, fmt, sys.stdout)
@@ -810,14 +775,14 @@ def rate_source(
     """
     from osintlog import render
 
-    reliability, credibility = parse_rating(grade)
+    reliability, credibility = claim_fields.parse_rating(grade)
     if reliability is None or credibility is not None:
         raise BadClaim(
             f'"{grade}" is not a reliability grade: give one letter A-F '
             "(credibility, the digit, belongs to each claim)"
         )
-    context = Context.current()
-    entry = rating_entry(name.strip(), reliability, context.analyst, context.now)
+    context = claim_fields.Context.current()
+    entry = ledgers.rating_entry(name.strip(), reliability, context.analyst, context.now)
     _settings(ctx).ledger().append([entry], context.now)
     render.message(f"{name.strip()} is rated {reliability}")
 
@@ -871,5 +836,15 @@ def _save_chart(metric: str, series: list[Any], output: Path) -> None:
 
 
 def main() -> None:
-    """The `osintlog` executable."""
-    app()
+    """The `osintlog` executable.
+
+    A command is a short-lived process that builds large trees of claims and leaves no cycles
+    behind, so the cyclic garbage collector (which would rescan those trees again and again
+    during a large import) is turned off; reference counting frees memory as usual.
+    """
+    gc.disable()
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted; the ledger is unchanged", err=True)
+        sys.exit(130)

@@ -19,6 +19,7 @@ _PERIOD_WORDS = re.compile(
     r"^(?:(?:as of|in|on|since|by)\s+)?"
     r"(?:(?:the\s+)?(?:early|mid|late|end of|beginning of|start of|middle of)(?:\s+|-))?"
 )
+_STORED = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", re.ASCII)
 _ORDINAL_SUFFIX = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
 # Two defaults that differ in year, month and day tell which parts the text itself gave; both
 # are leap years and both months have 31 days, so no given day or "Feb 29" is ever clamped.
@@ -145,14 +146,13 @@ def period_end(partial: str) -> str:
 
 def is_partial_date(text: object) -> bool:
     """Whether a stored value is a well-formed partial ISO date."""
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text, re.ASCII):
+    if not isinstance(text, str) or not _STORED.fullmatch(text):
         return False
-    try:
-        _checked(text, int(text[:4]), _part(text, 5), _part(text, 8))
-    except BadDate:
-        return False
-    return True
-
-
-def _part(text: str, start: int) -> int | None:
-    return int(text[start : start + 2]) if len(text) > start else None
+    year = int(text[:4])
+    if len(text) == 10:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            return False
+        return year >= 1000
+    return year >= 1000 and (len(text) == 4 or 1 <= int(text[5:7]) <= 12)

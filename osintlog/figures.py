@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -103,9 +104,16 @@ HEDGES = {
         ">",
     ),
 }
-_HEDGE_LIST = sorted(
-    ((phrase, kind) for kind, phrases in HEDGES.items() for phrase in phrases),
-    key=lambda item: -len(item[0]),
+_HEDGE_KIND = {phrase: kind for kind, phrases in HEDGES.items() for phrase in phrases}
+# One pattern for every leading word, longest first; a phrase that ends in a letter must end a
+# word ("over" is not the start of "overall").
+_LEADING_WORDS = re.compile(
+    "("
+    + "|".join(
+        re.escape(phrase) + (r"(?![a-z])" if phrase[-1].isalpha() else "")
+        for phrase in sorted([*_HEDGE_KIND, *INCREMENT_WORDS], key=len, reverse=True)
+    )
+    + r")\s*"
 )
 
 MAGNITUDES = {
@@ -158,7 +166,12 @@ def parse_figure(text: str) -> Figure:
     """Read a figure as written in a report; raise BadFigure, quoting it, if it is not one."""
     if not isinstance(text, str) or not text.strip():
         raise BadFigure(f"an empty figure is not a figure (accepted forms: {ACCEPTED_FORMS})")
-    value = text.strip()
+    return _parse(text.strip())
+
+
+# Imports repeat the same figure texts; a parsed Figure is immutable, so it is kept.
+@functools.lru_cache(maxsize=65_536)
+def _parse(value: str) -> Figure:
     body = _normalise(value)
     body, unit = _strip_unit(body)
     body, hedge = _strip_hedges(body)
@@ -167,15 +180,14 @@ def parse_figure(text: str) -> Figure:
     if body.startswith("-") or body.startswith("−"):
         raise BadFigure(f'"{value}" is negative; a figure counts something, so it is 0 or more')
 
+    single = _quantity(body)
+    if single is not None:
+        return _hedged(value, single, hedge, unit)
     vague = _vague_floor(body)
     if vague is not None:
         if hedge == AT_LEAST:
             return Figure(value, _number(vague), None, None, AT_LEAST, unit)
         return Figure(value, _number(vague), _number(_next_power_of_ten(vague)), None, VAGUE, unit)
-
-    single = _quantity(body)
-    if single is not None:
-        return _hedged(value, single, hedge, unit)
     bounds = _range(body)
     if bounds is not None:
         low, high = bounds
@@ -199,25 +211,11 @@ def _strip_unit(body: str) -> tuple[str, str | None]:
 def _strip_hedges(body: str) -> tuple[str, str | None]:
     """Remove leading hedge and increment words ("up to", "another"); return the hedge's kind."""
     hedge = None
-    changed = True
-    while changed:
-        changed = False
-        for word in INCREMENT_WORDS:
-            if _starts_with_word(body, word):
-                body, changed = body[len(word) :].lstrip(), True
-        for phrase, kind in _HEDGE_LIST:
-            if _starts_with_word(body, phrase):
-                body, changed = body[len(phrase) :].lstrip(), True
-                hedge = hedge or kind
-                break
+    while match := _LEADING_WORDS.match(body):
+        phrase = match.group(1)
+        hedge = hedge or _HEDGE_KIND.get(phrase)
+        body = body[match.end() :]
     return body, hedge
-
-
-def _starts_with_word(body: str, phrase: str) -> bool:
-    if not body.startswith(phrase):
-        return False
-    rest = body[len(phrase) :]
-    return not rest or not phrase[-1].isalpha() or not rest[0].isalpha()
 
 
 def _vague_floor(body: str) -> int | None:

@@ -12,7 +12,6 @@ from typing import Any, BinaryIO, TextIO
 
 import orjson
 
-from osintlog.claims import FIELDS, REQUIRED
 from osintlog.errors import BadInput
 
 
@@ -76,7 +75,7 @@ def csv_cell(value: Any, column: str) -> str:
 
 def restore_csv_cell(text: str) -> str:
     """Undo exactly the prefix csv_cell adds."""
-    return text[1:] if _NEUTRALISED.match(text) else text
+    return text[1:] if text[:1] == "'" and _NEUTRALISED.match(text) else text
 
 
 def format_for(name: str, data: bytes, given: Format | None) -> Format:
@@ -119,6 +118,8 @@ def decode_text(name: str, data: bytes) -> str:
 
 
 def _csv_rows(name: str, text: str) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    from osintlog.claims import FIELDS
+
     csv.field_size_limit(_CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -129,6 +130,7 @@ def _csv_rows(name: str, text: str) -> tuple[list[tuple[str, dict[str, Any]]], l
         _check_columns(name, columns)
         known = set(FIELDS) | {"rating"}
         ignored = [column for column in columns if column and column not in known]
+        wanted = [index for index, column in enumerate(columns) if column in known]
         rows = []
         line = reader.line_num + 1
         for cells in reader:
@@ -139,9 +141,9 @@ def _csv_rows(name: str, text: str) -> tuple[list[tuple[str, dict[str, Any]]], l
                         "columns (a comma inside a cell needs quotes)"
                     )
                 row = {
-                    column: restore_csv_cell(cell)
-                    for column, cell in zip(columns, cells, strict=False)
-                    if column in known
+                    columns[index]: restore_csv_cell(cells[index])
+                    for index in wanted
+                    if index < len(cells)
                 }
                 rows.append((f"{name}:{line}", row))
             line = reader.line_num + 1
@@ -151,6 +153,8 @@ def _csv_rows(name: str, text: str) -> tuple[list[tuple[str, dict[str, Any]]], l
 
 
 def _check_columns(name: str, columns: list[str]) -> None:
+    from osintlog.claims import REQUIRED
+
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
         raise BadInput(

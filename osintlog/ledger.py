@@ -152,10 +152,16 @@ class Snapshot:
     path: Path
     entries: list[dict[str, Any]]
     schema: int | None = None
+    # A snapshot that will be written back must not have its entries marked with a status.
+    writing: bool = False
     _claims: list[Claim] | None = field(default=None, repr=False)
 
     def claims(self) -> list[Claim]:
-        """Every claim, each with its status (active, superseded or retracted)."""
+        """Every claim, each with its status (active, superseded or retracted).
+
+        On a read-only snapshot the stored entries themselves are returned, marked with their
+        status: no copy of a large ledger is made for a view.
+        """
         if self._claims is None:
             superseded = {e["supersedes"] for e in self.entries if e.get("supersedes")}
             retracted = {e["target"] for e in self.entries if e.get("kind") == "retraction"}
@@ -163,13 +169,13 @@ class Snapshot:
             for entry in self.entries:
                 if entry.get("kind", "claim") != "claim":
                     continue
-                claim = {name: entry.get(name) for name in FIELDS}
-                claim["tags"] = claim["tags"] or []
+                claim = dict(entry) if self.writing else entry
+                claim_id = claim["id"]
                 claim["status"] = (
                     RETRACTED
-                    if claim["id"] in retracted
+                    if claim_id in retracted
                     else SUPERSEDED
-                    if claim["id"] in superseded
+                    if claim_id in superseded
                     else ACTIVE
                 )
                 claims.append(claim)
@@ -240,6 +246,7 @@ class Ledger:
             upgrade(data)
             database.storage.write(data)
             snapshot = self._snapshot(database)
+        snapshot.writing = True
         return snapshot
 
     def _snapshot(self, database: TinyDB) -> Snapshot:
@@ -274,6 +281,8 @@ class Ledger:
     ) -> AppendResult:
         """Append the entries the ledger lacks (by id), chained, in one atomic write.
 
+        The entries appended are given their place in the chain (`prev` and `hash`) in place.
+
         `check` sees the ledger as it is under the lock, with the new entries, and may refuse
         them by raising; nothing is written then.
         """
@@ -293,17 +302,14 @@ class Ledger:
                 check(snapshot, added)
             if added:
                 previous = snapshot.entries[-1]["hash"] if snapshot.entries else ""
-                documents = []
                 for entry in added:
-                    document = {**entry, "prev": previous}
-                    document["hash"] = entry_hash(document)
-                    documents.append(document)
-                    previous = document["hash"]
+                    entry["prev"] = previous
+                    entry["hash"] = previous = entry_hash(entry)
                 if snapshot.schema is None:
                     database.table(META_TABLE).insert(
                         {"schema": SCHEMA_VERSION, "app": "osintlog", "created": created}
                     )
-                database.table(ENTRIES_TABLE).insert_multiple(documents)
+                database.table(ENTRIES_TABLE).insert_multiple(added)
             database.storage.flush()
         return AppendResult(added, existing)
 

@@ -1,0 +1,293 @@
+"""Benchmarks: osintlog's commands as whole processes, next to the floors measured in the same run.
+
+    python benchmarks/run.py                      # 1k, 10k and 100k claims, 5 runs each
+    python benchmarks/run.py --sizes 1000 --runs 3
+
+Builds synthetic ledgers (varied figures, 200 metrics, 50 sources, quotes like a report's) in a
+temporary folder, then times every command as a separate process (median of --runs) and takes its
+peak memory (ru_maxrss of that process). The floors are measured the same way: a Python process
+that reads the ledger with orjson; one that reads it and rewrites it atomically with fsync; one
+that parses the import CSV and writes it once with orjson; a minimal Typer app's --version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from osintlog.claims import Context, build_claim
+from osintlog.ledger import Ledger, claim_entry
+
+SOURCES = [f"Source {chr(65 + i % 26)}{i // 26 or ''}" for i in range(50)]
+NOUNS = ["troops", "shells", "missiles", "drones", "tanks", "artillery", "aircraft", "vehicles"]
+VERBS = ["deployed", "killed", "wounded", "delivered", "planned", "sent", "captured", "lost"]
+METRICS = [f"bench.{NOUNS[i % 8]}.{VERBS[(i // 8) % 8]}_{i // 64}" for i in range(200)]
+FORMS = [
+    "{n}",
+    "{g}",
+    "about {g}",
+    "up to {g}",
+    "at least {g}",
+    "more than {n}",
+    "{g}-{h}",
+    "between {g} and {h}",
+    "{m} million",
+    "several hundred",
+    "tens of thousands",
+    "{p}%",
+    "another {g}",
+]
+QUOTE = (
+    "{source} said on Tuesday that {value} had been recorded in the area, according to officials "
+    "who spoke on condition of anonymity, adding that the figure could change as reports came in."
+)
+
+FLOOR_READ = "import orjson, sys; orjson.loads(open(sys.argv[1], 'rb').read())"
+FLOOR_REWRITE = textwrap.dedent(
+    """
+    import orjson, os, sys, tempfile
+    path = sys.argv[1]
+    data = orjson.loads(open(path, 'rb').read())
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path))
+    with os.fdopen(fd, 'wb') as f:
+        f.write(orjson.dumps(data, option=orjson.OPT_INDENT_2)); f.flush(); os.fsync(f.fileno())
+    os.replace(tmp, path)
+    """
+)
+FLOOR_CSV = textwrap.dedent(
+    """
+    import csv, orjson, sys
+    with open(sys.argv[1], newline='', encoding='utf-8') as f:
+        rows = list(csv.DictReader(f))
+    open(sys.argv[2], 'wb').write(orjson.dumps(rows, option=orjson.OPT_INDENT_2))
+    """
+)
+MINIMAL_TYPER = textwrap.dedent(
+    """
+    import typer
+    app = typer.Typer()
+    def version(value: bool):
+        if value:
+            print("minimal 0"); raise typer.Exit()
+    @app.callback()
+    def main(version: bool = typer.Option(False, "--version", callback=version, is_eager=True)):
+        pass
+    @app.command()
+    def hello():
+        pass
+    app()
+    """
+)
+
+
+def figure_text(rng: random.Random) -> str:
+    n = rng.randint(1, 200_000)
+    return rng.choice(FORMS).format(
+        n=n,
+        g=f"{n:,}",
+        h=f"{n + rng.randint(1, 50_000):,}",
+        m=rng.randint(1, 9),
+        p=rng.randint(1, 99),
+    )
+
+
+def synthetic_rows(count: int, seed: int = 7) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    start = date(2022, 2, 24)
+    rows = []
+    for i in range(count):
+        day = start + timedelta(days=rng.randint(0, 1000))
+        as_of = day.isoformat() if i % 3 else day.isoformat()[:7]
+        source = rng.choice(SOURCES)
+        value = figure_text(rng)
+        rows.append(
+            {
+                "metric": rng.choice(METRICS),
+                "value": value,
+                "unit": rng.choice(["soldiers", "shells", "", "vehicles"]),
+                "as_of": as_of,
+                "reported": (day + timedelta(days=rng.randint(0, 30))).isoformat(),
+                "source": source,
+                "via": rng.choice(["Reuters", "Babel", "Yonhap", ""]),
+                "quote": QUOTE.format(source=source, value=value) + f" ({i})",
+                "rating": rng.choice(["B2", "C3", "A1", "F6", ""]),
+                "tags": rng.choice(["kursk", "kursk;casualties", ""]),
+            }
+        )
+    return rows
+
+
+def build_ledger(path: Path, rows: list[dict[str, str]]) -> None:
+    context = Context(date(2026, 1, 1), "bench", "2026-01-01T00:00:00.000000Z")
+    entries = [claim_entry(build_claim(row, context)) for row in rows]
+    Ledger(path).append(entries, context.now)
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_mb: float
+
+
+# Each measurement runs in this small helper process, which spawns the measured process: the
+# peak RSS of a spawned process counts the memory of whoever spawned it until it execs, so the
+# spawner must be small (this benchmark process, holding the synthetic data, is not).
+SPAWNER = textwrap.dedent(
+    """
+    import json, os, shutil, sys, tempfile, time
+    job = json.loads(sys.argv[1])
+    times, peaks = [], []
+    for argv in job["argvs"]:
+        for action, *paths in job["before"]:
+            if action == "copy":
+                shutil.copyfile(*paths)
+            elif action == "unlink" and os.path.exists(paths[0]):
+                os.unlink(paths[0])
+        with tempfile.TemporaryFile() as errors:
+            actions = [
+                (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                (os.POSIX_SPAWN_DUP2, errors.fileno(), 2),
+            ]
+            started = time.perf_counter()
+            pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
+            _, status, usage = os.wait4(pid, 0)
+            times.append(time.perf_counter() - started)
+            peaks.append(usage.ru_maxrss / 1024)
+            if os.waitstatus_to_exitcode(status):
+                errors.seek(0)
+                sys.exit(" ".join(argv) + " failed: " + errors.read().decode())
+    print(json.dumps({"times": times, "peaks": peaks}))
+    """
+)
+
+
+def measure(argvs: list[list[str]], env: dict[str, str], before: list[list[str]] = ()) -> Timing:
+    """Median wall time and the largest peak RSS over the runs (one argv per run)."""
+    job = json.dumps({"argvs": argvs, "before": list(before)})
+    done = subprocess.run(
+        [sys.executable, "-c", SPAWNER, job], env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    result = json.loads(done.stdout)
+    return Timing(statistics.median(result["times"]), max(result["peaks"]))
+
+
+Result = tuple[str, Timing, str, Timing, "float | None"]
+
+
+def run_size(size: int, runs: int, folder: Path) -> list[Result]:
+    rows = synthetic_rows(size)
+    ledger = folder / f"ledger-{size}.json"
+    build_ledger(ledger, rows)
+    source_csv = folder / f"claims-{size}.csv"
+    write_csv(source_csv, rows)
+    del rows
+    scratch = folder / "scratch.json"
+    env = dict(os.environ, OSINTLOG_DB=str(ledger), OSINTLOG_ANALYST="bench", COLUMNS="120")
+    # As installed for a user: compiled modules are cached (this machine disables that).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    python, osintlog = sys.executable, [sys.executable, "-m", "osintlog"]
+    metric = METRICS[0]
+
+    def repeat(argv: list[str]) -> list[list[str]]:
+        return [argv] * runs
+
+    measure([[*osintlog, "--version"]], env)  # compiles and caches every module once
+    copy = folder / "rewrite.json"
+    floors = {
+        "read": measure(repeat([python, "-c", FLOOR_READ, str(ledger)]), env),
+        "read+rewrite": measure(
+            repeat([python, "-c", FLOOR_REWRITE, str(copy)]),
+            env,
+            before=[["copy", str(ledger), str(copy)]],
+        ),
+        "csv+write": measure(repeat([python, "-c", FLOOR_CSV, str(source_csv), str(scratch)]), env),
+        "minimal typer": measure(repeat([python, "-c", MINIMAL_TYPER, "--version"]), env),
+    }
+    checks = [
+        ("add", None, "read+rewrite", 1.5),
+        ("list --metric", ["list", "--metric", metric], "read", 1.5),
+        ("compare", ["compare", metric], "read", 1.5),
+        ("diff METRIC", ["diff", metric], "read", 1.5),
+        ("diff", ["diff"], "read", 2.0),
+        ("import (csv)", None, "csv+write", 3.0),
+        ("--version", ["--version"], "minimal typer", 1.2),
+        ("--help", ["--help"], "minimal typer", 1.2),
+        ("list --format csv", ["list", "--format", "csv"], "read", None),
+        ("metrics", ["metrics"], "read", None),
+        ("verify", ["verify"], "read", None),
+    ]
+    results: list[Result] = []
+    for name, args, floor_name, target in checks:
+        if name == "add":
+            adds = [[*osintlog, "add", metric, str(n), "--source", "Bench"] for n in range(runs)]
+            timing = measure(adds, env)
+        elif name == "import (csv)":
+            timing = measure(
+                repeat([*osintlog, "--db", str(scratch), "import", str(source_csv)]),
+                env,
+                before=[["unlink", str(scratch)]],
+            )
+        else:
+            timing = measure(repeat([*osintlog, *args]), env)
+        results.append((name, timing, floor_name, floors[floor_name], target))
+    return results
+
+
+def report(size: int, results: list[Result], file_mb: float) -> None:
+    print(f"\n## {size:,} claims (ledger {file_mb:.1f} MB)\n")
+    print("| command | seconds | floor | floor s | ratio | target | peak MB | floor MB |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    for name, timing, floor_name, floor, target in results:
+        ratio = timing.seconds / floor.seconds
+        mark = "" if target is None else (" ✓" if ratio <= target else " ✗")
+        shown_target = "" if target is None else f"≤{target}x"
+        print(
+            f"| {name} | {timing.seconds:.3f} | {floor_name} | {floor.seconds:.3f} | "
+            f"{ratio:.2f}x{mark} | {shown_target} | {timing.peak_mb:.0f} | {floor.peak_mb:.0f} |",
+            flush=True,
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=5)
+    options = parser.parse_args()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"# osintlog benchmark, commit {commit or 'unknown'}, {date.today()}, "
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} cores"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        for size in (int(s) for s in options.sizes.split(",")):
+            results = run_size(size, options.runs, Path(folder))
+            file_mb = (Path(folder) / f"ledger-{size}.json").stat().st_size / 1e6
+            report(size, results, file_mb)
+
+
+if __name__ == "__main__":
+    main()
