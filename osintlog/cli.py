@@ -1,12 +1,9 @@
 """The Typer app: parses arguments, calls the core, hands results to render; nothing else."""
 
-from __future__ import annotations
-
 import gc
 import io
 import re
 import sys
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -60,12 +57,14 @@ app = typer.Typer(
 )
 
 
-@dataclass
 class Settings:
-    db: Path
-    lock_timeout: float
+    """The global options, handed to every command through the Typer context."""
 
-    def ledger(self) -> ledgers.Ledger:
+    def __init__(self, db: Path, lock_timeout: float) -> None:
+        self.db = db
+        self.lock_timeout = lock_timeout
+
+    def ledger(self) -> "ledgers.Ledger":
         return ledgers.Ledger(self.db, self.lock_timeout)
 
 
@@ -130,7 +129,7 @@ AllOption = Annotated[bool, typer.Option("--all", help="Include superseded and r
 LimitOption = Annotated[int | None, typer.Option(help="Only the N latest claims (by as-of).")]
 
 
-def _order(dayfirst: bool, monthfirst: bool) -> dates.Order | None:
+def _order(dayfirst: bool, monthfirst: bool) -> "dates.Order | None":
     if dayfirst and monthfirst:
         raise BadClaim("--dayfirst and --monthfirst contradict each other; give one")
     return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
@@ -531,7 +530,7 @@ def merge(
     render.message(f"merged {added} entries from {other}")
 
 
-def _merge_into(ledger: ledgers.Ledger, other: Path) -> int:
+def _merge_into(ledger: "ledgers.Ledger", other: Path) -> int:
     if not other.is_file():
         raise BadInput(f"{other} is not a file")
     theirs = ledgers.Ledger(other, ledger.lock_timeout).read()
@@ -539,7 +538,7 @@ def _merge_into(ledger: ledgers.Ledger, other: Path) -> int:
     if problem is not None:
         raise BadInput(f"refusing to merge {other}: it fails verify: {problem}")
 
-    def check(ours: ledgers.Snapshot, new: list[dict[str, Any]]) -> None:
+    def check(ours: "ledgers.Snapshot", new: list[dict[str, Any]]) -> None:
         fault = integrity.verify(ours)
         if fault is not None:
             raise BadInput(f"refusing to merge into {ledger.path}: it fails verify: {fault}")
@@ -601,7 +600,7 @@ def extract_claims(
 
 
 def _review(
-    ctx: typer.Context, candidates: list[dict[str, Any]], context: claim_fields.Context
+    ctx: typer.Context, candidates: list[dict[str, Any]], context: "claim_fields.Context"
 ) -> None:
     """Accept, edit the metric of, or skip each candidate; then one write of the accepted."""
     from osintlog import render

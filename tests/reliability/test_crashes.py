@@ -1,0 +1,96 @@
+"""kill -9 and Ctrl-C at random moments: the ledger always opens, verifies, and an import is
+all or nothing."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import claims_in, environment, executable, run, verified, write_csv
+
+pytestmark = pytest.mark.reliability
+
+ROUNDS = 6
+
+
+def kill_at_random(argv: list[str], ledger: Path, rng: random.Random, longest: float) -> None:
+    process = subprocess.Popen(
+        [executable(), *argv],
+        env=environment(ledger),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(rng.uniform(0, longest))
+    process.kill()
+    process.wait(timeout=60)
+
+
+def seed_ledger(ledger: Path, tmp_path: Path, count: int = 300) -> None:
+    done = run(ledger, "import", str(write_csv(tmp_path / "seed.csv", count, "seed.x")))
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("command", ["add", "amend", "import", "merge"])
+def test_kill_9_never_corrupts(tmp_path: Path, command: str):
+    rng = random.Random(f"{command}-9")
+    ledger = tmp_path / "ledger.json"
+    seed_ledger(ledger, tmp_path)
+    big = write_csv(tmp_path / "big.csv", 3000, "big.x")
+    other = tmp_path / "other.json"
+    assert run(other, "import", str(write_csv(tmp_path / "o.csv", 2000, "other.x"))).returncode == 0
+    for round_number in range(ROUNDS):
+        before = len(claims_in(ledger))
+        if command == "add":
+            argv = ["add", "k.x", str(round_number), "--source", "S"]
+        elif command == "amend":
+            target = next(c["id"] for c in claims_in(ledger) if c["status"] == "active")
+            argv = ["amend", target, "--value", str(10_000 + round_number), "--yes"]
+        elif command == "import":
+            argv = ["import", str(big)]
+        else:
+            argv = ["merge", str(other)]
+        kill_at_random(argv, ledger, rng, longest=1.5)
+        assert verified(ledger), f"round {round_number}: {run(ledger, 'verify').stderr}"
+        after = len(claims_in(ledger))
+        # all or nothing; a second import or merge of the same file adds nothing
+        whole = {"import": 3000, "merge": 2000}.get(command, 1)
+        assert after in (before, before + whole)
+        assert not list(tmp_path.glob(".ledger.json.*.tmp")), "no temporary file is left"
+
+
+def test_ctrl_c_during_a_long_import_leaves_the_ledger_untouched(tmp_path: Path):
+    ledger = tmp_path / "ledger.json"
+    seed_ledger(ledger, tmp_path, 50)
+    before = ledger.read_bytes()
+    big = write_csv(tmp_path / "big.csv", 60_000, "big.x")
+    process = subprocess.Popen(
+        [executable(), "import", str(big)],
+        env=environment(ledger),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 130, errors
+    assert errors == "error: interrupted; the ledger is unchanged\n"
+    assert ledger.read_bytes() == before
+
+
+def test_a_crash_leaves_a_stale_lock_that_does_not_block(tmp_path: Path):
+    """The lock is an OS lock on a file: a killed writer releases it with its process."""
+    ledger = tmp_path / "ledger.json"
+    seed_ledger(ledger, tmp_path, 10)
+    shutil.copy(ledger, tmp_path / "copy.json")
+    kill_at_random(
+        ["import", str(write_csv(tmp_path / "b.csv", 3000))], ledger, random.Random(1), 0.3
+    )
+    done = run(ledger, "--lock-timeout", "2", "add", "after.x", "1", "--source", "S")
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,61 @@
+"""A full disk or a read-only folder: a clear error, and the original ledger intact.
+
+The faults are the operating system's errors raised where the ledger writes (the temporary
+file, fsync, rename): the real storage code runs, on a real file, up to the failing call."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.reliability
+
+
+def fail_with(code: int):
+    def failing(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    return failing
+
+
+@pytest.mark.parametrize(
+    ("target", "code", "says"),
+    [
+        ("fsync", errno.ENOSPC, "No space left on device"),
+        ("replace", errno.EROFS, "Read-only file system"),
+        ("mkstemp", errno.EACCES, "Permission denied"),
+    ],
+)
+def test_write_failures_leave_the_ledger_intact(cli, seeded, monkeypatch, target, code, says):
+    before = seeded.read_bytes()
+    if target == "mkstemp":
+        monkeypatch.setattr(tempfile, "mkstemp", fail_with(code))
+    else:
+        monkeypatch.setattr(os, target, fail_with(code))
+    result = cli.fails("add", "f.x", "5", "--source", "S")
+    assert result.stderr.startswith("error: cannot write ")
+    assert says in result.stderr
+    assert result.stderr.count("\n") == 1
+    monkeypatch.undo()
+    assert seeded.read_bytes() == before
+    assert not [p for p in seeded.parent.iterdir() if p.name.endswith(".tmp")]
+    assert cli.ok("verify").stdout == ""
+
+
+def test_a_ledger_in_a_folder_that_cannot_be_created(cli, tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = cli.fails("--db", str(blocker / "ledger.json"), "add", "f.x", "5", "--source", "S")
+    assert result.stderr.startswith("error: cannot ")
+    assert blocker.read_text() == "not a folder"
+
+
+def test_an_unreadable_ledger_is_a_clear_error(cli, tmp_path: Path):
+    folder = tmp_path / "ledger.json"
+    folder.mkdir()
+    result = cli.fails("--db", str(folder), "list")
+    assert "cannot read ledger" in result.stderr
