@@ -200,6 +200,7 @@ def short_id(claim_id: str) -> str:
     return claim_id[:SHORT_ID]
 
 
+@functools.lru_cache(maxsize=8192)
 def fold_source(name: str) -> str:
     """Source names that differ only by case or spacing are the same source."""
     return " ".join(name.split()).casefold()

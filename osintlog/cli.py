@@ -147,6 +147,14 @@ def _emit_claims(claims: list[dict[str, Any]], fmt: Format, show_status: bool = 
         write_records(claims, claim_fields.FIELDS, fmt, sys.stdout)
 
 
+def _claim_options(*values: Any) -> dict[str, Any]:
+    """The claim fields that `add` and `amend` take as options, by name."""
+    names = "metric value source as_of reported unit via url quote rating tags note".split()
+    fields = dict(zip(names, values, strict=True))
+    fields["tags"] = fields["tags"] or []
+    return fields
+
+
 @app.command()
 def add(
     ctx: typer.Context,
@@ -176,20 +184,9 @@ def add(
         if not sys.stdin.isatty():
             raise BadClaim("--source is required: who asserts the figure?")
         source = typer.prompt("Source (who asserts the figure)")
-    fields = {
-        "metric": metric,
-        "value": figure,
-        "source": source,
-        "as_of": as_of,
-        "reported": reported,
-        "unit": unit,
-        "via": via,
-        "url": url,
-        "quote": quote,
-        "rating": rating,
-        "tags": tag or [],
-        "note": note,
-    }
+    fields = _claim_options(
+        metric, figure, source, as_of, reported, unit, via, url, quote, rating, tag, note
+    )
     context = claim_fields.Context.current(_order(dayfirst, monthfirst))
     claim = claim_fields.build_claim(fields, context)
     result = _settings(ctx).ledger().append([ledgers.claim_entry(claim)], context.now)
@@ -436,20 +433,9 @@ def amend(
     ledger = _settings(ctx).ledger()
     snapshot = ledger.read()
     old = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "amended")
-    changes = {
-        "value": value,
-        "metric": metric,
-        "source": source,
-        "as_of": as_of,
-        "reported": reported,
-        "unit": unit,
-        "via": via,
-        "url": url,
-        "quote": quote,
-        "rating": rating,
-        "tags": tag,
-        "note": note,
-    }
+    changes = _claim_options(
+        metric, value, source, as_of, reported, unit, via, url, quote, rating, tag, note
+    )
     context = claim_fields.Context.current(_order(dayfirst, monthfirst))
     new = claim_fields.amended_claim(old, changes, context)
     _confirm(f"Supersede {render.claim_label(old)} with {render.claim_label(new)}?", yes)
@@ -652,6 +638,8 @@ def _active(ctx: typer.Context) -> tuple[list[dict[str, Any]], dict[str, str]]:
 def _window(
     claims: list[dict[str, Any]], source: str | None, since: str | None, until: str | None
 ) -> list[dict[str, Any]]:
+    if not (source or since or until):
+        return claims
     today = claim_fields.Context.current().today
     return ledgers.ClaimFilter.parse(today, source=source, since=since, until=until).select(claims)
 
@@ -781,7 +769,9 @@ def rate_source(
             "(credibility, the digit, belongs to each claim)"
         )
     context = claim_fields.Context.current()
-    entry = ledgers.rating_entry(name.strip(), reliability, context.analyst, context.now)
+    entry = ledgers.new_entry(
+        "rating", context.analyst, context.now, source=name.strip(), reliability=reliability
+    )
     _settings(ctx).ledger().append([entry], context.now)
     render.message(f"{name.strip()} is rated {reliability}")
 

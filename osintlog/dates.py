@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -125,6 +126,7 @@ def _checked(original: str, year: int | None, month: int | None, day: int | None
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+@functools.lru_cache(maxsize=16384)
 def period_start(partial: str) -> str:
     """The first day of a partial date's period: 2025 -> 2025-01-01."""
     if len(partial) == 4:

@@ -18,6 +18,7 @@ from osintlog.ledger import (
     claim_entry,
     entry_hash,
     entry_id,
+    new_entry,
 )
 
 KINDS = ("claim", "retraction", "rating")
@@ -26,15 +27,7 @@ _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z", r
 
 def retraction_entry(target: str, reason: str, analyst: str, logged_at: str) -> dict[str, Any]:
     """A retraction: the claim stays in the ledger, marked retracted, with the reason."""
-    entry = {
-        "kind": "retraction",
-        "target": target,
-        "reason": reason,
-        "analyst": analyst,
-        "logged_at": logged_at,
-    }
-    entry["id"] = entry_id(entry)
-    return entry
+    return new_entry("retraction", analyst, logged_at, target=target, reason=reason)
 
 
 def check_changeable(snapshot: Snapshot, claim_id: str, action: str) -> Claim:

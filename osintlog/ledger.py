@@ -341,15 +341,9 @@ def claim_entry(claim: Claim) -> dict[str, Any]:
     return entry
 
 
-def rating_entry(source: str, reliability: str, analyst: str, logged_at: str) -> dict[str, Any]:
-    """A source's standing reliability, set by `sources rate`; the latest one counts."""
-    entry = {
-        "kind": "rating",
-        "source": source,
-        "reliability": reliability,
-        "analyst": analyst,
-        "logged_at": logged_at,
-    }
+def new_entry(kind: str, analyst: str, logged_at: str, **fields: Any) -> dict[str, Any]:
+    """An entry that is not a claim (a retraction, a source's rating), with its id."""
+    entry = {"kind": kind, **fields, "analyst": analyst, "logged_at": logged_at}
     entry["id"] = entry_id(entry)
     return entry
 
