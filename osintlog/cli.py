@@ -832,6 +832,10 @@ def main() -> None:
     during a large import) is turned off; reference counting frees memory as usual.
     """
     gc.disable()
+    if sys.argv[1:] == ["--version"]:
+        # The one call that needs none of the commands: answered before Typer builds them.
+        print(f"osintlog {__version__}")
+        return
     try:
         app()
     except KeyboardInterrupt:
