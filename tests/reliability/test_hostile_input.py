@@ -3,6 +3,7 @@ never a stored claim that fails verify."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import string
 from pathlib import Path
@@ -117,3 +118,24 @@ def cli_app():
     from osintlog.cli import app
 
     return app
+
+
+@settings(max_examples=300, deadline=None)
+@given(nasty_text)
+def test_the_parsers_only_ever_answer_or_refuse(text):
+    from datetime import date
+
+    from osintlog.dates import is_partial_date, parse_date
+    from osintlog.errors import BadDate, BadFigure
+    from osintlog.figures import parse_figure
+
+    try:
+        figure = parse_figure(text)
+    except BadFigure:
+        pass
+    else:
+        known = [n for n in (figure.low, figure.best, figure.high) if n is not None]
+        assert known == sorted(known) and all(0 <= n <= 10**15 for n in known)
+    for reported in (None, "2025-08-22"):
+        with contextlib.suppress(BadDate):
+            assert is_partial_date(parse_date(text, today=date(2026, 1, 1), reported=reported))
