@@ -13,13 +13,19 @@ from typer.core import TyperGroup
 
 from osintlog import __version__
 from osintlog.errors import BadClaim, BadInput, NotAllowed, OsintlogError, VerifyFailed
-from osintlog.formats import Format, format_for, load_input, write_records
+from osintlog.formats import (
+    Format,
+    decode_text,
+    format_for,
+    load_input,
+    read_rows,
+    write_records,
+)
 from osintlog.lazy import lazy_module
 
 # The core is imported when a command first uses it, so that --version and --help start fast.
 claim_fields = lazy_module("osintlog.claims")
 dates = lazy_module("osintlog.dates")
-formats = lazy_module("osintlog.formats")
 integrity = lazy_module("osintlog.integrity")
 ledgers = lazy_module("osintlog.ledger")
 views = lazy_module("osintlog.views")
@@ -315,7 +321,7 @@ def import_claims(
     from osintlog import render
 
     name, data = load_input(file, sys.stdin.buffer)
-    rows, ignored = formats.read_rows(name, data, format_for(name, data, fmt))
+    rows, ignored = read_rows(name, data, format_for(name, data, fmt))
     if ignored:
         render.message(f"ignored unknown columns: {', '.join(ignored)}")
     context = claim_fields.Context.current(_order(dayfirst, monthfirst))
@@ -576,7 +582,7 @@ def extract_claims(
     name, data = load_input(file, sys.stdin.buffer)
     context = claim_fields.Context.current()
     candidates = extraction.extract(
-        formats.decode_text(name, data), today=context.today, reported=reported, via=via
+        decode_text(name, data), today=context.today, reported=reported, via=via
     )
     if review:
         return _review(ctx, candidates, context)

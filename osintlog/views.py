@@ -64,13 +64,6 @@ def require_metric(claims: Sequence[Claim], metric: str) -> list[Claim]:
     raise UnknownMetric(f'no claims for metric "{metric}"{hint} (see osintlog metrics)')
 
 
-def in_window(claim: Claim, since: str | None, until: str | None) -> bool:
-    start = period_start(claim["as_of"])
-    if since and start < period_start(since):
-        return False
-    return not (until and start > period_end(until))
-
-
 @dataclass
 class TimelineRow:
     id: str
