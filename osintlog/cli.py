@@ -97,6 +97,8 @@ def main_options(
         typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
+    if not 0 <= lock_timeout <= 86_400:
+        raise typer.BadParameter("give seconds from 0 to 86400", param_hint="--lock-timeout")
     ctx.obj = Settings(db.expanduser() if db else ledgers.default_path(), lock_timeout)
 
 

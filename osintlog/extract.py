@@ -211,6 +211,8 @@ def find_figures(sentence: str) -> list[Found]:
             continue
         if _is_year(text) and not _unit_follows(sentence, end):
             continue
+        if _next_word(sentence, end) in TIME_NOUNS:
+            continue  # a duration ("the first 100 days"), not a count
         try:
             figure = parse_figure(text)
         except BadFigure:

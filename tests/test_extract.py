@@ -52,6 +52,8 @@ OWN_REPORTS = {
         ("100+", "vehicles", "Test Wire", None),
         ("7", "drones", "Sources", None),
         ("1.2m", None, "Sources", None),
+        ("40 percent", "%", "Test Wire", None),
+        ("2,000", "drones", "Test Wire", None),
     ],
 }
 
