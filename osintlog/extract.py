@@ -229,10 +229,8 @@ def _is_year(text: str) -> bool:
 def _counts_something(sentence: str, end: int, text: str) -> bool:
     """Number words count something only with a magnitude or before a countable noun:
     "three thousand", "two soldiers" — not "two days later" or "one of them"."""
-    lowered = text.lower()
-    if re.search(r"hundred|thousand|million|billion|dozen|several|few", lowered):
-        return _next_word(sentence, end) not in TIME_NOUNS
-    return _unit_follows(sentence, end)
+    magnitude = re.search(r"hundred|thousand|million|billion|dozen|several|few", text.lower())
+    return bool(magnitude) or _unit_follows(sentence, end)
 
 
 def _unit_follows(sentence: str, end: int) -> bool:
@@ -280,7 +278,8 @@ def guess_metric(unit: str | None, sentence: str, found: Found) -> str:
         noun = "share"
     elif unit:
         last = unit.split()[-1]
-        noun = NOUN_CLASS.get(last, re.sub(r"[^a-z0-9]+", "_", last.lower()).strip("_"))
+        last = last.lower()
+        noun = NOUN_CLASS.get(last, re.sub(r"[^a-z0-9]+", "_", last).strip("_"))
     action = _nearest_action(sentence, found)
     increment = re.match(
         r"(?i)(another|a further|an additional|additional)\b", found_text(sentence, found)
