@@ -236,3 +236,14 @@ def test_list_table_with_and_without_units(cli):
     cli.ok("add", "m.x", "7%", "-s", "S")
     out = cli.ok("list").stdout
     assert "soldiers" in out and "7%" in out and "6" in out
+
+
+def test_a_narrow_terminal_drops_the_least_needed_columns_first(cli, seeded, monkeypatch):
+    # Natural widths: id 10, as of 10, metric 25, figure 19, unit 18, source 22, via 5,
+    # rating 6, reported 10, and 8 spaces: 133. Without via, unit and reported: 97; the source
+    # then gives up 7 of its 22 characters to fit 90.
+    monkeypatch.setenv("COLUMNS", "90")
+    lines = cli.ok("list").stdout.splitlines()
+    assert lines[0].split() == ["id", "as", "of", "metric", "figure", "source", "rating"]
+    assert max(len(line) for line in lines) == 90
+    assert any("South Korean l… B2" in line for line in lines)
