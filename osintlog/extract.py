@@ -9,6 +9,7 @@ phone-number-like runs of digits.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from osintlog.claims import FIELDS
 from osintlog.dates import parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
-from osintlog.figures import Figure, parse_figure
+from osintlog.figures import HEDGES, INCREMENT_WORDS, Figure, parse_figure
 
 MASK = "§"
 
@@ -123,13 +124,15 @@ def _is_grouped_figure(text: str) -> bool:
 
 # --- figures -----------------------------------------------------------------------------------
 
-_INCREMENT = r"(?:another|a further|an additional|additional)"
-_HEDGE = (
-    r"(?:about|approximately|around|roughly|some|an estimated|estimated|nearly|almost|close to|"
-    r"circa|up to|as many as|no more than|not more than|at most|fewer than|less than|"
-    r"just under|under|below|at least|more than|well over|just over|over|in excess of|"
-    r"upwards of|no fewer than|no less than)"
-)
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """A regex that matches any of the phrases, longest first."""
+    return "(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")"
+
+
+# The hedge and increment words are the figure parser's, so that both read the same forms.
+_INCREMENT = _alternation(INCREMENT_WORDS)
+_HEDGE = _alternation(p for phrases in HEDGES.values() for p in phrases if p[-1].isalpha())
 _NUMBER = r"(?:\d{1,3}(?:[ ,\u00a0\u2009\u202f]\d{3})+|\d+)(?:\.\d+)?"
 _MAGNITUDE = r"(?:\s?(?:thousand|million|billion|mln|mn|bn)\b|(?:k|m|b)\b)"
 _QUANTITY = rf"{_NUMBER}{_MAGNITUDE}?"
