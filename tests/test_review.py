@@ -1,0 +1,86 @@
+"""extract --review on a real terminal (a pseudo-terminal), answered prompt by prompt."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pty = pytest.importorskip("pty")
+
+REPORT = Path(__file__).resolve().parent / "reports" / "dprk-kursk-awards.txt"
+PROMPT = b"[a]ccept, [e]dit metric, [s]kip, [q]uit"
+
+
+class Terminal:
+    """A process on a pseudo-terminal: wait for a text, then type a line."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become the program, and never return into pytest
+            try:
+                os.execve(argv[0], argv, env)
+            finally:
+                os._exit(127)
+        self.seen = b""
+
+    def expect(self, text: bytes, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.seen:
+            assert time.monotonic() < deadline, f"never saw {text!r} in {self.seen[-500:]!r}"
+            ready, _, _ = select.select([self.fd], [], [], 0.2)
+            if ready:
+                try:
+                    self.seen += os.read(self.fd, 4096)
+                except OSError:
+                    break
+        self.seen = self.seen[self.seen.index(text) + len(text) :]
+
+    def type(self, line: str) -> None:
+        os.write(self.fd, line.encode() + b"\n")
+
+    def wait(self) -> int:
+        while True:
+            try:
+                if not os.read(self.fd, 4096):
+                    break
+            except OSError:
+                break
+        return os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+
+
+def test_review_accepts_edits_skips_and_quits(tmp_path: Path):
+    executable = shutil.which("osintlog", path=str(Path(sys.executable).parent))
+    ledger = tmp_path / "ledger.json"
+    env = {"PATH": "/usr/bin:/bin", "OSINTLOG_DB": str(ledger), "OSINTLOG_ANALYST": "t"}
+    env |= {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    terminal = Terminal([executable, "extract", str(REPORT), "--via", "Babel", "--review"], env)
+    terminal.expect(PROMPT)  # 1: 101 portraits
+    terminal.type("a")
+    terminal.expect(PROMPT)  # 2: about 12 000 people
+    terminal.type("e")
+    terminal.expect(b"Metric")
+    terminal.type("Not A Metric!")
+    terminal.expect(b"not a metric")
+    terminal.expect(b"Metric")
+    terminal.type("dprk.troops.deployed")
+    terminal.expect(PROMPT)  # 3: another 3 000
+    terminal.type("s")
+    terminal.expect(PROMPT)  # 4: 15 000
+    terminal.type("q")
+    assert terminal.wait() == 0
+    listed = subprocess.run(
+        [executable, "list", "--format", "jsonl"], env=env, capture_output=True, text=True
+    )
+    claims = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert sorted((c["metric"], c["value"], c["source"]) for c in claims) == [
+        ("dprk.troops.deployed", "about 12 000", "Babel"),
+        ("portraits.killed", "101", "Babel"),
+    ]
