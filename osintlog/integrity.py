@@ -15,7 +15,6 @@ from osintlog.ledger import (
     RETRACTED,
     SUPERSEDED,
     Snapshot,
-    claim_entry,
     entry_hash,
     entry_id,
     new_entry,
@@ -63,8 +62,10 @@ def import_entries(claims: list[Claim]) -> list[dict[str, Any]]:
     marks retracted (dated as the claim, so importing the file again adds nothing)."""
     entries = []
     for claim in claims:
-        entries.append(claim_entry(claim))
-        if claim.get("status") == RETRACTED:
+        retracted = claim.pop("status", None) == RETRACTED
+        claim["kind"] = "claim"  # the claims are the import's own: stored as they are
+        entries.append(claim)
+        if retracted:
             reason = IMPORTED_RETRACTION
             entries.append(
                 retraction_entry(claim["id"], reason, claim["analyst"], claim["logged_at"])

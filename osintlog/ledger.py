@@ -137,6 +137,8 @@ def _fsync_folder(folder: Path) -> None:
 
 def entry_hash(entry: Mapping[str, Any]) -> str:
     """The hash of an entry over its canonical serialisation (everything but its own hash)."""
+    if "hash" not in entry:  # while it is being chained: no copy needed
+        return _digest(entry)
     return _digest({key: value for key, value in entry.items() if key != "hash"})
 
 
