@@ -181,6 +181,14 @@ SPAWNER = textwrap.dedent(
 
 def measure(argvs: list[list[str]], env: dict[str, str], before: list[list[str]] = ()) -> Timing:
     """Median wall time and the largest peak RSS over the runs (one argv per run)."""
+    return measure_each(argvs, env, before, groups=1)[0]
+
+
+def measure_each(
+    argvs: list[list[str]], env: dict[str, str], before: list[list[str]] = (), groups: int = 1
+) -> list[Timing]:
+    """Run the argvs in turn; run i belongs to group i % groups. Interleaving the commands
+    compared (a floor and the commands held to it) cancels most of the machine's drift."""
     job = json.dumps({"argvs": argvs, "before": list(before)})
     done = subprocess.run(
         [sys.executable, "-c", SPAWNER, job], env=env, capture_output=True, text=True
@@ -188,7 +196,13 @@ def measure(argvs: list[list[str]], env: dict[str, str], before: list[list[str]]
     if done.returncode:
         raise SystemExit(done.stderr)
     result = json.loads(done.stdout)
-    return Timing(statistics.median(result["times"]), max(result["peaks"]))
+    return [
+        Timing(
+            statistics.median(result["times"][group::groups]),
+            max(result["peaks"][group::groups]),
+        )
+        for group in range(groups)
+    ]
 
 
 Result = tuple[str, Timing, str, Timing, "float | None"]
@@ -224,8 +238,10 @@ def run_size(size: int, runs: int, folder: Path) -> list[Result]:
             before=[["copy", str(ledger), str(copy)]],
         ),
         "csv+write": measure(repeat([python, "-c", FLOOR_CSV, str(source_csv), str(scratch)]), env),
-        "minimal typer": measure([[python, "-c", MINIMAL_TYPER, "--version"]] * quick_runs, env),
     }
+    startup = [[python, "-c", MINIMAL_TYPER, "--version"], [*osintlog, "--version"]]
+    startup.append([*osintlog, "--help"])
+    floors["minimal typer"], version, help_ = measure_each(startup * quick_runs, env, groups=3)
     checks = [
         ("add", None, "read+rewrite", 1.5),
         ("list --metric", ["list", "--metric", metric], "read", 1.5),
@@ -251,7 +267,7 @@ def run_size(size: int, runs: int, folder: Path) -> list[Result]:
                 before=[["unlink", str(scratch)]],
             )
         elif floor_name == "minimal typer":
-            timing = measure([[*osintlog, *args]] * quick_runs, env)
+            timing = version if name == "--version" else help_
         else:
             timing = measure(repeat([*osintlog, *args]), env)
         results.append((name, timing, floor_name, floors[floor_name], target))
