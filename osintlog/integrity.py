@@ -293,7 +293,7 @@ def missing_entries(ours: Snapshot, theirs: Snapshot) -> list[dict[str, Any]]:
     (appending chains them anew); ids, analysts and times are kept."""
     known = ours.ids()
     return [
-        {key: value for key, value in entry.items() if key not in ("prev", "hash")}
+        {key: value for key, value in entry.items() if key not in ("prev", "hash", "status")}
         for entry in theirs.entries
         if entry["id"] not in known
     ]

@@ -136,10 +136,11 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:
-    """The hash of an entry over its canonical serialisation (everything but its own hash)."""
-    if "hash" not in entry:  # while it is being chained: no copy needed
+    """The hash of an entry over its canonical serialisation: everything but its own hash and
+    the status a view marks a claim with (derived, never stored)."""
+    if "hash" not in entry and "status" not in entry:  # being chained: no copy needed
         return _digest(entry)
-    return _digest({key: value for key, value in entry.items() if key != "hash"})
+    return _digest({k: v for k, v in entry.items() if k not in ("hash", "status")})
 
 
 def _digest(body: Mapping[str, Any]) -> str:

@@ -317,3 +317,18 @@ def test_import_refuses_a_claim_that_supersedes_an_unknown_one(cli, ledger_path,
     result = cli.fails("import", str(path))
     assert "neither in the ledger nor earlier in the file" in result.stderr
     assert not ledger_path.exists()
+
+
+def test_verify_and_merge_ignore_the_status_views_mark_claims_with(cli, seeded, tmp_path):
+    """A snapshot read for a view marks its claims with a status; that mark is never hashed
+    nor carried into another ledger."""
+    from osintlog import integrity
+    from osintlog.ledger import Ledger
+
+    snapshot = Ledger(seeded).read()
+    assert {c["status"] for c in snapshot.claims()} == {"active"}
+    assert integrity.verify(snapshot) is None
+    assert all(
+        "status" not in e
+        for e in integrity.missing_entries(Ledger(tmp_path / "n").read(), snapshot)
+    )
