@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from osintlog.claims import FIELDS, Claim, content_id, metric_key, short_id
@@ -108,24 +108,8 @@ class HistoryRow:
     reason: str | None
 
 
-HISTORY_COLUMNS = [
-    "id",
-    "event",
-    "metric",
-    "value",
-    "low",
-    "high",
-    "best",
-    "qualifier",
-    "as_of",
-    "reported",
-    "source",
-    "analyst",
-    "logged_at",
-    "supersedes",
-    "status",
-    "reason",
-]
+# The machine columns of `history`: a row's fields (the unit shows only in the table's figure).
+HISTORY_COLUMNS = [field.name for field in fields(HistoryRow) if field.name != "unit"]
 
 
 def history(snapshot: Snapshot, claim_id: str) -> list[HistoryRow]:
