@@ -148,7 +148,13 @@ def period_end(partial: str) -> str:
 
 def is_partial_date(text: object) -> bool:
     """Whether a stored value is a well-formed partial ISO date."""
-    if not isinstance(text, str) or not _STORED.fullmatch(text):
+    return isinstance(text, str) and _is_partial_iso(text)
+
+
+# Imports check the same few thousand dates again and again.
+@functools.lru_cache(maxsize=16384)
+def _is_partial_iso(text: str) -> bool:
+    if not _STORED.fullmatch(text):
         return False
     year = int(text[:4])
     if len(text) == 10:

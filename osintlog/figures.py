@@ -6,13 +6,14 @@ import difflib
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from osintlog.errors import BadFigure
 
 Number = int | float
+# A number being parsed: an int while it is whole, a Decimal once it has a fraction.
+Quantity = int | Decimal
 
 EXACT, APPROX, AT_MOST, AT_LEAST, RANGE, VAGUE = (
     "exact",
@@ -34,8 +35,7 @@ ACCEPTED_FORMS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(NamedTuple):
     """A parsed figure: its text as written and what it says about the true number."""
 
     value: str
@@ -175,7 +175,7 @@ def _parse(value: str) -> Figure:
     body = _normalise(value)
     body, unit = _strip_unit(body)
     body, hedge = _strip_hedges(body)
-    if _PLUS_SUFFIX.search(body):
+    if body.endswith("+"):
         body, hedge = _PLUS_SUFFIX.sub("", body), AT_LEAST
     if body.startswith("-") or body.startswith("−"):
         raise BadFigure(f'"{value}" is negative; a figure counts something, so it is 0 or more')
@@ -193,7 +193,9 @@ def _parse(value: str) -> Figure:
         low, high = bounds
         if low > high:
             raise BadFigure(f'"{value}" is a range whose low end is above its high end')
-        return Figure(value, _number(low), _number(high), _number((low + high) / 2), RANGE, unit)
+        return Figure(
+            value, _number(low), _number(high), _number((Decimal(low) + high) / 2), RANGE, unit
+        )
     raise BadFigure(_refusal(value, body))
 
 
@@ -203,7 +205,7 @@ def _normalise(text: str) -> str:
 
 
 def _strip_unit(body: str) -> tuple[str, str | None]:
-    if _PERCENT.search(body):
+    if body.endswith(("%", "percent", "per cent")):
         return _PERCENT.sub("", body), "%"
     return body, None
 
@@ -211,6 +213,8 @@ def _strip_unit(body: str) -> tuple[str, str | None]:
 def _strip_hedges(body: str) -> tuple[str, str | None]:
     """Remove leading hedge and increment words ("up to", "another"); return the hedge's kind."""
     hedge = None
+    if body[:1].isdigit():  # no leading word starts with a digit
+        return body, hedge
     while match := _LEADING_WORDS.match(body):
         phrase = match.group(1)
         hedge = hedge or _HEDGE_KIND.get(phrase)
@@ -244,7 +248,7 @@ def _next_power_of_ten(n: int) -> int:
     return power
 
 
-def _quantity(body: str) -> Decimal | None:
+def _quantity(body: str) -> Quantity | None:
     """One number, in digits (with grouping and magnitude) or in words; None if it is not one."""
     parsed = _numeral(body)
     if parsed is not None:
@@ -252,7 +256,7 @@ def _quantity(body: str) -> Decimal | None:
     return _number_words(body)
 
 
-def _numeral(body: str) -> tuple[Decimal, bool] | None:
+def _numeral(body: str) -> tuple[Quantity, bool] | None:
     """Digits with an optional magnitude: (value, whether a magnitude was written)."""
     match = _NUMERAL.fullmatch(body)
     if match is None:
@@ -263,8 +267,9 @@ def _numeral(body: str) -> tuple[Decimal, bool] | None:
             f'"{digits}" is ambiguous: write {digits.replace(".", "")} for the whole number '
             "or use a decimal point only for fractions"
         )
+    plain = digits.replace(",", "").replace(" ", "")
     try:
-        number = Decimal(digits.replace(",", "").replace(" ", ""))
+        number: Quantity = Decimal(plain) if "." in plain else int(plain)
     except InvalidOperation:
         return None
     if magnitude:
@@ -272,7 +277,7 @@ def _numeral(body: str) -> tuple[Decimal, bool] | None:
     return number, magnitude is not None
 
 
-def _number_words(body: str) -> Decimal | None:
+def _number_words(body: str) -> Quantity | None:
     """English number words: "three thousand", "twenty-five", "a dozen", "half a million"."""
     words = body.replace("-", " ").replace(",", " ").split()
     if len(words) == 3 and words[:2] == ["half", "a"] and words[2] in SCALE_WORDS:
@@ -298,10 +303,10 @@ def _number_words(body: str) -> Decimal | None:
             return None
     if last in ("start", "and"):
         return None
-    return Decimal(total + current)
+    return total + current
 
 
-def _range(body: str) -> tuple[Decimal, Decimal] | None:
+def _range(body: str) -> tuple[Quantity, Quantity] | None:
     """Two quantities: "25-30 thousand", "from 10,000 to 12,000", "between 10 and 12 thousand"."""
     separators = _RANGE_SEPARATORS
     for prefix in ("between ", "from "):
@@ -325,14 +330,14 @@ def _range(body: str) -> tuple[Decimal, Decimal] | None:
     return None
 
 
-def _words_as_numeral(text: str) -> tuple[Decimal, bool] | None:
+def _words_as_numeral(text: str) -> tuple[Quantity, bool] | None:
     number = _number_words(text)
     if number is None:
         return None
     return number, any(word in text for word in ("thousand", "million", "billion"))
 
 
-def _shared_magnitude(left: str, right: str, low: Decimal, high: Decimal) -> Decimal:
+def _shared_magnitude(left: str, right: str, low: Quantity, high: Quantity) -> Quantity:
     """In "25-30 thousand" the magnitude written after the high end belongs to both ends."""
     match = _NUMERAL.fullmatch(right)
     magnitude = MAGNITUDES[match.group(2)] if match and match.group(2) else None
@@ -347,7 +352,7 @@ def _shared_magnitude(left: str, right: str, low: Decimal, high: Decimal) -> Dec
     return scaled if scaled <= high else low
 
 
-def _hedged(value: str, number: Decimal, hedge: str | None, unit: str | None) -> Figure:
+def _hedged(value: str, number: Quantity, hedge: str | None, unit: str | None) -> Figure:
     n = _number(number)
     if hedge == APPROX:
         return Figure(value, None, None, n, APPROX, unit)
@@ -358,11 +363,12 @@ def _hedged(value: str, number: Decimal, hedge: str | None, unit: str | None) ->
     return Figure(value, n, n, n, EXACT, unit)
 
 
-def _number(number: Decimal | int) -> Number:
+def _number(number: Quantity) -> Number:
     """A plain int where the figure is whole, else a float; refuses absurd magnitudes."""
-    number = Decimal(number)
     if number > MAX_FIGURE:
-        raise BadFigure(f"{number:.3g} is larger than any figure osintlog accepts (10^15)")
+        raise BadFigure(f"{Decimal(number):.3g} is larger than any figure osintlog accepts (10^15)")
+    if type(number) is int:
+        return number
     if number == number.to_integral_value():
         return int(number)
     return float(number)

@@ -131,20 +131,25 @@ def _csv_rows(name: str, text: str) -> tuple[list[tuple[str, dict[str, Any]]], l
         known = set(FIELDS) | {"rating"}
         ignored = [column for column in columns if column and column not in known]
         wanted = [index for index, column in enumerate(columns) if column in known]
+        width = len(columns)
+        all_wanted = len(wanted) == width
         rows = []
         line = reader.line_num + 1
         for cells in reader:
-            if any(cell.strip() for cell in cells):
-                if len(cells) > len(columns):
+            joined = "".join(cells)
+            if joined.strip():
+                if len(cells) > width:
                     raise BadInput(
-                        f"{name}:{line}: {len(cells)} cells but the header has {len(columns)} "
+                        f"{name}:{line}: {len(cells)} cells but the header has {width} "
                         "columns (a comma inside a cell needs quotes)"
                     )
-                row = {
-                    columns[index]: restore_csv_cell(cells[index])
-                    for index in wanted
-                    if index < len(cells)
-                }
+                if all_wanted and len(cells) == width:
+                    row = dict(zip(columns, cells, strict=True))
+                else:
+                    row = {columns[i]: cells[i] for i in wanted if i < len(cells)}
+                if "'" in joined:
+                    for column, cell in row.items():
+                        row[column] = restore_csv_cell(cell)
                 rows.append((f"{name}:{line}", row))
             line = reader.line_num + 1
     except csv.Error as error:
