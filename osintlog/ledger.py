@@ -312,9 +312,23 @@ class Ledger:
                     database.table(META_TABLE).insert(
                         {"schema": SCHEMA_VERSION, "app": "osintlog", "created": created}
                     )
-                database.table(ENTRIES_TABLE).insert_multiple(added)
+                _insert_entries(database, added)
             database.storage.flush()
         return AppendResult(added, existing)
+
+
+def _insert_entries(database: TinyDB, entries: list[dict[str, Any]]) -> None:
+    """Add entries to the entries table under the next document ids, as TinyDB would.
+
+    TinyDB's own insert rebuilds the whole table twice (int keys, then str keys) and copies each
+    new document: at 100,000 entries that was a third of an import. The layout is the same.
+    """
+    data = database.storage.read() or {}
+    table = data.setdefault(ENTRIES_TABLE, {})
+    first = max(map(int, table), default=0) + 1
+    for number, entry in enumerate(entries, first):
+        table[str(number)] = entry
+    database.storage.write(data)
 
 
 def upgrade(data: dict[str, Any]) -> None:
