@@ -7,7 +7,7 @@ import getpass
 import hashlib
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -17,6 +17,7 @@ import orjson
 from osintlog.dates import Order, is_partial_date, parse_date, period_start
 from osintlog.errors import BadClaim, OsintlogError
 from osintlog.figures import parse_figure
+from osintlog.workers import map_chunks, worker_count
 
 Claim = dict[str, Any]
 
@@ -160,11 +161,13 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
 
 def content_id(claim: Mapping[str, Any]) -> str:
     """The claim's id: a hash of what it asserts, not of who logged it or when."""
-    content = {name: claim.get(name) for name in CONTENT_FIELDS}
+    get = claim.get
+    content = {name: get(name) for name in CONTENT_FIELDS}
     digest = hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS))
     return digest.hexdigest()[:ID_LENGTH]
 
 
+@functools.lru_cache(maxsize=4096)
 def metric_key(text: str) -> str:
     """A metric as stored: a dotted lower-case key such as dprk.troops.deployed."""
     key = text.strip().lower()
@@ -178,6 +181,7 @@ def metric_key(text: str) -> str:
     return key
 
 
+@functools.lru_cache(maxsize=256)
 def parse_rating(text: str) -> tuple[str | None, int | None]:
     """Admiralty code: "B2" -> ("B", 2); "B" or "2" alone set one half."""
     cleaned = text.strip()
@@ -222,16 +226,15 @@ def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
     too long or carries control characters. One pass, as imports run it for every row."""
     texts: dict[str, str] = {}
     for name, value in raw.items():
-        if name not in TEXT_FIELDS or value is None:
-            continue
         if type(value) is str:
-            text = value.strip()
+            if name in TEXT_FIELDS and (text := value.strip()):
+                texts[name] = text
+        elif value is None or name not in TEXT_FIELDS:
+            continue
         elif isinstance(value, int | float) and not isinstance(value, bool):
-            text = str(value)
+            texts[name] = str(value)
         else:
             raise BadClaim(f"{name} must be text, not {type(value).__name__}")
-        if text:
-            texts[name] = text
     if texts and max(map(len, texts.values())) > MAX_SHORT_TEXT:
         for name, text in texts.items():
             limit = MAX_TEXT.get(name, MAX_SHORT_TEXT)
@@ -269,9 +272,19 @@ def _rating(texts: Mapping[str, str]) -> tuple[str | None, int | None]:
 def _tags(value: Any) -> list[str]:
     if _blank(value):
         return []
-    items = value.split(";") if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+    if isinstance(value, str):
+        return list(_tags_of_text(value))
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise BadClaim("tags must be text separated by ';' or a list of text")
+    return _tag_list(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _tags_of_text(text: str) -> tuple[str, ...]:
+    return tuple(_tag_list(text.split(";")))
+
+
+def _tag_list(items: list[str]) -> list[str]:
     tags = set()
     for item in items:
         tag = item.strip()
@@ -291,14 +304,34 @@ def _logged_at(text: str | None, context: Context) -> str:
 
 
 def build_claims(
-    rows: list[tuple[str, Any]],
+    rows: Sequence[tuple[str, Any]],
     context: Context,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Claim], list[str]]:
     """Validate every row: the claims built, and one message per bad row naming its location.
 
     A row whose status is `retracted` (as `export --all` writes it) keeps that status, so that
-    the import can retract it too; any other status is derived by the ledger."""
+    the import can retract it too; any other status is derived by the ledger. A large file is
+    checked on all cores (see `workers`); `progress` hears of the rows checked so far.
+    """
+    workers = worker_count(len(rows))
+
+    def check(chunk: Sequence[tuple[str, Any]], offset: int) -> tuple[list[Claim], list[str]]:
+        # Only the first chunk is checked in this process: its pace stands for all of them.
+        report = (lambda done: progress(done * workers)) if progress and not offset else None
+        return _checked_rows(chunk, context, report)
+
+    claims: list[Claim] = []
+    errors: list[str] = []
+    for chunk_claims, chunk_errors in map_chunks(check, rows, workers):
+        claims.extend(chunk_claims)
+        errors.extend(chunk_errors)
+    return claims, errors
+
+
+def _checked_rows(
+    rows: Sequence[tuple[str, Any]], context: Context, progress: Callable[[int], None] | None
+) -> tuple[list[Claim], list[str]]:
     claims: list[Claim] = []
     errors: list[str] = []
     for number, (location, row) in enumerate(rows, 1):

@@ -47,6 +47,10 @@ class BadInput(OsintlogError):
     """A file given to import (or another command) cannot be read as claims."""
 
 
+class BadSetting(OsintlogError):
+    """An environment variable osintlog reads has a value it cannot use."""
+
+
 class NotAllowed(OsintlogError):
     """An amend or retraction that the append-only rules refuse."""
 

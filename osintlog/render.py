@@ -246,9 +246,21 @@ def import_progress(total: int) -> Iterator[Callable[[int], None]]:
         return
     from rich.progress import Progress
 
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("checking rows", total=total)
-        yield lambda done: progress.update(task, completed=done)
+    # The bar (and the thread that redraws it) starts at the first report, not here: the
+    # import forks its workers first, and a process should not fork while it runs threads.
+    progress = Progress(console=console, transient=True)
+    task = progress.add_task("checking rows", total=total)
+
+    def advance(done: int) -> None:
+        if not progress.live.is_started:
+            progress.start()
+        progress.update(task, completed=min(done, total))
+
+    try:
+        yield advance
+    finally:
+        if progress.live.is_started:
+            progress.stop()
 
 
 SPARKS = "▁▂▃▄▅▆▇█"

@@ -82,6 +82,19 @@ def test_ctrl_c_during_a_long_import_leaves_the_ledger_untouched(tmp_path: Path)
     assert process.returncode == 130, errors
     assert errors == "error: interrupted; the ledger is unchanged\n"
     assert ledger.read_bytes() == before
+    assert not processes_reading(big), "the processes checking rows stopped with the import"
+
+
+def processes_reading(path: Path) -> list[int]:
+    """The processes whose command line names `path` (Linux: read from /proc)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if str(path).encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 def test_a_crash_leaves_a_stale_lock_that_does_not_block(tmp_path: Path):
