@@ -10,8 +10,6 @@ from enum import Enum
 from pathlib import PurePath
 from typing import Any, BinaryIO, TextIO
 
-import orjson
-
 from osintlog.errors import BadInput
 
 
@@ -40,6 +38,8 @@ def write_records(
     records: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: Format, out: TextIO
 ) -> None:
     """Write records as csv (with a header), a JSON array, or one JSON object per line."""
+    import orjson  # here, not at the top: --help and --version need none of this module's I/O
+
     if fmt == Format.csv:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
@@ -172,6 +172,8 @@ def _check_columns(name: str, columns: list[str]) -> None:
 
 
 def _json_rows(name: str, text: str) -> list[tuple[str, dict[str, Any]]]:
+    import orjson
+
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as error:
@@ -182,6 +184,8 @@ def _json_rows(name: str, text: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _jsonl_rows(name: str, text: str) -> list[tuple[str, dict[str, Any]]]:
+    import orjson
+
     rows = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():

@@ -9,7 +9,17 @@ from pathlib import Path
 from osintlog.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ["figures", "dates", "claims", "ledger", "integrity", "views", "formats", "extract"]
+CORE = [
+    "figures",
+    "dates",
+    "claims",
+    "ledger",
+    "integrity",
+    "views",
+    "formats",
+    "extract",
+    "workers",
+]
 
 
 def test_the_core_imports_neither_typer_nor_rich():
