@@ -17,7 +17,7 @@ import orjson
 from osintlog.dates import Order, is_partial_date, parse_date, period_start
 from osintlog.errors import BadClaim, OsintlogError
 from osintlog.figures import parse_figure
-from osintlog.workers import map_chunks, worker_count
+from osintlog.workers import map_chunks
 
 Claim = dict[str, Any]
 
@@ -307,14 +307,15 @@ def build_claims(
     rows: Sequence[tuple[str, Any]],
     context: Context,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> tuple[list[Claim], list[str]]:
     """Validate every row: the claims built, and one message per bad row naming its location.
 
     A row whose status is `retracted` (as `export --all` writes it) keeps that status, so that
-    the import can retract it too; any other status is derived by the ledger. A large file is
-    checked on all cores (see `workers`); `progress` hears of the rows checked so far.
+    the import can retract it too; any other status is derived by the ledger. With `workers`
+    above 1 the rows are checked in that many processes (see `workers.map_chunks`), with the
+    same outcome; `progress` hears of the rows checked so far.
     """
-    workers = worker_count(len(rows))
 
     def check(chunk: Sequence[tuple[str, Any]], offset: int) -> tuple[list[Claim], list[str]]:
         # Only the first chunk is checked in this process: its pace stands for all of them.

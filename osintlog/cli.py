@@ -29,6 +29,7 @@ dates = lazy_module("osintlog.dates")
 integrity = lazy_module("osintlog.integrity")
 ledgers = lazy_module("osintlog.ledger")
 views = lazy_module("osintlog.views")
+workers = lazy_module("osintlog.workers")
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -328,7 +329,9 @@ def import_claims(
         render.message(f"ignored unknown columns: {', '.join(ignored)}")
     context = claim_fields.Context.current(_order(dayfirst, monthfirst))
     with render.import_progress(len(rows)) as advance:
-        claims, errors = claim_fields.build_claims(rows, context, advance)
+        claims, errors = claim_fields.build_claims(
+            rows, context, advance, workers.worker_count(len(rows))
+        )
     if errors and not skip_invalid:
         raise BadInput(_refusal(errors, len(claims)))
     if errors:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -32,8 +33,10 @@ Work = Callable[[Sequence[Item], int], Any]
 
 def worker_count(items: int) -> int:
     """How many processes to use for `items` rows: one per core, each with enough work, unless
-    $OSINTLOG_WORKERS gives the number (1: never fork)."""
-    if not hasattr(os, "fork"):
+    $OSINTLOG_WORKERS gives the number (1: never fork). Never more than one where fork is
+    missing, or while this process runs other threads (a forked child could find their locks
+    held forever)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
         return 1
     if given := os.environ.get("OSINTLOG_WORKERS", "").strip():
         return max(1, min(_workers_given(given), items))

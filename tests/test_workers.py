@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ def rows_csv(path: Path) -> Path:
 def test_an_import_on_several_processes_stores_what_one_process_stores(
     cli, tmp_path, monkeypatch, workers
 ):
+    assert threading.active_count() == 1, "with other threads running, an import never forks"
     source = rows_csv(tmp_path / "rows.csv")
     monkeypatch.setenv("OSINTLOG_WORKERS", workers)
     result = cli.ok("import", str(source), "--skip-invalid")
