@@ -85,6 +85,29 @@ def test_ctrl_c_during_a_long_import_leaves_the_ledger_untouched(tmp_path: Path)
     assert not processes_reading(big), "the processes checking rows stopped with the import"
 
 
+def test_kill_9_during_a_large_import_leaves_no_process_behind(tmp_path: Path):
+    """The children checking rows outlive a killed import only until their chunk is checked;
+    they then see that their parent is gone and leave without writing anything."""
+    ledger = tmp_path / "ledger.json"
+    seed_ledger(ledger, tmp_path, 50)
+    before = ledger.read_bytes()
+    big = write_csv(tmp_path / "big.csv", 40_000, "big.x")
+    process = subprocess.Popen(
+        [executable(), "import", str(big)],
+        env={**environment(ledger), "OSINTLOG_WORKERS": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)
+    process.kill()
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 60
+    while processes_reading(big) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not processes_reading(big)
+    assert ledger.read_bytes() == before
+
+
 def processes_reading(path: Path) -> list[int]:
     """The processes whose command line names `path` (Linux: read from /proc)."""
     found = []
