@@ -17,7 +17,8 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, BinaryIO, TypeVar
 
 import orjson
 
@@ -27,7 +28,7 @@ Item = TypeVar("Item")
 # Fewer rows than this per chunk are not worth a process (a fork and a transfer cost ~50 ms).
 MIN_CHUNK = 5_000
 MAX_WORKERS = 8
-_FAILED = b"!"
+_FAILED = object()
 Work = Callable[[Sequence[Item], int], Any]
 
 
@@ -60,33 +61,39 @@ def map_chunks(work: Work, items: Sequence[Item], workers: int) -> list[Any]:
     The first chunk is worked in this process, so `work` may report progress there; the others
     in children, whose results must survive a JSON round trip (dicts, lists, text, numbers).
     """
-    if workers <= 1:
+    if min(workers, len(items)) <= 1:
         return [work(items, 0)]
     size = -(-len(items) // workers)
-    offsets = range(0, len(items), size)
-    children = [_start_child(work, items[start : start + size], start) for start in offsets[1:]]
+    children = [_start_child(work, items, start, size) for start in range(size, len(items), size)]
     try:
         results = [work(items[:size], 0)]
-        for (pid, pipe), start in zip(children, offsets[1:], strict=True):
-            result = _finish_child(pid, pipe)
+        for child in children:
+            result = _finish_child(child)
             if result is _FAILED:
-                result = work(items[start : start + size], start)
+                result = work(items[child.start : child.start + size], child.start)
             results.append(result)
         return results
     finally:
-        for pid, _ in children:
-            _stop(pid)
+        for child in children:
+            _stop(child)
 
 
-def _start_child(work: Work, chunk: Sequence[Item], start: int) -> tuple[int, int]:
+@dataclass
+class Child:
+    pid: int
+    pipe: BinaryIO
+    start: int
+
+
+def _start_child(work: Work, items: Sequence[Item], start: int, size: int) -> Child:
     read_end, write_end = os.pipe()
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: work its chunk, write the result, leave without any clean-up
         os.close(read_end)
-        _run_child(work, chunk, start, write_end, parent)
+        _run_child(work, items[start : start + size], start, write_end, parent)
     os.close(write_end)
-    return pid, read_end
+    return Child(pid, os.fdopen(read_end, "rb"), start)
 
 
 def _run_child(work: Work, chunk: Sequence[Item], start: int, write_end: int, parent: int) -> None:
@@ -106,10 +113,10 @@ def _run_child(work: Work, chunk: Sequence[Item], start: int, write_end: int, pa
         os._exit(status)
 
 
-def _finish_child(pid: int, read_end: int) -> Any:
-    with os.fdopen(read_end, "rb") as pipe:
-        payload = pipe.read()
-    _, status = os.waitpid(pid, 0)
+def _finish_child(child: Child) -> Any:
+    with child.pipe:
+        payload = child.pipe.read()
+    _, status = os.waitpid(child.pid, 0)
     if status != 0 or not payload:
         return _FAILED
     try:
@@ -118,9 +125,10 @@ def _finish_child(pid: int, read_end: int) -> Any:
         return _FAILED
 
 
-def _stop(pid: int) -> None:
+def _stop(child: Child) -> None:
     """Stop and reap a child if it is still there (after Ctrl-C or an error here)."""
+    child.pipe.close()
     with contextlib.suppress(ChildProcessError, ProcessLookupError):
-        if os.waitpid(pid, os.WNOHANG) == (0, 0):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        if os.waitpid(child.pid, os.WNOHANG) == (0, 0):
+            os.kill(child.pid, signal.SIGKILL)
+            os.waitpid(child.pid, 0)

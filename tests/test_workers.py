@@ -76,6 +76,8 @@ def test_results_come_back_from_the_children_in_order():
         {"child": False, "offset": 0, "items": ["a", "b", "c"]},
         {"child": True, "offset": 3, "items": ["d", "e"]},
     ]
+    assert map_chunks(where, ["a"], 3) == [{"child": False, "offset": 0, "items": ["a"]}]
+    assert map_chunks(where, [], 3) == [{"child": False, "offset": 0, "items": []}]
 
 
 @pytest.mark.parametrize("value", ["0", "two", "-1", "²"])
