@@ -8,7 +8,9 @@ import shutil
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,48 +66,55 @@ def test_kill_9_never_corrupts(tmp_path: Path, command: str):
         assert not list(tmp_path.glob(".ledger.json.*.tmp")), "no temporary file is left"
 
 
-def test_ctrl_c_during_a_long_import_leaves_the_ledger_untouched(tmp_path: Path):
+def start_large_import(tmp_path: Path, rows: int, **streams: Any) -> LargeImport:
+    """A small ledger, and an import of `rows` rows into it started in two processes."""
     ledger = tmp_path / "ledger.json"
     seed_ledger(ledger, tmp_path, 50)
+    big = write_csv(tmp_path / "big.csv", rows, "big.x")
     before = ledger.read_bytes()
-    big = write_csv(tmp_path / "big.csv", 60_000, "big.x")
     process = subprocess.Popen(
         [executable(), "import", str(big)],
-        env=environment(ledger),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        env={**environment(ledger), "OSINTLOG_WORKERS": "2"},
+        **streams,
+    )
+    return LargeImport(process, ledger, big, before)
+
+
+@dataclass
+class LargeImport:
+    process: subprocess.Popen
+    ledger: Path
+    source: Path
+    before: bytes
+
+
+def test_ctrl_c_during_a_long_import_leaves_the_ledger_untouched(tmp_path: Path):
+    started = start_large_import(
+        tmp_path, 60_000, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     time.sleep(1.0)
-    process.send_signal(signal.SIGINT)
-    _, errors = process.communicate(timeout=60)
-    assert process.returncode == 130, errors
+    started.process.send_signal(signal.SIGINT)
+    _, errors = started.process.communicate(timeout=60)
+    assert started.process.returncode == 130, errors
     assert errors == "error: interrupted; the ledger is unchanged\n"
-    assert ledger.read_bytes() == before
-    assert not processes_reading(big), "the processes checking rows stopped with the import"
+    assert started.ledger.read_bytes() == started.before
+    assert not processes_reading(started.source), "the processes checking rows stopped too"
 
 
 def test_kill_9_during_a_large_import_leaves_no_process_behind(tmp_path: Path):
     """The children checking rows outlive a killed import only until their chunk is checked;
     they then see that their parent is gone and leave without writing anything."""
-    ledger = tmp_path / "ledger.json"
-    seed_ledger(ledger, tmp_path, 50)
-    before = ledger.read_bytes()
-    big = write_csv(tmp_path / "big.csv", 40_000, "big.x")
-    process = subprocess.Popen(
-        [executable(), "import", str(big)],
-        env={**environment(ledger), "OSINTLOG_WORKERS": "2"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    started = start_large_import(
+        tmp_path, 40_000, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     time.sleep(1.0)
-    process.kill()
-    process.wait(timeout=60)
+    started.process.kill()
+    started.process.wait(timeout=60)
     deadline = time.monotonic() + 60
-    while processes_reading(big) and time.monotonic() < deadline:
+    while processes_reading(started.source) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not processes_reading(big)
-    assert ledger.read_bytes() == before
+    assert not processes_reading(started.source)
+    assert started.ledger.read_bytes() == started.before
 
 
 def processes_reading(path: Path) -> list[int]:
