@@ -46,3 +46,20 @@ def test_every_command_has_help_and_is_in_the_readme():
             or f"osintlog {name}" in readme
             or f"--db demo.json {name}" in readme
         ), name
+
+
+def test_the_executables_quick_help_is_the_full_help():
+    """`osintlog --help` registers stand-ins without options to start faster; what it prints
+    must be what the fully built app prints."""
+    import shutil
+
+    executable = shutil.which("osintlog", path=str(Path(sys.executable).parent))
+    assert executable
+    env = {"COLUMNS": "100"}
+    built = "from osintlog.cli import app; app(prog_name='osintlog')"
+    full = subprocess.run([sys.executable, "-c", built, "--help"], capture_output=True, env=env)
+    assert full.returncode == 0 and b"chart" in full.stdout and b"sources" in full.stdout
+    for argv in (["--help"], ["-h"]):
+        quick = subprocess.run([executable, *argv], capture_output=True, env=env)
+        assert quick.returncode == 0
+        assert quick.stdout == full.stdout
