@@ -17,7 +17,6 @@ import orjson
 from osintlog.dates import Order, is_partial_date, parse_date, period_start
 from osintlog.errors import BadClaim, OsintlogError
 from osintlog.figures import parse_figure
-from osintlog.workers import map_chunks
 
 Claim = dict[str, Any]
 
@@ -316,6 +315,9 @@ def build_claims(
     above 1 the rows are checked in that many processes (see `workers.map_chunks`), with the
     same outcome; `progress` hears of the rows checked so far.
     """
+    if workers <= 1:
+        return _checked_rows(rows, context, progress)
+    from osintlog.workers import map_chunks  # only large imports need it: not at start-up
 
     def check(chunk: Sequence[tuple[str, Any]], offset: int) -> tuple[list[Claim], list[str]]:
         # Only the first chunk is checked in this process: its pace stands for all of them.
