@@ -29,6 +29,7 @@ NUMERIC_COLUMNS = frozenset(
 )
 _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 _FORMULA_FIRST = frozenset("'=+-@\t\r")  # how any text _FORMULA_START matches begins
+_NUMBERS = (int, float)
 _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 # Large enough for any field osintlog accepts and for a hostile one, so that the row is refused
 # with a message about the field rather than the whole file with a parser error.
@@ -60,19 +61,16 @@ def write_records(
 def csv_cell(value: Any, column: str) -> str:
     """A CSV cell: lists joined by ';', and text a spreadsheet would run as a formula prefixed
     with an apostrophe (numeric columns are left alone)."""
-    kind = type(value)  # the common kinds first: an export writes millions of cells
-    if kind is str:
+    if type(value) is str:  # the common case first: an export writes millions of cells
         text = value
     elif value is None:
         return ""
-    elif kind is int or kind is float:
+    elif type(value) is bool:  # before numbers: a bool is an int
+        return "true" if value else "false"
+    elif isinstance(value, _NUMBERS):
         return repr(value)
     elif isinstance(value, list):
         text = ";".join(str(item) for item in value)
-    elif isinstance(value, bool):
-        return "true" if value else "false"
-    elif isinstance(value, int | float):
-        return repr(value)
     else:
         text = str(value)
     if text[:1] in _FORMULA_FIRST and column not in NUMERIC_COLUMNS and _FORMULA_START.match(text):
