@@ -172,6 +172,32 @@ def parse_figure(text: str) -> Figure:
 # Imports repeat the same figure texts; a parsed Figure is immutable, so it is kept.
 @functools.lru_cache(maxsize=65_536)
 def _parse(value: str) -> Figure:
+    return _plain_figure(value) or _any_figure(value)
+
+
+# Most figures in reports are whole digits, perhaps grouped with commas, after at most one
+# lower-case leading word ("about 4,700", "up to 6000"): read at once. Everything else takes the
+# full path; a property test holds the two to the same result.
+_PLAIN = re.compile(
+    "(?:("
+    + "|".join(
+        re.escape(p) for p in sorted([*_HEDGE_KIND, *INCREMENT_WORDS], key=len, reverse=True)
+    )
+    + ") )?"
+    + r"(\d{1,3}(?:,\d{3})+|\d+)",
+    re.ASCII,
+)
+
+
+def _plain_figure(value: str) -> Figure | None:
+    match = _PLAIN.fullmatch(value)
+    if match is None:
+        return None
+    phrase, digits = match.groups()
+    return _hedged(value, int(digits.replace(",", "")), _HEDGE_KIND.get(phrase), None)
+
+
+def _any_figure(value: str) -> Figure:
     body = _normalise(value)
     body, unit = _strip_unit(body)
     body, hedge = _strip_hedges(body)

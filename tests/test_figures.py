@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from osintlog import figures
 from osintlog.errors import BadFigure
 from osintlog.figures import QUALIFIERS, display, parse_figure
 
@@ -161,3 +162,45 @@ def test_any_text_parses_consistently_or_is_refused(text):
     assert present, "a figure says something about the number"
     assert present == sorted(present)
     assert all(0 <= n <= 10**15 for n in present)
+
+
+leading_words = sorted([*figures._HEDGE_KIND, *figures.INCREMENT_WORDS])
+plain_like = st.builds(
+    lambda word, n, grouped, space: (
+        f"{word}{space if word else ''}{n:,}" if grouped else f"{word}{space if word else ''}{n}"
+    ),
+    st.sampled_from(["", *leading_words, "About", "upto"]),
+    st.integers(min_value=0, max_value=10**17),
+    st.booleans(),
+    st.sampled_from([" ", "  ", "", "\u00a0"]),
+)
+
+
+def _outcome(read, text):
+    try:
+        return read(text)
+    except BadFigure as error:
+        return str(error)
+
+
+@given(st.one_of(plain_like, figure_like))
+def test_the_quick_path_reads_plain_figures_as_the_full_path_does(text):
+    text = text.strip()
+    quick = _outcome(figures._plain_figure, text)
+    if quick is not None:
+        assert quick == _outcome(figures._any_figure, text)
+
+
+@pytest.mark.parametrize("word", ["", *leading_words])
+def test_the_quick_path_reads_every_leading_word_as_the_full_path_does(word):
+    for number in ("0", "4,700", "12345678", "1,000,000,000,000,001"):
+        text = f"{word} {number}".strip()
+        quick = _outcome(figures._plain_figure, text)
+        assert quick is not None
+        assert quick == _outcome(figures._any_figure, text)
+
+
+def test_the_quick_path_takes_digits_after_one_word_only():
+    assert figures._plain_figure("about 4,700") == ("about 4,700", None, None, 4700, "approx", None)
+    assert figures._plain_figure("6 million") is None
+    assert figures._plain_figure("About 4,700") is None
