@@ -1,12 +1,14 @@
 """The Typer app: parses arguments, calls the core, hands results to render; nothing else."""
 
+import contextlib
 import gc
 import io
+import os
 import re
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -859,7 +861,8 @@ def main() -> None:
 
     A command is a short-lived process that builds large trees of claims and leaves no cycles
     behind, so the cyclic garbage collector (which would rescan those trees again and again
-    during a large import) is turned off; reference counting frees memory as usual.
+    during a large import) is turned off; reference counting frees memory as usual. Output that
+    cannot be written (a full disk) is one line on stderr and exit code 2, as any other error.
     """
     gc.disable()
     if sys.argv[1:] == ["--version"]:
@@ -868,8 +871,37 @@ def main() -> None:
         return
     if sys.argv[1:] in (["--help"], ["-h"], []):
         _keep_only_command_help()
+    code: int | str | None = 0
     try:
         app()
+    except SystemExit as finished:
+        code = finished.code
     except KeyboardInterrupt:
         typer.echo("error: interrupted; the ledger is unchanged", err=True)
-        sys.exit(130)
+        code = 130
+    except OSError as error:  # the core raises its own errors: this is stdout failing
+        code = _output_failed(error)
+    _leave(code)
+
+
+def _output_failed(error: OSError) -> int:
+    if isinstance(error, BrokenPipeError):  # the reader left (`| head`): nothing more to say
+        return 1
+    typer.echo(f"error: cannot write the output: {error.strerror or error}", err=True)
+    return 2
+
+
+def _leave(code: int | str | None) -> NoReturn:
+    """End the process without the interpreter's tear-down, which frees every object one at a
+    time (a tenth of a second after a command over 100,000 claims) only for the system to take
+    the memory back anyway. Everything written is flushed first; the ledger is already on disk."""
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+    status = code if isinstance(code, int) else int(code is not None)
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        status = status or _output_failed(error)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(status)

@@ -201,3 +201,19 @@ def test_the_installed_executable_imports_and_exports(tmp_path):
     assert "Traceback" not in bad.stderr
     piped = run("import", "-", input="metric,value,source\nm.y,5,S\n")
     assert piped.returncode == 0 and "imported 1 claims" in piped.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_one_line_and_exit_code_2(tmp_path):
+    env = {"OSINTLOG_DB": str(tmp_path / "l.json"), "PATH": "/usr/bin:/bin"}
+    assert subprocess.run([executable(), "import", str(DATA)], env=env).returncode == 0
+    with open("/dev/full", "w") as full:
+        listed = subprocess.run(
+            [executable(), "list", "--format", "csv"], stdout=full, stderr=subprocess.PIPE, env=env
+        )
+    assert listed.returncode == 2
+    assert listed.stderr.decode() == "error: cannot write the output: No space left on device\n"
+    head = subprocess.run(
+        f"{executable()} list --format csv | head -1", shell=True, capture_output=True, env=env
+    )
+    assert head.stdout.decode().startswith("id,metric,value,") and head.stderr == b""
