@@ -137,7 +137,9 @@ TagsOption = Annotated[list[str] | None, typer.Option("--tag", help="A tag; repe
 NoteOption = Annotated[str | None, typer.Option(help="Your own remark.")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 AllOption = Annotated[bool, typer.Option("--all", help="Include superseded and retracted claims.")]
-LimitOption = Annotated[int | None, typer.Option(help="Only the N latest claims (by as-of).")]
+LimitOption = Annotated[
+    int | None, typer.Option(min=1, help="Only the N latest claims (by as-of).")
+]
 
 
 def _order(dayfirst: bool, monthfirst: bool) -> "dates.Order | None":

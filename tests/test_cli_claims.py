@@ -141,6 +141,7 @@ def test_list_filters(cli, seeded):
         "dprk.troops.planned an additional 25 000 to 30 000",
         "dprk.troops.dead_honoured 101",
     ]
+    assert "--limit" in cli.fails("list", "--limit", "0").stderr
     # A claim as of "2024" starts on 2024-01-01, so --since 2024-02 leaves it out.
     assert "dprk.shells.share_of_use 100%" not in ids("--since", "2024-02")
 
