@@ -175,16 +175,20 @@ def _parse(value: str) -> Figure:
     return _plain_figure(value) or _any_figure(value)
 
 
-# Most figures in reports are whole digits, perhaps grouped with commas, after at most one
-# lower-case leading word ("about 4,700", "up to 6000"): read at once. Everything else takes the
-# full path; a property test holds the two to the same result.
+# Most figures in reports are whole numbers in digits (grouped with commas or spaces, or not), or a
+# range of two, after at most one lower-case leading word: "about 4,700", "up to 6000", "between
+# 10,000 and 12,000", "25 000 to 30 000". They are read by one regex; everything else takes the
+# full path, and tests hold the two to the same result.
+_WHOLE = r"\d{1,3}(?:[ ,]\d{3})+|\d+"
 _PLAIN = re.compile(
     "(?:("
     + "|".join(
         re.escape(p) for p in sorted([*_HEDGE_KIND, *INCREMENT_WORDS], key=len, reverse=True)
     )
     + ") )?"
-    + r"(\d{1,3}(?:,\d{3})+|\d+)",
+    + f"(?:({_WHOLE})"
+    + f"|between ({_WHOLE}) and ({_WHOLE})"
+    + f"|(?:from )?({_WHOLE}) ?(?:-|–|—|‒|to) ?({_WHOLE}))",
     re.ASCII,
 )
 
@@ -193,8 +197,15 @@ def _plain_figure(value: str) -> Figure | None:
     match = _PLAIN.fullmatch(value)
     if match is None:
         return None
-    phrase, digits = match.groups()
-    return _hedged(value, int(digits.replace(",", "")), _HEDGE_KIND.get(phrase), None)
+    phrase, single, *ends = match.groups()
+    if single is not None:
+        return _hedged(value, _whole(single), _HEDGE_KIND.get(phrase), None)
+    low, high = (_whole(end) for end in ends if end is not None)
+    return _ranged(value, low, high, None)
+
+
+def _whole(digits: str) -> int:
+    return int(digits.replace(",", "").replace(" ", ""))
 
 
 def _any_figure(value: str) -> Figure:
@@ -216,13 +227,16 @@ def _any_figure(value: str) -> Figure:
         return Figure(value, _number(vague), _number(_next_power_of_ten(vague)), None, VAGUE, unit)
     bounds = _range(body)
     if bounds is not None:
-        low, high = bounds
-        if low > high:
-            raise BadFigure(f'"{value}" is a range whose low end is above its high end')
-        return Figure(
-            value, _number(low), _number(high), _number((Decimal(low) + high) / 2), RANGE, unit
-        )
+        return _ranged(value, *bounds, unit)
     raise BadFigure(_refusal(value, body))
+
+
+def _ranged(value: str, low: Quantity, high: Quantity, unit: str | None) -> Figure:
+    if low > high:
+        raise BadFigure(f'"{value}" is a range whose low end is above its high end')
+    return Figure(
+        value, _number(low), _number(high), _number((Decimal(low) + high) / 2), RANGE, unit
+    )
 
 
 def _normalise(text: str) -> str:

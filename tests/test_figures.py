@@ -165,14 +165,21 @@ def test_any_text_parses_consistently_or_is_refused(text):
 
 
 leading_words = sorted([*figures._HEDGE_KIND, *figures.INCREMENT_WORDS])
+whole_like = st.builds(
+    lambda n, grouping: f"{n:,}".replace(",", grouping),
+    st.integers(min_value=0, max_value=10**17),
+    st.sampled_from([",", " ", "", "\u00a0"]),
+)
 plain_like = st.builds(
-    lambda word, n, grouped, space: (
-        f"{word}{space if word else ''}{n:,}" if grouped else f"{word}{space if word else ''}{n}"
+    lambda word, space, low, prefix, separator, high: (
+        f"{word}{space if word else ''}{prefix}{low}{separator}{high}".strip()
     ),
     st.sampled_from(["", *leading_words, "About", "upto"]),
-    st.integers(min_value=0, max_value=10**17),
-    st.booleans(),
     st.sampled_from([" ", "  ", "", "\u00a0"]),
+    whole_like,
+    st.sampled_from(["", "between ", "from ", "Between "]),
+    st.sampled_from(["", "-", " - ", "to", " to ", " and ", "–", " TO "]),
+    st.one_of(st.just(""), whole_like),
 )
 
 
@@ -191,10 +198,25 @@ def test_the_quick_path_reads_plain_figures_as_the_full_path_does(text):
         assert quick == _outcome(figures._any_figure, text)
 
 
+PLAIN_FORMS = (
+    "0",
+    "4,700",
+    "12 000",
+    "12345678",
+    "1,000,000,000,000,001",
+    "25 000 to 30 000",
+    "25,000-30,000",
+    "between 10,000 and 12,000",
+    "from 10 to 12",
+    "30–25",
+    "5 to 1,000,000,000,000,001",
+)
+
+
 @pytest.mark.parametrize("word", ["", *leading_words])
 def test_the_quick_path_reads_every_leading_word_as_the_full_path_does(word):
-    for number in ("0", "4,700", "12345678", "1,000,000,000,000,001"):
-        text = f"{word} {number}".strip()
+    for figure in PLAIN_FORMS:
+        text = f"{word} {figure}".strip()
         quick = _outcome(figures._plain_figure, text)
         assert quick is not None
         assert quick == _outcome(figures._any_figure, text)
@@ -203,4 +225,5 @@ def test_the_quick_path_reads_every_leading_word_as_the_full_path_does(word):
 def test_the_quick_path_takes_digits_after_one_word_only():
     assert figures._plain_figure("about 4,700") == ("about 4,700", None, None, 4700, "approx", None)
     assert figures._plain_figure("6 million") is None
+    assert figures._plain_figure("between 10 to 12") is None
     assert figures._plain_figure("About 4,700") is None
