@@ -251,8 +251,11 @@ def run_size(size: int, runs: int, folder: Path) -> list[Result]:
             [["unlink", str(scratch)]],
         ),
     }
-    startup = [[python, "-c", MINIMAL_TYPER, "--version"], [*osintlog, "--version"]]
-    startup.append([*osintlog, "--help"])
+    startup = [
+        [python, "-c", MINIMAL_TYPER, "--version"],
+        [*osintlog, "--version"],
+        [*osintlog, "--help"],
+    ]
     typer_floor, version, help_ = measure_each(startup * quick_runs, env, groups=3)
     imports = [*osintlog, "--db", str(scratch), "import", str(source_csv)]
     checks = [

@@ -897,8 +897,6 @@ def _leave(code: int | str | None) -> NoReturn:
     """End the process without the interpreter's tear-down, which frees every object one at a
     time (a tenth of a second after a command over 100,000 claims) only for the system to take
     the memory back anyway. Everything written is flushed first; the ledger is already on disk."""
-    if isinstance(code, str):
-        print(code, file=sys.stderr)
     status = code if isinstance(code, int) else int(code is not None)
     try:
         sys.stdout.flush()

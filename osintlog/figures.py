@@ -107,11 +107,12 @@ HEDGES = {
 _HEDGE_KIND = {phrase: kind for kind, phrases in HEDGES.items() for phrase in phrases}
 # One pattern for every leading word, longest first; a phrase that ends in a letter must end a
 # word ("over" is not the start of "overall").
+_LEADING_PHRASES = sorted([*_HEDGE_KIND, *INCREMENT_WORDS], key=len, reverse=True)
 _LEADING_WORDS = re.compile(
     "("
     + "|".join(
         re.escape(phrase) + (r"(?![a-z])" if phrase[-1].isalpha() else "")
-        for phrase in sorted([*_HEDGE_KIND, *INCREMENT_WORDS], key=len, reverse=True)
+        for phrase in _LEADING_PHRASES
     )
     + r")\s*"
 )
@@ -182,9 +183,7 @@ def _parse(value: str) -> Figure:
 _WHOLE = r"\d{1,3}(?:[ ,]\d{3})+|\d+"
 _PLAIN = re.compile(
     "(?:("
-    + "|".join(
-        re.escape(p) for p in sorted([*_HEDGE_KIND, *INCREMENT_WORDS], key=len, reverse=True)
-    )
+    + "|".join(map(re.escape, _LEADING_PHRASES))
     + ") )?"
     + f"(?:({_WHOLE})"
     + f"|between ({_WHOLE}) and ({_WHOLE})"
@@ -199,13 +198,13 @@ def _plain_figure(value: str) -> Figure | None:
         return None
     phrase, single, *ends = match.groups()
     if single is not None:
-        return _hedged(value, _whole(single), _HEDGE_KIND.get(phrase), None)
-    low, high = (_whole(end) for end in ends if end is not None)
+        return _hedged(value, int(_ungrouped(single)), _HEDGE_KIND.get(phrase), None)
+    low, high = (int(_ungrouped(end)) for end in ends if end is not None)
     return _ranged(value, low, high, None)
 
 
-def _whole(digits: str) -> int:
-    return int(digits.replace(",", "").replace(" ", ""))
+def _ungrouped(digits: str) -> str:
+    return digits.replace(",", "").replace(" ", "")
 
 
 def _any_figure(value: str) -> Figure:
@@ -307,7 +306,7 @@ def _numeral(body: str) -> tuple[Quantity, bool] | None:
             f'"{digits}" is ambiguous: write {digits.replace(".", "")} for the whole number '
             "or use a decimal point only for fractions"
         )
-    plain = digits.replace(",", "").replace(" ", "")
+    plain = _ungrouped(digits)
     try:
         number: Quantity = Decimal(plain) if "." in plain else int(plain)
     except InvalidOperation:
