@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import getpass
 import hashlib
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from osintlog.dates import Order, is_partial_date, parse_date, period_start
-from osintlog.errors import BadClaim, OsintlogError
+from osintlog.errors import BadClaim, MisalignedParts, OsintlogError
 from osintlog.figures import parse_figure
+
+if TYPE_CHECKING:
+    from osintlog.formats import Row, Rows
 
 Claim = dict[str, Any]
 
@@ -305,7 +309,7 @@ def _logged_at(text: str | None, context: Context) -> str:
 
 
 def build_claims(
-    rows: Sequence[tuple[str, Any]],
+    rows: Rows,
     context: Context,
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
@@ -314,28 +318,37 @@ def build_claims(
 
     A row whose status is `retracted` (as `export --all` writes it) keeps that status, so that
     the import can retract it too; any other status is derived by the ledger. With `workers`
-    above 1 the rows are checked in that many processes (see `workers.map_chunks`), with the
-    same outcome; `progress` hears of the rows checked so far.
+    above 1 the rows are read and checked in up to that many processes, one part of them each
+    (see `workers.map_parts`), with the same outcome; `progress` hears of the rows checked.
     """
-    if workers <= 1:
-        return _checked_rows(rows, context, progress)
-    from osintlog.workers import map_chunks  # only large imports need it: not at start-up
+    parts = rows.parts(workers) if workers > 1 else []
+    if len(parts) > 1:
+        with contextlib.suppress(MisalignedParts):  # then the file is read in one part
+            return _checked_parts(parts, context, progress)
+    return _checked_rows(rows.parts(1)[0], context, progress)
 
-    def check(chunk: Sequence[tuple[str, Any]], offset: int) -> tuple[list[Claim], list[str]]:
-        # Only the first chunk is checked in this process: its pace stands for all of them.
-        report = (lambda done: progress(done * workers)) if progress and not offset else None
-        return _checked_rows(chunk, context, report)
+
+def _checked_parts(
+    parts: Sequence[Iterable[Row]], context: Context, progress: Callable[[int], None] | None
+) -> tuple[list[Claim], list[str]]:
+    from osintlog.workers import map_parts  # only large imports need it: not at start-up
+
+    def check(part: Iterable[Row], index: int) -> tuple[list[Claim], list[str]]:
+        # Only the first part is checked in this process: its pace stands for all of them.
+        report = (lambda done: progress(done * len(parts))) if progress and not index else None
+        # Read whole, then checked: reading row by row between the checks was slower (measured).
+        return _checked_rows(list(part), context, report)
 
     claims: list[Claim] = []
     errors: list[str] = []
-    for chunk_claims, chunk_errors in map_chunks(check, rows, workers):
-        claims.extend(chunk_claims)
-        errors.extend(chunk_errors)
+    for part_claims, part_errors in map_parts(check, parts):
+        claims.extend(part_claims)
+        errors.extend(part_errors)
     return claims, errors
 
 
 def _checked_rows(
-    rows: Sequence[tuple[str, Any]], context: Context, progress: Callable[[int], None] | None
+    rows: Iterable[Row], context: Context, progress: Callable[[int], None] | None
 ) -> tuple[list[Claim], list[str]]:
     claims: list[Claim] = []
     errors: list[str] = []

@@ -328,13 +328,13 @@ def import_claims(
     from osintlog import render
 
     name, data = load_input(file, sys.stdin.buffer)
-    rows, ignored = read_rows(name, data, format_for(name, data, fmt))
-    if ignored:
-        render.message(f"ignored unknown columns: {', '.join(ignored)}")
+    rows = read_rows(name, data, format_for(name, data, fmt))
+    if rows.ignored:
+        render.message(f"ignored unknown columns: {', '.join(rows.ignored)}")
     context = claim_fields.Context.current(_order(dayfirst, monthfirst))
-    with render.import_progress(len(rows)) as advance:
+    with render.import_progress(rows.count) as advance:
         claims, errors = claim_fields.build_claims(
-            rows, context, advance, workers.worker_count(len(rows))
+            rows, context, advance, workers.worker_count(rows.count)
         )
     if errors and not skip_invalid:
         raise BadInput(_refusal(errors, len(claims)))

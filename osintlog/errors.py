@@ -59,3 +59,8 @@ class VerifyFailed(OsintlogError):
     """The ledger fails verification: an entry was altered, removed or inserted by hand."""
 
     exit_code = 1
+
+
+class MisalignedParts(Exception):
+    """Not a user's error: a file cut into parts for several processes was cut inside a record
+    (a quote inside an unquoted cell hid it). The caller reads the file in one part instead."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import PurePath
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, Protocol, TextIO
 
-from osintlog.errors import BadInput
+from osintlog.errors import BadInput, MisalignedParts
 
 
 class Format(str, Enum):
@@ -97,17 +98,33 @@ def format_for(name: str, data: bytes, given: Format | None) -> Format:
     return {b"[": Format.json, b"{": Format.jsonl}.get(start, Format.csv)
 
 
-def read_rows(
-    name: str, data: bytes, fmt: Format
-) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
-    """Rows of claims from a file's bytes, each with its location (`file.csv:14`), and the
-    columns that were ignored because osintlog does not know them."""
+Row = tuple[str, Any]  # where it was read (`file.csv:14`), and its fields
+
+
+class Rows(Protocol):
+    """The rows of a file to import, handed out in consecutive parts, one per process."""
+
+    ignored: list[str]  # the columns osintlog does not know, left out of every row
+
+    @property
+    def count(self) -> int:
+        """How many rows there are (for a CSV file, its lines: an estimate for a progress bar)."""
+        ...
+
+    def parts(self, count: int) -> list[Iterable[Row]]:
+        """The rows in at most `count` consecutive parts (fewer if the file is small)."""
+        ...
+
+
+def read_rows(name: str, data: bytes, fmt: Format) -> Rows:
+    """The rows of claims in a file's bytes. A CSV file is checked as far as its header here;
+    its records are read when a part of them is iterated, so that each process reads its own."""
     text = decode_text(name, data)
     if fmt == Format.csv:
-        return _csv_rows(name, text)
+        return CsvRows.read(name, text)
     if fmt == Format.json:
-        return _json_rows(name, text), []
-    return _jsonl_rows(name, text), []
+        return ListedRows(_json_rows(name, text))
+    return ListedRows(_jsonl_rows(name, text))
 
 
 def decode_text(name: str, data: bytes) -> str:
@@ -122,44 +139,167 @@ def decode_text(name: str, data: bytes) -> str:
         ) from error
 
 
-def _csv_rows(name: str, text: str) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
-    from osintlog.claims import FIELDS
+@dataclass
+class ListedRows:
+    """Rows read whole (JSON and JSON Lines), cut into slices."""
 
-    csv.field_size_limit(_CSV_FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
+    rows: list[Row]
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    def parts(self, count: int) -> list[Iterable[Row]]:
+        size = max(1, -(-len(self.rows) // count))
+        return [self.rows[start : start + size] for start in range(0, len(self.rows), size)] or [[]]
+
+
+# Closes every part of a CSV file but the last: read as a record of its own on the line after the
+# part, it proves that the part ended between records (see CsvRows.parts).
+_END_OF_PART = "osintlog: end of part"
+
+
+@dataclass
+class CsvRows:
+    """A CSV file's records after its header, parsed only when a part of them is iterated."""
+
+    name: str
+    text: str
+    columns: list[str]
+    wanted: list[int]  # the columns osintlog knows
+    ignored: list[str]  # the others, by name
+    body: int  # where the records start in `text`
+    body_line: int  # the line they start on
+
+    @classmethod
+    def read(cls, name: str, text: str) -> CsvRows:
+        from osintlog.claims import FIELDS
+
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
+        size = 4096  # the header is read from the start of the text, not a copy of all of it
+        while True:
+            stream = io.StringIO(text[:size], newline="")
+            reader = csv.reader(stream)
+            try:
+                header = next(reader, None)
+            except csv.Error as error:
+                raise BadInput(f"{name}:{reader.line_num}: not valid CSV ({error})") from error
+            if stream.tell() < size or size >= len(text):
+                break
+            size *= 16
         if not header or not any(cell.strip() for cell in header):
             raise BadInput(f"{name}: empty file; a CSV of claims starts with a header row")
         columns = [cell.strip().lower() for cell in header]
         _check_columns(name, columns)
         known = set(FIELDS) | {"rating"}
-        ignored = [column for column in columns if column and column not in known]
         wanted = [index for index, column in enumerate(columns) if column in known]
+        ignored = [column for column in columns if column and column not in known]
+        return cls(name, text, columns, wanted, ignored, stream.tell(), reader.line_num + 1)
+
+    @property
+    def count(self) -> int:
+        text, body = self.text, self.body
+        return text.count("\n", body) + (len(text) > body and not text.endswith("\n"))
+
+    def parts(self, count: int) -> list[Iterable[Row]]:
+        """The records in up to `count` parts, cut at line ends after an even number of quotes.
+
+        Such a line end is between records unless a quote stands inside an unquoted cell
+        (`5" guns`), which the csv module reads as a plain character. So every part but the
+        last is read with a record of its own appended; a part that does not read it as such
+        raises MisalignedParts, and the file must be read in one part.
+        """
+        parts: list[Iterable[Row]] = []
+        start, line = self.body, self.body_line
+        for end in [*self._cuts(count), len(self.text)]:
+            lines = _lines_in(self.text, start, end)
+            last = end == len(self.text)
+            parts.append(_CsvPart(self, start, end, line, None if last else lines))
+            start, line = end, line + lines
+        return parts
+
+    def _cuts(self, count: int) -> list[int]:
+        text, cuts, start = self.text, [], self.body
+        step = (len(text) - self.body) // count
+        for number in range(1, count):
+            cut = _line_end_between_quotes(text, start, max(start, self.body + number * step))
+            if cut is None or cut >= len(text):
+                break
+            cuts.append(cut)
+            start = cut
+        return cuts
+
+    def records(self, start: int, end: int, line: int, lines: int | None) -> Iterator[Row]:
+        """The rows of text[start:end], whose first line is `line`; with `lines` (the part's
+        line count), the part must end between records."""
+        name, columns, wanted = self.name, self.columns, self.wanted
         width = len(columns)
         all_wanted = len(wanted) == width
-        rows = []
-        line = reader.line_num + 1
-        for cells in reader:
-            joined = "".join(cells)
-            if joined.strip():
-                if len(cells) > width:
-                    raise BadInput(
-                        f"{name}:{line}: {len(cells)} cells but the header has {width} "
-                        "columns (a comma inside a cell needs quotes)"
-                    )
-                if all_wanted and len(cells) == width:
-                    row = dict(zip(columns, cells, strict=True))
-                else:
-                    row = {columns[i]: cells[i] for i in wanted if i < len(cells)}
-                if "'" in joined:
-                    for column, cell in row.items():
-                        row[column] = restore_csv_cell(cell)
-                rows.append((f"{name}:{line}", row))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise BadInput(f"{name}:{reader.line_num}: not valid CSV ({error})") from error
-    return rows, ignored
+        piece = self.text[start:end]
+        if lines is not None:
+            piece += f"{_END_OF_PART}\n"
+        reader = csv.reader(io.StringIO(piece, newline=""))
+        first, aligned = line, lines is None
+        try:
+            for cells in reader:
+                if lines is not None and reader.line_num == lines + 1 and cells == [_END_OF_PART]:
+                    aligned = True
+                    break
+                joined = "".join(cells)
+                if joined.strip():
+                    if len(cells) > width:
+                        raise BadInput(
+                            f"{name}:{line}: {len(cells)} cells but the header has {width} "
+                            "columns (a comma inside a cell needs quotes)"
+                        )
+                    if all_wanted and len(cells) == width:
+                        row = dict(zip(columns, cells, strict=True))
+                    else:
+                        row = {columns[i]: cells[i] for i in wanted if i < len(cells)}
+                    if "'" in joined:
+                        for column, cell in row.items():
+                            row[column] = restore_csv_cell(cell)
+                    yield f"{name}:{line}", row
+                line = first + reader.line_num
+        except csv.Error as error:
+            if lines is not None:  # perhaps an error of the cut's making: let one part tell
+                raise MisalignedParts(name) from error
+            raise BadInput(
+                f"{name}:{first + reader.line_num - 1}: not valid CSV ({error})"
+            ) from error
+        if not aligned:
+            raise MisalignedParts(name)
+
+
+@dataclass
+class _CsvPart:
+    rows: CsvRows
+    start: int
+    end: int
+    line: int
+    lines: int | None  # for every part but the last: its lines, to check where it ends
+
+    def __iter__(self) -> Iterator[Row]:
+        return self.rows.records(self.start, self.end, self.line, self.lines)
+
+
+def _line_end_between_quotes(text: str, start: int, at: int) -> int | None:
+    """Just after the first line end from `at` on with an even number of quotes since `start`."""
+    quotes = text.count('"', start, at)
+    while (newline := text.find("\n", at)) != -1:
+        quotes += text.count('"', at, newline)
+        at = newline + 1
+        if quotes % 2 == 0:
+            return at
+    return None
+
+
+def _lines_in(text: str, start: int, end: int) -> int:
+    """Lines as the csv module counts them: ended by \\n, \\r\\n or a lone \\r."""
+    return (
+        text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+    )
 
 
 def _check_columns(name: str, columns: list[str]) -> None:

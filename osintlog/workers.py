@@ -1,13 +1,15 @@
 """A large import's per-row checks spread over the machine's cores, in forked processes.
 
-Checking a row is pure Python and takes tens of microseconds; at 100,000 rows that is seconds on
-one core. `map_chunks` cuts the rows into one consecutive chunk per core, works the first chunk
-in this process and each other in a child forked from it (the child inherits the rows, so nothing
-is sent to it), and reads each child's result back as JSON through a pipe, in order.
+Reading and checking a row is pure Python and takes tens of microseconds; at 100,000 rows that is
+seconds on one core. The rows come in one consecutive part per core (`formats.Rows.parts`);
+`map_parts` works the first part in this process and each other in a child forked from it (the
+child inherits the part, so nothing is sent to it), and reads each child's result back as JSON
+through a pipe, in order.
 
 Where fork is missing (Windows) or the work is small, everything runs here, in one process: the
-result is the same either way. A child that fails for any reason is not trusted: its chunk is
-worked again here, so an error surfaces exactly as it would without children.
+result is the same either way. A child that fails for any reason is not trusted: its part is
+worked again here, so an error surfaces exactly as it would without children, and in the order
+of the parts.
 """
 
 from __future__ import annotations
@@ -24,12 +26,12 @@ import orjson
 
 from osintlog.errors import BadSetting
 
-Item = TypeVar("Item")
-# Fewer rows than this per chunk are not worth a process (a fork and a transfer cost ~50 ms).
-MIN_CHUNK = 5_000
+Part = TypeVar("Part")
+# Fewer rows than this per part are not worth a process (a fork and a transfer cost ~50 ms).
+MIN_PART = 5_000
 MAX_WORKERS = 8
 _FAILED = object()
-Work = Callable[[Sequence[Item], int], Any]
+Work = Callable[[Part, int], Any]
 
 
 def worker_count(items: int) -> int:
@@ -42,7 +44,7 @@ def worker_count(items: int) -> int:
     if given := os.environ.get("OSINTLOG_WORKERS", "").strip():
         return max(1, min(_workers_given(given), items))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, MAX_WORKERS, items // MIN_CHUNK))
+    return max(1, min(cores or 1, MAX_WORKERS, items // MIN_PART))
 
 
 def _workers_given(text: str) -> int:
@@ -55,22 +57,19 @@ def _workers_given(text: str) -> int:
     return workers
 
 
-def map_chunks(work: Work, items: Sequence[Item], workers: int) -> list[Any]:
-    """`work(chunk, offset)` for consecutive chunks of `items`, in order of the chunks.
+def map_parts(work: Work, parts: Sequence[Part]) -> list[Any]:
+    """`work(part, index)` for every part, in order of the parts.
 
-    The first chunk is worked in this process, so `work` may report progress there; the others
+    The first part is worked in this process, so `work` may report progress there; the others
     in children, whose results must survive a JSON round trip (dicts, lists, text, numbers).
     """
-    if min(workers, len(items)) <= 1:
-        return [work(items, 0)]
-    size = -(-len(items) // workers)
-    children = [_start_child(work, items, start, size) for start in range(size, len(items), size)]
+    children = [_start_child(work, part, index) for index, part in enumerate(parts[1:], 1)]
     try:
-        results = [work(items[:size], 0)]
+        results = [work(part, 0) for part in parts[:1]]
         for child in children:
             result = _finish_child(child)
             if result is _FAILED:
-                result = work(items[child.start : child.start + size], child.start)
+                result = work(parts[child.index], child.index)
             results.append(result)
         return results
     finally:
@@ -82,21 +81,21 @@ def map_chunks(work: Work, items: Sequence[Item], workers: int) -> list[Any]:
 class Child:
     pid: int
     pipe: BinaryIO
-    start: int
+    index: int
 
 
-def _start_child(work: Work, items: Sequence[Item], start: int, size: int) -> Child:
+def _start_child(work: Work, part: Part, index: int) -> Child:
     read_end, write_end = os.pipe()
     parent = os.getpid()
     pid = os.fork()
-    if pid == 0:  # the child: work its chunk, write the result, leave without any clean-up
+    if pid == 0:  # the child: work its part, write the result, leave without any clean-up
         os.close(read_end)
-        _run_child(work, items[start : start + size], start, write_end, parent)
+        _run_child(work, part, index, write_end, parent)
     os.close(write_end)
-    return Child(pid, os.fdopen(read_end, "rb"), start)
+    return Child(pid, os.fdopen(read_end, "rb"), index)
 
 
-def _run_child(work: Work, chunk: Sequence[Item], start: int, write_end: int, parent: int) -> None:
+def _run_child(work: Work, part: Part, index: int, write_end: int, parent: int) -> None:
     status = 1
     try:
         # Ctrl-C is the parent's to handle: it stops this child. Nothing is printed from here.
@@ -104,7 +103,7 @@ def _run_child(work: Work, chunk: Sequence[Item], start: int, write_end: int, pa
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
-        payload = orjson.dumps(work(chunk, start))
+        payload = orjson.dumps(work(part, index))
         if os.getppid() == parent:
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(payload)
