@@ -200,7 +200,7 @@ class CsvRows:
     @property
     def count(self) -> int:
         text, body = self.text, self.body
-        return text.count("\n", body) + (len(text) > body and not text.endswith("\n"))
+        return _lines_in(text, body, len(text)) + (len(text) > body and text[-1] not in "\r\n")
 
     def parts(self, count: int) -> list[Iterable[Row]]:
         """The records in up to `count` parts, cut at line ends after an even number of quotes.
