@@ -6,10 +6,9 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import PurePath
-from typing import Any, BinaryIO, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from osintlog.errors import BadInput, MisalignedParts
 
@@ -100,20 +99,22 @@ def format_for(name: str, data: bytes, given: Format | None) -> Format:
 
 Row = tuple[str, Any]  # where it was read (`file.csv:14`), and its fields
 
+if TYPE_CHECKING:  # a class only for the type checker: --help and --version import this module
+    from typing import Protocol
 
-class Rows(Protocol):
-    """The rows of a file to import, handed out in consecutive parts, one per process."""
+    class Rows(Protocol):
+        """The rows of a file to import, handed out in consecutive parts, one per process."""
 
-    ignored: list[str]  # the columns osintlog does not know, left out of every row
+        ignored: list[str]  # the columns osintlog does not know, left out of every row
 
-    @property
-    def count(self) -> int:
-        """How many rows there are (for a CSV file, its lines: an estimate for a progress bar)."""
-        ...
+        @property
+        def count(self) -> int:
+            """How many rows there are (of a CSV file, its lines: for a progress bar)."""
+            ...
 
-    def parts(self, count: int) -> list[Iterable[Row]]:
-        """The rows in at most `count` consecutive parts (fewer if the file is small)."""
-        ...
+        def parts(self, count: int) -> list[Iterable[Row]]:
+            """The rows in at most `count` consecutive parts (fewer if the file is small)."""
+            ...
 
 
 def read_rows(name: str, data: bytes, fmt: Format) -> Rows:
@@ -121,7 +122,7 @@ def read_rows(name: str, data: bytes, fmt: Format) -> Rows:
     its records are read when a part of them is iterated, so that each process reads its own."""
     text = decode_text(name, data)
     if fmt == Format.csv:
-        return CsvRows.read(name, text)
+        return CsvRows(name, text)
     if fmt == Format.json:
         return ListedRows(_json_rows(name, text))
     return ListedRows(_jsonl_rows(name, text))
@@ -139,12 +140,12 @@ def decode_text(name: str, data: bytes) -> str:
         ) from error
 
 
-@dataclass
 class ListedRows:
     """Rows read whole (JSON and JSON Lines), cut into slices."""
 
-    rows: list[Row]
-    ignored: list[str] = field(default_factory=list)
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self.ignored: list[str] = []
 
     @property
     def count(self) -> int:
@@ -160,42 +161,18 @@ class ListedRows:
 _END_OF_PART = "osintlog: end of part"
 
 
-@dataclass
 class CsvRows:
     """A CSV file's records after its header, parsed only when a part of them is iterated."""
 
-    name: str
-    text: str
-    columns: list[str]
-    wanted: list[int]  # the columns osintlog knows
-    ignored: list[str]  # the others, by name
-    body: int  # where the records start in `text`
-    body_line: int  # the line they start on
-
-    @classmethod
-    def read(cls, name: str, text: str) -> CsvRows:
+    def __init__(self, name: str, text: str) -> None:
+        """Reads the header, and refuses a file without one fit for claims."""
         from osintlog.claims import FIELDS
 
-        csv.field_size_limit(_CSV_FIELD_LIMIT)
-        size = 4096  # the header is read from the start of the text, not a copy of all of it
-        while True:
-            stream = io.StringIO(text[:size], newline="")
-            reader = csv.reader(stream)
-            try:
-                header = next(reader, None)
-            except csv.Error as error:
-                raise BadInput(f"{name}:{reader.line_num}: not valid CSV ({error})") from error
-            if stream.tell() < size or size >= len(text):
-                break
-            size *= 16
-        if not header or not any(cell.strip() for cell in header):
-            raise BadInput(f"{name}: empty file; a CSV of claims starts with a header row")
-        columns = [cell.strip().lower() for cell in header]
-        _check_columns(name, columns)
+        self.name, self.text = name, text
+        self.columns, self.body, self.body_line = _csv_header(name, text)
         known = set(FIELDS) | {"rating"}
-        wanted = [index for index, column in enumerate(columns) if column in known]
-        ignored = [column for column in columns if column and column not in known]
-        return cls(name, text, columns, wanted, ignored, stream.tell(), reader.line_num + 1)
+        self.wanted = [index for index, column in enumerate(self.columns) if column in known]
+        self.ignored = [column for column in self.columns if column and column not in known]
 
     @property
     def count(self) -> int:
@@ -272,13 +249,12 @@ class CsvRows:
             raise MisalignedParts(name)
 
 
-@dataclass
 class _CsvPart:
-    rows: CsvRows
-    start: int
-    end: int
-    line: int
-    lines: int | None  # for every part but the last: its lines, to check where it ends
+    """Part of a CSV file's records, parsed when iterated (by the process that works it)."""
+
+    def __init__(self, rows: CsvRows, start: int, end: int, line: int, lines: int | None) -> None:
+        self.rows, self.start, self.end, self.line = rows, start, end, line
+        self.lines = lines  # for every part but the last: its lines, to check where it ends
 
     def __iter__(self) -> Iterator[Row]:
         return self.rows.records(self.start, self.end, self.line, self.lines)
@@ -300,6 +276,27 @@ def _lines_in(text: str, start: int, end: int) -> int:
     return (
         text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
     )
+
+
+def _csv_header(name: str, text: str) -> tuple[list[str], int, int]:
+    """The columns named by the header, where the records start, and the line they start on."""
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    size = 4096  # the header is read from the start of the text, not a copy of all of it
+    while True:
+        stream = io.StringIO(text[:size], newline="")
+        reader = csv.reader(stream)
+        try:
+            header = next(reader, None)
+        except csv.Error as error:
+            raise BadInput(f"{name}:{reader.line_num}: not valid CSV ({error})") from error
+        if stream.tell() < size or size >= len(text):
+            break
+        size *= 16
+    if not header or not any(cell.strip() for cell in header):
+        raise BadInput(f"{name}: empty file; a CSV of claims starts with a header row")
+    columns = [cell.strip().lower() for cell in header]
+    _check_columns(name, columns)
+    return columns, stream.tell(), reader.line_num + 1
 
 
 def _check_columns(name: str, columns: list[str]) -> None:

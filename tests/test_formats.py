@@ -47,7 +47,7 @@ def test_a_csv_file_read_in_parts_gives_the_rows_it_gives_read_whole(
     text = HEADER + ending + "".join(record(cells, quoted, ending) for cells, quoted in records)
     if not last_ending:
         text = text.removesuffix(ending)
-    rows = CsvRows.read("f.csv", text)
+    rows = CsvRows("f.csv", text)
     whole = read(rows, 1)
     try:
         assert read(rows, parts) == whole
@@ -58,7 +58,7 @@ def test_a_csv_file_read_in_parts_gives_the_rows_it_gives_read_whole(
 
 def test_line_numbers_count_every_line_of_a_part_before():
     text = 'metric,value,source\r\nm.1,1,"a\r\nb"\r\nm.2,2,S\r\nm.3,3,S\r\nm.4,lots,S\r\n'
-    rows = CsvRows.read("f.csv", text)
+    rows = CsvRows("f.csv", text)
     # 44 characters after the header, so the cuts are sought from the 14th and the 28th on:
     # after m.2 (m.1's first line end is inside its quotes) and after m.3
     locations = [[location for location, _ in part] for part in rows.parts(3)]
