@@ -67,9 +67,9 @@ def test_json_records_are_shared_among_processes_too(cli, tmp_path, monkeypatch,
 def test_a_quote_in_an_unquoted_cell_does_not_split_a_record_between_processes(
     cli, tmp_path, monkeypatch
 ):
-    # Counting quotes from line 2 on, the line ends of m.3 to m.21's first line look like ends
-    # of quoted cells, and the first that looks outside one is inside m.21's two-line note: a
-    # cut there is found out, and the file is read in one part.
+    # Counting quotes, every line end after m.1's stray quote seems inside a quoted cell, until
+    # the end of the first line of m.21's note, which seems outside one and is inside: a cut
+    # there is found out, and the file is read in one part.
     lines = ["metric,value,source,note", 'm.1,1,S,12" guns']
     lines += [f"m.{n},{n},S,plain" for n in range(2, 21)]
     lines += ['m.21,21,S,"two', 'lines"']
@@ -81,7 +81,7 @@ def test_a_quote_in_an_unquoted_cell_does_not_split_a_record_between_processes(
         monkeypatch.setenv("OSINTLOG_WORKERS", workers)
         monkeypatch.setenv("OSINTLOG_DB", str(tmp_path / f"{workers}.json"))
         result = cli.ok("import", str(source), "--skip-invalid")
-        # m.25 is on line 27: the header, 24 one-line rows before it, and m.21 on two lines
+        # m.25 is on line 27: after the header, 23 one-line rows and m.21's two lines
         assert result.stderr.startswith(f'skipped {source}:27: "lots" is not a figure')
         stored[workers] = [{**c, "logged_at": None} for c in cli.json("export")]
     assert [c["note"] for c in stored["1"]][:2] == ['12" guns', "plain"]
