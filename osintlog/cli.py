@@ -332,9 +332,10 @@ def import_claims(
     if rows.ignored:
         render.message(f"ignored unknown columns: {', '.join(rows.ignored)}")
     context = claim_fields.Context.current(_order(dayfirst, monthfirst))
-    with render.import_progress(rows.count) as advance:
+    count = rows.count  # of a CSV file, its lines: counted once
+    with render.import_progress(count) as advance:
         claims, errors = claim_fields.build_claims(
-            rows, context, advance, workers.worker_count(rows.count)
+            rows, context, advance, workers.worker_count(count)
         )
     if errors and not skip_invalid:
         raise BadInput(_refusal(errors, len(claims)))
