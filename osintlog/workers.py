@@ -3,7 +3,7 @@
 Reading and checking a row is pure Python and takes tens of microseconds; at 100,000 rows that is
 seconds on one core. The rows come in one consecutive part per core (`formats.Rows.parts`);
 `map_parts` works the first part in this process and each other in a child forked from it (the
-child inherits the part, so nothing is sent to it), and reads each child's result back as JSON
+child inherits the part, so nothing is sent to it), and reads each child's result back (pickled)
 through a pipe, in order.
 
 Where fork is missing (Windows) or the work is small, everything runs here, in one process: the
@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import signal
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
-
-import orjson
 
 from osintlog.errors import BadSetting
 
@@ -61,7 +60,7 @@ def map_parts(work: Work, parts: Sequence[Part]) -> list[Any]:
     """`work(part, index)` for every part, in order of the parts.
 
     The first part is worked in this process, so `work` may report progress there; the others
-    in children, whose results must survive a JSON round trip (dicts, lists, text, numbers).
+    in children, whose results come back pickled (the child is this same program, forked).
     """
     children = [_start_child(work, part, index) for index, part in enumerate(parts[1:], 1)]
     try:
@@ -103,7 +102,7 @@ def _run_child(work: Work, part: Part, index: int, write_end: int, parent: int) 
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
-        payload = orjson.dumps(work(part, index))
+        payload = pickle.dumps(work(part, index), protocol=pickle.HIGHEST_PROTOCOL)
         if os.getppid() == parent:
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(payload)
@@ -119,8 +118,8 @@ def _finish_child(child: Child) -> Any:
     if status != 0 or not payload:
         return _FAILED
     try:
-        return orjson.loads(payload)
-    except orjson.JSONDecodeError:
+        return pickle.loads(payload)
+    except (pickle.UnpicklingError, EOFError):
         return _FAILED
 
 
