@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from osintlog.formats import Row, Rows
 
 Claim = dict[str, Any]
+Part = TypeVar("Part")
 
 FIELDS = (
     "id",
@@ -311,40 +312,49 @@ def _logged_at(text: str | None, context: Context) -> str:
 def build_claims(
     rows: Rows,
     context: Context,
+    finish: Callable[[list[Claim]], Part],
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
-) -> tuple[list[Claim], list[str]]:
-    """Validate every row: the claims built, and one message per bad row naming its location.
+) -> tuple[list[Part], list[str]]:
+    """Validate every row: what `finish` makes of the claims built, and one message per bad row
+    naming its location.
 
     A row whose status is `retracted` (as `export --all` writes it) keeps that status, so that
     the import can retract it too; any other status is derived by the ledger. With `workers`
     above 1 the rows are read and checked in up to that many processes, one part of them each
-    (see `workers.map_parts`), with the same outcome; `progress` hears of the rows checked.
+    (see `workers.map_parts`), with the same outcome: `finish` then runs in each process on the
+    claims of its part, and its results are given in the order of the parts. `progress` hears
+    of the rows checked.
     """
     parts = rows.parts(workers) if workers > 1 else []
     if len(parts) > 1:
         with contextlib.suppress(MisalignedParts):  # then the file is read in one part
-            return _checked_parts(parts, context, progress)
-    return _checked_rows(rows.parts(1)[0], context, progress)
+            return _checked_parts(parts, context, finish, progress)
+    claims, errors = _checked_rows(rows.parts(1)[0], context, progress)
+    return [finish(claims)], errors
 
 
 def _checked_parts(
-    parts: Sequence[Iterable[Row]], context: Context, progress: Callable[[int], None] | None
-) -> tuple[list[Claim], list[str]]:
+    parts: Sequence[Iterable[Row]],
+    context: Context,
+    finish: Callable[[list[Claim]], Part],
+    progress: Callable[[int], None] | None,
+) -> tuple[list[Part], list[str]]:
     from osintlog.workers import map_parts  # only large imports need it: not at start-up
 
-    def check(part: Iterable[Row], index: int) -> tuple[list[Claim], list[str]]:
+    def check(part: Iterable[Row], index: int) -> tuple[Part, list[str]]:
         # Only the first part is checked in this process: its pace stands for all of them.
         report = (lambda done: progress(done * len(parts))) if progress and not index else None
         # Read whole, then checked: reading row by row between the checks was slower (measured).
-        return _checked_rows(list(part), context, report)
+        claims, errors = _checked_rows(list(part), context, report)
+        return finish(claims), errors
 
-    claims: list[Claim] = []
+    results: list[Part] = []
     errors: list[str] = []
-    for part_claims, part_errors in map_parts(check, parts):
-        claims.extend(part_claims)
+    for part_result, part_errors in map_parts(check, parts):
+        results.append(part_result)
         errors.extend(part_errors)
-    return claims, errors
+    return results, errors
 
 
 def _checked_rows(

@@ -334,25 +334,30 @@ def import_claims(
     context = claim_fields.Context.current(_order(dayfirst, monthfirst))
     count = rows.count  # of a CSV file, its lines: counted once
     with render.import_progress(count) as advance:
-        claims, errors = claim_fields.build_claims(
-            rows, context, advance, workers.worker_count(count)
+        parts, errors = claim_fields.build_claims(
+            rows,
+            context,
+            integrity.serialised_import_entries,
+            advance,
+            workers.worker_count(count),
         )
+    entries = [entry for part in parts for entry in part.entries()]
+    claims = sum(1 for entry in entries if entry["kind"] == "claim")
     if errors and not skip_invalid:
-        raise BadInput(_refusal(errors, len(claims)))
+        raise BadInput(_refusal(errors, claims))
     if errors:
         render.print_lines(f"skipped {error}" for error in errors)
     ledger = _settings(ctx).ledger()
     if dry_run:
         known = ledger.read().ids()
-        new = len({c["id"] for c in claims if c["id"] not in known})
-        render.message(f"dry run: would import {new} claims ({len(claims) - new} already in)")
+        new = len({e["id"] for e in entries if e["kind"] == "claim" and e["id"] not in known})
+        render.message(f"dry run: would import {new} claims ({claims - new} already in)")
         return
-    entries = integrity.import_entries(claims)
     result = ledger.append(entries, context.now, integrity.check_references)
     added = sum(1 for entry in result.added if entry["kind"] == "claim")
     render.message(
         f"imported {added} claims"
-        f" ({len(claims) - added} already in the ledger"
+        f" ({claims - added} already in the ledger"
         + (f", {len(errors)} bad rows skipped)" if errors else ")")
     )
 

@@ -14,6 +14,7 @@ from osintlog.figures import parse_figure
 from osintlog.ledger import (
     RETRACTED,
     SUPERSEDED,
+    SerialisedEntries,
     Snapshot,
     entry_hash,
     entry_id,
@@ -71,6 +72,11 @@ def import_entries(claims: list[Claim]) -> list[dict[str, Any]]:
                 retraction_entry(claim["id"], reason, claim["analyst"], claim["logged_at"])
             )
     return entries
+
+
+def serialised_import_entries(claims: list[Claim]) -> SerialisedEntries:
+    """The entries an import appends (`import_entries`), serialised where they were checked."""
+    return SerialisedEntries(import_entries(claims))
 
 
 def check_references(snapshot: Snapshot, new: list[dict[str, Any]]) -> None:

@@ -72,10 +72,37 @@ class OrjsonStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write(self.path, orjson.dumps(data, option=orjson.OPT_INDENT_2))
+        atomic_write(self.path, ledger_bytes(data))
 
     def close(self) -> None:
         pass
+
+
+# Stands for the entries table while the rest is serialised: orjson writes a NUL in text as \u0000,
+# so this byte is nowhere else in its output.
+_ENTRIES_HERE = b"\0"
+
+
+def ledger_bytes(data: Mapping[str, Mapping[str, Any]]) -> bytearray:
+    """The ledger file: indented JSON, but each entry on one line, as compact JSON: in git a new
+    entry is a new line, and the file is a fifth smaller than indented throughout. An entry's
+    keys are those its hash is taken over, sorted, then its hash (see `chain`)."""
+    entries = data.get(ENTRIES_TABLE)
+    rest = {**data, ENTRIES_TABLE: orjson.Fragment(_ENTRIES_HERE)} if entries else data
+    before, _, after = orjson.dumps(rest, option=orjson.OPT_INDENT_2).partition(_ENTRIES_HERE)
+    text = bytearray(before)
+    if entries:
+        # Appended one by one and let go: orjson's bytes each keep a large buffer while held.
+        separator = b"{\n    "
+        for number, entry in entries.items():
+            text += separator
+            text += orjson.dumps(number)
+            text += b": "
+            text += entry.line if isinstance(entry, SerialisedEntry) else orjson.dumps(entry)
+            separator = b",\n    "
+        text += b"\n  }"
+        text += after
+    return text
 
 
 def check_ledger_shape(path: Path, data: Any) -> None:
@@ -96,7 +123,7 @@ def check_ledger_shape(path: Path, data: Any) -> None:
         raise LedgerCorrupt(f"{refusal} (its entries are not records); left untouched")
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
+def atomic_write(path: Path, payload: bytes | bytearray) -> None:
     """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,6 +173,88 @@ def entry_hash(entry: Mapping[str, Any]) -> str:
 def _digest(body: Mapping[str, Any]) -> str:
     digest = hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS))
     return digest.hexdigest()[:HASH_LENGTH]
+
+
+def chain(entry: dict[str, Any], previous: str) -> str:
+    """Give an entry its place after the entry whose hash is `previous`, and its keys the order
+    it is stored in (see `OrjsonStorage.write`); its own hash."""
+    if isinstance(entry, SerialisedEntry):
+        return entry.chain(previous)
+    entry["prev"] = previous
+    own = entry_hash(entry)
+    stored = sorted((k, v) for k, v in entry.items() if k not in ("hash", "status"))
+    entry.clear()
+    entry.update(stored, hash=own)
+    return own
+
+
+# The hashed form of an entry about to be chained holds its blank `prev` once, as a key: inside a
+# JSON string every quote is escaped, so these bytes cannot occur there.
+_BLANK_PREV = b'"prev":""'
+
+
+class SerialisedEntries:
+    """Entries serialised in bulk by the process that checked them, before their place in the
+    chain is known: a blob of bytes and a few lists, cheap to pickle from one process to another,
+    unlike the same entries as dicts. A large import makes one for each part of its file.
+
+    An entry's serialisation is its hashed form (`entry_hash`) with a blank `prev`, cut where the
+    value of `prev` goes: `SerialisedEntry.chain` completes it into the line the file holds.
+    """
+
+    def __init__(self, entries: Iterable[dict[str, Any]]) -> None:
+        """`entries` are not chained yet (no prev, hash or status); each is given a blank prev."""
+        self.ids: list[str] = []
+        self.kinds: list[str] = []
+        self.refers: list[str | None] = []
+        self.cuts = [0]
+        hashed = bytearray()
+        # Each serialisation is appended at once and let go: orjson's bytes each keep a large
+        # buffer, and 100,000 of them held would take gigabytes.
+        for entry in entries:
+            self.ids.append(entry["id"])
+            self.kinds.append(entry["kind"])
+            self.refers.append(entry.get("supersedes") or entry.get("target"))
+            entry["prev"] = ""
+            hashed_form = orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)
+            self.cuts.append(len(hashed) + hashed_form.index(_BLANK_PREV) + len(_BLANK_PREV) - 1)
+            hashed += hashed_form
+            self.cuts.append(len(hashed))
+        self.hashed = bytes(hashed)
+
+    def entries(self) -> list[SerialisedEntry]:
+        made = []
+        keys = zip(self.ids, self.kinds, self.refers, strict=True)
+        for number, (entry_id, kind, refers) in enumerate(keys):
+            entry = SerialisedEntry(id=entry_id, kind=kind)
+            if refers:
+                entry["target" if kind == "retraction" else "supersedes"] = refers
+            entry.batch, entry.number = self, number
+            made.append(entry)
+        return made
+
+
+class SerialisedEntry(dict):
+    """One of `SerialisedEntries`, as `Ledger.append` takes it: as a dict it holds only what the
+    append and its checks read (id, kind, the claim it supersedes or retracts); `chain` gives it
+    its place in the chain and its line in the file, byte for byte what the entry as a dict
+    would have had (tests/test_ledger_file.py holds it to that)."""
+
+    __slots__ = ("batch", "line", "number")
+
+    def chain(self, previous: str) -> str:
+        hashed, cuts, number = self.batch.hashed, self.batch.cuts, self.number
+        start, prev_at, end = cuts[2 * number : 2 * number + 3]
+        prev = previous.encode()
+        digest = hashlib.sha256(hashed[start:prev_at])
+        digest.update(prev)
+        digest.update(hashed[prev_at:end])
+        self["prev"] = previous
+        self["hash"] = own = digest.hexdigest()[:HASH_LENGTH]
+        # The hashed form, its hash added last: the line a dict in that order would give.
+        before, after = hashed[start:prev_at], hashed[prev_at : end - 1]
+        self.line = b"".join((before, prev, after, b',"hash":"', own.encode(), b'"}'))
+        return own
 
 
 @dataclass
@@ -306,8 +415,7 @@ class Ledger:
             if added:
                 previous = snapshot.entries[-1]["hash"] if snapshot.entries else ""
                 for entry in added:
-                    entry["prev"] = previous
-                    entry["hash"] = previous = entry_hash(entry)
+                    previous = chain(entry, previous)
                 if snapshot.schema is None:
                     database.table(META_TABLE).insert(
                         {"schema": SCHEMA_VERSION, "app": "osintlog", "created": created}
@@ -345,8 +453,7 @@ def upgrade(data: dict[str, Any]) -> None:
         entry.pop("status", None)
         if "id" not in entry:
             entry["id"] = content_id(entry) if entry["kind"] == "claim" else entry_id(entry)
-        entry["prev"] = previous
-        entry["hash"] = previous = entry_hash(entry)
+        previous = chain(entry, previous)
     meta["upgraded_from"] = meta["schema"]
     meta["schema"] = SCHEMA_VERSION
 

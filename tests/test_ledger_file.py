@@ -1,0 +1,101 @@
+"""The ledger file: each entry on one line, written the same whichever command wrote it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import orjson
+from hypothesis import given
+from hypothesis import strategies as st
+
+from osintlog.ledger import SerialisedEntries, chain, ledger_bytes
+
+ROWS = (
+    "metric,value,source,quote,status\n"
+    'm.a,about 100,S,"He said ""prev"":"""" twice, with a comma",\n'
+    "m.b,up to 5,T,,retracted\n"
+    'm.c,"25,000-30,000",S,"Ünïcode — ""quoted"" \\ backslash",\n'
+)
+
+
+def entry_lines(path: Path) -> list[str]:
+    """The lines of the entries table, between its opening and closing braces."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index('  "entries": {') + 1
+    return lines[start : lines.index("  }", start)]
+
+
+def test_each_entry_is_one_line_its_hash_last(cli, ledger_path, tmp_path):
+    source = tmp_path / "rows.csv"
+    source.write_text(ROWS, encoding="utf-8")
+    cli.ok("import", str(source))
+    lines = entry_lines(ledger_path)
+    # three claims, and the retraction of m.b right after it
+    assert [line.split(":")[0] for line in lines] == ['    "1"', '    "2"', '    "3"', '    "4"']
+    entries = [json.loads(line.split(": ", 1)[1].rstrip(",")) for line in lines]
+    assert [(e["kind"], e.get("metric")) for e in entries] == [
+        ("claim", "m.a"),
+        ("claim", "m.b"),
+        ("retraction", None),
+        ("claim", "m.c"),
+    ]
+    for entry, line in zip(entries, lines, strict=True):
+        keys = list(entry)
+        assert keys[-1] == "hash" and keys[:-1] == sorted(keys[:-1])
+        # the line without its hash is what the hash is taken over
+        body = line.split(": ", 1)[1].rstrip(",").removesuffix(f',"hash":"{entry["hash"]}"}}')
+        assert hashlib.sha256((body + "}").encode()).hexdigest()[:32] == entry["hash"]
+    assert entries[0]["quote"] == 'He said "prev":"" twice, with a comma'
+    assert cli.ok("verify").stdout == ""
+
+
+def test_an_import_writes_each_entry_as_any_other_write_would(cli, ledger_path, tmp_path):
+    source = tmp_path / "rows.csv"
+    source.write_text(ROWS, encoding="utf-8")
+    cli.ok("import", str(source))
+    imported = entry_lines(ledger_path)
+    # `add` rewrites the whole file from the entries as read: not one imported line changes
+    cli.ok("add", "m.d", "7", "--source", "S")
+    assert entry_lines(ledger_path)[:4] == [*imported[:3], imported[3] + ","]
+    # merged into an empty ledger, the same entries are chained again one by one, as dicts
+    merged = tmp_path / "merged.json"
+    cli.ok("--db", str(merged), "merge", str(ledger_path))
+    assert entry_lines(merged) == entry_lines(ledger_path)
+
+
+def test_the_file_is_what_its_entries_make(cli, ledger_path):
+    cli.ok("add", "m.a", "1", "--source", "S")
+    written = ledger_path.read_bytes()
+    assert bytes(ledger_bytes(json.loads(written))) == written
+
+
+entry_text = st.text(st.characters(codec="utf-8"), max_size=40)
+entries = st.lists(
+    st.fixed_dictionaries(
+        {
+            "id": entry_text,
+            "kind": st.sampled_from(["claim", "retraction"]),
+            "quote": entry_text,
+            "prev_like": st.just('"prev":""'),
+            "low": st.none()
+            | st.integers(-(2**63), 2**63 - 1)
+            | st.floats(allow_nan=False, allow_infinity=False),
+            "tags": st.lists(entry_text, max_size=3),
+        }
+    ),
+    max_size=6,
+)
+
+
+@given(entries, st.sampled_from(["", "0123456789abcdef0123456789abcdef"]))
+def test_entries_serialised_in_bulk_chain_as_dicts_do(given_entries, first):
+    as_dicts = [dict(entry) for entry in given_entries]
+    serialised = SerialisedEntries(dict(entry) for entry in given_entries).entries()
+    previous_dict = previous_bulk = first
+    for entry, bulk in zip(as_dicts, serialised, strict=True):
+        previous_dict = chain(entry, previous_dict)
+        previous_bulk = chain(bulk, previous_bulk)
+        assert previous_bulk == previous_dict
+        assert bulk.line == orjson.dumps(entry)  # the line the dict path writes
