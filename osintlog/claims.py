@@ -135,42 +135,67 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
         raise BadClaim(f"reported date {reported} is in the future")
     as_of = _date(texts.get("as_of"), context, reported) or reported
     reliability, credibility = _rating(texts)
-    claim: Claim = {
-        "id": "",
-        "metric": metric_key(texts["metric"]),
-        "value": figure.value,
-        "low": figure.low,
-        "high": figure.high,
-        "best": figure.best,
-        "qualifier": figure.qualifier,
-        "unit": texts.get("unit") or figure.unit,
-        "as_of": as_of,
-        "reported": reported,
-        "source": texts["source"],
-        "via": texts.get("via"),
-        "url": texts.get("url"),
-        "quote": texts.get("quote"),
-        "reliability": reliability,
-        "credibility": credibility,
-        "tags": _tags(raw.get("tags")),
-        "note": texts.get("note"),
-        "analyst": texts.get("analyst") or context.analyst,
-        "logged_at": _logged_at(texts.get("logged_at"), context),
-        "supersedes": texts.get("supersedes"),
-    }
-    claim["id"] = content_id(claim)
-    given_id = raw.get("id")
-    if not _blank(given_id) and str(given_id).strip().lower() != claim["id"]:
+    get = texts.get
+    metric, value, unit = metric_key(texts["metric"]), figure.value, get("unit") or figure.unit
+    source, via, url, quote = texts["source"], get("via"), get("url"), get("quote")
+    tags, note, supersedes = _tags(raw.get("tags")), get("note"), get("supersedes")
+    logged_at = _logged_at(get("logged_at"), context)
+    # What the id is a hash of (`content_id`), built at once in its sorted order: imports run this
+    # for every row. The claim too has its keys sorted, as the ledger stores them.
+    claim_id = _content_hash(
+        {
+            "as_of": as_of,
+            "credibility": credibility,
+            "metric": metric,
+            "note": note,
+            "quote": quote,
+            "reliability": reliability,
+            "reported": reported,
+            "source": source,
+            "supersedes": supersedes,
+            "tags": tags,
+            "unit": unit,
+            "url": url,
+            "value": value,
+            "via": via,
+        }
+    )
+    given_id = get("id")
+    if given_id and given_id.lower() != claim_id:
         raise BadClaim(f"id {given_id} does not match the claim's content (altered since export?)")
-    return claim
+    return {
+        "analyst": get("analyst") or context.analyst,
+        "as_of": as_of,
+        "best": figure.best,
+        "credibility": credibility,
+        "high": figure.high,
+        "id": claim_id,
+        "logged_at": logged_at,
+        "low": figure.low,
+        "metric": metric,
+        "note": note,
+        "qualifier": figure.qualifier,
+        "quote": quote,
+        "reliability": reliability,
+        "reported": reported,
+        "source": source,
+        "supersedes": supersedes,
+        "tags": tags,
+        "unit": unit,
+        "url": url,
+        "value": value,
+        "via": via,
+    }
 
 
 def content_id(claim: Mapping[str, Any]) -> str:
     """The claim's id: a hash of what it asserts, not of who logged it or when."""
     get = claim.get
-    content = {name: get(name) for name in _SORTED_CONTENT_FIELDS}
-    digest = hashlib.sha256(orjson.dumps(content))
-    return digest.hexdigest()[:ID_LENGTH]
+    return _content_hash({name: get(name) for name in _SORTED_CONTENT_FIELDS})
+
+
+def _content_hash(content: Mapping[str, Any]) -> str:
+    return hashlib.sha256(orjson.dumps(content)).hexdigest()[:ID_LENGTH]
 
 
 @functools.lru_cache(maxsize=4096)
