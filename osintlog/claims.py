@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import getpass
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import orjson
 
 from osintlog.dates import Order, is_partial_date, parse_date, period_start
-from osintlog.errors import BadClaim, MisalignedParts, OsintlogError
+from osintlog.errors import BadClaim, OsintlogError
 from osintlog.figures import parse_figure
 
 if TYPE_CHECKING:
@@ -340,46 +339,33 @@ def build_claims(
     finish: Callable[[list[Claim]], Part],
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
-) -> tuple[list[Part], list[str]]:
-    """Validate every row: what `finish` makes of the claims built, and one message per bad row
-    naming its location.
+) -> Iterator[tuple[Part, list[str]]]:
+    """Validate every row, a part of the file at a time: for each part, in order, what `finish`
+    makes of its claims, and one message per bad row naming its location.
 
     A row whose status is `retracted` (as `export --all` writes it) keeps that status, so that
     the import can retract it too; any other status is derived by the ledger. With `workers`
-    above 1 the rows are read and checked in up to that many processes, one part of them each
-    (see `workers.map_parts`), with the same outcome: `finish` then runs in each process on the
-    claims of its part, and its results are given in the order of the parts. `progress` hears
-    of the rows checked.
+    above 1 the parts are read and checked in that many processes (see `workers.stream_parts`),
+    `finish` too, with the same outcome; a CSV file whose cuts fall inside a record then raises
+    MisalignedParts, and must be read with one. `progress` hears of the rows checked.
     """
-    parts = rows.parts(workers) if workers > 1 else []
-    if len(parts) > 1:
-        with contextlib.suppress(MisalignedParts):  # then the file is read in one part
-            return _checked_parts(parts, context, finish, progress)
-    claims, errors = _checked_rows(rows.parts(1)[0], context, progress)
-    return [finish(claims)], errors
+    if workers < 2:
+        claims, errors = _checked_rows(rows.parts(1)[0], context, progress)
+        yield finish(claims), errors
+        return
+    from osintlog.workers import PARTS_EACH, stream_parts  # only large imports need it
 
-
-def _checked_parts(
-    parts: Sequence[Iterable[Row]],
-    context: Context,
-    finish: Callable[[list[Claim]], Part],
-    progress: Callable[[int], None] | None,
-) -> tuple[list[Part], list[str]]:
-    from osintlog.workers import map_parts  # only large imports need it: not at start-up
-
-    def check(part: Iterable[Row], index: int) -> tuple[Part, list[str]]:
-        # Only the first part is checked in this process: its pace stands for all of them.
-        report = (lambda done: progress(done * len(parts))) if progress and not index else None
+    def check(part: Iterable[Row], index: int) -> tuple[Part, list[str], int]:
         # Read whole, then checked: reading row by row between the checks was slower (measured).
-        claims, errors = _checked_rows(list(part), context, report)
-        return finish(claims), errors
+        claims, errors = _checked_rows(list(part), context, None)
+        return finish(claims), errors, len(claims) + len(errors)
 
-    results: list[Part] = []
-    errors: list[str] = []
-    for part_result, part_errors in map_parts(check, parts):
-        results.append(part_result)
-        errors.extend(part_errors)
-    return results, errors
+    checked = 0
+    for result, errors, count in stream_parts(check, rows.parts(workers * PARTS_EACH), workers):
+        checked += count
+        if progress is not None:
+            progress(checked)
+        yield result, errors
 
 
 def _checked_rows(

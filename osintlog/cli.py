@@ -6,15 +6,23 @@ import io
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from osintlog import __version__
-from osintlog.errors import BadClaim, BadInput, NotAllowed, OsintlogError, VerifyFailed
+from osintlog.errors import (
+    BadClaim,
+    BadInput,
+    MisalignedParts,
+    NotAllowed,
+    OsintlogError,
+    VerifyFailed,
+)
 from osintlog.formats import (
     Format,
     decode_text,
@@ -24,6 +32,10 @@ from osintlog.formats import (
     write_records,
 )
 from osintlog.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from osintlog.claims import Context
+    from osintlog.formats import Rows
 
 # The core is imported when a command first uses it, so that --version and --help start fast.
 claim_fields = lazy_module("osintlog.claims")
@@ -332,34 +344,73 @@ def import_claims(
     if rows.ignored:
         render.message(f"ignored unknown columns: {', '.join(rows.ignored)}")
     context = claim_fields.Context.current(_order(dayfirst, monthfirst))
+    ledger = _settings(ctx).ledger()
     count = rows.count  # of a CSV file, its lines: counted once
     with render.import_progress(count) as advance:
-        parts, errors = claim_fields.build_claims(
-            rows,
-            context,
-            integrity.serialised_import_entries,
-            advance,
-            workers.worker_count(count),
-        )
-    entries = [entry for part in parts for entry in part.entries()]
-    claims = sum(1 for entry in entries if entry["kind"] == "claim")
-    if errors and not skip_invalid:
-        raise BadInput(_refusal(errors, claims))
-    if errors:
-        render.print_lines(f"skipped {error}" for error in errors)
-    ledger = _settings(ctx).ledger()
-    if dry_run:
-        known = ledger.read().ids()
-        new = len({e["id"] for e in entries if e["kind"] == "claim" and e["id"] not in known})
-        render.message(f"dry run: would import {new} claims ({claims - new} already in)")
-        return
-    result = ledger.append(entries, context.now, integrity.check_references)
+        run = _ImportRun(ledger, rows, context, advance, skip_invalid, dry_run)
+        try:
+            result = run.append(workers.worker_count(count))
+        except MisalignedParts:  # a quote in an unquoted cell put a cut inside a record
+            run = _ImportRun(ledger, rows, context, advance, skip_invalid, dry_run)
+            result = run.append(1)
+    if run.errors:
+        render.print_lines(f"skipped {error}" for error in run.errors)
     added = sum(1 for entry in result.added if entry["kind"] == "claim")
+    if dry_run:
+        render.message(f"dry run: would import {added} claims ({run.claims - added} already in)")
+        return
     render.message(
         f"imported {added} claims"
-        f" ({claims - added} already in the ledger"
-        + (f", {len(errors)} bad rows skipped)" if errors else ")")
+        f" ({run.claims - added} already in the ledger"
+        + (f", {len(run.errors)} bad rows skipped)" if run.errors else ")")
     )
+
+
+class _ImportRun:
+    """An import's rows checked and appended as they are checked, its claims and bad rows
+    counted; with bad rows, and without --skip-invalid, it is refused once all are checked."""
+
+    def __init__(
+        self,
+        ledger: "ledgers.Ledger",
+        rows: "Rows",
+        context: "Context",
+        advance: Callable[[int], None],
+        skip_invalid: bool,
+        dry_run: bool,
+    ) -> None:
+        self.ledger, self.rows, self.context, self.advance = ledger, rows, context, advance
+        self.skip_invalid, self.dry_run = skip_invalid, dry_run
+        self.claims = 0
+        self.errors: list[str] = []
+
+    def append(self, workers: int) -> "ledgers.AppendResult":
+        entries = self._entries(workers)
+        if self.dry_run:
+            return _dry_run(self.ledger, entries)
+        return self.ledger.append(entries, self.context.now, integrity.check_references)
+
+    def _entries(self, workers: int) -> Iterator[dict[str, Any]]:
+        parts = claim_fields.build_claims(
+            self.rows, self.context, integrity.serialised_import_entries, self.advance, workers
+        )
+        for part, errors in parts:
+            self.errors.extend(errors)
+            for entry in part.entries():
+                self.claims += entry["kind"] == "claim"
+                yield entry
+        if self.errors and not self.skip_invalid:
+            raise BadInput(_refusal(self.errors, self.claims))
+
+
+def _dry_run(ledger: "ledgers.Ledger", entries: Iterator[dict[str, Any]]) -> "ledgers.AppendResult":
+    """What an import would add: the entries the ledger lacks (nothing is written)."""
+    known = ledger.read().ids()
+    result = ledgers.AppendResult([], [])
+    for entry in entries:
+        (result.existing if entry["id"] in known else result.added).append(entry)
+        known.add(entry["id"])
+    return result
 
 
 def _refusal(errors: list[str], good: int) -> str:
@@ -545,10 +596,11 @@ def _merge_into(ledger: "ledgers.Ledger", other: Path) -> int:
     if problem is not None:
         raise BadInput(f"refusing to merge {other}: it fails verify: {problem}")
 
-    def check(ours: "ledgers.Snapshot", new: list[dict[str, Any]]) -> None:
+    def check(ours: "ledgers.Snapshot") -> Callable[[Mapping[str, Any]], None]:
         fault = integrity.verify(ours)
         if fault is not None:
             raise BadInput(f"refusing to merge into {ledger.path}: it fails verify: {fault}")
+        return lambda entry: None
 
     entries = integrity.missing_entries(ledger.read(), theirs)
     return len(ledger.append(entries, claim_fields.Context.current().now, check).added)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -46,13 +46,16 @@ def check_changeable(snapshot: Snapshot, claim_id: str, action: str) -> Claim:
     return claim
 
 
-def check_supersedes(snapshot: Snapshot, new: list[dict[str, Any]]) -> None:
+def check_supersedes(snapshot: Snapshot) -> Callable[[Mapping[str, Any]], None]:
     """Every amendment supersedes an active claim, and every retraction retracts one."""
-    for entry in new:
+
+    def check(entry: Mapping[str, Any]) -> None:
         if entry.get("kind") == "retraction":
             check_changeable(snapshot, entry["target"], "retracted")
         elif entry.get("supersedes"):
             check_changeable(snapshot, entry["supersedes"], "amended")
+
+    return check
 
 
 IMPORTED_RETRACTION = "retracted in the file it was imported from"
@@ -79,10 +82,11 @@ def serialised_import_entries(claims: list[Claim]) -> SerialisedEntries:
     return SerialisedEntries(import_entries(claims))
 
 
-def check_references(snapshot: Snapshot, new: list[dict[str, Any]]) -> None:
+def check_references(snapshot: Snapshot) -> Callable[[Mapping[str, Any]], None]:
     """Every claim an imported entry supersedes or retracts is in the ledger or before it."""
     known = {claim["id"] for claim in snapshot.claims()}
-    for entry in new:
+
+    def check(entry: Mapping[str, Any]) -> None:
         target = entry.get("target") or entry.get("supersedes")
         if target and target not in known:
             raise BadInput(
@@ -91,6 +95,8 @@ def check_references(snapshot: Snapshot, new: list[dict[str, Any]]) -> None:
             )
         if entry.get("kind") == "claim":
             known.add(entry["id"])
+
+    return check
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import hashlib
+import itertools
 import os
 import stat
 import tempfile
@@ -72,7 +73,7 @@ class OrjsonStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write(self.path, ledger_bytes(data))
+        atomic_write(self.path, ledger_chunks(data))
 
     def close(self) -> None:
         pass
@@ -81,28 +82,41 @@ class OrjsonStorage(Storage):
 # Stands for the entries table while the rest is serialised: orjson writes a NUL in text as \u0000,
 # so this byte is nowhere else in its output.
 _ENTRIES_HERE = b"\0"
+# The file is handed to the disk in pieces of about this many bytes, while the next are made.
+_CHUNK = 1 << 20
 
 
-def ledger_bytes(data: Mapping[str, Mapping[str, Any]]) -> bytearray:
-    """The ledger file: indented JSON, but each entry on one line, as compact JSON: in git a new
-    entry is a new line, and the file is a fifth smaller than indented throughout. An entry's
-    keys are those its hash is taken over, sorted, then its hash (see `chain`)."""
-    entries = data.get(ENTRIES_TABLE)
-    rest = {**data, ENTRIES_TABLE: orjson.Fragment(_ENTRIES_HERE)} if entries else data
+def ledger_chunks(
+    data: Mapping[str, Mapping[str, Any]], added: Iterable[bytes] = (), first: int = 1
+) -> Iterator[bytes | bytearray]:
+    """The ledger file, in pieces: indented JSON, but each entry on one line, as compact JSON.
+
+    In git a new entry is a new line, and the file is a fifth smaller than indented throughout.
+    An entry's keys are those its hash is taken over, sorted, then its hash (see `chain`).
+    `added` are the lines of more entries, numbered from `first` on, made while the file is
+    written (see `Ledger.append_each`).
+    """
+    if ENTRIES_TABLE not in data:
+        yield orjson.dumps(data, option=orjson.OPT_INDENT_2)
+        return
+    rest = {**data, ENTRIES_TABLE: orjson.Fragment(_ENTRIES_HERE)}
     before, _, after = orjson.dumps(rest, option=orjson.OPT_INDENT_2).partition(_ENTRIES_HERE)
     text = bytearray(before)
-    if entries:
-        # Appended one by one and let go: orjson's bytes each keep a large buffer while held.
-        separator = b"{\n    "
-        for number, entry in entries.items():
-            text += separator
-            text += orjson.dumps(number)
-            text += b": "
-            text += entry.line if isinstance(entry, SerialisedEntry) else orjson.dumps(entry)
-            separator = b",\n    "
-        text += b"\n  }"
-        text += after
-    return text
+    separator = b"{\n    "
+    # Each line is appended at once and let go: orjson's bytes each keep a large buffer while held.
+    numbered = ((str(n), line) for n, line in enumerate(added, first))
+    for number, entry in itertools.chain(data[ENTRIES_TABLE].items(), numbered):
+        text += separator
+        text += orjson.dumps(number)
+        text += b": "
+        text += entry if type(entry) is bytes else orjson.dumps(entry)
+        separator = b",\n    "
+        if len(text) > _CHUNK:
+            yield text
+            text = bytearray()
+    text += b"{}" if separator == b"{\n    " else b"\n  }"
+    text += after
+    yield text
 
 
 def check_ledger_shape(path: Path, data: Any) -> None:
@@ -123,34 +137,64 @@ def check_ledger_shape(path: Path, data: Any) -> None:
         raise LedgerCorrupt(f"{refusal} (its entries are not records); left untouched")
 
 
-def atomic_write(path: Path, payload: bytes | bytearray) -> None:
-    """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
+def atomic_write(path: Path, chunks: Iterable[bytes | bytearray]) -> None:
+    """Write to a temporary file beside `path`, fsync it, then rename it over `path`; if making
+    the chunks raises, the ledger is left as it was.
+
+    Where Linux allows, the temporary file has no name until it is complete (O_TMPFILE), so that
+    a process killed while it writes (an import writes as it checks) leaves nothing behind.
+    """
+    temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
+        descriptor, temporary = _temporary_file(path)
     except OSError as error:
         raise LedgerWriteFailed(f"cannot write {path}: {error.strerror}") from error
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(payload)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+            with contextlib.suppress(FileNotFoundError):
+                os.fchmod(handle.fileno(), stat.S_IMODE(path.stat().st_mode))
+            if temporary is None:
+                temporary = _name_file(handle.fileno(), path)
         os.replace(temporary, path)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        _remove(temporary)
         raise LedgerWriteFailed(
             f"cannot write {path}: {error.strerror}; the ledger is unchanged"
         ) from error
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        _remove(temporary)
         raise
     _fsync_folder(path.parent)
+
+
+def _temporary_file(path: Path) -> tuple[int, str | None]:
+    """A file to write beside `path`: without a name where Linux allows, else a hidden one."""
+    if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # not every file system has them
+            return os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o600), None
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+
+
+def _name_file(descriptor: int, path: Path) -> str:
+    """Give a file without a name a hidden one beside `path`, to rename it over `path`."""
+    name = f".{path.name}.{os.urandom(6).hex()}.tmp"
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:  # a folder descriptor makes Python call linkat, which follows the /proc link
+        os.link(f"/proc/self/fd/{descriptor}", name, dst_dir_fd=folder, follow_symlinks=True)
+    finally:
+        os.close(folder)
+    return str(path.parent / name)
+
+
+def _remove(temporary: str | None) -> None:
+    if temporary is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -266,6 +310,8 @@ class Snapshot:
     schema: int | None = None
     # A snapshot that will be written back must not have its entries marked with a status.
     writing: bool = False
+    # Read from a file an older osintlog wrote, and upgraded in memory: to be written back.
+    upgraded: bool = False
     _claims: list[Claim] | None = field(default=None, repr=False)
 
     def claims(self) -> list[Claim]:
@@ -327,7 +373,12 @@ class AppendResult:
     existing: list[str]
 
 
-Check = Callable[[Snapshot, list[dict[str, Any]]], None]
+# Sees the ledger as it is under the lock and gives the check each new entry must pass.
+Check = Callable[[Snapshot], Callable[[Mapping[str, Any]], None]]
+
+
+class _NothingToWrite(Exception):
+    """Every entry given was in the ledger already: the file is left as it is."""
 
 
 class Ledger:
@@ -358,6 +409,7 @@ class Ledger:
             upgrade(data)
             database.storage.write(data)
             snapshot = self._snapshot(database)
+            snapshot.upgraded = True
         snapshot.writing = True
         return snapshot
 
@@ -393,50 +445,51 @@ class Ledger:
     ) -> AppendResult:
         """Append the entries the ledger lacks (by id), chained, in one atomic write.
 
-        The entries appended are given their place in the chain (`prev` and `hash`) in place.
+        Each entry is taken, checked, chained and written as it comes, under the lock, so that
+        `entries` may still be in the making (an import's parts, checked in other processes);
+        the new file replaces the ledger once all are in. The entries appended are given their
+        place in the chain (`prev` and `hash`) in place.
 
-        `check` sees the ledger as it is under the lock, with the new entries, and may refuse
-        them by raising; nothing is written then.
+        `check` sees the ledger as it is under the lock and gives the check each new entry must
+        pass; one that raises refuses them all: nothing is written then.
         """
         with self._locked():
             database = self._database()
             snapshot = self._current(database)
-            known = snapshot.ids()
-            added: list[dict[str, Any]] = []
-            existing: list[str] = []
-            for entry in entries:
-                if entry["id"] in known:
-                    existing.append(entry["id"])
-                else:
-                    known.add(entry["id"])
-                    added.append(entry)
-            if check is not None:
-                check(snapshot, added)
-            if added:
-                previous = snapshot.entries[-1]["hash"] if snapshot.entries else ""
-                for entry in added:
-                    previous = chain(entry, previous)
-                if snapshot.schema is None:
-                    database.table(META_TABLE).insert(
-                        {"schema": SCHEMA_VERSION, "app": "osintlog", "created": created}
-                    )
-                _insert_entries(database, added)
-            database.storage.flush()
-        return AppendResult(added, existing)
+            data = dict(database.storage.read() or {})
+            if snapshot.schema is None:
+                meta = {"schema": SCHEMA_VERSION, "app": "osintlog", "created": created}
+                data[META_TABLE] = {"1": meta}
+            table = data.setdefault(ENTRIES_TABLE, {})
+            result = AppendResult([], [])
+            lines = _new_lines(entries, snapshot, check(snapshot) if check else None, result)
+            with contextlib.suppress(_NothingToWrite):
+                first = max(map(int, table), default=0) + 1
+                atomic_write(self.path, ledger_chunks(data, lines, first))
+        return result
 
 
-def _insert_entries(database: TinyDB, entries: list[dict[str, Any]]) -> None:
-    """Add entries to the entries table under the next document ids, as TinyDB would.
-
-    TinyDB's own insert rebuilds the whole table twice (int keys, then str keys) and copies each
-    new document: at 100,000 entries that was a third of an import. The layout is the same.
-    """
-    data = database.storage.read() or {}
-    table = data.setdefault(ENTRIES_TABLE, {})
-    first = max(map(int, table), default=0) + 1
-    for number, entry in enumerate(entries, first):
-        table[str(number)] = entry
-    database.storage.write(data)
+def _new_lines(
+    entries: Iterable[dict[str, Any]],
+    snapshot: Snapshot,
+    check: Callable[[Mapping[str, Any]], None] | None,
+    result: AppendResult,
+) -> Iterator[bytes]:
+    """The file's line of each entry the ledger lacks, checked and chained, as they come."""
+    known = snapshot.ids()
+    previous = snapshot.entries[-1]["hash"] if snapshot.entries else ""
+    for entry in entries:
+        if entry["id"] in known:
+            result.existing.append(entry["id"])
+            continue
+        known.add(entry["id"])
+        if check is not None:
+            check(entry)
+        previous = chain(entry, previous)
+        result.added.append(entry)
+        yield entry.line if isinstance(entry, SerialisedEntry) else orjson.dumps(entry)
+    if not result.added and not snapshot.upgraded:
+        raise _NothingToWrite
 
 
 def upgrade(data: dict[str, Any]) -> None:

@@ -1,26 +1,28 @@
 """A large import's per-row checks spread over the machine's cores, in forked processes.
 
 Reading and checking a row is pure Python and takes tens of microseconds; at 100,000 rows that is
-seconds on one core. The rows come in one consecutive part per core (`formats.Rows.parts`);
-`map_parts` works the first part in this process and each other in a child forked from it (the
-child inherits the part, so nothing is sent to it), and reads each child's result back (pickled)
-through a pipe, in order.
+seconds on one core. The rows come in consecutive parts, a few per core (`formats.Rows.parts`);
+`stream_parts` works them in children forked from this process (a child inherits the parts, so
+nothing is sent to it), the n-th child taking every n-th part, and gives their results back in
+the order of the parts as they come: this process chains and writes the first parts while the
+children still check the rest.
 
 Where fork is missing (Windows) or the work is small, everything runs here, in one process: the
-result is the same either way. A child that fails for any reason is not trusted: its part is
-worked again here, so an error surfaces exactly as it would without children, and in the order
-of the parts.
+result is the same either way. A child that fails for any reason is not trusted: the parts it
+had not delivered are worked here, so an error surfaces exactly as it would without children,
+and in the order of the parts.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pickle
+import queue
 import signal
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO, TypeVar
 
 from osintlog.errors import BadSetting
@@ -29,7 +31,9 @@ Part = TypeVar("Part")
 # Fewer rows than this per part are not worth a process (a fork and a transfer cost ~50 ms).
 MIN_PART = 5_000
 MAX_WORKERS = 8
-_FAILED = object()
+# Parts per process: enough that the first results come early and the last part is small.
+PARTS_EACH = 4
+PIPE_SIZE = 1 << 20
 Work = Callable[[Part, int], Any]
 
 
@@ -56,45 +60,65 @@ def _workers_given(text: str) -> int:
     return workers
 
 
-def map_parts(work: Work, parts: Sequence[Part]) -> list[Any]:
-    """`work(part, index)` for every part, in order of the parts.
+def stream_parts(work: Work, parts: Sequence[Part], processes: int) -> Iterator[Any]:
+    """`work(part, index)` for every part, given in the order of the parts as each is done.
 
-    The first part is worked in this process, so `work` may report progress there; the others
-    in children, whose results come back pickled (the child is this same program, forked).
+    With `processes` above 1 the parts are worked in that many children forked from here, the
+    n-th child taking every n-th part, so that this process is free to use each result as it
+    comes (an import chains and writes the parts done while the next are still being checked).
+    Each result comes back pickled (the child is this same program) and is read from its pipe
+    by a thread as soon as it is written, so no child waits for this process.
     """
-    children = [_start_child(work, part, index) for index, part in enumerate(parts[1:], 1)]
+    if processes < 2 or len(parts) < 2:
+        for index, part in enumerate(parts):
+            yield work(part, index)
+        return
+    count = min(processes, len(parts))
+    children = [_start_child(work, parts, first, count) for first in range(count)]
+    for child in children:  # threads only now: a process should not fork while it runs some
+        child.reader.start()
     try:
-        results = [work(part, 0) for part in parts[:1]]
-        for child in children:
-            result = _finish_child(child)
-            if result is _FAILED:
-                result = work(parts[child.index], child.index)
-            results.append(result)
-        return results
+        for index, part in enumerate(parts):
+            yield _result_of(children[index % count], work, part, index)
     finally:
         for child in children:
             _stop(child)
 
 
-@dataclass
 class Child:
-    pid: int
-    pipe: BinaryIO
-    index: int
+    def __init__(self, pid: int, pipe: BinaryIO) -> None:
+        self.pid, self.pipe = pid, pipe
+        self.results: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.failed = False
+
+    def _read(self) -> None:
+        """Each result as its child writes it: an 8-byte length, then so many bytes."""
+        with contextlib.suppress(OSError, ValueError):
+            while len(head := self.pipe.read(8)) == 8:
+                payload = self.pipe.read(int.from_bytes(head, "little"))
+                if len(payload) != int.from_bytes(head, "little"):
+                    break
+                self.results.put(payload)
+        self.results.put(None)
 
 
-def _start_child(work: Work, part: Part, index: int) -> Child:
+def _start_child(work: Work, parts: Sequence[Part], first: int, step: int) -> Child:
     read_end, write_end = os.pipe()
+    with contextlib.suppress(AttributeError, OSError):  # fewer, larger reads where Linux allows
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
     parent = os.getpid()
     pid = os.fork()
-    if pid == 0:  # the child: work its part, write the result, leave without any clean-up
+    if pid == 0:  # the child: work its parts, write each result, leave without any clean-up
         os.close(read_end)
-        _run_child(work, part, index, write_end, parent)
+        _run_child(work, parts, range(first, len(parts), step), write_end, parent)
     os.close(write_end)
-    return Child(pid, os.fdopen(read_end, "rb"), index)
+    return Child(pid, os.fdopen(read_end, "rb"))
 
 
-def _run_child(work: Work, part: Part, index: int, write_end: int, parent: int) -> None:
+def _run_child(
+    work: Work, parts: Sequence[Part], indexes: range, write_end: int, parent: int
+) -> None:
     status = 1
     try:
         # Ctrl-C is the parent's to handle: it stops this child. Nothing is printed from here.
@@ -102,31 +126,35 @@ def _run_child(work: Work, part: Part, index: int, write_end: int, parent: int) 
         quiet = os.open(os.devnull, os.O_WRONLY)
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
-        payload = pickle.dumps(work(part, index), protocol=pickle.HIGHEST_PROTOCOL)
-        if os.getppid() == parent:
-            with os.fdopen(write_end, "wb") as pipe:
+        with os.fdopen(write_end, "wb") as pipe:
+            for index in indexes:
+                payload = pickle.dumps(work(parts[index], index), protocol=pickle.HIGHEST_PROTOCOL)
+                if os.getppid() != parent:
+                    return
+                pipe.write(len(payload).to_bytes(8, "little"))
                 pipe.write(payload)
-            status = 0
+                pipe.flush()
+        status = 0
     finally:
         os._exit(status)
 
 
-def _finish_child(child: Child) -> Any:
-    with child.pipe:
-        payload = child.pipe.read()
-    _, status = os.waitpid(child.pid, 0)
-    if status != 0 or not payload:
-        return _FAILED
-    try:
-        return pickle.loads(payload)
-    except (pickle.UnpicklingError, EOFError):
-        return _FAILED
+def _result_of(child: Child, work: Work, part: Part, index: int) -> Any:
+    """The child's result for this part; worked here if the child failed (an error then
+    surfaces exactly as it would without children, in the order of the parts)."""
+    if not child.failed:
+        payload = child.results.get()
+        if payload is not None:
+            with contextlib.suppress(Exception):  # a result that does not unpickle is not used
+                return pickle.loads(payload)
+        child.failed = True
+    return work(part, index)
 
 
 def _stop(child: Child) -> None:
     """Stop and reap a child if it is still there (after Ctrl-C or an error here)."""
-    child.pipe.close()
     with contextlib.suppress(ChildProcessError, ProcessLookupError):
         if os.waitpid(child.pid, os.WNOHANG) == (0, 0):
             os.kill(child.pid, signal.SIGKILL)
             os.waitpid(child.pid, 0)
+    child.pipe.close()

@@ -10,7 +10,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osintlog.ledger import SerialisedEntries, chain, ledger_bytes
+from osintlog.ledger import SerialisedEntries, chain, ledger_chunks
 
 ROWS = (
     "metric,value,source,quote,status\n"
@@ -68,7 +68,7 @@ def test_an_import_writes_each_entry_as_any_other_write_would(cli, ledger_path, 
 def test_the_file_is_what_its_entries_make(cli, ledger_path):
     cli.ok("add", "m.a", "1", "--source", "S")
     written = ledger_path.read_bytes()
-    assert bytes(ledger_bytes(json.loads(written))) == written
+    assert b"".join(ledger_chunks(json.loads(written))) == written
 
 
 entry_text = st.text(st.characters(codec="utf-8"), max_size=40)

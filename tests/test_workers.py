@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from osintlog.workers import map_parts
+from osintlog.workers import stream_parts
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 
@@ -98,25 +98,43 @@ def test_a_worker_that_fails_has_its_part_worked_again_here():
             raise RuntimeError("a child that dies")
         return [index, [n * 2 for n in part]]
 
-    assert map_parts(doubled, [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]) == [
+    assert list(stream_parts(doubled, [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]], 2)) == [
         [0, [0, 2, 4, 6]],
         [1, [8, 10, 12, 14]],
         [2, [16, 18]],
     ]
 
 
+def where(part, index):
+    return {"pid": os.getpid(), "index": index, "items": list(part)}
+
+
 def test_results_come_back_from_the_children_in_order():
+    parts = [["a", "b", "c"], ["d", "e"], ["f"], ["g", "h"], ["i"]]
+    results = list(stream_parts(where, parts, 2))
+    assert [(r["index"], r["items"]) for r in results] == list(enumerate(parts))
+    pids = [r["pid"] for r in results]
+    # two children, each taking every other part; none of it done here
+    assert pids[0] == pids[2] == pids[4] != pids[1] == pids[3]
+    assert os.getpid() not in pids
+    assert [r["pid"] for r in stream_parts(where, parts[:2], 1)] == [os.getpid()] * 2
+    assert list(stream_parts(where, [], 2)) == []
+
+
+def test_a_child_that_fails_half_way_leaves_the_rest_of_its_parts_here():
     parent = os.getpid()
 
-    def where(part, index):
-        return {"child": os.getpid() != parent, "index": index, "items": list(part)}
+    def dies_at_two(part, index):
+        if index == 2 and os.getpid() != parent:
+            os._exit(3)
+        return where(part, index)
 
-    assert map_parts(where, [["a", "b", "c"], ["d", "e"]]) == [
-        {"child": False, "index": 0, "items": ["a", "b", "c"]},
-        {"child": True, "index": 1, "items": ["d", "e"]},
-    ]
-    assert map_parts(where, [["a"]]) == [{"child": False, "index": 0, "items": ["a"]}]
-    assert map_parts(where, []) == []
+    parts = [["a"], ["b"], ["c"], ["d"], ["e"]]
+    results = list(stream_parts(dies_at_two, parts, 2))
+    assert [r["items"] for r in results] == parts
+    # the first child delivered part 0, then died: parts 2 and 4 were worked here
+    here = [r["pid"] == parent for r in results]
+    assert here == [False, False, True, False, True]
 
 
 @pytest.mark.parametrize("value", ["0", "two", "-1", "²"])
