@@ -345,14 +345,13 @@ def build_claims(
 
     A row whose status is `retracted` (as `export --all` writes it) keeps that status, so that
     the import can retract it too; any other status is derived by the ledger. With `workers`
-    above 1 the parts are read and checked in that many processes (see `workers.stream_parts`),
-    `finish` too, with the same outcome; a CSV file whose cuts fall inside a record then raises
-    MisalignedParts, and must be read with one. `progress` hears of the rows checked.
+    above 1 the parts are read and checked in that many processes, started at once (see
+    `workers.stream_parts`), `finish` too, with the same outcome; a CSV file whose cuts fall
+    inside a record then raises MisalignedParts, and must be read with one. `progress` hears of
+    the rows checked.
     """
     if workers < 2:
-        claims, errors = _checked_rows(rows.parts(1)[0], context, progress)
-        yield finish(claims), errors
-        return
+        return _one_part(rows, context, finish, progress)
     from osintlog.workers import PARTS_EACH, stream_parts  # only large imports need it
 
     def check(part: Iterable[Row], index: int) -> tuple[Part, list[str], int]:
@@ -360,8 +359,25 @@ def build_claims(
         claims, errors = _checked_rows(list(part), context, None)
         return finish(claims), errors, len(claims) + len(errors)
 
+    results = stream_parts(check, rows.parts(workers * PARTS_EACH), workers)
+    return _reported(results, progress)
+
+
+def _one_part(
+    rows: Rows,
+    context: Context,
+    finish: Callable[[list[Claim]], Part],
+    progress: Callable[[int], None] | None,
+) -> Iterator[tuple[Part, list[str]]]:
+    claims, errors = _checked_rows(rows.parts(1)[0], context, progress)
+    yield finish(claims), errors
+
+
+def _reported(
+    results: Iterator[tuple[Part, list[str], int]], progress: Callable[[int], None] | None
+) -> Iterator[tuple[Part, list[str]]]:
     checked = 0
-    for result, errors, count in stream_parts(check, rows.parts(workers * PARTS_EACH), workers):
+    for result, errors, count in results:
         checked += count
         if progress is not None:
             progress(checked)

@@ -385,15 +385,18 @@ class _ImportRun:
         self.errors: list[str] = []
 
     def append(self, workers: int) -> "ledgers.AppendResult":
-        entries = self._entries(workers)
+        # The rows are being checked from here on, while the ledger is read and locked.
+        parts = claim_fields.build_claims(
+            self.rows, self.context, integrity.serialised_import_entries, self.advance, workers
+        )
+        entries = self._entries(parts)
         if self.dry_run:
             return _dry_run(self.ledger, entries)
         return self.ledger.append(entries, self.context.now, integrity.check_references)
 
-    def _entries(self, workers: int) -> Iterator[dict[str, Any]]:
-        parts = claim_fields.build_claims(
-            self.rows, self.context, integrity.serialised_import_entries, self.advance, workers
-        )
+    def _entries(
+        self, parts: Iterator[tuple["ledgers.SerialisedEntries", list[str]]]
+    ) -> Iterator[dict[str, Any]]:
         for part, errors in parts:
             self.errors.extend(errors)
             for entry in part.entries():

@@ -63,62 +63,93 @@ def _workers_given(text: str) -> int:
 def stream_parts(work: Work, parts: Sequence[Part], processes: int) -> Iterator[Any]:
     """`work(part, index)` for every part, given in the order of the parts as each is done.
 
-    With `processes` above 1 the parts are worked in that many children forked from here, the
-    n-th child taking every n-th part, so that this process is free to use each result as it
-    comes (an import chains and writes the parts done while the next are still being checked).
-    Each result comes back pickled (the child is this same program) and is read from its pipe
-    by a thread as soon as it is written, so no child waits for this process.
+    With `processes` above 1 the children are forked at once, here, and take the parts in
+    order, each the next one not taken when it is free, so that this process can use each
+    result as it comes (an import chains and writes the first parts while the next are being
+    checked). A result comes back pickled (the child is this same program), read from the
+    child's pipe by a thread as soon as it is written, so no child waits for this process.
     """
     if processes < 2 or len(parts) < 2:
-        for index, part in enumerate(parts):
-            yield work(part, index)
-        return
-    count = min(processes, len(parts))
-    children = [_start_child(work, parts, first, count) for first in range(count)]
-    for child in children:  # threads only now: a process should not fork while it runs some
-        child.reader.start()
+        return (work(part, index) for index, part in enumerate(parts))
+    stream = _streamed(work, parts, min(processes, len(parts)))
+    next(stream)  # forks the children now, and stops them if the stream is dropped unread
+    return stream
+
+
+def _streamed(work: Work, parts: Sequence[Part], processes: int) -> Iterator[Any]:
+    tasks = _task_pipe(len(parts))
     try:
+        children = [_start_child(work, parts, tasks, number) for number in range(processes)]
+    finally:
+        os.close(tasks)
+    inbox: queue.SimpleQueue[tuple[int, int, bytes | None]] = queue.SimpleQueue()
+    for child in children:  # threads only now: a process should not fork while it runs some
+        child.start_reading(inbox)
+    try:
+        yield None
+        owners: dict[int, int] = {}
+        results: dict[int, bytes] = {}
+        ended: set[int] = set()
         for index, part in enumerate(parts):
-            yield _result_of(children[index % count], work, part, index)
+            # Wait for this part unless no child can deliver it any more: then work it here.
+            while index not in results and owners.get(index, -1) not in ended:
+                if len(ended) == processes:
+                    break
+                number, taken, payload = inbox.get()
+                if payload is None:
+                    ended.add(number)
+                elif payload:
+                    results[taken] = payload
+                else:
+                    owners[taken] = number
+            yield _unpickled(results.pop(index, None), work, part, index)
     finally:
         for child in children:
             _stop(child)
 
 
+def _task_pipe(count: int) -> int:
+    """A pipe holding the numbers of the parts, to be taken one at a time by the children."""
+    read_end, write_end = os.pipe()
+    with os.fdopen(write_end, "wb") as pipe:
+        pipe.write(b"".join(index.to_bytes(4, "little") for index in range(count)))
+    return read_end
+
+
 class Child:
-    def __init__(self, pid: int, pipe: BinaryIO) -> None:
-        self.pid, self.pipe = pid, pipe
-        self.results: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.failed = False
+    def __init__(self, number: int, pid: int, pipe: BinaryIO) -> None:
+        self.number, self.pid, self.pipe = number, pid, pipe
 
-    def _read(self) -> None:
-        """Each result as its child writes it: an 8-byte length, then so many bytes."""
+    def start_reading(self, inbox: queue.SimpleQueue[tuple[int, int, bytes | None]]) -> None:
+        threading.Thread(target=self._read, args=(inbox,), daemon=True).start()
+
+    def _read(self, inbox: queue.SimpleQueue[tuple[int, int, bytes | None]]) -> None:
+        """What the child writes: for each part it takes, its number and an empty result, then
+        its number and its result (a part's number in 4 bytes, a length in 8, so many bytes)."""
         with contextlib.suppress(OSError, ValueError):
-            while len(head := self.pipe.read(8)) == 8:
-                payload = self.pipe.read(int.from_bytes(head, "little"))
-                if len(payload) != int.from_bytes(head, "little"):
+            while len(head := self.pipe.read(12)) == 12:
+                size = int.from_bytes(head[4:], "little")
+                payload = self.pipe.read(size)
+                if len(payload) != size:
                     break
-                self.results.put(payload)
-        self.results.put(None)
+                inbox.put((self.number, int.from_bytes(head[:4], "little"), payload))
+        inbox.put((self.number, -1, None))
 
 
-def _start_child(work: Work, parts: Sequence[Part], first: int, step: int) -> Child:
+def _start_child(work: Work, parts: Sequence[Part], tasks: int, number: int) -> Child:
     read_end, write_end = os.pipe()
     with contextlib.suppress(AttributeError, OSError):  # fewer, larger reads where Linux allows
         fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
     parent = os.getpid()
     pid = os.fork()
-    if pid == 0:  # the child: work its parts, write each result, leave without any clean-up
+    if pid == 0:  # the child: work parts, write each result, leave without any clean-up
         os.close(read_end)
-        _run_child(work, parts, range(first, len(parts), step), write_end, parent)
+        _run_child(work, parts, tasks, write_end, parent)
     os.close(write_end)
-    return Child(pid, os.fdopen(read_end, "rb"))
+    return Child(number, pid, os.fdopen(read_end, "rb"))
 
 
-def _run_child(
-    work: Work, parts: Sequence[Part], indexes: range, write_end: int, parent: int
-) -> None:
+def _run_child(work: Work, parts: Sequence[Part], tasks: int, write_end: int, parent: int) -> None:
     status = 1
     try:
         # Ctrl-C is the parent's to handle: it stops this child. Nothing is printed from here.
@@ -127,11 +158,14 @@ def _run_child(
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
         with os.fdopen(write_end, "wb") as pipe:
-            for index in indexes:
-                payload = pickle.dumps(work(parts[index], index), protocol=pickle.HIGHEST_PROTOCOL)
+            while len(task := os.read(tasks, 4)) == 4:  # 4 bytes from a pipe: read whole
+                pipe.write(task + bytes(8))
+                pipe.flush()
+                index = int.from_bytes(task, "little")
+                payload = pickle.dumps(work(parts[index], index), pickle.HIGHEST_PROTOCOL)
                 if os.getppid() != parent:
                     return
-                pipe.write(len(payload).to_bytes(8, "little"))
+                pipe.write(task + len(payload).to_bytes(8, "little"))
                 pipe.write(payload)
                 pipe.flush()
         status = 0
@@ -139,15 +173,12 @@ def _run_child(
         os._exit(status)
 
 
-def _result_of(child: Child, work: Work, part: Part, index: int) -> Any:
-    """The child's result for this part; worked here if the child failed (an error then
+def _unpickled(payload: bytes | None, work: Work, part: Part, index: int) -> Any:
+    """A child's result; worked here if its child failed before giving it (an error then
     surfaces exactly as it would without children, in the order of the parts)."""
-    if not child.failed:
-        payload = child.results.get()
-        if payload is not None:
-            with contextlib.suppress(Exception):  # a result that does not unpickle is not used
-                return pickle.loads(payload)
-        child.failed = True
+    if payload is not None:
+        with contextlib.suppress(Exception):  # a result that does not unpickle is not used
+            return pickle.loads(payload)
     return work(part, index)
 
 

@@ -113,9 +113,9 @@ def test_results_come_back_from_the_children_in_order():
     parts = [["a", "b", "c"], ["d", "e"], ["f"], ["g", "h"], ["i"]]
     results = list(stream_parts(where, parts, 2))
     assert [(r["index"], r["items"]) for r in results] == list(enumerate(parts))
-    pids = [r["pid"] for r in results]
-    # two children, each taking every other part; none of it done here
-    assert pids[0] == pids[2] == pids[4] != pids[1] == pids[3]
+    pids = {r["pid"] for r in results}
+    # two children, each taking the next part when free; none of it done here
+    assert len(pids) <= 2
     assert os.getpid() not in pids
     assert [r["pid"] for r in stream_parts(where, parts[:2], 1)] == [os.getpid()] * 2
     assert list(stream_parts(where, [], 2)) == []
@@ -132,9 +132,9 @@ def test_a_child_that_fails_half_way_leaves_the_rest_of_its_parts_here():
     parts = [["a"], ["b"], ["c"], ["d"], ["e"]]
     results = list(stream_parts(dies_at_two, parts, 2))
     assert [r["items"] for r in results] == parts
-    # the first child delivered part 0, then died: parts 2 and 4 were worked here
+    # the child that took part 2 died with it: part 2 was worked here, the rest by the other
     here = [r["pid"] == parent for r in results]
-    assert here == [False, False, True, False, True]
+    assert here == [False, False, True, False, False]
 
 
 @pytest.mark.parametrize("value", ["0", "two", "-1", "²"])
