@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
@@ -97,7 +98,7 @@ def format_for(name: str, data: bytes, given: Format | None) -> Format:
     return {b"[": Format.json, b"{": Format.jsonl}.get(start, Format.csv)
 
 
-Row = tuple[str, Any]  # where it was read (`file.csv:14`), and its fields
+Row = tuple[object, Any]  # where it was read (shown as `file.csv:14`), and its fields
 
 if TYPE_CHECKING:  # a class only for the type checker: --help and --version import this module
     from typing import Protocol
@@ -170,14 +171,18 @@ class CsvRows:
 
         self.name, self.text = name, text
         self.columns, self.body, self.body_line = _csv_header(name, text)
+        self._lines_before: dict[int, int] = {self.body: 0}
         known = set(FIELDS) | {"rating"}
         self.wanted = [index for index, column in enumerate(self.columns) if column in known]
         self.ignored = [column for column in self.columns if column and column not in known]
 
     @property
     def count(self) -> int:
+        """Its lines after the header, ended by \\n, else by \\r: one pass over the text, exact
+        unless a file mixes both (the count is for a progress bar and the number of processes)."""
         text, body = self.text, self.body
-        return _lines_in(text, body, len(text)) + (len(text) > body and text[-1] not in "\r\n")
+        lines = text.count("\n", body) or text.count("\r", body)
+        return lines + (len(text) > body and text[-1] not in "\r\n")
 
     def parts(self, count: int) -> list[Iterable[Row]]:
         """The records in up to `count` parts, cut at line ends after an even number of quotes.
@@ -187,14 +192,15 @@ class CsvRows:
         last is read with a record of its own appended; a part that does not read it as such
         raises MisalignedParts, and the file must be read in one part.
         """
-        parts: list[Iterable[Row]] = []
-        start, line = self.body, self.body_line
-        for end in [*self._cuts(count), len(self.text)]:
-            lines = _lines_in(self.text, start, end)
-            last = end == len(self.text)
-            parts.append(_CsvPart(self, start, end, line, None if last else lines))
-            start, line = end, line + lines
-        return parts
+        cuts = [self.body, *self._cuts(count), len(self.text)]
+        return [_CsvPart(self, start, end) for start, end in itertools.pairwise(cuts)]
+
+    def line_at(self, start: int) -> int:
+        """The number of the line that starts at `start` (counted only when a message needs
+        it, in the process that needs it: most parts have no bad row)."""
+        if start not in self._lines_before:
+            self._lines_before[start] = _lines_in(self.text, self.body, start)
+        return self.body_line + self._lines_before[start]
 
     def _cuts(self, count: int) -> list[int]:
         text, cuts, start = self.text, [], self.body
@@ -207,17 +213,17 @@ class CsvRows:
             start = cut
         return cuts
 
-    def records(self, start: int, end: int, line: int, lines: int | None) -> Iterator[Row]:
-        """The rows of text[start:end], whose first line is `line`; with `lines` (the part's
-        line count), the part must end between records."""
+    def records(self, start: int, end: int) -> Iterator[Row]:
+        """The rows of text[start:end]; a part that is not the last must end between records."""
         name, columns, wanted = self.name, self.columns, self.wanted
         width = len(columns)
         all_wanted = len(wanted) == width
         piece = self.text[start:end]
+        lines = None if end == len(self.text) else _lines_in(self.text, start, end)
         if lines is not None:
             piece += f"{_END_OF_PART}\n"
         reader = csv.reader(io.StringIO(piece, newline=""))
-        first, aligned = line, lines is None
+        aligned, offset = lines is None, 0  # offset: of the record's first line in the part
         try:
             for cells in reader:
                 if lines is not None and reader.line_num == lines + 1 and cells == [_END_OF_PART]:
@@ -227,8 +233,8 @@ class CsvRows:
                 if joined.strip():
                     if len(cells) > width:
                         raise BadInput(
-                            f"{name}:{line}: {len(cells)} cells but the header has {width} "
-                            "columns (a comma inside a cell needs quotes)"
+                            f"{name}:{self.line_at(start) + offset}: {len(cells)} cells but the "
+                            f"header has {width} columns (a comma inside a cell needs quotes)"
                         )
                     if all_wanted and len(cells) == width:
                         row = dict(zip(columns, cells, strict=True))
@@ -237,14 +243,13 @@ class CsvRows:
                     if "'" in joined:
                         for column, cell in row.items():
                             row[column] = restore_csv_cell(cell)
-                    yield f"{name}:{line}", row
-                line = first + reader.line_num
+                    yield _Line(self, start, offset), row
+                offset = reader.line_num
         except csv.Error as error:
             if lines is not None:  # perhaps an error of the cut's making: let one part tell
                 raise MisalignedParts(name) from error
-            raise BadInput(
-                f"{name}:{first + reader.line_num - 1}: not valid CSV ({error})"
-            ) from error
+            line = self.line_at(start) + reader.line_num - 1
+            raise BadInput(f"{name}:{line}: not valid CSV ({error})") from error
         if not aligned:
             raise MisalignedParts(name)
 
@@ -252,12 +257,23 @@ class CsvRows:
 class _CsvPart:
     """Part of a CSV file's records, parsed when iterated (by the process that works it)."""
 
-    def __init__(self, rows: CsvRows, start: int, end: int, line: int, lines: int | None) -> None:
-        self.rows, self.start, self.end, self.line = rows, start, end, line
-        self.lines = lines  # for every part but the last: its lines, to check where it ends
+    def __init__(self, rows: CsvRows, start: int, end: int) -> None:
+        self.rows, self.start, self.end = rows, start, end
 
     def __iter__(self) -> Iterator[Row]:
-        return self.rows.records(self.start, self.end, self.line, self.lines)
+        return self.rows.records(self.start, self.end)
+
+
+class _Line:
+    """Where a CSV record is, as `file.csv:LINE`, worked out only if a message shows it."""
+
+    __slots__ = ("offset", "rows", "start")
+
+    def __init__(self, rows: CsvRows, start: int, offset: int) -> None:
+        self.rows, self.start, self.offset = rows, start, offset
+
+    def __str__(self) -> str:
+        return f"{self.rows.name}:{self.rows.line_at(self.start) + self.offset}"
 
 
 def _line_end_between_quotes(text: str, start: int, at: int) -> int | None:
@@ -273,9 +289,10 @@ def _line_end_between_quotes(text: str, start: int, at: int) -> int | None:
 
 def _lines_in(text: str, start: int, end: int) -> int:
     """Lines as the csv module counts them: ended by \\n, \\r\\n or a lone \\r."""
-    return (
-        text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
-    )
+    lines = text.count("\n", start, end)
+    if text.find("\r", start, end) == -1:  # most files: one pass over the text, not three
+        return lines
+    return lines + text.count("\r", start, end) - text.count("\r\n", start, end)
 
 
 def _csv_header(name: str, text: str) -> tuple[list[str], int, int]:

@@ -28,7 +28,7 @@ def record(cells: list[str], quoted: bool, ending: str) -> str:
 def read(rows: CsvRows, parts: int) -> list | str:
     """Every row of every part in order, or the message of the error met first."""
     try:
-        return [row for part in rows.parts(parts) for row in part]
+        return [(str(place), row) for part in rows.parts(parts) for place, row in part]
     except BadInput as error:
         return f"error: {error}"
 
@@ -61,5 +61,5 @@ def test_line_numbers_count_every_line_of_a_part_before():
     rows = CsvRows("f.csv", text)
     # 44 characters after the header, so the cuts are sought from the 14th and the 28th on:
     # after m.2 (m.1's first line end is inside its quotes) and after m.3
-    locations = [[location for location, _ in part] for part in rows.parts(3)]
+    locations = [[str(location) for location, _ in part] for part in rows.parts(3)]
     assert locations == [["f.csv:2", "f.csv:4"], ["f.csv:5"], ["f.csv:6"]]
