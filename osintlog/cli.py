@@ -396,23 +396,28 @@ class _ImportRun:
 
     def _entries(
         self, parts: Iterator[tuple["ledgers.SerialisedEntries", list[str]]]
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator["ledgers.SerialisedEntries"]:
         for part, errors in parts:
             self.errors.extend(errors)
-            for entry in part.entries():
-                self.claims += entry["kind"] == "claim"
-                yield entry
+            self.claims += part.kinds.count("claim")
+            yield part
         if self.errors and not self.skip_invalid:
             raise BadInput(_refusal(self.errors, self.claims))
 
 
-def _dry_run(ledger: "ledgers.Ledger", entries: Iterator[dict[str, Any]]) -> "ledgers.AppendResult":
+def _dry_run(
+    ledger: "ledgers.Ledger", parts: Iterator["ledgers.SerialisedEntries"]
+) -> "ledgers.AppendResult":
     """What an import would add: the entries the ledger lacks (nothing is written)."""
     known = ledger.read().ids()
     result = ledgers.AppendResult([], [])
-    for entry in entries:
-        (result.existing if entry["id"] in known else result.added).append(entry)
-        known.add(entry["id"])
+    for part in parts:
+        for entry_id, kind in zip(part.ids, part.kinds, strict=True):
+            if entry_id in known:
+                result.existing.append(entry_id)
+            else:
+                result.added.append({"id": entry_id, "kind": kind})
+                known.add(entry_id)
     return result
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import hashlib
-import itertools
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -104,12 +103,18 @@ def ledger_chunks(
     text = bytearray(before)
     separator = b"{\n    "
     # Each line is appended at once and let go: orjson's bytes each keep a large buffer while held.
-    numbered = ((str(n), line) for n, line in enumerate(added, first))
-    for number, entry in itertools.chain(data[ENTRIES_TABLE].items(), numbered):
+    for number, entry in data[ENTRIES_TABLE].items():
         text += separator
         text += orjson.dumps(number)
         text += b": "
-        text += entry if type(entry) is bytes else orjson.dumps(entry)
+        text += orjson.dumps(entry)
+        separator = b",\n    "
+        if len(text) > _CHUNK:
+            yield text
+            text = bytearray()
+    for number, line in enumerate(added, first):
+        text += b'%s"%d": ' % (separator, number)
+        text += line
         separator = b",\n    "
         if len(text) > _CHUNK:
             yield text
@@ -221,9 +226,7 @@ def _digest(body: Mapping[str, Any]) -> str:
 
 def chain(entry: dict[str, Any], previous: str) -> str:
     """Give an entry its place after the entry whose hash is `previous`, and its keys the order
-    it is stored in (see `OrjsonStorage.write`); its own hash."""
-    if isinstance(entry, SerialisedEntry):
-        return entry.chain(previous)
+    it is stored in (see `ledger_chunks`); its own hash."""
     entry["prev"] = previous
     own = entry_hash(entry)
     stored = sorted((k, v) for k, v in entry.items() if k not in ("hash", "status"))
@@ -240,10 +243,12 @@ _BLANK_PREV = b'"prev":""'
 class SerialisedEntries:
     """Entries serialised in bulk by the process that checked them, before their place in the
     chain is known: a blob of bytes and a few lists, cheap to pickle from one process to another,
-    unlike the same entries as dicts. A large import makes one for each part of its file.
+    unlike the same entries as dicts. A large import makes one for each part of its file, and
+    `Ledger.append` takes it as it takes entries.
 
     An entry's serialisation is its hashed form (`entry_hash`) with a blank `prev`, cut where the
-    value of `prev` goes: `SerialisedEntry.chain` completes it into the line the file holds.
+    value of `prev` goes: `chained_lines` completes it into the line the file holds, byte for
+    byte what the entry as a dict would give (tests/test_ledger_file.py holds it to that).
     """
 
     def __init__(self, entries: Iterable[dict[str, Any]]) -> None:
@@ -266,39 +271,40 @@ class SerialisedEntries:
             self.cuts.append(len(hashed))
         self.hashed = bytes(hashed)
 
-    def entries(self) -> list[SerialisedEntry]:
-        made = []
-        keys = zip(self.ids, self.kinds, self.refers, strict=True)
-        for number, (entry_id, kind, refers) in enumerate(keys):
-            entry = SerialisedEntry(id=entry_id, kind=kind)
-            if refers:
+    def chained_lines(
+        self,
+        known: set[str],
+        check: Callable[[Mapping[str, Any]], None] | None,
+        previous: str,
+        result: AppendResult,
+    ) -> Generator[bytes, None, str]:
+        """As `Ledger.append` takes entries, in one loop (an import has 100,000 of them): the
+        line of each entry not `known`, chained after `previous`; returns the last hash. The
+        entries added are the dicts the check saw: id, kind, the claim they supersede or
+        retract, prev and hash."""
+        hashed, cuts, sha256 = self.hashed, self.cuts, hashlib.sha256
+        for number, (entry_id, kind) in enumerate(zip(self.ids, self.kinds, strict=True)):
+            if entry_id in known:
+                result.existing.append(entry_id)
+                continue
+            known.add(entry_id)
+            entry = {"id": entry_id, "kind": kind}
+            if refers := self.refers[number]:
                 entry["target" if kind == "retraction" else "supersedes"] = refers
-            entry.batch, entry.number = self, number
-            made.append(entry)
-        return made
-
-
-class SerialisedEntry(dict):
-    """One of `SerialisedEntries`, as `Ledger.append` takes it: as a dict it holds only what the
-    append and its checks read (id, kind, the claim it supersedes or retracts); `chain` gives it
-    its place in the chain and its line in the file, byte for byte what the entry as a dict
-    would have had (tests/test_ledger_file.py holds it to that)."""
-
-    __slots__ = ("batch", "line", "number")
-
-    def chain(self, previous: str) -> str:
-        hashed, cuts, number = self.batch.hashed, self.batch.cuts, self.number
-        start, prev_at, end = cuts[2 * number : 2 * number + 3]
-        prev = previous.encode()
-        digest = hashlib.sha256(hashed[start:prev_at])
-        digest.update(prev)
-        digest.update(hashed[prev_at:end])
-        self["prev"] = previous
-        self["hash"] = own = digest.hexdigest()[:HASH_LENGTH]
-        # The hashed form, its hash added last: the line a dict in that order would give.
-        before, after = hashed[start:prev_at], hashed[prev_at : end - 1]
-        self.line = b"".join((before, prev, after, b',"hash":"', own.encode(), b'"}'))
-        return own
+            if check is not None:
+                check(entry)
+            before = hashed[cuts[2 * number] : cuts[2 * number + 1]]
+            after = hashed[cuts[2 * number + 1] : cuts[2 * number + 2]]
+            prev = previous.encode()
+            digest = sha256(before)
+            digest.update(prev)
+            digest.update(after)
+            entry["prev"], entry["hash"] = previous, digest.hexdigest()[:HASH_LENGTH]
+            result.added.append(entry)
+            # The hashed form, its hash added last: the line a dict in that order would give.
+            previous = entry["hash"]
+            yield b"".join((before, prev, after[:-1], b',"hash":"', previous.encode(), b'"}'))
+        return previous
 
 
 @dataclass
@@ -441,14 +447,17 @@ class Ledger:
             lock.release()
 
     def append(
-        self, entries: Iterable[dict[str, Any]], created: str, check: Check | None = None
+        self,
+        entries: Iterable[dict[str, Any] | SerialisedEntries],
+        created: str,
+        check: Check | None = None,
     ) -> AppendResult:
         """Append the entries the ledger lacks (by id), chained, in one atomic write.
 
         Each entry is taken, checked, chained and written as it comes, under the lock, so that
-        `entries` may still be in the making (an import's parts, checked in other processes);
-        the new file replaces the ledger once all are in. The entries appended are given their
-        place in the chain (`prev` and `hash`) in place.
+        `entries` may still be in the making (an import's parts, checked in other processes,
+        each given as SerialisedEntries); the new file replaces the ledger once all are in.
+        The entries appended are given their place in the chain (`prev` and `hash`) in place.
 
         `check` sees the ledger as it is under the lock and gives the check each new entry must
         pass; one that raises refuses them all: nothing is written then.
@@ -470,7 +479,7 @@ class Ledger:
 
 
 def _new_lines(
-    entries: Iterable[dict[str, Any]],
+    entries: Iterable[dict[str, Any] | SerialisedEntries],
     snapshot: Snapshot,
     check: Callable[[Mapping[str, Any]], None] | None,
     result: AppendResult,
@@ -479,6 +488,9 @@ def _new_lines(
     known = snapshot.ids()
     previous = snapshot.entries[-1]["hash"] if snapshot.entries else ""
     for entry in entries:
+        if isinstance(entry, SerialisedEntries):
+            previous = yield from entry.chained_lines(known, check, previous, result)
+            continue
         if entry["id"] in known:
             result.existing.append(entry["id"])
             continue
@@ -487,7 +499,7 @@ def _new_lines(
             check(entry)
         previous = chain(entry, previous)
         result.added.append(entry)
-        yield entry.line if isinstance(entry, SerialisedEntry) else orjson.dumps(entry)
+        yield orjson.dumps(entry)
     if not result.added and not snapshot.upgraded:
         raise _NothingToWrite
 

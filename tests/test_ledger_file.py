@@ -10,7 +10,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osintlog.ledger import SerialisedEntries, chain, ledger_chunks
+from osintlog.ledger import AppendResult, SerialisedEntries, chain, ledger_chunks
 
 ROWS = (
     "metric,value,source,quote,status\n"
@@ -91,11 +91,17 @@ entries = st.lists(
 
 @given(entries, st.sampled_from(["", "0123456789abcdef0123456789abcdef"]))
 def test_entries_serialised_in_bulk_chain_as_dicts_do(given_entries, first):
-    as_dicts = [dict(entry) for entry in given_entries]
-    serialised = SerialisedEntries(dict(entry) for entry in given_entries).entries()
-    previous_dict = previous_bulk = first
-    for entry, bulk in zip(as_dicts, serialised, strict=True):
-        previous_dict = chain(entry, previous_dict)
-        previous_bulk = chain(bulk, previous_bulk)
-        assert previous_bulk == previous_dict
-        assert bulk.line == orjson.dumps(entry)  # the line the dict path writes
+    bulk = SerialisedEntries(dict(entry) for entry in given_entries)
+    result = AppendResult([], [])
+    lines = list(bulk.chained_lines(set(), None, first, result))
+    # the same entries chained one by one as dicts, a repeated id skipped
+    expected, known, previous = [], set(), first
+    for entry in map(dict, given_entries):
+        if entry["id"] not in known:
+            known.add(entry["id"])
+            previous = chain(entry, previous)
+            expected.append(orjson.dumps(entry))  # the line the dict path writes
+    assert lines == expected
+    assert [entry["hash"] for entry in result.added] == [
+        orjson.loads(line)["hash"] for line in expected
+    ]

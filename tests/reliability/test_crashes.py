@@ -90,7 +90,7 @@ class LargeImport:
 
 def test_ctrl_c_during_a_long_import_leaves_the_ledger_untouched(tmp_path: Path):
     started = start_large_import(
-        tmp_path, 60_000, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        tmp_path, 200_000, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     time.sleep(1.0)
     started.process.send_signal(signal.SIGINT)
@@ -105,7 +105,7 @@ def test_kill_9_during_a_large_import_leaves_no_process_behind(tmp_path: Path):
     """The children checking rows outlive a killed import only until their chunk is checked;
     they then see that their parent is gone and leave without writing anything."""
     started = start_large_import(
-        tmp_path, 40_000, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        tmp_path, 200_000, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     time.sleep(1.0)
     started.process.kill()
