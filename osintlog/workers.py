@@ -32,7 +32,7 @@ Part = TypeVar("Part")
 MIN_PART = 5_000
 MAX_WORKERS = 8
 # Parts per process: enough that the first results come early and the last part is small.
-PARTS_EACH = 4
+PARTS_EACH = 8
 PIPE_SIZE = 1 << 20
 Work = Callable[[Part, int], Any]
 

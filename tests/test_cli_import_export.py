@@ -217,3 +217,10 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_code_2(tmp_path):
         f"{executable()} list --format csv | head -1", shell=True, capture_output=True, env=env
     )
     assert head.stdout.decode().startswith("id,metric,value,") and head.stderr == b""
+
+
+def test_tabs_and_line_ends_in_a_cell_are_text_not_control_characters(cli, tmp_path):
+    source = tmp_path / "tabs.csv"
+    source.write_text('metric,value,source,quote\nm.x,5,S,"one\ttwo\nthree — ok"\n')
+    cli.ok("import", str(source))
+    assert cli.json("list")[0]["quote"] == "one\ttwo\nthree — ok"

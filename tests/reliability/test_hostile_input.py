@@ -30,6 +30,8 @@ HOSTILE_IMPORTS = [
     ("bomb.json", b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
     ("deep.json", b'[{"metric": ' + b"[" * 3000 + b"]" * 3000 + b"}]", "not valid JSON"),
     ("nul.csv", b"metric,value,source\nm.x,5,S\x00\n", ""),
+    ("escape.csv", b"metric,value,source\nm.x,5,S\x1b[31m\n", "source contains control characters"),
+    ("bell.csv", "metric,value,source,note\nm.x,5,Société,ding\x07\n".encode(), "note contains"),
     ("cells.csv", b"metric,value,source\nm.x,5,S,extra,cells\n", "cells but the header has"),
     ("types.json", b'[{"metric": {"a": 1}, "value": 5, "source": "S"}]', "must be text"),
     ("tags.json", b'[{"metric": "m.x", "value": 5, "source": "S", "tags": 7}]', "tags must"),
