@@ -337,22 +337,23 @@ def import_claims(
 
     Example: osintlog import data/dprk-kursk-2025-08-22.csv
     """
-    from osintlog import render
-
     name, data = load_input(file, sys.stdin.buffer)
     rows = read_rows(name, data, format_for(name, data, fmt))
+    context = claim_fields.Context.current(_order(dayfirst, monthfirst))
+    count = rows.count  # of a CSV file, its lines: counted once
+    run = _ImportRun(_settings(ctx).ledger(), rows, context, skip_invalid, dry_run)
+    parts = run.check(workers.worker_count(count))
+    from osintlog import render  # while the rows are being checked: the workers need none of it
+
     if rows.ignored:
         render.message(f"ignored unknown columns: {', '.join(rows.ignored)}")
-    context = claim_fields.Context.current(_order(dayfirst, monthfirst))
-    ledger = _settings(ctx).ledger()
-    count = rows.count  # of a CSV file, its lines: counted once
     with render.import_progress(count) as advance:
-        run = _ImportRun(ledger, rows, context, advance, skip_invalid, dry_run)
+        run.progress = advance
         try:
-            result = run.append(workers.worker_count(count))
+            result = run.append(parts)
         except MisalignedParts:  # a quote in an unquoted cell put a cut inside a record
-            run = _ImportRun(ledger, rows, context, advance, skip_invalid, dry_run)
-            result = run.append(1)
+            run = _ImportRun(run.ledger, rows, context, skip_invalid, dry_run, advance)
+            result = run.append(run.check(1))
     if run.errors:
         render.print_lines(f"skipped {error}" for error in run.errors)
     added = sum(1 for entry in result.added if entry["kind"] == "claim")
@@ -375,20 +376,25 @@ class _ImportRun:
         ledger: "ledgers.Ledger",
         rows: "Rows",
         context: "Context",
-        advance: Callable[[int], None],
         skip_invalid: bool,
         dry_run: bool,
+        progress: Callable[[int], None] = lambda done: None,
     ) -> None:
-        self.ledger, self.rows, self.context, self.advance = ledger, rows, context, advance
-        self.skip_invalid, self.dry_run = skip_invalid, dry_run
+        self.ledger, self.rows, self.context = ledger, rows, context
+        self.skip_invalid, self.dry_run, self.progress = skip_invalid, dry_run, progress
         self.claims = 0
         self.errors: list[str] = []
 
-    def append(self, workers: int) -> "ledgers.AppendResult":
-        # The rows are being checked from here on, while the ledger is read and locked.
-        parts = claim_fields.build_claims(
-            self.rows, self.context, integrity.serialised_import_entries, self.advance, workers
-        )
+    def check(self, workers: int) -> Iterator[tuple["ledgers.SerialisedEntries", list[str]]]:
+        """The parts as they are checked: with more than one worker, they start now."""
+        finish = integrity.serialised_import_entries
+        report = lambda done: self.progress(done)  # noqa: E731 (the bar is set up later)
+        return claim_fields.build_claims(self.rows, self.context, finish, report, workers)
+
+    def append(
+        self, parts: Iterator[tuple["ledgers.SerialisedEntries", list[str]]]
+    ) -> "ledgers.AppendResult":
+        """Each part as it is checked, while the ledger is read and locked; all or nothing."""
         entries = self._entries(parts)
         if self.dry_run:
             return _dry_run(self.ledger, entries)
