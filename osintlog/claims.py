@@ -393,10 +393,10 @@ def _checked_rows(
     errors: list[str] = []
     for number, (location, row) in enumerate(rows, 1):
         try:
-            if not isinstance(row, Mapping):
+            if type(row) is not dict and not isinstance(row, Mapping):  # the quick test first
                 raise BadClaim(f"expected an object with claim fields, not {type(row).__name__}")
             claim = build_claim(row, context)
-            if str(row.get("status") or "").strip().lower() == "retracted":
+            if (status := row.get("status")) and str(status).strip().lower() == "retracted":
                 claim["status"] = "retracted"
             claims.append(claim)
         except OsintlogError as error:
