@@ -283,26 +283,25 @@ class SerialisedEntries:
         entries added are the dicts the check saw: id, kind, the claim they supersede or
         retract, prev and hash."""
         hashed, cuts, sha256 = self.hashed, self.cuts, hashlib.sha256
-        for number, (entry_id, kind) in enumerate(zip(self.ids, self.kinds, strict=True)):
+        places = zip(cuts[0:-1:2], cuts[1::2], cuts[2::2], strict=True)
+        for entry_id, kind, refers, (start, prev_at, end) in zip(
+            self.ids, self.kinds, self.refers, places, strict=True
+        ):
             if entry_id in known:
                 result.existing.append(entry_id)
                 continue
             known.add(entry_id)
             entry = {"id": entry_id, "kind": kind}
-            if refers := self.refers[number]:
+            if refers:
                 entry["target" if kind == "retraction" else "supersedes"] = refers
             if check is not None:
                 check(entry)
-            before = hashed[cuts[2 * number] : cuts[2 * number + 1]]
-            after = hashed[cuts[2 * number + 1] : cuts[2 * number + 2]]
             prev = previous.encode()
-            digest = sha256(before)
-            digest.update(prev)
-            digest.update(after)
-            entry["prev"], entry["hash"] = previous, digest.hexdigest()[:HASH_LENGTH]
+            before, after = hashed[start:prev_at], hashed[prev_at:end]
+            previous = sha256(b"".join((before, prev, after))).hexdigest()[:HASH_LENGTH]
+            entry["prev"], entry["hash"] = prev.decode(), previous
             result.added.append(entry)
             # The hashed form, its hash added last: the line a dict in that order would give.
-            previous = entry["hash"]
             yield b"".join((before, prev, after[:-1], b',"hash":"', previous.encode(), b'"}'))
         return previous
 
