@@ -302,6 +302,8 @@ def _rating(texts: Mapping[str, str]) -> tuple[str | None, int | None]:
 
 
 def _tags(value: Any) -> list[str]:
+    if type(value) is str:  # as every CSV row gives them
+        return list(_tags_of_text(value)) if value else []
     if _blank(value):
         return []
     if isinstance(value, str):

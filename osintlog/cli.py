@@ -339,6 +339,7 @@ def import_claims(
     """
     name, data = load_input(file, sys.stdin.buffer)
     rows = read_rows(name, data, format_for(name, data, fmt))
+    del data  # the rows hold the text: the bytes need not be copied into every worker's memory
     context = claim_fields.Context.current(_order(dayfirst, monthfirst))
     count = rows.count  # of a CSV file, its lines: counted once
     run = _ImportRun(_settings(ctx).ledger(), rows, context, skip_invalid, dry_run)

@@ -258,17 +258,19 @@ class SerialisedEntries:
         self.refers: list[str | None] = []
         self.cuts = [0]
         hashed = bytearray()
+        ids, kinds, refers, cuts = self.ids, self.kinds, self.refers, self.cuts
+        dumps, sort, value_at = orjson.dumps, orjson.OPT_SORT_KEYS, len(_BLANK_PREV) - 1
         # Each serialisation is appended at once and let go: orjson's bytes each keep a large
         # buffer, and 100,000 of them held would take gigabytes.
         for entry in entries:
-            self.ids.append(entry["id"])
-            self.kinds.append(entry["kind"])
-            self.refers.append(entry.get("supersedes") or entry.get("target"))
+            ids.append(entry["id"])
+            kinds.append(entry["kind"])
+            refers.append(entry.get("supersedes") or entry.get("target"))
             entry["prev"] = ""
-            hashed_form = orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)
-            self.cuts.append(len(hashed) + hashed_form.index(_BLANK_PREV) + len(_BLANK_PREV) - 1)
+            hashed_form = dumps(entry, option=sort)
+            cuts.append(len(hashed) + hashed_form.index(_BLANK_PREV) + value_at)
             hashed += hashed_form
-            self.cuts.append(len(hashed))
+            cuts.append(len(hashed))
         self.hashed = bytes(hashed)
 
     def chained_lines(
