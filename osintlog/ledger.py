@@ -93,7 +93,7 @@ def ledger_chunks(
     In git a new entry is a new line, and the file is a fifth smaller than indented throughout.
     An entry's keys are those its hash is taken over, sorted, then its hash (see `chain`).
     `added` are the lines of more entries, numbered from `first` on, made while the file is
-    written (see `Ledger.append_each`).
+    written (see `Ledger.append`).
     """
     if ENTRIES_TABLE not in data:
         yield orjson.dumps(data, option=orjson.OPT_INDENT_2)
@@ -161,10 +161,10 @@ def atomic_write(path: Path, chunks: Iterable[bytes | bytearray]) -> None:
                 handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-            with contextlib.suppress(FileNotFoundError):
-                os.fchmod(handle.fileno(), stat.S_IMODE(path.stat().st_mode))
             if temporary is None:
                 temporary = _name_file(handle.fileno(), path)
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
         os.replace(temporary, path)
     except OSError as error:
         _remove(temporary)
@@ -298,10 +298,10 @@ class SerialisedEntries:
                 entry["target" if kind == "retraction" else "supersedes"] = refers
             if check is not None:
                 check(entry)
-            prev = previous.encode()
+            entry["prev"], prev = previous, previous.encode()
             before, after = hashed[start:prev_at], hashed[prev_at:end]
             previous = sha256(b"".join((before, prev, after))).hexdigest()[:HASH_LENGTH]
-            entry["prev"], entry["hash"] = prev.decode(), previous
+            entry["hash"] = previous
             result.added.append(entry)
             # The hashed form, its hash added last: the line a dict in that order would give.
             yield b"".join((before, prev, after[:-1], b',"hash":"', previous.encode(), b'"}'))

@@ -3,9 +3,9 @@
 Reading and checking a row is pure Python and takes tens of microseconds; at 100,000 rows that is
 seconds on one core. The rows come in consecutive parts, a few per core (`formats.Rows.parts`);
 `stream_parts` works them in children forked from this process (a child inherits the parts, so
-nothing is sent to it), the n-th child taking every n-th part, and gives their results back in
-the order of the parts as they come: this process chains and writes the first parts while the
-children still check the rest.
+nothing is sent to it), each child taking the next part not yet taken, and gives their results
+back in the order of the parts as they come: this process chains and writes the first parts while
+the children still check the rest.
 
 Where fork is missing (Windows) or the work is small, everything runs here, in one process: the
 result is the same either way. A child that fails for any reason is not trusted: the parts it
@@ -16,7 +16,6 @@ and in the order of the parts.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import pickle
 import queue
@@ -117,6 +116,8 @@ def _task_pipe(count: int) -> int:
 
 
 class Child:
+    """A forked child, and the end of its pipe this process reads."""
+
     def __init__(self, number: int, pid: int, pipe: BinaryIO) -> None:
         self.number, self.pid, self.pipe = number, pid, pipe
 
@@ -138,7 +139,9 @@ class Child:
 
 def _start_child(work: Work, parts: Sequence[Part], tasks: int, number: int) -> Child:
     read_end, write_end = os.pipe()
-    with contextlib.suppress(AttributeError, OSError):  # fewer, larger reads where Linux allows
+    with contextlib.suppress(ImportError, AttributeError, OSError):  # bigger pipes: Linux only
+        import fcntl  # not on Windows, which has no fork either: nothing here runs there
+
         fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
     parent = os.getpid()
     pid = os.fork()
