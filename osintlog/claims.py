@@ -140,40 +140,12 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
     tags, note, supersedes = _tags(raw.get("tags")), get("note"), get("supersedes")
     logged_at = _logged_at(get("logged_at"), context)
     # What the id is a hash of (`content_id`), built at once in its sorted order: imports run this
-    # for every row. The claim too has its keys sorted, as the ledger stores them.
-    claim_id = _content_hash(
-        {
-            "as_of": as_of,
-            "credibility": credibility,
-            "metric": metric,
-            "note": note,
-            "quote": quote,
-            "reliability": reliability,
-            "reported": reported,
-            "source": source,
-            "supersedes": supersedes,
-            "tags": tags,
-            "unit": unit,
-            "url": url,
-            "value": value,
-            "via": via,
-        }
-    )
-    given_id = get("id")
-    if given_id and given_id.lower() != claim_id:
-        raise BadClaim(f"id {given_id} does not match the claim's content (altered since export?)")
-    return {
-        "analyst": get("analyst") or context.analyst,
+    # for every row. The claim is that content and what is derived from it or logged with it.
+    content = {
         "as_of": as_of,
-        "best": figure.best,
         "credibility": credibility,
-        "high": figure.high,
-        "id": claim_id,
-        "logged_at": logged_at,
-        "low": figure.low,
         "metric": metric,
         "note": note,
-        "qualifier": figure.qualifier,
         "quote": quote,
         "reliability": reliability,
         "reported": reported,
@@ -184,6 +156,20 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
         "url": url,
         "value": value,
         "via": via,
+    }
+    claim_id = _content_hash(content)
+    given_id = get("id")
+    if given_id and given_id.lower() != claim_id:
+        raise BadClaim(f"id {given_id} does not match the claim's content (altered since export?)")
+    return {
+        **content,
+        "id": claim_id,
+        "low": figure.low,
+        "high": figure.high,
+        "best": figure.best,
+        "qualifier": figure.qualifier,
+        "analyst": get("analyst") or context.analyst,
+        "logged_at": logged_at,
     }
 
 
