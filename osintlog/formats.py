@@ -224,18 +224,24 @@ class CsvRows:
             piece += f"{_END_OF_PART}\n"
         reader = csv.reader(io.StringIO(piece, newline=""))
         aligned, offset = lines is None, 0  # offset: of the record's first line in the part
+        # A row with too many cells in a part that is not the last may be of a cut's making: it
+        # is told once the part proves to end between records.
+        too_wide: BadInput | None = None
         try:
             for cells in reader:
                 if lines is not None and reader.line_num == lines + 1 and cells == [_END_OF_PART]:
                     aligned = True
                     break
                 joined = "".join(cells)
-                if joined.strip():
+                if too_wide is None and joined.strip():
                     if len(cells) > width:
-                        raise BadInput(
+                        too_wide = BadInput(
                             f"{name}:{self.line_at(start) + offset}: {len(cells)} cells but the "
                             f"header has {width} columns (a comma inside a cell needs quotes)"
                         )
+                        if lines is None:
+                            raise too_wide
+                        continue
                     if all_wanted and len(cells) == width:
                         row = dict(zip(columns, cells, strict=True))
                     else:
@@ -252,6 +258,8 @@ class CsvRows:
             raise BadInput(f"{name}:{line}: not valid CSV ({error})") from error
         if not aligned:
             raise MisalignedParts(name)
+        if too_wide is not None:
+            raise too_wide
 
 
 class _CsvPart:

@@ -90,6 +90,22 @@ def test_a_quote_in_an_unquoted_cell_does_not_split_a_record_between_processes(
     assert stored["2"] == stored["1"] == stored["7"]
 
 
+@pytest.mark.parametrize("workers", ["1", "2", "3", "7"])
+def test_a_row_with_too_many_cells_is_told_as_one_process_tells_it(
+    cli, tmp_path, monkeypatch, workers
+):
+    source = tmp_path / "wide.csv"
+    rows = [f"m.{n},{n},S" for n in range(1, 31)]
+    rows[4] = "m.5,5,S,extra"  # row 5 is on line 6
+    source.write_text("metric,value,source\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setenv("OSINTLOG_WORKERS", workers)
+    result = cli.fails("import", str(source))
+    assert result.stderr == (
+        f"error: {source}:6: 4 cells but the header has 3 columns (a comma inside a cell needs "
+        "quotes)\n"
+    )
+
+
 def test_a_worker_that_fails_has_its_part_worked_again_here():
     parent = os.getpid()
 
