@@ -104,7 +104,7 @@ if TYPE_CHECKING:  # a class only for the type checker: --help and --version imp
     from typing import Protocol
 
     class Rows(Protocol):
-        """The rows of a file to import, handed out in consecutive parts, one per process."""
+        """The rows of a file to import, handed out in consecutive parts, a few per process."""
 
         ignored: list[str]  # the columns osintlog does not know, left out of every row
 

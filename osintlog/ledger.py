@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import hashlib
+import itertools
 import os
 import stat
 import tempfile
@@ -102,18 +103,18 @@ def ledger_chunks(
     before, _, after = orjson.dumps(rest, option=orjson.OPT_INDENT_2).partition(_ENTRIES_HERE)
     text = bytearray(before)
     separator = b"{\n    "
+    lines = itertools.chain(
+        (
+            (orjson.dumps(number), orjson.dumps(entry))
+            for number, entry in data[ENTRIES_TABLE].items()
+        ),
+        ((b'"%d"' % number, line) for number, line in enumerate(added, first)),
+    )
     # Each line is appended at once and let go: orjson's bytes each keep a large buffer while held.
-    for number, entry in data[ENTRIES_TABLE].items():
+    for key, line in lines:
         text += separator
-        text += orjson.dumps(number)
+        text += key
         text += b": "
-        text += orjson.dumps(entry)
-        separator = b",\n    "
-        if len(text) > _CHUNK:
-            yield text
-            text = bytearray()
-    for number, line in enumerate(added, first):
-        text += b'%s"%d": ' % (separator, number)
         text += line
         separator = b",\n    "
         if len(text) > _CHUNK:

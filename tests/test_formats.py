@@ -1,4 +1,4 @@
-"""A CSV file read in parts (one per process) gives exactly the rows it gives read whole."""
+"""A CSV file read in parts (a few per process) gives exactly the rows it gives read whole."""
 
 from __future__ import annotations
 
