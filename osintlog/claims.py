@@ -14,9 +14,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
-from osintlog.dates import Order, is_partial_date, parse_date, period_start
-from osintlog.errors import BadClaim, OsintlogError
-from osintlog.figures import parse_figure
+from osintlog.dates import (
+    Order,
+    after_report,
+    is_partial_date,
+    is_stored_date,
+    parse_date,
+    period_start,
+)
+from osintlog.errors import BadClaim, BadDate, OsintlogError
+from osintlog.figures import Figure, parse_figure, same_unit
 
 if TYPE_CHECKING:
     from osintlog.formats import Row, Rows
@@ -48,7 +55,14 @@ FIELDS = (
     "supersedes",
     "status",
 )
-# What a claim asserts: the id is a hash of these, so the same claim logged twice is one claim.
+# Worked out on export from the fields above and the sources' standing ratings; an import
+# ignores them and works them out again.
+DERIVED_COLUMNS = ("effective_rating", "point", "as_of_start", "as_of_end")
+# Set on a claim whose as-of lies after its report, logged on purpose (a plan or a forecast).
+FUTURE = "future"
+# The columns of `export` and of `list` in the machine formats, in order: they only ever grow.
+EXPORT_COLUMNS = (*FIELDS, *DERIVED_COLUMNS, FUTURE)
+# What the id is a hash of: what a claim asserts, so the same claim logged twice is one claim.
 CONTENT_FIELDS = (
     "metric",
     "value",
@@ -91,6 +105,8 @@ class Context:
     analyst: str
     now: str
     order: Order | None = None
+    # Every as-of after its report is meant (`--future`): a plan or a forecast.
+    future: bool = False
 
     @functools.cached_property
     def latest_reported(self) -> str:
@@ -98,10 +114,9 @@ class Context:
         return (self.today + timedelta(days=1)).isoformat()
 
     @classmethod
-    def current(cls, order: Order | None = None) -> Context:
-        return cls(
-            date.today(), default_analyst(), utc_timestamp(datetime.now(timezone.utc)), order
-        )
+    def current(cls, order: Order | None = None, future: bool = False) -> Context:
+        now = utc_timestamp(datetime.now(timezone.utc))
+        return cls(date.today(), default_analyst(), now, order, future)
 
 
 def default_analyst() -> str:
@@ -129,13 +144,18 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
         if name not in texts:
             raise BadClaim(f"{name} is required: fill in the {name} column, {meaning}")
     figure = parse_figure(texts["value"])
-    reported = _date(texts.get("reported"), context, None) or context.today.isoformat()
-    if period_start(reported) > context.latest_reported:
-        raise BadClaim(f"reported date {reported} is in the future")
+    reported = _reported_date(texts.get("reported"), context)
     as_of = _date(texts.get("as_of"), context, reported) or reported
+    future = after_report(as_of, reported)
+    if future and not (context.future or _flag(raw.get(FUTURE))):
+        raise BadDate(
+            f"as-of {as_of} lies after the report's date {reported}: a report cannot describe "
+            "its future. If the figure is a plan or forecast, say so with --future (in a file, "
+            "a future column set to true)"
+        )
     reliability, credibility = _rating(texts)
     get = texts.get
-    metric, value, unit = metric_key(texts["metric"]), figure.value, get("unit") or figure.unit
+    metric, value, unit = metric_key(texts["metric"]), figure.value, _unit(get("unit"), figure)
     source, via, url, quote = texts["source"], get("via"), get("url"), get("quote")
     tags, note, supersedes = _tags(raw.get("tags")), get("note"), get("supersedes")
     logged_at = _logged_at(get("logged_at"), context)
@@ -161,7 +181,7 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
     given_id = get("id")
     if given_id and given_id.lower() != claim_id:
         raise BadClaim(f"id {given_id} does not match the claim's content (altered since export?)")
-    return {
+    claim = {
         **content,
         "id": claim_id,
         "low": figure.low,
@@ -171,6 +191,9 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
         "analyst": get("analyst") or context.analyst,
         "logged_at": logged_at,
     }
+    if future:
+        claim[FUTURE] = True
+    return claim
 
 
 def content_id(claim: Mapping[str, Any]) -> str:
@@ -267,9 +290,47 @@ def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
 def _date(text: str | None, context: Context, reported: str | None) -> str | None:
     if text is None:
         return None
-    if is_partial_date(text):
+    if is_stored_date(text):
         return text
     return parse_date(text, today=context.today, reported=reported, order=context.order)
+
+
+def _reported_date(text: str | None, context: Context) -> str:
+    """The report's date: one date (a day, a month or a year), today if not given."""
+    reported = _date(text, context, None) or context.today.isoformat()
+    if not is_partial_date(reported):
+        raise BadDate(
+            f'reported "{text}" is a span ({reported}); a report is published on one date'
+        )
+    if period_start(reported) > context.latest_reported:
+        raise BadClaim(f"reported date {reported} is in the future")
+    return reported
+
+
+def _flag(value: Any) -> bool:
+    """A yes/no field as a file or an option gives it: true, yes, 1 (any case), or a bool."""
+    if type(value) is bool:
+        return value
+    if value is None:
+        return False
+    text = str(value).strip().lower()
+    if text in ("", "false", "no", "0"):
+        return False
+    if text in ("true", "yes", "1"):
+        return True
+    raise BadClaim(f'future "{value}" is not true or false')
+
+
+def _unit(given: str | None, figure: Figure) -> str | None:
+    """The unit given, else the one the figure's text names ("400 drones"); the two must agree."""
+    if given is None or figure.unit is None:
+        return given or figure.unit
+    if not same_unit(given, figure.unit):
+        raise BadClaim(
+            f'"{figure.value}" counts {figure.unit}, but the unit given is "{given}": '
+            "drop one, or log it under a metric of its own"
+        )
+    return given
 
 
 def _rating(texts: Mapping[str, str]) -> tuple[str | None, int | None]:
@@ -397,7 +458,8 @@ def _checked_rows(
 def amended_claim(old: Claim, changes: Mapping[str, Any], context: Context) -> Claim:
     """The claim that supersedes `old`: its fields with the given changes, logged anew."""
     raw: dict[str, Any] = {name: old[name] for name in CONTENT_FIELDS}
-    raw.update((name, value) for name, value in changes.items() if value not in (None, []))
+    raw[FUTURE] = old.get(FUTURE, False)
+    raw.update((name, value) for name, value in changes.items() if value not in (None, [], False))
     if "rating" in raw:
         raw.pop("reliability"), raw.pop("credibility")
     raw["supersedes"] = old["id"]

@@ -126,6 +126,12 @@ FormatOption = Annotated[
 ]
 DayFirst = Annotated[bool, typer.Option("--dayfirst", help="Read 04/05/2025 as 4 May 2025.")]
 MonthFirst = Annotated[bool, typer.Option("--monthfirst", help="Read 04/05/2025 as April 5.")]
+FutureOption = Annotated[
+    bool,
+    typer.Option(
+        "--future", help="The as-of lies after the report on purpose: a plan or a forecast."
+    ),
+]
 MetricGlob = Annotated[
     str | None, typer.Option("--metric", "-m", help="Metric, or a glob: 'dprk.troops.*'.")
 ]
@@ -160,7 +166,12 @@ def _order(dayfirst: bool, monthfirst: bool) -> "dates.Order | None":
     return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
 
 
-def _emit_claims(claims: list[dict[str, Any]], fmt: Format, show_status: bool = False) -> None:
+def _emit_claims(
+    claims: list[dict[str, Any]],
+    standing: Mapping[str, str],
+    fmt: Format,
+    show_status: bool = False,
+) -> None:
     if fmt == Format.table:
         from osintlog import render
 
@@ -169,7 +180,14 @@ def _emit_claims(claims: list[dict[str, Any]], fmt: Format, show_status: bool = 
             return
         render.print_table(render.claims_table(claims, show_status))
     else:
-        write_records(claims, claim_fields.FIELDS, fmt, sys.stdout)
+        _write_claims(claims, standing, fmt, sys.stdout)
+
+
+def _write_claims(
+    claims: list[dict[str, Any]], standing: Mapping[str, str], fmt: Format, out: Any
+) -> None:
+    records = views.claim_records(claims, standing)
+    write_records(records, claim_fields.EXPORT_COLUMNS, fmt, out)
 
 
 def _claim_options(*values: Any) -> dict[str, Any]:
@@ -195,6 +213,7 @@ def add(
     rating: RatingOption = None,
     tag: TagsOption = None,
     note: NoteOption = None,
+    future: FutureOption = False,
     dayfirst: DayFirst = False,
     monthfirst: MonthFirst = False,
 ) -> None:
@@ -212,7 +231,7 @@ def add(
     fields = _claim_options(
         metric, figure, source, as_of, reported, unit, via, url, quote, rating, tag, note
     )
-    context = claim_fields.Context.current(_order(dayfirst, monthfirst))
+    context = claim_fields.Context.current(_order(dayfirst, monthfirst), future)
     claim = claim_fields.build_claim(fields, context)
     result = _settings(ctx).ledger().append([ledgers.claim_entry(claim)], context.now)
     summary = f"{render.claim_label(claim)}, {claim['source']}, as of {claim['as_of']}"
@@ -240,8 +259,8 @@ def list_claims(
 
     Example: osintlog list --metric 'dprk.troops.*' --since 2025-01 --format csv
     """
-    claims = _select(ctx, metric, source, tag, since, until, search, include_all, limit)
-    _emit_claims(claims, fmt, show_status=include_all)
+    claims, standing = _select(ctx, metric, source, tag, since, until, search, include_all, limit)
+    _emit_claims(claims, standing, fmt, show_status=include_all)
 
 
 def _select(
@@ -254,7 +273,8 @@ def _select(
     search: str | None,
     include_all: bool,
     limit: int | None,
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The claims the filters select, and the sources' standing ratings, from one read."""
     context = claim_fields.Context.current()
     claim_filter = ledgers.ClaimFilter.parse(
         context.today,
@@ -267,7 +287,8 @@ def _select(
         include_all=include_all,
         limit=limit,
     )
-    return claim_filter.select(_settings(ctx).ledger().read().claims())
+    snapshot = _settings(ctx).ledger().read()
+    return claim_filter.select(snapshot.claims()), snapshot.standing_ratings()
 
 
 @app.command()
@@ -280,13 +301,14 @@ def show(
 
     Example: osintlog show 3f2a9c
     """
-    claim = _settings(ctx).ledger().read().resolve(claim_id)
+    snapshot = _settings(ctx).ledger().read()
+    claim = snapshot.resolve(claim_id)
     if fmt == Format.table:
         from osintlog import render
 
         render.print_table(render.claim_card(claim))
     else:
-        write_records([claim], claim_fields.FIELDS, fmt, sys.stdout)
+        _write_claims([claim], snapshot.standing_ratings(), fmt, sys.stdout)
 
 
 @app.command()
@@ -330,6 +352,12 @@ def import_claims(
     skip_invalid: Annotated[
         bool, typer.Option(help="Import the good rows and list the bad ones.")
     ] = False,
+    future: Annotated[
+        bool,
+        typer.Option(
+            "--future", help="Rows whose as-of lies after their report are plans or forecasts."
+        ),
+    ] = False,
     dayfirst: DayFirst = False,
     monthfirst: MonthFirst = False,
 ) -> None:
@@ -340,7 +368,7 @@ def import_claims(
     name, data = load_input(file, sys.stdin.buffer)
     rows = read_rows(name, data, format_for(name, data, fmt))
     del data  # the rows hold the text: the bytes need not be copied into every worker's memory
-    context = claim_fields.Context.current(_order(dayfirst, monthfirst))
+    context = claim_fields.Context.current(_order(dayfirst, monthfirst), future)
     count = rows.count  # of a CSV file, its lines: counted once
     run = _ImportRun(_settings(ctx).ledger(), rows, context, skip_invalid, dry_run)
     parts = run.check(workers.worker_count(count))
@@ -465,15 +493,15 @@ def export(
 
     Example: osintlog export --metric 'dprk.*' -o dprk.csv
     """
-    claims = _select(ctx, metric, source, tag, since, until, search, include_all, limit)
+    claims, standing = _select(ctx, metric, source, tag, since, until, search, include_all, limit)
     chosen = format_for(str(output or ""), b"", fmt) if output or fmt else Format.csv
     if chosen == Format.table:
         chosen = Format.csv
     if output is None:
-        write_records(claims, claim_fields.FIELDS, chosen, sys.stdout)
+        _write_claims(claims, standing, chosen, sys.stdout)
         return
     buffer = io.StringIO()
-    write_records(claims, claim_fields.FIELDS, chosen, buffer)
+    _write_claims(claims, standing, chosen, buffer)
     try:
         output.write_text(buffer.getvalue(), encoding="utf-8")
     except OSError as error:
@@ -507,6 +535,7 @@ def amend(
     rating: RatingOption = None,
     tag: TagsOption = None,
     note: NoteOption = None,
+    future: FutureOption = False,
     dayfirst: DayFirst = False,
     monthfirst: MonthFirst = False,
     yes: YesOption = False,
@@ -523,7 +552,7 @@ def amend(
     changes = _claim_options(
         metric, value, source, as_of, reported, unit, via, url, quote, rating, tag, note
     )
-    context = claim_fields.Context.current(_order(dayfirst, monthfirst))
+    context = claim_fields.Context.current(_order(dayfirst, monthfirst), future)
     new = claim_fields.amended_claim(old, changes, context)
     _confirm(f"Supersede {render.claim_label(old)} with {render.claim_label(new)}?", yes)
     ledger.append([ledgers.claim_entry(new)], context.now, integrity.check_supersedes)
@@ -797,7 +826,8 @@ def compare(
     """
     claims, standing = _active(ctx)
     chosen = views.require_metric(claims, metric)
-    at_date = dates.parse_date(at, today=claim_fields.Context.current().today) if at else None
+    today = claim_fields.Context.current().today
+    at_date = dates.parse_date(at, today=today, reported=today.isoformat()) if at else None
     comparison = views.compare(chosen, chosen[0]["metric"], rule.value, at_date, standing)
     if fmt != Format.table:
         return write_records(comparison.records(), views.COMPARE_COLUMNS, fmt, sys.stdout)

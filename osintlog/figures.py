@@ -29,11 +29,6 @@ QUALIFIERS = (EXACT, APPROX, AT_MOST, AT_LEAST, RANGE, VAGUE)
 # stored number exact in JSON (and in a float, for views).
 MAX_FIGURE = 10**15
 
-ACCEPTED_FORMS = (
-    "12000, 12,000, 12 000, 6 million, 1.5k, about 4,700, up to 6 million, at least 100, 100+, "
-    "25,000-30,000, between 10,000 and 12,000, several dozen, tens of thousands, 40%"
-)
-
 
 class Figure(NamedTuple):
     """A parsed figure: its text as written and what it says about the true number."""
@@ -161,6 +156,49 @@ _VAGUE_ORDER = re.compile(
     r"^(tens|dozens|hundreds) of (thousands|millions|billions)$|^(scores)(?: of)?$"
 )
 _VAGUE_SMALL = {"several": 3, "a few": 2, "a handful": 2, "a handful of": 2}
+# Words after a number that hedge it: "80 or more", "some 40-odd".
+TRAILING_HEDGES = {
+    AT_LEAST: ("or more", "and more", "or above", "and above", "plus", "-plus"),
+    AT_MOST: ("or fewer", "or less", "or below"),
+    APPROX: ("or so", "odd", "-odd", "-ish"),
+}
+_TRAILING_HEDGE = re.compile(
+    r"(?:\s+("
+    + "|".join(p for ps in TRAILING_HEDGES.values() for p in ps if p[0] != "-")
+    + ")|("
+    + "|".join(p for ps in TRAILING_HEDGES.values() for p in ps if p[0] == "-")
+    + "))$"
+)
+_TRAILING_KIND = {phrase: kind for kind, phrases in TRAILING_HEDGES.items() for phrase in phrases}
+# A noun after the figure ("400 drones", "nearly 500 Shahed drones") is its unit: up to four
+# words of letters, the first of them not a word that joins it to something else ("in Kyiv").
+_NOUN_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+NOT_NOUNS = frozenset(
+    "a an the and or in at on per from since by of for to than as with over under about around "
+    "each every this that these those last next a day week month year".split()
+)
+MAX_NOUN_WORDS = 4
+# Shown when a figure is refused, and each held to parse by a test.
+EXAMPLES = (
+    "12000",
+    "12,000",
+    "12 000",
+    "6 million",
+    "1.5k",
+    "three thousand",
+    "about 4,700",
+    "up to 6 million",
+    "at least 100",
+    "100+",
+    "80 or more",
+    "25,000-30,000",
+    "25-30 thousand",
+    "between 10,000 and 12,000",
+    "several dozen",
+    "tens of thousands",
+    "40%",
+    "at least 400 drones",
+)
 
 
 def parse_figure(text: str) -> Figure:
@@ -208,11 +246,80 @@ def _ungrouped(digits: str) -> str:
 
 
 def _any_figure(value: str) -> Figure:
-    body = _normalise(value)
+    try:
+        return _bare_figure(value, _normalise(value))
+    except BadFigure as refusal:
+        if re.search(r"\d\s*/\s*\d", value):
+            raise BadFigure(
+                f'"{value}" is ambiguous: for a range write 70-80; two figures are two claims'
+            ) from None
+        if (figure := _figure_with_noun(value)) is not None:
+            return figure
+        raise refusal from None
+
+
+def _figure_with_noun(value: str) -> Figure | None:
+    """ "at least 400 drones": the figure, with the noun after it as its unit."""
+    words = _SPACES.sub(" ", value).strip().split(" ")
+    for count in range(1, min(MAX_NOUN_WORDS, len(words) - 1) + 1):
+        noun = words[-count:]
+        if noun[0].lower() in NOT_NOUNS or not all(map(_is_noun_word, noun)):
+            return None
+        if _like_a_magnitude(noun[0]):  # "3.5 mil", "2 zillion": a misspelt magnitude
+            return None
+        head = _normalise(" ".join(words[:-count]))
+        head = head[:-3] if head.endswith(" of") else head
+        try:
+            figure = _bare_figure(value, head)
+        except BadFigure:
+            continue
+        return figure if figure.unit else figure._replace(unit=" ".join(noun))
+    return None
+
+
+def _is_noun_word(word: str) -> bool:
+    lower = word.lower()
+    return bool(_NOUN_WORD.fullmatch(word)) and not (
+        lower in SCALE_WORDS
+        or lower.rstrip("s") in SCALE_WORDS
+        or lower in MAGNITUDES
+        or lower in NUMBER_WORDS
+        or lower in TENS_WORDS
+    )
+
+
+def _like_a_magnitude(word: str) -> bool:
+    lower = word.lower()
+    magnitudes = ("hundred", "thousand", "million", "billion")
+    return any(name.startswith(lower) for name in magnitudes) or bool(
+        difflib.get_close_matches(lower, magnitudes, n=1, cutoff=0.75)
+    )
+
+
+def same_unit(first: str, second: str) -> bool:
+    """Whether two units name the same thing: their last words, in any case, singular or plural
+    ("Shahed drones" and "drone" do; "soldiers" and "troops" do not)."""
+    return _head_noun(first) == _head_noun(second)
+
+
+def _head_noun(unit: str) -> str:
+    word = unit.split()[-1].casefold() if unit.split() else ""
+    for ending in ("ies", "es", "s"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            return stem + "y" if ending == "ies" else stem
+    return word
+
+
+def _bare_figure(value: str, body: str) -> Figure:
+    """A figure whose text, normalised as `body`, is the figure alone (no noun after it)."""
     body, unit = _strip_unit(body)
     body, hedge = _strip_hedges(body)
     if body.endswith("+"):
         body, hedge = _PLUS_SUFFIX.sub("", body), AT_LEAST
+    elif match := _TRAILING_HEDGE.search(body):
+        phrase = match.group(1) or match.group(2)
+        body, hedge = body[: match.start()], hedge or _TRAILING_KIND[phrase]
     if body.startswith("-") or body.startswith("−"):
         raise BadFigure(f'"{value}" is negative; a figure counts something, so it is 0 or more')
 
@@ -421,6 +528,15 @@ def _refusal(value: str, body: str) -> str:
         if close:
             hint = f' (try "{match.group(1)} {close[0]}")'
     return f'"{value}" is not a figure{hint}; accepted forms: {ACCEPTED_FORMS}'
+
+
+def accepted_forms() -> str:
+    """The forms the parser reads, from its own tables: examples, then every hedge word."""
+    hedges = [*_HEDGE_KIND, *_TRAILING_KIND]
+    return "; ".join(EXAMPLES) + "; hedged with: " + ", ".join(hedges)
+
+
+ACCEPTED_FORMS = accepted_forms()
 
 
 def format_number(n: Number) -> str:

@@ -26,7 +26,18 @@ class Format(str, Enum):
 MACHINE_FORMATS = (Format.csv, Format.json, Format.jsonl)
 # Columns whose cells are numbers (or empty): never prefixed, whatever their first character.
 NUMERIC_COLUMNS = frozenset(
-    {"low", "high", "best", "credibility", "claims", "sources", "metrics", "change", "change_pct"}
+    {
+        "low",
+        "high",
+        "best",
+        "point",
+        "credibility",
+        "claims",
+        "sources",
+        "metrics",
+        "change",
+        "change_pct",
+    }
 )
 _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 _FORMULA_FIRST = frozenset("'=+-@\t\r")  # how any text _FORMULA_START matches begins
@@ -167,14 +178,18 @@ class CsvRows:
 
     def __init__(self, name: str, text: str) -> None:
         """Reads the header, and refuses a file without one fit for claims."""
-        from osintlog.claims import FIELDS
+        from osintlog.claims import DERIVED_COLUMNS, FIELDS, FUTURE
 
         self.name, self.text = name, text
         self.columns, self.body, self.body_line = _csv_header(name, text)
         self._lines_before: dict[int, int] = {self.body: 0}
-        known = set(FIELDS) | {"rating"}
+        known = {*FIELDS, "rating", FUTURE}
         self.wanted = [index for index, column in enumerate(self.columns) if column in known]
-        self.ignored = [column for column in self.columns if column and column not in known]
+        self.ignored = [
+            column
+            for column in self.columns
+            if column and column not in known and column not in DERIVED_COLUMNS
+        ]
 
     @property
     def count(self) -> int:

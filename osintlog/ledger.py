@@ -21,7 +21,7 @@ from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
 from osintlog.claims import CONTENT_FIELDS, FIELDS, Claim, content_id, fold_source, short_id
-from osintlog.dates import parse_date, period_end, period_start
+from osintlog.dates import parse_date, period_end, period_start, timeline_day
 from osintlog.errors import (
     AmbiguousId,
     LedgerBusy,
@@ -559,10 +559,11 @@ class ClaimFilter:
 
     @classmethod
     def parse(cls, today: date, **options: Any) -> ClaimFilter:
-        """Build a filter from option text; dates are read like any other date."""
+        """Build a filter from option text; dates are read like any other date, against today
+        ("--since April" is the latest April; "--since 'last week'" its Monday)."""
         for name in ("since", "until"):
             if options.get(name):
-                options[name] = parse_date(options[name], today=today)
+                options[name] = parse_date(options[name], today=today, reported=today.isoformat())
         return cls(**options)
 
     def select(self, claims: Iterable[Claim]) -> list[Claim]:
@@ -581,10 +582,12 @@ class ClaimFilter:
             return False
         if self.tag and self.tag not in claim["tags"]:
             return False
-        start = period_start(claim["as_of"])
-        if self.since and start < period_start(self.since):
+        # A claim is in the window when the days its as-of covers overlap it.
+        if self.since and timeline_day(claim["as_of"], claim["reported"]) < period_start(
+            self.since
+        ):
             return False
-        if self.until and start > period_end(self.until):
+        if self.until and period_start(claim["as_of"]) > period_end(self.until):
             return False
         return not self.search or self.search.casefold() in searchable_text(claim)
 
@@ -595,8 +598,13 @@ def searchable_text(claim: Claim) -> str:
 
 
 def claim_order(claim: Claim) -> tuple[str, str, str]:
-    """As-of order: start of the as-of period, then reported date, then when it was logged."""
-    return period_start(claim["as_of"]), period_start(claim["reported"]), claim["logged_at"]
+    """Timeline order: where the as-of sits (`dates.timeline_day`), then reported date, then
+    when it was logged."""
+    return (
+        timeline_day(claim["as_of"], claim["reported"]),
+        period_start(claim["reported"]),
+        claim["logged_at"],
+    )
 
 
 @dataclass

@@ -5,12 +5,12 @@ from __future__ import annotations
 import difflib
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from osintlog.claims import Claim, fold_source, rating_text
-from osintlog.dates import period_end, period_start
+from osintlog.claims import FUTURE, Claim, fold_source, rating_text
+from osintlog.dates import period_end, period_start, timeline_day
 from osintlog.errors import BadClaim, UnknownMetric
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
 from osintlog.ledger import claim_order
@@ -31,6 +31,22 @@ def point(claim: Mapping[str, Any]) -> Number | None:
     if qualifier in (AT_LEAST, VAGUE):
         return claim["low"]
     return claim["best"]
+
+
+def claim_records(claims: Iterable[Claim], standing: Mapping[str, str]) -> Iterator[dict[str, Any]]:
+    """Claims as `export` and the machine formats write them (claims.EXPORT_COLUMNS): their
+    fields, then the rating the views use, the one number they compare, the first and last
+    day of the as-of (the last as `dates.timeline_day` places it), and whether it is a plan."""
+    for claim in claims:
+        as_of = claim["as_of"]
+        yield {
+            **claim,
+            "effective_rating": effective_rating(claim, standing),
+            "point": point(claim),
+            "as_of_start": period_start(as_of),
+            "as_of_end": timeline_day(as_of, claim["reported"]),
+            FUTURE: bool(claim.get(FUTURE)),
+        }
 
 
 def change_between(previous: Number | None, current: Number | None) -> tuple[Any, Any]:
@@ -221,7 +237,7 @@ def compare(
     standing = standing or {}
     by_source: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
-        if at is None or period_start(claim["as_of"]) <= period_end(at):
+        if at is None or timeline_day(claim["as_of"], claim["reported"]) <= period_end(at):
             by_source[fold_source(claim["source"])].append(claim)
     rows = [_source_row(sorted(group, key=claim_order), standing) for group in by_source.values()]
     rows.sort(key=lambda row: (row.latest_point is None, row.latest_point or 0, row.source))
@@ -335,7 +351,7 @@ class ChartSeries:
 
 
 def chart_series(claims: Iterable[Claim]) -> list[ChartSeries]:
-    """One series per source: (as-of start, low, point, high, qualifier) in as-of order."""
+    """One series per source: (timeline day, low, point, high, qualifier) in timeline order."""
     by_source: dict[str, list[Claim]] = defaultdict(list)
     for claim in sorted(claims, key=claim_order):
         by_source[fold_source(claim["source"])].append(claim)
@@ -343,7 +359,13 @@ def chart_series(claims: Iterable[Claim]) -> list[ChartSeries]:
         ChartSeries(
             source_name(group),
             [
-                (period_start(c["as_of"]), c["low"], point(c), c["high"], c["qualifier"])
+                (
+                    timeline_day(c["as_of"], c["reported"]),
+                    c["low"],
+                    point(c),
+                    c["high"],
+                    c["qualifier"],
+                )
                 for c in group
             ],
         )

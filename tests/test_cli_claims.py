@@ -57,6 +57,12 @@ def test_add_stores_the_claim_with_its_parsed_figure(cli, ledger_path: Path):
         "logged_at": claim["logged_at"],
         "supersedes": None,
         "status": "active",
+        # derived: the claim's own rating, its one number, the days "April 2025" covers
+        "effective_rating": "B2",
+        "point": 4700,
+        "as_of_start": "2025-04-01",
+        "as_of_end": "2025-04-30",
+        "future": False,
     }
     assert claim["logged_at"].endswith("Z")
     stored = json.loads(ledger_path.read_text())
@@ -142,8 +148,10 @@ def test_list_filters(cli, seeded):
         "dprk.troops.dead_honoured 101",
     ]
     assert "--limit" in cli.fails("list", "--limit", "0").stderr
-    # A claim as of "2024" starts on 2024-01-01, so --since 2024-02 leaves it out.
-    assert "dprk.shells.share_of_use 100%" not in ids("--since", "2024-02")
+    # A claim as of "2024" covers all of 2024, so --since 2024-02 (an overlap) takes it, and
+    # --since 2025-01 leaves it out.
+    assert "dprk.shells.share_of_use 100%" in ids("--since", "2024-02")
+    assert "dprk.shells.share_of_use 100%" not in ids("--since", "2025-01")
 
 
 def test_list_table_shows_hedges_and_brackets_as_written(cli):

@@ -52,7 +52,7 @@ def test_dates_keep_their_precision(text, options, expected):
         ("2025-13", "no month 13"),
         ("someday", "not a date"),
         ("", "empty"),
-        ("26", "day without a month"),
+        ("26", "not a date osintlog can read"),
         ("0999", "between the years"),
     ],
 )

@@ -127,7 +127,7 @@ def cli_app():
 def test_the_parsers_only_ever_answer_or_refuse(text):
     from datetime import date
 
-    from osintlog.dates import is_partial_date, parse_date
+    from osintlog.dates import is_stored_date, parse_date
     from osintlog.errors import BadDate, BadFigure
     from osintlog.figures import parse_figure
 
@@ -140,4 +140,4 @@ def test_the_parsers_only_ever_answer_or_refuse(text):
         assert known == sorted(known) and all(0 <= n <= 10**15 for n in known)
     for reported in (None, "2025-08-22"):
         with contextlib.suppress(BadDate):
-            assert is_partial_date(parse_date(text, today=date(2026, 1, 1), reported=reported))
+            assert is_stored_date(parse_date(text, today=date(2026, 1, 1), reported=reported))
