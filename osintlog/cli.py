@@ -698,7 +698,7 @@ def extract_claims(
     if review:
         return _review(ctx, candidates, context)
     if fmt != Format.table:
-        return write_records(candidates, claim_fields.FIELDS, fmt, sys.stdout)
+        return write_records(candidates, extraction.CANDIDATE_COLUMNS, fmt, sys.stdout)
     _print_or_say(lambda r: r.candidates_table(candidates), bool(candidates))
 
 

@@ -12,7 +12,7 @@ import calendar
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
@@ -92,6 +92,8 @@ class Anchor:
     order: Order | None = None
     # Whether the report's date was given: a date without a year needs it.
     given: bool = True
+    # Whether the text began with "by" or "until", which may point past the report.
+    ahead: bool = False
 
     @property
     def last_day(self) -> date:
@@ -332,6 +334,7 @@ ACCEPTED_DATES = accepted_forms()
 _PREFIXES = re.compile(
     r"(?:as of|as at|in|on|by|at|during|for|over|through|until|till|up until|ending|dated) "
 )
+_AHEAD_PREFIXES = frozenset({"by ", "until ", "till ", "through ", "up until "})
 _PRECISION = re.compile(
     r"(?:early|mid|late|end of|beginning of|start of|middle of|turn of|around)(?:-| )"
 )
@@ -390,6 +393,8 @@ def _normalised(text: str) -> str:
 
 def _read(body: str, anchor: Anchor, original: str) -> Span:
     while match := _PREFIXES.match(body):
+        if match.group() in _AHEAD_PREFIXES:
+            anchor = replace(anchor, ahead=True)
         body = body[match.end() :]
     if match := _SINCE.fullmatch(body):
         return _since(match["rest"], anchor, original)
@@ -542,7 +547,7 @@ def _joined(left: Part, right: Part, year: int | None, original: str) -> Span:
         right = Part(year, right.month, right.day)
     if left.year is None and right.year is not None:
         start_year = right.year
-        if (left.month or 1, left.day or 1) > (right.month or 12, right.day or 31):
+        if _crosses_a_year(left, right):
             start_year -= 1  # "December 28 - January 3, 2025"
         left = Part(start_year, left.month, left.day)
     return Span(left, right)
@@ -553,15 +558,23 @@ def _resolved(span: Span, anchor: Anchor, original: str) -> Span:
     report's date; an end without a year follows its start (a year later if it comes first)."""
     start, end = span
     if start.year is None:
+        if anchor.ahead:
+            raise BadDate(
+                f'"{original}" has no year, and "by" or "until" may point past the report: '
+                "give the year"
+            )
         if not anchor.given:
             raise BadDate(f'"{original}" has no year; give one, or give --reported to take it from')
         start = _latest_before(start, anchor, original)
     if end.year is None:
-        year = start.year
-        if (end.month or 0, end.day or 0) < (start.month or 0, start.day or 0):
-            year += 1  # type: ignore[operator]
+        year = start.year + _crosses_a_year(start, end)  # type: ignore[operator]
         end = Part(year, end.month, end.day)
     return Span(start, end)
+
+
+def _crosses_a_year(start: Part, end: Part) -> bool:
+    """Whether a span written without the end's year runs into the next: "December - January"."""
+    return start.month is not None and end.month is not None and end.month < start.month
 
 
 def _latest_before(part: Part, anchor: Anchor, original: str) -> Part:

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from osintlog.claims import FIELDS
-from osintlog.dates import parse_date
+from osintlog.claims import FIELDS, FUTURE
+from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.figures import HEDGES, INCREMENT_WORDS, Figure, parse_figure
 
 MASK = "§"
+# A candidate's columns: a claim's fields, and whether its as-of lies after the report (a plan
+# "by December"), which lets `import` take it.
+CANDIDATE_COLUMNS = (*FIELDS, FUTURE)
 
 # --- sentences -------------------------------------------------------------------------------
 
@@ -67,12 +70,13 @@ def _ends_with_abbreviation(text: str) -> bool:
 
 # --- what is not a figure ----------------------------------------------------------------------
 
+# Month names as whole words only: "Separately" and "Decoy" name no month.
 _MONTH = (
-    r"(?:January|February|March|April|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+    r"(?<![A-Za-z])(?:January|February|March|April|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?![A-Za-z])\.?"
 )
-_MAY = r"(?:(?<=\bin )|(?<=\bof )|(?<=\bsince )|(?<=\bby )|(?<=\buntil ))May"
-_ANY_MONTH = rf"(?:{_MONTH}|{_MAY}|May(?=\s+\d))"
+_MAY = r"(?:(?<=\bin )|(?<=\bof )|(?<=\bsince )|(?<=\bby )|(?<=\buntil ))May(?![A-Za-z])"
+_ANY_MONTH = rf"(?:{_MONTH}|{_MAY}|(?<![A-Za-z])May(?=\s+\d))"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _PERIOD = r"(?:(?:early|mid|late|the end of|the beginning of|the start of|end of)[\s-]+)?"
 DATE_PATTERNS = [
@@ -390,10 +394,12 @@ def as_of_date(
             shift = {"this": 0, "last": -1, "next": 1}[relative.group(1).lower()]
             return f"{int(reported[:4]) + shift:04d}"
         try:
-            resolved = parse_date(text.rstrip("s"), today=today, reported=reported)
+            resolved = parse_date(text, today=today, reported=reported)
         except BadDate:
             continue
-        ahead = re.search(r"\b(?:by|until|before|next)\s+$", sentence[max(0, start - 8) : start])
+        ahead = re.search(
+            r"\b(?:by|until|before|next)\s+$", sentence[max(0, start - 8) : start], re.IGNORECASE
+        )
         if ahead and not re.search(r"\d{4}", text) and resolved < reported[: len(resolved)]:
             resolved = f"{int(resolved[:4]) + 1:04d}{resolved[4:]}"
         return resolved
@@ -492,4 +498,5 @@ def _candidate(
         tags=[],
         line=sentence.line,
     )
+    record[FUTURE] = as_of is not None and after_report(as_of, reported)
     return record

@@ -177,6 +177,7 @@ NOT_NOUNS = frozenset(
     "a an the and or in at on per from since by of for to than as with over under about around "
     "each every this that these those last next a day week month year".split()
 )
+NOUN_JOINERS = frozenset({"and", "of"})  # within a noun: "drones and missiles"
 MAX_NOUN_WORDS = 4
 # Shown when a figure is refused, and each held to parse by a test.
 EXAMPLES = (
@@ -263,7 +264,11 @@ def _figure_with_noun(value: str) -> Figure | None:
     words = _SPACES.sub(" ", value).strip().split(" ")
     for count in range(1, min(MAX_NOUN_WORDS, len(words) - 1) + 1):
         noun = words[-count:]
-        if noun[0].lower() in NOT_NOUNS or not all(map(_is_noun_word, noun)):
+        if noun[0].lower() in NOT_NOUNS:  # "in Kyiv": perhaps "drones and missiles" is
+            continue
+        if not all(map(_is_noun_word, noun)) or any(
+            word.lower() in NOT_NOUNS and word.lower() not in NOUN_JOINERS for word in noun
+        ):
             return None
         if _like_a_magnitude(noun[0]):  # "3.5 mil", "2 zillion": a misspelt magnitude
             return None
@@ -303,11 +308,14 @@ def same_unit(first: str, second: str) -> bool:
 
 
 def _head_noun(unit: str) -> str:
+    """The last word, singular: drones -> drone, casualties -> casualty, boxes -> box."""
     word = unit.split()[-1].casefold() if unit.split() else ""
-    for ending in ("ies", "es", "s"):
-        if word.endswith(ending) and len(word) > len(ending) + 2:
-            stem = word[: -len(ending)]
-            return stem + "y" if ending == "ies" else stem
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
     return word
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from osintlog.claims import FIELDS, Claim, content_id, metric_key, short_id
-from osintlog.dates import is_partial_date
+from osintlog.dates import is_partial_date, is_stored_date
 from osintlog.errors import BadInput, NotAllowed, OsintlogError
 from osintlog.figures import parse_figure
 from osintlog.ledger import (
@@ -249,7 +249,7 @@ def _claim_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
     derived = (figure.low, figure.high, figure.best, figure.qualifier)
     if derived != tuple(entry[name] for name in ("low", "high", "best", "qualifier")):
         return "its low/high/best/qualifier do not match its figure (edited by hand)"
-    if not (is_partial_date(entry["as_of"]) and is_partial_date(entry["reported"])):
+    if not (is_stored_date(entry["as_of"]) and is_partial_date(entry["reported"])):
         return "its as_of or reported is not a date"
     if entry["supersedes"] is not None and seen.get(entry["supersedes"]) != "claim":
         return f"supersedes {entry['supersedes']!r}, which is no earlier claim"

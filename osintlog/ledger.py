@@ -20,7 +20,7 @@ from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
-from osintlog.claims import CONTENT_FIELDS, FIELDS, Claim, content_id, fold_source, short_id
+from osintlog.claims import CONTENT_FIELDS, FIELDS, FUTURE, Claim, content_id, fold_source, short_id
 from osintlog.dates import parse_date, period_end, period_start, timeline_day
 from osintlog.errors import (
     AmbiguousId,
@@ -526,9 +526,12 @@ def upgrade(data: dict[str, Any]) -> None:
 
 
 def claim_entry(claim: Claim) -> dict[str, Any]:
-    """The stored form of a claim: its fields (status is derived, not stored)."""
+    """The stored form of a claim: its fields (status is derived, not stored), and `future`
+    only where it is set, so that entries logged before it existed are stored alike."""
     entry: dict[str, Any] = {"kind": "claim"}
     entry.update((name, claim[name]) for name in FIELDS if name != "status")
+    if claim.get(FUTURE):
+        entry[FUTURE] = True
     return entry
 
 

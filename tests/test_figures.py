@@ -91,6 +91,81 @@ def test_design_forms(text, low, high, best, qualifier, unit):
     assert figure.value == text
 
 
+# Figures as reports write them, with the noun they count (kept as the unit) and hedges after
+# the number: (text, low, high, best, qualifier, unit), worked out by hand.
+AS_WRITTEN = [
+    ("at least 400 drones", 400, None, None, "at-least", "drones"),
+    ("between 70 and 80 missiles", 70, 80, 75, "range", "missiles"),
+    ("nearly 500 Shahed drones", None, None, 500, "approx", "Shahed drones"),
+    ("about 4,700 North Korean soldiers", None, None, 4700, "approx", "North Korean soldiers"),
+    ("12,000 troops", 12000, 12000, 12000, "exact", "troops"),
+    ("12 000 troops", 12000, 12000, 12000, "exact", "troops"),
+    ("5 million shells", 5 * M, 5 * M, 5 * M, "exact", "shells"),
+    ("1.5k drones", 1500, 1500, 1500, "exact", "drones"),
+    ("up to 6 million shells", None, 6 * M, None, "at-most", "shells"),
+    ("as many as 300 missiles", None, 300, None, "at-most", "missiles"),
+    ("fewer than 50 tanks", None, 50, None, "at-most", "tanks"),
+    ("more than 5,000 soldiers", 5000, None, None, "at-least", "soldiers"),
+    ("well over 1,000 casualties", 1000, None, None, "at-least", "casualties"),
+    ("80 or more", 80, None, None, "at-least", None),
+    ("80 or more drones", 80, None, None, "at-least", "drones"),
+    ("100 plus", 100, None, None, "at-least", None),
+    ("20 or fewer", None, 20, None, "at-most", None),
+    ("200 or so", None, None, 200, "approx", None),
+    ("some 40-odd tanks", None, None, 40, "approx", "tanks"),
+    ("25,000-30,000 troops", 25000, 30000, 27500, "range", "troops"),
+    ("25–30 thousand troops", 25000, 30000, 27500, "range", "troops"),
+    ("from 10,000 to 12,000 workers", 10000, 12000, 11000, "range", "workers"),
+    ("dozens of civilians", 12, 100, None, "vague", "civilians"),
+    ("hundreds of drones", 100, 1000, None, "vague", "drones"),
+    ("tens of thousands of troops", 10000, 100000, None, "vague", "troops"),
+    ("several hundred soldiers", 100, 1000, None, "vague", "soldiers"),
+    ("a further 3,000 troops", 3000, 3000, 3000, "exact", "troops"),
+    ("another 150 ballistic missiles", 150, 150, 150, "exact", "ballistic missiles"),
+    ("three soldiers", 3, 3, 3, "exact", "soldiers"),
+    ("twenty-five thousand shells", 25000, 25000, 25000, "exact", "shells"),
+    ("40% of drones", 40, 40, 40, "exact", "%"),
+    ("477 drones and missiles", 477, 477, 477, "exact", "drones and missiles"),
+]
+
+
+@pytest.mark.parametrize(("text", "low", "high", "best", "qualifier", "unit"), AS_WRITTEN)
+def test_figures_as_written_with_their_noun(text, low, high, best, qualifier, unit):
+    figure = parse_figure(text)
+    assert (figure.low, figure.high, figure.best, figure.qualifier, figure.unit) == (
+        low,
+        high,
+        best,
+        qualifier,
+        unit,
+    )
+    assert figure.value == text
+
+
+def test_enough_figure_phrases():
+    assert len(CASES) + len(AS_WRITTEN) >= 40
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("drones", "drone", True),
+        ("Shahed drones", "drones", True),
+        ("missiles", "Missile", True),
+        ("casualties", "casualty", True),
+        ("drones", "missiles", False),
+        ("soldiers", "troops", False),
+    ],
+)
+def test_same_unit(first, second, same):
+    assert figures.same_unit(first, second) is same
+
+
+@pytest.mark.parametrize("example", figures.EXAMPLES)
+def test_every_listed_form_is_read(example):
+    assert parse_figure(example).value == example
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -124,6 +199,13 @@ def test_display_keeps_the_hedge(text, expected):
         ("12.000", "ambiguous"),
         ("3.5 mil", 'try "3.5 million"'),
         ("152mm", "not a figure"),
+        ("70/80", "ambiguous: for a range write 70-80"),
+        ("3.5 zillion", "not a figure"),
+        ("2 mil soldiers", "not a figure"),
+        ("over 400 in Kyiv", "not a figure"),
+        ("500 per day", "not a figure"),
+        ("400 thousands", 'try "400 thousand"'),
+        ("12 the soldiers", "not a figure"),
     ],
 )
 def test_refusals_quote_the_text(text, says):
