@@ -258,6 +258,10 @@ def _sunday_before(d: date) -> date:
     return d - timedelta(days=(d.weekday() + 1) % 7 or 7)
 
 
+def _sunday_until(d: date) -> date:
+    return d - timedelta(days=(d.weekday() + 1) % 7)
+
+
 def _previous_month(d: date) -> Part:
     return Part(d.year - 1, 12) if d.month == 1 else Part(d.year, d.month - 1)
 
@@ -281,14 +285,23 @@ RELATIVE: dict[str, Callable[[date], Span]] = {
     "this year": lambda d: _one(Part(d.year)),
     "last year": lambda d: _one(Part(d.year - 1)),
     "last weekend": lambda d: _days(_sunday_before(d) - timedelta(1), _sunday_before(d)),
+    "weekend": lambda d: _days(_sunday_until(d) - timedelta(1), _sunday_until(d)),
 }
 _RELATIVE_ALIASES = {
     "earlier today": "today",
     "this morning": "today",
     "this afternoon": "today",
     "this evening": "today",
+    "earlier this week": "this week",
+    "earlier this month": "this month",
+    "earlier this year": "this year",
+    "this weekend": "weekend",
+    # after "start of", "end of": "since the start of the year"
+    "week": "this week",
+    "month": "this month",
+    "year": "this year",
 }
-_AGO = re.compile(rf"(?P<count>{_COUNT}) (?P<unit>day|week)s? ago")
+_AGO = re.compile(rf"(?P<count>{_COUNT}) (?P<unit>day|week|month|year)s? ago")
 _PAST = re.compile(
     rf"(?:past|last|previous) (?:(?P<count>{_COUNT}) )?(?P<unit>hour|day|week|month|year)s?"
 )
@@ -318,6 +331,8 @@ OTHER_EXAMPLES = (
     "Sunday, June 29, 2025",
     "Saturday night",
     "overnight into Sunday",
+    "the early hours of Sunday",
+    "first week of July",
 )
 
 
@@ -336,8 +351,15 @@ _PREFIXES = re.compile(
 )
 _AHEAD_PREFIXES = frozenset({"by ", "until ", "till ", "through ", "up until "})
 _PRECISION = re.compile(
-    r"(?:early|mid|late|end of|beginning of|start of|middle of|turn of|around)(?:-| )"
+    r"(?:early|mid|late|end of|end|beginning of|start of|middle of|turn of|around)(?:-| )"
 )
+# Parts of a day name the day: "the early hours of Sunday", "late on Saturday", "Sunday morning".
+_DAYTIME = re.compile(
+    r"(?:(?:early hours|morning|afternoon|evening) of|(?:early|late) on) (?P<rest>.+)"
+    r"|(?P<day>.+) (?:morning|afternoon|evening)"
+)
+_WEEK_OF = re.compile(r"(?P<nth>first|second|third|fourth|last) week of (?P<rest>.+)")
+WEEK_STARTS = {"first": 1, "second": 8, "third": 15, "fourth": 22}
 _SINCE = re.compile(r"(?:ever )?since (?P<rest>.+)")
 _NIGHT = re.compile(r"(?:overnight|night) (?:of|on|from) (?P<rest>.+)")
 _NIGHT_INTO = re.compile(r"(?:overnight|night) (?:into|to) (?P<rest>.+)")
@@ -401,10 +423,18 @@ def _read(body: str, anchor: Anchor, original: str) -> Span:
     relative = _relative(body, anchor, original)
     if relative is not None:
         return relative
+    if match := _DAYTIME.fullmatch(body):
+        return _one_day(match["rest"] or match["day"], anchor, original)
+    if match := _WEEK_OF.fullmatch(body):
+        return _week_of(match, anchor, original)
     if match := _PRECISION.match(body):
         return _rough(body[match.end() :], anchor, original)
-    if match := _NIGHT.fullmatch(body) or _WEEKDAY_NIGHT.fullmatch(body):
+    if match := _NIGHT.fullmatch(body):
         return _night(match["rest"], anchor, original)
+    if match := _WEEKDAY_NIGHT.fullmatch(body):
+        start, _ = _one_day(match["rest"], anchor, original)
+        first = date(start.year, start.month, start.day)  # type: ignore[arg-type]
+        return _days(first, first + timedelta(1))
     if match := _NIGHT_INTO.fullmatch(body):
         return _night_into(match["rest"], anchor, original)
     if (match := _LEADING_WEEKDAY.fullmatch(body)) or (match := _TRAILING_WEEKDAY.fullmatch(body)):
@@ -422,8 +452,7 @@ def _relative(body: str, anchor: Anchor, original: str) -> Span | None:
     if body in RELATIVE:
         return RELATIVE[body](anchor.day(original))
     if match := _AGO.fullmatch(body):
-        days = _count(match["count"]) * (7 if match["unit"] == "week" else 1)
-        return _days(anchor.day(original) - timedelta(days), anchor.day(original) - timedelta(days))
+        return _ago(_count(match["count"]), match["unit"], anchor.day(original))
     if match := _PAST.fullmatch(body):
         return _past(match, anchor.day(original))
     if match := _WEEKDAY_ALONE.fullmatch(body):
@@ -433,6 +462,15 @@ def _relative(body: str, anchor: Anchor, original: str) -> Span | None:
             back = 7
         return _days(day - timedelta(back), day - timedelta(back))
     return None
+
+
+def _ago(count: int, unit: str, day: date) -> Span:
+    """ "3 days ago" is a day; "2 months ago", "a year ago" only the month they fall in."""
+    if unit in ("day", "week"):
+        then = day - timedelta(days=count * (7 if unit == "week" else 1))
+        return _days(then, then)
+    then = _months_back(day, count * (12 if unit == "year" else 1))
+    return _one(Part(then.year, then.month))
 
 
 def _past(match: re.Match[str], day: date) -> Span:
@@ -462,15 +500,34 @@ def _rough(rest: str, anchor: Anchor, original: str) -> Span:
 
 
 def _night(rest: str, anchor: Anchor, original: str) -> Span:
-    """ "night of June 28-29" is those two days; "night of June 28", June 28 and 29."""
+    """ "night of June 28-29" is those two days. "night of June 28" is refused: reports use it
+    for the night into June 28 as often as for the night after it."""
     span = _read(rest, anchor, original)
     start, end = span
-    if start.day is None or end.day is None:
-        raise BadDate(f'"{original}": a night is of a day, such as "night of June 28-29"')
-    if start == end:
-        first = date(start.year, start.month, start.day)  # type: ignore[arg-type]
-        return _days(first, first + timedelta(1))
+    if start.day is None or end.day is None or start == end:
+        raise BadDate(
+            f'"{original}": name both days of the night, such as "night of June 28-29" '
+            '(or "overnight into Sunday")'
+        )
     return span
+
+
+def _one_day(rest: str, anchor: Anchor, original: str) -> Span:
+    span = _read(rest, anchor, original)
+    if span.start != span.end or span.start.day is None:
+        raise BadDate(f'"{original}": morning, evening and night go with one day')
+    return span
+
+
+def _week_of(match: re.Match[str], anchor: Anchor, original: str) -> Span:
+    """ "the first week of July": its days 1-7; "the last week of July", its last seven."""
+    start, end = _read(match["rest"], anchor, original)
+    if start != end or start.month is None or start.day is not None:
+        raise BadDate(f'"{original}": a week of a month goes with a month, such as "July 2025"')
+    year, month = start.year, start.month
+    last = calendar.monthrange(year, month)[1]  # type: ignore[arg-type]
+    first = WEEK_STARTS.get(match["nth"], last - 6)
+    return Span(Part(year, month, first), Part(year, month, first + 6))
 
 
 def _night_into(rest: str, anchor: Anchor, original: str) -> Span:

@@ -87,7 +87,7 @@ PHRASES = [
     # nights
     ("night of June 28-29", THU, "2025-06-28/2025-06-29"),
     ("the night of 28 to 29 June", THU, "2025-06-28/2025-06-29"),
-    ("on the night of June 28", THU, "2025-06-28/2025-06-29"),
+    ("June 28 and 29", THU, "2025-06-28/2025-06-29"),
     ("last night", THU, "2025-07-09/2025-07-10"),
     ("overnight", THU, "2025-07-09/2025-07-10"),
     ("Saturday night", THU, "2025-07-05/2025-07-06"),
@@ -123,6 +123,21 @@ PHRASES = [
     ("over the past week", THU, "2025-07-03/2025-07-10"),
     ("in the past 30 days", THU, "2025-06-10/2025-07-10"),
     ("last weekend", THU, "2025-07-05/2025-07-06"),
+    ("over the weekend", "2025-07-07", "2025-07-05/2025-07-06"),
+    ("over the weekend", "2025-07-06", "2025-07-05/2025-07-06"),
+    ("earlier this month", THU, "2025-07"),
+    ("2 months ago", THU, "2025-05"),
+    ("a year ago", THU, "2024-07"),
+    ("in the last 48 hours", THU, "2025-07-08/2025-07-10"),
+    # parts of a day are the day; weeks of a month are their days
+    ("the early hours of Sunday", THU, "2025-07-06"),
+    ("late on Saturday", THU, "2025-07-05"),
+    ("on Tuesday evening", THU, "2025-07-08"),
+    ("first week of July", THU, "2025-07-01/2025-07-07"),
+    ("the last week of June 2025", THU, "2025-06-24/2025-06-30"),
+    ("end-June", THU, "2025-06"),
+    ("at the end of April", THU, "2025-04"),
+    ("since the start of the year", THU, "2025/2025-07-10"),
     # no year: the latest such date on or before the report
     ("April", THU, "2025-04"),
     ("as of April", "2025-03-15", "2024-04"),
@@ -184,6 +199,11 @@ def test_relative_words_without_a_report_count_from_today():
         ("until March", THU, "give the year"),
         ("early July 9", THU, "not a day"),
         ("Sunday, June", THU, "one day"),
+        ("on the night of June 28", THU, "name both days of the night"),
+        ("9.7.2025", THU, "ambiguous"),
+        ("in recent days", THU, "not a date"),
+        ("summer 2024", THU, "not a date"),
+        ("first week of July 9", THU, "goes with a month"),
         ("26", THU, "not a date"),
         ("", THU, "empty"),
         ("   ", THU, "empty"),
@@ -305,3 +325,20 @@ def test_any_iso_date_at_any_precision_is_read_as_itself(day, precision):
     text = day.isoformat()[: (10, 7, 4)[precision]]
     assert is_partial_date(text)
     assert parse_date(text, today=TODAY) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(PHRASE_TEXTS, st.text(max_size=20), REPORTS), REPORTS, st.booleans())
+def test_a_claims_as_of_never_lies_after_its_report_unless_it_is_a_plan(text, reported, future):
+    from osintlog.claims import Context, build_claim
+    from osintlog.errors import OsintlogError
+
+    context = Context(TODAY, "tester", "2026-11-27T00:00:00.000000Z", future=future)
+    row = {"metric": "m.x", "value": "5", "source": "S", "as_of": text, "reported": reported}
+    try:
+        claim = build_claim(row, context)
+    except OsintlogError:
+        return
+    assert claim.get("future", False) is after_report(claim["as_of"], claim["reported"])
+    if not future:
+        assert not after_report(claim["as_of"], claim["reported"])

@@ -14,6 +14,7 @@ SHARED_REPORT = HERE.parents[1] / "shared" / "reports" / "2025-08-22-dprk-kursk-
 SAMPLE = SHARED_REPORT if SHARED_REPORT.exists() else REPORTS / "dprk-kursk-awards.txt"
 
 KEYS = ("value", "unit", "source", "as_of")
+THU = "2025-07-10"
 
 # Worked out by reading the report: every figure it states, in order, and nothing else (not the
 # years, "April 26", "Two days later", "the first time" or "triple").
@@ -149,3 +150,30 @@ def test_extract_reads_stdin_and_shows_a_table(cli):
 def test_review_needs_a_terminal(cli):
     result = cli.fails("extract", str(SAMPLE), "--via", "Babel", "--review")
     assert "--review needs a terminal" in result.stderr
+
+
+def test_month_names_are_read_only_as_whole_words(cli, tmp_path):
+    # Written for this test: words that begin like a month name.
+    report = tmp_path / "night.txt"
+    report.write_text(
+        "Separately, the air force said 40 drones were shot down.\n\n"
+        "Decoy drones made up about 200 of the 477 launched, the monitoring group said.\n\n"
+        "Marines reported 12 boats destroyed in March.\n",
+        encoding="utf-8",
+    )
+    found = [(c["value"], c["as_of"]) for c in candidates(cli, report, "--reported", THU)]
+    assert found == [("40", None), ("about 200", None), ("477", None), ("12", "2025-03")]
+
+
+def test_a_plan_by_a_later_month_is_a_future_candidate_that_imports(cli, tmp_path):
+    report = tmp_path / "plan.txt"
+    report.write_text(
+        "By December the army will send another 3,000 troops, the Defence Ministry said.\n",
+        encoding="utf-8",
+    )
+    out = cli.ok("extract", str(report), "--reported", THU, "--format", "csv").stdout
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert (row["value"], row["as_of"], row["future"]) == ("another 3,000", "2025-12", "true")
+    path = tmp_path / "c.csv"
+    path.write_text(out, encoding="utf-8")
+    assert "imported 1 claims" in cli.ok("import", str(path)).stderr
