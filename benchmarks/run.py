@@ -115,7 +115,8 @@ def synthetic_rows(count: int, seed: int = 7) -> list[dict[str, str]]:
             {
                 "metric": rng.choice(METRICS),
                 "value": value,
-                "unit": rng.choice(["soldiers", "shells", "", "vehicles"]),
+                # a percentage carries its unit, %: another given is refused
+                "unit": "" if value.endswith("%") else rng.choice(["soldiers", "shells", ""]),
                 "as_of": as_of,
                 "reported": (day + timedelta(days=rng.randint(0, 30))).isoformat(),
                 "source": source,

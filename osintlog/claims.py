@@ -325,6 +325,11 @@ def _unit(given: str | None, figure: Figure) -> str | None:
     """The unit given, else the one the figure's text names ("400 drones"); the two must agree."""
     if given is None or figure.unit is None:
         return given or figure.unit
+    if figure.unit == "%" and given != "%":
+        raise BadClaim(
+            f'"{figure.value}" is a percentage, but the unit given is "{given}": log a share '
+            "under a metric of its own, with unit %"
+        )
     if not same_unit(given, figure.unit):
         raise BadClaim(
             f'"{figure.value}" counts {figure.unit}, but the unit given is "{given}": '

@@ -191,10 +191,11 @@ def claim_card(claim: Claim) -> Table:
         "figure": figure_text(claim),
         "rating": rating_text(claim["reliability"], claim["credibility"]) or "not judged",
         "tags": ", ".join(claim["tags"]),
+        "future": "yes: a plan or forecast, after its report" if claim.get("future") else None,
     }
     order = (
-        "id metric figure value qualifier low high best unit as_of reported source via url "
-        "quote rating tags note analyst logged_at supersedes status"
+        "id metric figure value qualifier low high best unit as_of reported future source via "
+        "url quote rating tags note analyst logged_at supersedes status"
     ).split()
     for name in order:
         value = shown.get(name)

@@ -71,6 +71,7 @@ def test_a_plan_is_logged_on_purpose_and_survives_export_and_import(cli, tmp_pat
     cli.ok("add", "dprk.troops.sent", "3,000", "--source", "NIS", "--reported", THU)
     [planned] = cli.json("list", "--metric", "dprk.troops.planned")
     assert (planned["as_of"], planned["future"]) == ("2025-12", True)
+    assert "a plan or forecast" in cli.ok("show", planned["id"][:8]).stdout
     [sent] = cli.json("list", "--metric", "dprk.troops.sent")
     assert sent["future"] is False
     exported = cli.ok("export").stdout
