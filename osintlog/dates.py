@@ -296,6 +296,14 @@ _RELATIVE_ALIASES = {
     "earlier this month": "this month",
     "earlier this year": "this year",
     "this weekend": "weekend",
+    "earlier in week": "this week",
+    "previous day": "yesterday",
+    "so far this year": "this year",
+    "this year so far": "this year",
+    "year to date": "this year",
+    "so far this month": "this month",
+    "to date": "today",
+    "so far": "today",
     # after "start of", "end of": "since the start of the year"
     "week": "this week",
     "month": "this month",
@@ -333,6 +341,9 @@ OTHER_EXAMPLES = (
     "overnight into Sunday",
     "the early hours of Sunday",
     "first week of July",
+    "week to 6 July",
+    "first six months of 2025",
+    "as of 08:00 on July 10",
 )
 
 
@@ -351,7 +362,8 @@ _PREFIXES = re.compile(
 )
 _AHEAD_PREFIXES = frozenset({"by ", "until ", "till ", "through ", "up until "})
 _PRECISION = re.compile(
-    r"(?:early|mid|late|end of|end|beginning of|start of|middle of|turn of|around)(?:-| )"
+    r"(?:early|mid|late|end of|end|beginning of|start of|middle of|turn of|around|month of"
+    r"|year of)(?:-| )"
 )
 # Parts of a day name the day: "the early hours of Sunday", "late on Saturday", "Sunday morning".
 _DAYTIME = re.compile(
@@ -360,6 +372,12 @@ _DAYTIME = re.compile(
 )
 _WEEK_OF = re.compile(r"(?P<nth>first|second|third|fourth|last) week of (?P<rest>.+)")
 WEEK_STARTS = {"first": 1, "second": 8, "third": 15, "fourth": 22}
+# A time of day names no more than its day: "as of 08:00 on July 10", "from 18:00 on July 8".
+_CLOCK = re.compile(
+    r"\b\d{1,2}:\d{2}(?: ?[ap] ?m\b)?(?: (?:kyiv|local|moscow) time\b| utc\b| gmt\b)?(?: on\b)?"
+)
+_WEEK_TO = re.compile(r"(?:in )?week (?:to|ending|up to) (?P<rest>.+)")
+_FIRST_MONTHS = re.compile(rf"first (?P<count>{_COUNT}) months of (?P<rest>.+)")
 _SINCE = re.compile(r"(?:ever )?since (?P<rest>.+)")
 _NIGHT = re.compile(r"(?:overnight|night) (?:of|on|from) (?P<rest>.+)")
 _NIGHT_INTO = re.compile(r"(?:overnight|night) (?:into|to) (?P<rest>.+)")
@@ -407,6 +425,7 @@ def _normalised(text: str) -> str:
     body = re.sub(r"[–—‒−]", "-", body)
     body = re.sub(r"[,()]", " ", body)
     body = re.sub(r"(?<=[a-z])\.", " ", body)
+    body = _CLOCK.sub(" ", " ".join(body.split()))
     body = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", body)
     body = re.sub(r"\bthe\b", " ", body)
     body = re.sub(r"\s*-\s*", "-", " ".join(body.split()))
@@ -427,6 +446,12 @@ def _read(body: str, anchor: Anchor, original: str) -> Span:
         return _one_day(match["rest"] or match["day"], anchor, original)
     if match := _WEEK_OF.fullmatch(body):
         return _week_of(match, anchor, original)
+    if match := _WEEK_TO.fullmatch(body):
+        start, _ = _one_day(match["rest"], anchor, original)
+        last = date(start.year, start.month, start.day)  # type: ignore[arg-type]
+        return _days(last - timedelta(6), last)
+    if match := _FIRST_MONTHS.fullmatch(body):
+        return _first_months(match, anchor, original)
     if match := _PRECISION.match(body):
         return _rough(body[match.end() :], anchor, original)
     if match := _NIGHT.fullmatch(body):
@@ -517,6 +542,15 @@ def _one_day(rest: str, anchor: Anchor, original: str) -> Span:
     if span.start != span.end or span.start.day is None:
         raise BadDate(f'"{original}": morning, evening and night go with one day')
     return span
+
+
+def _first_months(match: re.Match[str], anchor: Anchor, original: str) -> Span:
+    """ "the first six months of 2025": January to June."""
+    start, end = _read(match["rest"], anchor, original)
+    count = _count(match["count"])
+    if start != end or start.month is not None or not 1 <= count <= 12:
+        raise BadDate(f'"{original}": the first months go with a year, such as "2025"')
+    return Span(Part(start.year, 1), Part(start.year, count))
 
 
 def _week_of(match: re.Match[str], anchor: Anchor, original: str) -> Span:

@@ -17,7 +17,7 @@ from typing import Any
 from osintlog.claims import FIELDS, FUTURE
 from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
-from osintlog.figures import HEDGES, INCREMENT_WORDS, Figure, parse_figure
+from osintlog.figures import CURRENCIES, HEDGES, INCREMENT_WORDS, Figure, parse_figure
 
 MASK = "§"
 # A candidate's columns: a claim's fields, and whether its as-of lies after the report (a plan
@@ -165,7 +165,6 @@ _FIGURE = re.compile(
     rf"(?![\w§]|[-–][A-Za-z]|[.,]\d)",
     re.IGNORECASE,
 )
-_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
 
 TIME_NOUNS = frozenset(
     "second seconds minute minutes hour hours day days week weeks month months year years "
@@ -224,7 +223,7 @@ def find_figures(sentence: str) -> list[Found]:
             figure = parse_figure(text)
         except BadFigure:
             continue
-        currency = _CURRENCY.get(sentence[start - 1 : start]) if start else None
+        currency = CURRENCIES.get(sentence[start - 1 : start]) if start else None
         found.append(Found(start, start + len(text), figure, currency))
     return found
 

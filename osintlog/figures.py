@@ -177,6 +177,13 @@ NOT_NOUNS = frozenset(
     "a an the and or in at on per from since by of for to than as with over under about around "
     "each every this that these those last next a day week month year".split()
 )
+# A word after the figure that says what befell what it counts, not what it counts: "at least 12
+# killed" is 12 of something, its unit left to --unit.
+STATES = frozenset(
+    "dead killed wounded injured hurt missing captured detained destroyed damaged downed "
+    "intercepted launched displaced evacuated".split()
+)
+CURRENCIES = {"$": "USD", "€": "EUR", "£": "GBP"}
 NOUN_JOINERS = frozenset({"and", "of"})  # within a noun: "drones and missiles"
 MAX_NOUN_WORDS = 4
 # Shown when a figure is refused, and each held to parse by a test.
@@ -278,7 +285,9 @@ def _figure_with_noun(value: str) -> Figure | None:
             figure = _bare_figure(value, head)
         except BadFigure:
             continue
-        return figure if figure.unit else figure._replace(unit=" ".join(noun))
+        if figure.unit or (count == 1 and noun[0].lower() in STATES):
+            return figure
+        return figure._replace(unit=" ".join(noun))
     return None
 
 
@@ -323,6 +332,8 @@ def _bare_figure(value: str, body: str) -> Figure:
     """A figure whose text, normalised as `body`, is the figure alone (no noun after it)."""
     body, unit = _strip_unit(body)
     body, hedge = _strip_hedges(body)
+    if body[:1] in CURRENCIES:  # "$1.5 billion", "about €2m"
+        body, unit = body[1:].lstrip(), unit or CURRENCIES[body[0]]
     if body.endswith("+"):
         body, hedge = _PLUS_SUFFIX.sub("", body), AT_LEAST
     elif match := _TRAILING_HEDGE.search(body):

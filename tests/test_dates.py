@@ -138,6 +138,17 @@ PHRASES = [
     ("end-June", THU, "2025-06"),
     ("at the end of April", THU, "2025-04"),
     ("since the start of the year", THU, "2025/2025-07-10"),
+    # times of day name their day; weeks and months counted to a day
+    ("as of 08:00 on July 10", THU, "2025-07-10"),
+    ("as of 8:00 a.m. Kyiv time on July 10", THU, "2025-07-10"),
+    ("from 18:00 on July 8 to 08:00 on July 9", THU, "2025-07-08/2025-07-09"),
+    ("in the week to 6 July", THU, "2025-06-30/2025-07-06"),
+    ("for the month of June", THU, "2025-06"),
+    ("in the first six months of 2025", THU, "2025-01/2025-06"),
+    ("during June and July", THU, "2025-06/2025-07"),
+    ("so far this year", THU, "2025"),
+    ("to date", THU, "2025-07-10"),
+    ("the previous day", THU, "2025-07-09"),
     # no year: the latest such date on or before the report
     ("April", THU, "2025-04"),
     ("as of April", "2025-03-15", "2024-04"),

@@ -126,6 +126,14 @@ AS_WRITTEN = [
     ("twenty-five thousand shells", 25000, 25000, 25000, "exact", "shells"),
     ("40% of drones", 40, 40, 40, "exact", "%"),
     ("477 drones and missiles", 477, 477, 477, "exact", "drones and missiles"),
+    ("1,200 plus drones", 1200, None, None, "at-least", "drones"),
+    ("1,200-plus", 1200, None, None, "at-least", None),
+    ("nearly 60 per cent of drones", None, None, 60, "approx", "%"),
+    ("between 500,000 and 600,000 soldiers", 500000, 600000, 550000, "range", "soldiers"),
+    ("at least 12 killed", 12, None, None, "at-least", None),  # a state, not a unit
+    ("15 dead", 15, 15, 15, "exact", None),
+    ("$1.5 billion", 1_500_000_000, 1_500_000_000, 1_500_000_000, "exact", "USD"),
+    ("about €2m", None, None, 2 * M, "approx", "EUR"),
 ]
 
 
@@ -206,6 +214,8 @@ def test_display_keeps_the_hedge(text, expected):
         ("500 per day", "not a figure"),
         ("400 thousands", 'try "400 thousand"'),
         ("12 the soldiers", "not a figure"),
+        ("728 drones and 13 missiles", "not a figure"),
+        ("up to 1,000 a day", "not a figure"),
     ],
 )
 def test_refusals_quote_the_text(text, says):
