@@ -1,7 +1,8 @@
 """Date text -> an ISO date at its precision (`2025`, `2025-04`, `2025-04-26`) or a span
 `START/END` of two such dates (an ISO 8601 interval, EDTF level 0); where a date sits in time.
 
-A date is read whole, by the forms of `FORMS` and `RELATIVE`, or refused: nothing is guessed.
+A date is read whole, by the forms of `FORMS` and `RELATIVE`, or refused: nothing is guessed
+(dateutil's parser, which fills in what a text leaves out, is not used: "July 1-7" was 2007).
 Words relative to a day ("yesterday", "last week", "on Sunday") and dates without a year
 ("April 26") are read against the report's date, never against the clock.
 """
@@ -14,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from osintlog.errors import BadDate
 
@@ -70,6 +71,23 @@ _WEEKDAY = rf"(?:{_names(WEEKDAYS)})(?![a-z])"
 _COUNT = rf"(?:\d{{1,3}}|{_names(COUNT_WORDS)})"
 
 
+class _Pattern:
+    """A regex compiled when first used. A date in its stored form, as nearly every date of an
+    import or a filter is, needs none of the parser's patterns: compiled at import, they would
+    add 25 ms to the start of every command."""
+
+    __slots__ = ("_compiled", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return getattr(self._compiled, name)
+
+
 class Part(NamedTuple):
     """One date at its precision; a missing year is filled in from the report."""
 
@@ -118,7 +136,7 @@ class Form:
     example for the list of accepted forms (each example is held to parse by a test)."""
 
     examples: tuple[str, ...]
-    pattern: re.Pattern[str]
+    pattern: _Pattern
     read: Callable[[re.Match[str], Anchor], Span]
 
 
@@ -213,40 +231,38 @@ _OPTIONAL_YEAR = r"(?: (?P<year>\d{4}))?"
 FORMS: tuple[Form, ...] = (
     Form(
         ("2025", "2025-04", "2025-04-26"),
-        re.compile(r"(?P<year>\d{4})(?:[-/.](?P<month>\d{1,2})(?:[-/.](?P<day>\d{1,2}))?)?"),
+        _Pattern(r"(?P<year>\d{4})(?:[-/.](?P<month>\d{1,2})(?:[-/.](?P<day>\d{1,2}))?)?"),
         _iso,
     ),
-    Form(
-        ("2025-07-01/2025-07-07",), re.compile(rf"(?P<start>{_ISO})/(?P<end>{_ISO})"), _stored_span
-    ),
-    Form(("April 2025",), re.compile(rf"{_MONTH}{_OPTIONAL_YEAR}"), _written),
-    Form(("Apr 26, 2025",), re.compile(rf"{_MONTH} (?P<day>\d{{1,2}}){_OPTIONAL_YEAR}"), _written),
+    Form(("2025-07-01/2025-07-07",), _Pattern(rf"(?P<start>{_ISO})/(?P<end>{_ISO})"), _stored_span),
+    Form(("April 2025",), _Pattern(rf"{_MONTH}{_OPTIONAL_YEAR}"), _written),
+    Form(("Apr 26, 2025",), _Pattern(rf"{_MONTH} (?P<day>\d{{1,2}}){_OPTIONAL_YEAR}"), _written),
     Form(
         ("26 April 2025",),
-        re.compile(rf"(?P<day>\d{{1,2}}) (?:of )?{_MONTH}{_OPTIONAL_YEAR}"),
+        _Pattern(rf"(?P<day>\d{{1,2}}) (?:of )?{_MONTH}{_OPTIONAL_YEAR}"),
         _written,
     ),
     Form(
         ("26/04/2025",),
-        re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"),
+        _Pattern(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"),
         _numeric,
     ),
-    Form(("04/2025",), re.compile(r"(?P<month>\d{1,2})/(?P<year>\d{4})"), _numeric_month),
-    Form(("Q2 2025",), re.compile(rf"q(?P<number>[1-4]){_OPTIONAL_YEAR}"), _quarter),
-    Form(("2025 Q2",), re.compile(r"(?P<year>\d{4})[ -]q(?P<number>[1-4])"), _quarter),
+    Form(("04/2025",), _Pattern(r"(?P<month>\d{1,2})/(?P<year>\d{4})"), _numeric_month),
+    Form(("Q2 2025",), _Pattern(rf"q(?P<number>[1-4]){_OPTIONAL_YEAR}"), _quarter),
+    Form(("2025 Q2",), _Pattern(r"(?P<year>\d{4})[ -]q(?P<number>[1-4])"), _quarter),
     Form(
         ("second quarter of 2025",),
-        re.compile(rf"(?P<number>first|second|third|fourth) quarter(?: of)?{_OPTIONAL_YEAR}"),
+        _Pattern(rf"(?P<number>first|second|third|fourth) quarter(?: of)?{_OPTIONAL_YEAR}"),
         _quarter,
     ),
-    Form(("H1 2025",), re.compile(rf"h(?P<number>[12]){_OPTIONAL_YEAR}"), _half),
-    Form(("2025 H1",), re.compile(r"(?P<year>\d{4})[ -]h(?P<number>[12])"), _half),
+    Form(("H1 2025",), _Pattern(rf"h(?P<number>[12]){_OPTIONAL_YEAR}"), _half),
+    Form(("2025 H1",), _Pattern(r"(?P<year>\d{4})[ -]h(?P<number>[12])"), _half),
     Form(
         ("first half of 2025",),
-        re.compile(rf"(?P<number>first|second) half(?: of)?{_OPTIONAL_YEAR}"),
+        _Pattern(rf"(?P<number>first|second) half(?: of)?{_OPTIONAL_YEAR}"),
         _half,
     ),
-    Form(("the 1990s",), re.compile(r"(?P<decade>\d{3})0'?s"), _decade),
+    Form(("the 1990s",), _Pattern(r"(?P<decade>\d{3})0'?s"), _decade),
 )
 
 
@@ -267,8 +283,10 @@ def _previous_month(d: date) -> Part:
 
 
 def _months_back(d: date, months: int) -> date:
-    year, month = divmod(d.year * 12 + d.month - 1 - months, 12)
-    return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
+    """The same day `months` earlier, or the month's last day if it has no such day."""
+    from dateutil.relativedelta import relativedelta
+
+    return d - relativedelta(months=months)
 
 
 # Words relative to the report's day (`anchor`): text -> its span.
@@ -309,11 +327,11 @@ _RELATIVE_ALIASES = {
     "month": "this month",
     "year": "this year",
 }
-_AGO = re.compile(rf"(?P<count>{_COUNT}) (?P<unit>day|week|month|year)s? ago")
-_PAST = re.compile(
+_AGO = _Pattern(rf"(?P<count>{_COUNT}) (?P<unit>day|week|month|year)s? ago")
+_PAST = _Pattern(
     rf"(?:past|last|previous) (?:(?P<count>{_COUNT}) )?(?P<unit>hour|day|week|month|year)s?"
 )
-_WEEKDAY_ALONE = re.compile(rf"(?P<last>last )?(?P<weekday>{_WEEKDAY})")
+_WEEKDAY_ALONE = _Pattern(rf"(?P<last>last )?(?P<weekday>{_WEEKDAY})")
 RELATIVE_EXAMPLES = (
     "today",
     "yesterday",
@@ -357,41 +375,41 @@ ACCEPTED_DATES = accepted_forms()
 
 # --- reading ----------------------------------------------------------------------------------
 
-_PREFIXES = re.compile(
+_PREFIXES = _Pattern(
     r"(?:as of|as at|in|on|by|at|during|for|over|through|until|till|up until|ending|dated) "
 )
 _AHEAD_PREFIXES = frozenset({"by ", "until ", "till ", "through ", "up until "})
-_PRECISION = re.compile(
+_PRECISION = _Pattern(
     r"(?:early|mid|late|end of|end|beginning of|start of|middle of|turn of|around|month of"
     r"|year of)(?:-| )"
 )
 # Parts of a day name the day: "the early hours of Sunday", "late on Saturday", "Sunday morning".
-_DAYTIME = re.compile(
+_DAYTIME = _Pattern(
     r"(?:(?:early hours|morning|afternoon|evening) of|(?:early|late) on) (?P<rest>.+)"
     r"|(?P<day>.+) (?:morning|afternoon|evening)"
 )
-_WEEK_OF = re.compile(r"(?P<nth>first|second|third|fourth|last) week of (?P<rest>.+)")
+_WEEK_OF = _Pattern(r"(?P<nth>first|second|third|fourth|last) week of (?P<rest>.+)")
 WEEK_STARTS = {"first": 1, "second": 8, "third": 15, "fourth": 22}
 # A time of day names no more than its day: "as of 08:00 on July 10", "from 18:00 on July 8".
-_CLOCK = re.compile(
+_CLOCK = _Pattern(
     r"\b\d{1,2}:\d{2}(?: ?[ap] ?m\b)?(?: (?:kyiv|local|moscow) time\b| utc\b| gmt\b)?(?: on\b)?"
 )
-_WEEK_TO = re.compile(r"(?:in )?week (?:to|ending|up to) (?P<rest>.+)")
-_FIRST_MONTHS = re.compile(rf"first (?P<count>{_COUNT}) months of (?P<rest>.+)")
-_SINCE = re.compile(r"(?:ever )?since (?P<rest>.+)")
-_NIGHT = re.compile(r"(?:overnight|night) (?:of|on|from) (?P<rest>.+)")
-_NIGHT_INTO = re.compile(r"(?:overnight|night) (?:into|to) (?P<rest>.+)")
-_WEEKDAY_NIGHT = re.compile(rf"(?P<rest>(?:last )?{_WEEKDAY}) night")
-_LEADING_WEEKDAY = re.compile(rf"(?P<weekday>{_WEEKDAY}) (?P<rest>.+)")
-_TRAILING_WEEKDAY = re.compile(rf"(?P<rest>.+) (?P<weekday>{_WEEKDAY})")
-_RANGE_CONNECTOR = re.compile(r"-| to | and | through | thru | until | till ")
+_WEEK_TO = _Pattern(r"(?:in )?week (?:to|ending|up to) (?P<rest>.+)")
+_FIRST_MONTHS = _Pattern(rf"first (?P<count>{_COUNT}) months of (?P<rest>.+)")
+_SINCE = _Pattern(r"(?:ever )?since (?P<rest>.+)")
+_NIGHT = _Pattern(r"(?:overnight|night) (?:of|on|from) (?P<rest>.+)")
+_NIGHT_INTO = _Pattern(r"(?:overnight|night) (?:into|to) (?P<rest>.+)")
+_WEEKDAY_NIGHT = _Pattern(rf"(?P<rest>(?:last )?{_WEEKDAY}) night")
+_LEADING_WEEKDAY = _Pattern(rf"(?P<weekday>{_WEEKDAY}) (?P<rest>.+)")
+_TRAILING_WEEKDAY = _Pattern(rf"(?P<rest>.+) (?P<weekday>{_WEEKDAY})")
+_RANGE_CONNECTOR = _Pattern(r"-| to | and | through | thru | until | till ")
 _SIDE_FORMS = (
-    re.compile(rf"{_MONTH} (?P<day>\d{{1,2}}){_OPTIONAL_YEAR}"),
-    re.compile(rf"(?P<day>\d{{1,2}}) (?:of )?{_MONTH}{_OPTIONAL_YEAR}"),
-    re.compile(rf"{_MONTH}{_OPTIONAL_YEAR}"),
-    re.compile(_YEAR),
-    re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?"),
-    re.compile(r"(?P<day>\d{1,2})"),
+    _Pattern(rf"{_MONTH} (?P<day>\d{{1,2}}){_OPTIONAL_YEAR}"),
+    _Pattern(rf"(?P<day>\d{{1,2}}) (?:of )?{_MONTH}{_OPTIONAL_YEAR}"),
+    _Pattern(rf"{_MONTH}{_OPTIONAL_YEAR}"),
+    _Pattern(_YEAR),
+    _Pattern(r"(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?"),
+    _Pattern(r"(?P<day>\d{1,2})"),
 )
 
 
