@@ -17,7 +17,6 @@ import orjson
 from osintlog.dates import (
     Order,
     after_report,
-    is_partial_date,
     is_stored_date,
     parse_date,
     period_start,
@@ -298,7 +297,7 @@ def _date(text: str | None, context: Context, reported: str | None) -> str | Non
 def _reported_date(text: str | None, context: Context) -> str:
     """The report's date: one date (a day, a month or a year), today if not given."""
     reported = _date(text, context, None) or context.today.isoformat()
-    if not is_partial_date(reported):
+    if "/" in reported:  # a stored date that is not a span is a partial ISO date
         raise BadDate(
             f'reported "{text}" is a span ({reported}); a report is published on one date'
         )
@@ -464,7 +463,7 @@ def amended_claim(old: Claim, changes: Mapping[str, Any], context: Context) -> C
     """The claim that supersedes `old`: its fields with the given changes, logged anew."""
     raw: dict[str, Any] = {name: old[name] for name in CONTENT_FIELDS}
     raw[FUTURE] = old.get(FUTURE, False)
-    raw.update((name, value) for name, value in changes.items() if value not in (None, [], False))
+    raw.update((name, value) for name, value in changes.items() if value not in (None, []))
     if "rating" in raw:
         raw.pop("reliability"), raw.pop("credibility")
     raw["supersedes"] = old["id"]

@@ -103,10 +103,9 @@ class Span(NamedTuple):
 
 @dataclass(frozen=True)
 class Anchor:
-    """What a date is read against: the report's stored date (else today) and today."""
+    """What a date is read against: the report's stored date (else today's), and how."""
 
     reported: str
-    today: date
     order: Order | None = None
     # Whether the report's date was given: a date without a year needs it.
     given: bool = True
@@ -184,7 +183,7 @@ def _written(match: re.Match[str], anchor: Anchor) -> Span:
 
 def _numeric(match: re.Match[str], anchor: Anchor) -> Span:
     a, b, year_text = int(match["a"]), int(match["b"]), match["year"]
-    year = int(year_text) if len(year_text) == 4 else 2000 + int(year_text)
+    year = int(year_text) if len(year_text) == 4 else _two_digit_year(int(year_text))
     order = anchor.order
     if order is None:
         if a > 12 >= b:
@@ -198,6 +197,10 @@ def _numeric(match: re.Match[str], anchor: Anchor) -> Span:
             )
     day, month = (a, b) if order == "dayfirst" else (b, a)
     return _one(Part(year, month, day))
+
+
+def _two_digit_year(yy: int) -> int:
+    return 2000 + yy if yy < 70 else 1900 + yy
 
 
 def _numeric_month(match: re.Match[str], anchor: Anchor) -> Span:
@@ -433,7 +436,7 @@ def parse_date(
     original = " ".join(text.split())
     if is_stored_date(original):
         return original
-    anchor = Anchor(reported or today.isoformat(), today, order, reported is not None)
+    anchor = Anchor(reported or today.isoformat(), order, reported is not None)
     span = _read(_normalised(original), anchor, original)
     return _stored(original, span)
 
@@ -823,4 +826,6 @@ def after_report(as_of: str, reported: str) -> bool:
     """Whether an as-of names a time after its report's date: its last date (a span's end, or
     the date itself) begins after the report's last day. "2025" in a report of July 2025 does
     not; "July 1-7" in a report of July 5 does."""
+    if len(as_of) == 10 and len(reported) == 10:  # two days, as nearly every import row has
+        return as_of > reported
     return period_start(last_part(as_of)) > period_end(reported)

@@ -175,7 +175,7 @@ _TRAILING_KIND = {phrase: kind for kind, phrases in TRAILING_HEDGES.items() for 
 _NOUN_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 NOT_NOUNS = frozenset(
     "a an the and or in at on per from since by of for to than as with over under about around "
-    "each every this that these those last next a day week month year".split()
+    "each every this that these those last next day week month year".split()
 )
 # A word after the figure that says what befell what it counts, not what it counts: "at least 12
 # killed" is 12 of something, its unit left to --unit.
