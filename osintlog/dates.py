@@ -207,19 +207,23 @@ def _numeric_month(match: re.Match[str], anchor: Anchor) -> Span:
     return _one(Part(int(match["year"]), int(match["month"])))
 
 
-def _quarter(match: re.Match[str], anchor: Anchor) -> Span:
-    words = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-    number = match["number"]
-    quarter = words.get(number) or int(number)
-    year = _int(match, "year")
-    return Span(Part(year, 3 * quarter - 2), Part(year, 3 * quarter))
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
 
-def _half(match: re.Match[str], anchor: Anchor) -> Span:
-    number = match["number"]
-    half = {"first": 1, "second": 2}.get(number) or int(number)
-    year = _int(match, "year")
-    return Span(Part(year, 6 * half - 5), Part(year, 6 * half))
+def _months_of_year(size: int) -> Callable[[re.Match[str], Anchor], Span]:
+    """A reader of the quarters (size 3) or halves (6) of a year: from the first month of the
+    one named to its last."""
+
+    def read(match: re.Match[str], anchor: Anchor) -> Span:
+        number = match["number"]
+        n = _ORDINALS.get(number) or int(number)
+        year = _int(match, "year")
+        return Span(Part(year, size * (n - 1) + 1), Part(year, size * n))
+
+    return read
+
+
+_quarter, _half = _months_of_year(3), _months_of_year(6)
 
 
 def _decade(match: re.Match[str], anchor: Anchor) -> Span:
