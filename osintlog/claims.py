@@ -54,6 +54,8 @@ FIELDS = (
     "supersedes",
     "status",
 )
+# A claim's status, derived from the entries after it: superseded by an amendment, retracted.
+ACTIVE, SUPERSEDED, RETRACTED = "active", "superseded", "retracted"
 # Worked out on export from the fields above and the sources' standing ratings; an import
 # ignores them and works them out again.
 DERIVED_COLUMNS = ("effective_rating", "point", "as_of_start", "as_of_end")

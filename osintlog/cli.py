@@ -42,6 +42,7 @@ claim_fields = lazy_module("osintlog.claims")
 dates = lazy_module("osintlog.dates")
 integrity = lazy_module("osintlog.integrity")
 ledgers = lazy_module("osintlog.ledger")
+query = lazy_module("osintlog.query")
 views = lazy_module("osintlog.views")
 workers = lazy_module("osintlog.workers")
 
@@ -276,7 +277,7 @@ def _select(
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The claims the filters select, and the sources' standing ratings, from one read."""
     context = claim_fields.Context.current()
-    claim_filter = ledgers.ClaimFilter.parse(
+    claim_filter = query.Query.parse(
         context.today,
         metric=metric,
         source=source,
@@ -758,7 +759,7 @@ def _window(
     if not (source or since or until):
         return claims
     today = claim_fields.Context.current().today
-    return ledgers.ClaimFilter.parse(today, source=source, since=since, until=until).select(claims)
+    return query.Query.parse(today, source=source, since=since, until=until).select(claims)
 
 
 def _emit_rows(rows: list[Any], columns: list[str], fmt: Format) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import hashlib
 import itertools
 import os
@@ -11,7 +10,6 @@ import stat
 import tempfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +18,17 @@ from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
-from osintlog.claims import CONTENT_FIELDS, FIELDS, FUTURE, Claim, content_id, fold_source, short_id
-from osintlog.dates import parse_date, period_end, period_start, timeline_day
+from osintlog.claims import (
+    ACTIVE,
+    FIELDS,
+    FUTURE,
+    RETRACTED,
+    SUPERSEDED,
+    Claim,
+    content_id,
+    fold_source,
+    short_id,
+)
 from osintlog.errors import (
     AmbiguousId,
     LedgerBusy,
@@ -35,7 +42,6 @@ META_TABLE = "_osintlog"
 ENTRIES_TABLE = "entries"
 HASH_LENGTH = 32
 MIN_PREFIX = 4
-ACTIVE, SUPERSEDED, RETRACTED = "active", "superseded", "retracted"
 
 
 def default_path() -> Path:
@@ -545,69 +551,6 @@ def new_entry(kind: str, analyst: str, logged_at: str, **fields: Any) -> dict[st
 def entry_id(entry: Mapping[str, Any]) -> str:
     """The id of an entry that is not a claim: a hash of its content (chain and id aside)."""
     return _digest({k: v for k, v in entry.items() if k not in ("id", "prev", "hash")})
-
-
-@dataclass
-class ClaimFilter:
-    """What `list` and `export` select: all given conditions must hold."""
-
-    metric: str | None = None
-    source: str | None = None
-    tag: str | None = None
-    since: str | None = None
-    until: str | None = None
-    search: str | None = None
-    include_all: bool = False
-    limit: int | None = None
-
-    @classmethod
-    def parse(cls, today: date, **options: Any) -> ClaimFilter:
-        """Build a filter from option text; dates are read like any other date, against today
-        ("--since April" is the latest April; "--since 'last week'" its Monday)."""
-        for name in ("since", "until"):
-            if options.get(name):
-                options[name] = parse_date(options[name], today=today, reported=today.isoformat())
-        return cls(**options)
-
-    def select(self, claims: Iterable[Claim]) -> list[Claim]:
-        chosen = [claim for claim in claims if self.matches(claim)]
-        chosen.sort(key=claim_order)
-        if self.limit is not None:
-            chosen = chosen[-self.limit :] if self.limit > 0 else []
-        return chosen
-
-    def matches(self, claim: Claim) -> bool:
-        if not self.include_all and claim["status"] != ACTIVE:
-            return False
-        if self.metric and not fnmatch.fnmatchcase(claim["metric"], self.metric.lower()):
-            return False
-        if self.source and fold_source(claim["source"]) != fold_source(self.source):
-            return False
-        if self.tag and self.tag not in claim["tags"]:
-            return False
-        # A claim is in the window when the days its as-of covers overlap it.
-        if self.since and timeline_day(claim["as_of"], claim["reported"]) < period_start(
-            self.since
-        ):
-            return False
-        if self.until and period_start(claim["as_of"]) > period_end(self.until):
-            return False
-        return not self.search or self.search.casefold() in searchable_text(claim)
-
-
-def searchable_text(claim: Claim) -> str:
-    parts = (claim.get(name) for name in CONTENT_FIELDS if name not in ("tags", "supersedes"))
-    return " ".join(str(part) for part in parts if part).casefold() + " " + " ".join(claim["tags"])
-
-
-def claim_order(claim: Claim) -> tuple[str, str, str]:
-    """Timeline order: where the as-of sits (`dates.timeline_day`), then reported date, then
-    when it was logged."""
-    return (
-        timeline_day(claim["as_of"], claim["reported"]),
-        period_start(claim["reported"]),
-        claim["logged_at"],
-    )
 
 
 @dataclass

@@ -13,7 +13,7 @@ from osintlog.claims import FUTURE, Claim, fold_source, rating_text
 from osintlog.dates import period_end, period_start, timeline_day
 from osintlog.errors import BadClaim, UnknownMetric
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
-from osintlog.ledger import claim_order
+from osintlog.query import claim_order
 
 RULES = ("median", "lowest", "best-rated")
 # A source stands out when its latest figure is more than this far from the consensus.

@@ -1,0 +1,77 @@
+"""Which claims a view takes, and in what order: the filters of `list`, built once."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from osintlog.claims import ACTIVE, CONTENT_FIELDS, Claim, fold_source
+from osintlog.dates import parse_date, period_end, period_start, timeline_day
+
+
+@dataclass(frozen=True)
+class Query:
+    """Which claims a view takes (the filters of `list` and `export`): all given conditions
+    must hold. Built once from the options' text by `parse`, which reads its dates against
+    "today"; `select` gives the claims it takes, in timeline order."""
+
+    metric: str | None = None
+    source: str | None = None
+    tag: str | None = None
+    since: str | None = None
+    until: str | None = None
+    search: str | None = None
+    include_all: bool = False
+    limit: int | None = None
+
+    @classmethod
+    def parse(cls, today: date, **options: Any) -> Query:
+        """Build a filter from option text; dates are read like any other date, against today
+        ("--since April" is the latest April; "--since 'last week'" its Monday)."""
+        for name in ("since", "until"):
+            if options.get(name):
+                options[name] = parse_date(options[name], today=today, reported=today.isoformat())
+        return cls(**options)
+
+    def select(self, claims: Iterable[Claim]) -> list[Claim]:
+        chosen = [claim for claim in claims if self.matches(claim)]
+        chosen.sort(key=claim_order)
+        if self.limit is not None:
+            chosen = chosen[-self.limit :] if self.limit > 0 else []
+        return chosen
+
+    def matches(self, claim: Claim) -> bool:
+        if not self.include_all and claim["status"] != ACTIVE:
+            return False
+        if self.metric and not fnmatch.fnmatchcase(claim["metric"], self.metric.lower()):
+            return False
+        if self.source and fold_source(claim["source"]) != fold_source(self.source):
+            return False
+        if self.tag and self.tag not in claim["tags"]:
+            return False
+        # A claim is in the window when the days its as-of covers overlap it.
+        if self.since and timeline_day(claim["as_of"], claim["reported"]) < period_start(
+            self.since
+        ):
+            return False
+        if self.until and period_start(claim["as_of"]) > period_end(self.until):
+            return False
+        return not self.search or self.search.casefold() in searchable_text(claim)
+
+
+def searchable_text(claim: Claim) -> str:
+    parts = (claim.get(name) for name in CONTENT_FIELDS if name not in ("tags", "supersedes"))
+    return " ".join(str(part) for part in parts if part).casefold() + " " + " ".join(claim["tags"])
+
+
+def claim_order(claim: Claim) -> tuple[str, str, str]:
+    """Timeline order: where the as-of sits (`dates.timeline_day`), then reported date, then
+    when it was logged."""
+    return (
+        timeline_day(claim["as_of"], claim["reported"]),
+        period_start(claim["reported"]),
+        claim["logged_at"],
+    )
