@@ -1,12 +1,16 @@
-"""The Typer app: parses arguments, calls the core, hands results to render; nothing else."""
+"""The Typer app: parses arguments, makes one call to the API (`osintlog.api.Ledger`), hands the
+result to render or to `formats.emit`; nothing else.
+
+The core is loaded at one boundary: `core` and `render` below are modules imported the first time
+a command uses them, so that `--version` and `--help` start as fast as a bare Typer app.
+"""
 
 import contextlib
 import gc
-import io
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -15,36 +19,16 @@ import typer
 from typer.core import TyperGroup
 
 from osintlog import __version__
-from osintlog.errors import (
-    BadClaim,
-    BadInput,
-    MisalignedParts,
-    NotAllowed,
-    OsintlogError,
-    VerifyFailed,
-)
-from osintlog.formats import (
-    Format,
-    decode_text,
-    format_for,
-    load_input,
-    read_rows,
-    write_records,
-)
+from osintlog.errors import BadClaim, BadInput, NotAllowed, OsintlogError, VerifyFailed
+from osintlog.formats import InputFormat, OutputFormat, decode_text, emit, load_input
 from osintlog.lazy import lazy_module
 
 if TYPE_CHECKING:
-    from osintlog.claims import Context
-    from osintlog.formats import Rows
+    from osintlog import api, render
+    from osintlog.claims import Claim
 
-# The core is imported when a command first uses it, so that --version and --help start fast.
-claim_fields = lazy_module("osintlog.claims")
-dates = lazy_module("osintlog.dates")
-integrity = lazy_module("osintlog.integrity")
-ledgers = lazy_module("osintlog.ledger")
-query = lazy_module("osintlog.query")
-views = lazy_module("osintlog.views")
-workers = lazy_module("osintlog.workers")
+core: "api" = lazy_module("osintlog.api")  # type: ignore[valid-type]
+render: "render" = lazy_module("osintlog.render")  # type: ignore[valid-type,no-redef]
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -82,12 +66,12 @@ app = typer.Typer(
 class Settings:
     """The global options, handed to every command through the Typer context."""
 
-    def __init__(self, db: Path, lock_timeout: float) -> None:
+    def __init__(self, db: Path | None, lock_timeout: float) -> None:
         self.db = db
         self.lock_timeout = lock_timeout
 
-    def ledger(self) -> "ledgers.Ledger":
-        return ledgers.Ledger(self.db, self.lock_timeout)
+    def ledger(self) -> "api.Ledger":
+        return core.Ledger(self.db, lock_timeout=self.lock_timeout)
 
 
 def _show_version(value: bool) -> None:
@@ -115,15 +99,27 @@ def main_options(
 ) -> None:
     if not 0 <= lock_timeout <= 86_400:
         raise typer.BadParameter("give seconds from 0 to 86400", param_hint="--lock-timeout")
-    ctx.obj = Settings(db.expanduser() if db else ledgers.default_path(), lock_timeout)
+    ctx.obj = Settings(db.expanduser() if db else None, lock_timeout)
 
 
-def _settings(ctx: typer.Context) -> Settings:
-    return ctx.find_object(Settings) or Settings(ledgers.default_path(), 10.0)
+def _ledger(ctx: typer.Context) -> "api.Ledger":
+    return (ctx.find_object(Settings) or Settings(None, 10.0)).ledger()
+
+
+class InfoFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
 
 
 FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="table for people; csv, json, jsonl for scripts.")
+    OutputFormat,
+    typer.Option("--format", "-f", help="table for people; csv, json, jsonl for scripts."),
 ]
 DayFirst = Annotated[bool, typer.Option("--dayfirst", help="Read 04/05/2025 as 4 May 2025.")]
 MonthFirst = Annotated[bool, typer.Option("--monthfirst", help="Read 04/05/2025 as April 5.")]
@@ -161,42 +157,39 @@ LimitOption = Annotated[
 ]
 
 
-def _order(dayfirst: bool, monthfirst: bool) -> "dates.Order | None":
+def _order(dayfirst: bool, monthfirst: bool) -> str | None:
     if dayfirst and monthfirst:
         raise BadClaim("--dayfirst and --monthfirst contradict each other; give one")
     return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
 
 
-def _emit_claims(
-    claims: list[dict[str, Any]],
-    standing: Mapping[str, str],
-    fmt: Format,
-    show_status: bool = False,
-) -> None:
-    if fmt == Format.table:
-        from osintlog import render
-
-        if not claims:
-            render.message("no claims match")
-            return
-        render.print_table(render.claims_table(claims, show_status))
-    else:
-        _write_claims(claims, standing, fmt, sys.stdout)
-
-
-def _write_claims(
-    claims: list[dict[str, Any]], standing: Mapping[str, str], fmt: Format, out: Any
-) -> None:
-    records = views.claim_records(claims, standing)
-    write_records(records, claim_fields.EXPORT_COLUMNS, fmt, out)
-
-
-def _claim_options(*values: Any) -> dict[str, Any]:
-    """The claim fields that `add` and `amend` take as options, by name."""
-    names = "metric value source as_of reported unit via url quote rating tags note".split()
-    fields = dict(zip(names, values, strict=True))
-    fields["tags"] = fields["tags"] or []
+def _claim_options(**fields: Any) -> dict[str, Any]:
+    """The claim fields that `add` and `amend` take as options; `tags` from --tag."""
+    fields["tags"] = fields.pop("tag") or []
     return fields
+
+
+def _show(fmt: str, found: bool, table: Callable[[], Any], write: Callable[[], None]) -> None:
+    """A view in the format asked for: its rows for scripts, else its table (or a word that
+    nothing matched)."""
+    if fmt != OutputFormat.table:
+        write()
+    elif found:
+        render.print_table(table())
+    else:
+        render.message("no claims match")
+
+
+def _emit_rows(rows: list[Any], columns: list[str], fmt: str) -> None:
+    from osintlog.views import records
+
+    emit(records(rows), columns, fmt, sys.stdout)
+
+
+def _claim_columns() -> tuple[str, ...]:
+    from osintlog.claims import EXPORT_COLUMNS
+
+    return EXPORT_COLUMNS
 
 
 @app.command()
@@ -223,20 +216,26 @@ def add(
     Example: osintlog add dprk.troops.killed "about 4,700" --source "South Korean lawmakers"
     --as-of "April 2025" --reported 2025-08-22 --rating B2
     """
-    from osintlog import render
-
     if source is None:
         if not sys.stdin.isatty():
             raise BadClaim("--source is required: who asserts the figure?")
         source = typer.prompt("Source (who asserts the figure)")
     fields = _claim_options(
-        metric, figure, source, as_of, reported, unit, via, url, quote, rating, tag, note
+        as_of=as_of,
+        reported=reported,
+        unit=unit,
+        via=via,
+        url=url,
+        quote=quote,
+        rating=rating,
+        tag=tag,
+        note=note,
     )
-    context = claim_fields.Context.current(_order(dayfirst, monthfirst), future)
-    claim = claim_fields.build_claim(fields, context)
-    result = _settings(ctx).ledger().append([ledgers.claim_entry(claim)], context.now)
+    order = _order(dayfirst, monthfirst)
+    done = _ledger(ctx).add(metric, figure, source=source, future=future, order=order, **fields)
+    claim = done.claim
     summary = f"{render.claim_label(claim)}, {claim['source']}, as of {claim['as_of']}"
-    if result.added:
+    if done.added:
         render.message(f"added {summary}")
     else:
         render.message(f"already in the ledger: {summary}; nothing added")
@@ -254,31 +253,14 @@ def list_claims(
     search: SearchOption = None,
     include_all: AllOption = False,
     limit: LimitOption = None,
-    fmt: FormatOption = Format.table,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List claims in as-of order.
 
     Example: osintlog list --metric 'dprk.troops.*' --since 2025-01 --format csv
     """
-    claims, standing = _select(ctx, metric, source, tag, since, until, search, include_all, limit)
-    _emit_claims(claims, standing, fmt, show_status=include_all)
-
-
-def _select(
-    ctx: typer.Context,
-    metric: str | None,
-    source: str | None,
-    tag: str | None,
-    since: str | None,
-    until: str | None,
-    search: str | None,
-    include_all: bool,
-    limit: int | None,
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The claims the filters select, and the sources' standing ratings, from one read."""
-    context = claim_fields.Context.current()
-    claim_filter = query.Query.parse(
-        context.today,
+    ledger = _ledger(ctx)
+    query = ledger.query(
         metric=metric,
         source=source,
         tag=tag,
@@ -288,58 +270,45 @@ def _select(
         include_all=include_all,
         limit=limit,
     )
-    snapshot = _settings(ctx).ledger().read()
-    return claim_filter.select(snapshot.claims()), snapshot.standing_ratings()
+    if fmt != OutputFormat.table:
+        return emit(ledger.records(query), _claim_columns(), fmt, sys.stdout)
+    claims = ledger.claims(query)
+    _show(fmt, bool(claims), lambda: render.claims_table(claims, include_all), lambda: None)
 
 
 @app.command()
 def show(
     ctx: typer.Context,
     claim_id: Annotated[str, typer.Argument(metavar="ID", help="An id or a unique prefix.")],
-    fmt: FormatOption = Format.table,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Show one claim with every field.
 
     Example: osintlog show 3f2a9c
     """
-    snapshot = _settings(ctx).ledger().read()
-    claim = snapshot.resolve(claim_id)
-    if fmt == Format.table:
-        from osintlog import render
-
-        render.print_table(render.claim_card(claim))
-    else:
-        _write_claims([claim], snapshot.standing_ratings(), fmt, sys.stdout)
+    ledger = _ledger(ctx)
+    if fmt != OutputFormat.table:
+        return emit(ledger.claim_records(claim_id), _claim_columns(), fmt, sys.stdout)
+    render.print_table(render.claim_card(ledger.claim(claim_id)))
 
 
 @app.command()
 def info(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+    fmt: Annotated[
+        InfoFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = InfoFormat.table,
 ) -> None:
     """Where the ledger is, how big, and what it holds.
 
     Example: osintlog info
     """
-    details = ledgers.ledger_info(_settings(ctx).ledger().read())
-    if fmt == Format.table:
-        from osintlog import render
+    details = _ledger(ctx).info()
+    if fmt == InfoFormat.table:
+        return render.print_table(render.info_table(details))
+    from osintlog.formats import emit_object
 
-        render.print_table(render.info_table(details))
-        return
-    record = {
-        "path": str(details.path),
-        "exists": details.exists,
-        "size": details.size,
-        "schema": details.schema,
-        "entries": details.entries,
-        "claims": details.claims,
-        "metrics": details.metrics,
-        "sources": details.sources,
-    }
-    import orjson
-
-    typer.echo(orjson.dumps(record, option=orjson.OPT_INDENT_2).decode())
+    emit_object({**vars(details), "path": str(details.path)}, sys.stdout)
 
 
 @app.command("import")
@@ -347,7 +316,7 @@ def import_claims(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="csv, json or jsonl; - is stdin.")],
     fmt: Annotated[
-        Format | None, typer.Option("--format", "-f", help="Override the file's extension.")
+        InputFormat | None, typer.Option("--format", "-f", help="Override the file's extension.")
     ] = None,
     dry_run: Annotated[bool, typer.Option(help="Check everything, write nothing.")] = False,
     skip_invalid: Annotated[
@@ -367,106 +336,33 @@ def import_claims(
     Example: osintlog import data/dprk-kursk-2025-08-22.csv
     """
     name, data = load_input(file, sys.stdin.buffer)
-    rows = read_rows(name, data, format_for(name, data, fmt))
-    del data  # the rows hold the text: the bytes need not be copied into every worker's memory
-    context = claim_fields.Context.current(_order(dayfirst, monthfirst), future)
-    count = rows.count  # of a CSV file, its lines: counted once
-    run = _ImportRun(_settings(ctx).ledger(), rows, context, skip_invalid, dry_run)
-    parts = run.check(workers.worker_count(count))
-    from osintlog import render  # while the rows are being checked: the workers need none of it
-
-    if rows.ignored:
-        render.message(f"ignored unknown columns: {', '.join(rows.ignored)}")
-    with render.import_progress(count) as advance:
-        run.progress = advance
-        try:
-            result = run.append(parts)
-        except MisalignedParts:  # a quote in an unquoted cell put a cut inside a record
-            run = _ImportRun(run.ledger, rows, context, skip_invalid, dry_run, advance)
-            result = run.append(run.check(1))
-    if run.errors:
-        render.print_lines(f"skipped {error}" for error in run.errors)
-    added = sum(1 for entry in result.added if entry["kind"] == "claim")
+    order = _order(dayfirst, monthfirst)
+    report = _ledger(ctx).import_file(
+        name,
+        data,
+        fmt=fmt,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        future=future,
+        order=order,
+        progress=_import_progress,
+    )
+    if report.errors:
+        render.print_lines(f"skipped {error}" for error in report.errors)
     if dry_run:
-        render.message(f"dry run: would import {added} claims ({run.claims - added} already in)")
+        render.message(f"dry run: would import {report.added} claims ({report.already} already in)")
         return
+    skipped = f", {len(report.errors)} bad rows skipped" if report.errors else ""
     render.message(
-        f"imported {added} claims"
-        f" ({run.claims - added} already in the ledger"
-        + (f", {len(run.errors)} bad rows skipped)" if run.errors else ")")
+        f"imported {report.added} claims ({report.already} already in the ledger{skipped})"
     )
 
 
-class _ImportRun:
-    """An import's rows checked and appended as they are checked, its claims and bad rows
-    counted; with bad rows, and without --skip-invalid, it is refused once all are checked."""
-
-    def __init__(
-        self,
-        ledger: "ledgers.Ledger",
-        rows: "Rows",
-        context: "Context",
-        skip_invalid: bool,
-        dry_run: bool,
-        progress: Callable[[int], None] = lambda done: None,
-    ) -> None:
-        self.ledger, self.rows, self.context = ledger, rows, context
-        self.skip_invalid, self.dry_run, self.progress = skip_invalid, dry_run, progress
-        self.claims = 0
-        self.errors: list[str] = []
-
-    def check(self, workers: int) -> Iterator[tuple["ledgers.SerialisedEntries", list[str]]]:
-        """The parts as they are checked: with more than one worker, they start now."""
-        finish = integrity.serialised_import_entries
-        report = lambda done: self.progress(done)  # noqa: E731 (the bar is set up later)
-        return claim_fields.build_claims(self.rows, self.context, finish, report, workers)
-
-    def append(
-        self, parts: Iterator[tuple["ledgers.SerialisedEntries", list[str]]]
-    ) -> "ledgers.AppendResult":
-        """Each part as it is checked, while the ledger is read and locked; all or nothing."""
-        entries = self._entries(parts)
-        if self.dry_run:
-            return _dry_run(self.ledger, entries)
-        return self.ledger.append(entries, self.context.now, integrity.check_references)
-
-    def _entries(
-        self, parts: Iterator[tuple["ledgers.SerialisedEntries", list[str]]]
-    ) -> Iterator["ledgers.SerialisedEntries"]:
-        for part, errors in parts:
-            self.errors.extend(errors)
-            self.claims += part.kinds.count("claim")
-            yield part
-        if self.errors and not self.skip_invalid:
-            raise BadInput(_refusal(self.errors, self.claims))
-
-
-def _dry_run(
-    ledger: "ledgers.Ledger", parts: Iterator["ledgers.SerialisedEntries"]
-) -> "ledgers.AppendResult":
-    """What an import would add: the entries the ledger lacks (nothing is written)."""
-    known = ledger.read().ids()
-    result = ledgers.AppendResult([], [])
-    for part in parts:
-        for entry_id, kind in zip(part.ids, part.kinds, strict=True):
-            if entry_id in known:
-                result.existing.append(entry_id)
-            else:
-                result.added.append({"id": entry_id, "kind": kind})
-                known.add(entry_id)
-    return result
-
-
-def _refusal(errors: list[str], good: int) -> str:
-    shown = errors[:10]
-    more = f"\n... and {len(errors) - 10} more bad rows" if len(errors) > 10 else ""
-    advice = (
-        f"nothing imported: fix the row{'s' if len(errors) > 1 else ''}, "
-        f"or use --skip-invalid to import the {good} good row{'' if good == 1 else 's'}"
-    )
-    if len(errors) == 1:
-        return f"{errors[0]} — {advice}"
-    return "\n".join(shown) + more + f"\n{len(errors)} bad rows; {advice}"
+def _import_progress(total: int, ignored: list[str]) -> Any:
+    """Called by the import once its workers are forked: Rich is loaded only now."""
+    if ignored:
+        render.message(f"ignored unknown columns: {', '.join(ignored)}")
+    return render.import_progress(total)
 
 
 @app.command()
@@ -484,7 +380,7 @@ def export(
     include_all: AllOption = False,
     limit: LimitOption = None,
     fmt: Annotated[
-        Format | None,
+        ExportFormat | None,
         typer.Option(
             "--format", "-f", help="csv, json or jsonl (default: from the -o file name, else csv)."
         ),
@@ -494,30 +390,49 @@ def export(
 
     Example: osintlog export --metric 'dprk.*' -o dprk.csv
     """
-    claims, standing = _select(ctx, metric, source, tag, since, until, search, include_all, limit)
-    chosen = format_for(str(output or ""), b"", fmt) if output or fmt else Format.csv
-    if chosen == Format.table:
-        chosen = Format.csv
+    from osintlog.formats import output_format
+
+    chosen = output_format(str(output or ""), fmt.value if fmt else None)
+    records = list(
+        _ledger(ctx).records(
+            metric=metric,
+            source=source,
+            tag=tag,
+            since=since,
+            until=until,
+            search=search,
+            include_all=include_all,
+            limit=limit,
+        )
+    )
     if output is None:
-        _write_claims(claims, standing, chosen, sys.stdout)
-        return
+        return emit(records, _claim_columns(), chosen, sys.stdout)
+    import io
+
     buffer = io.StringIO()
-    _write_claims(claims, standing, chosen, buffer)
+    emit(records, _claim_columns(), chosen, buffer)
     try:
         output.write_text(buffer.getvalue(), encoding="utf-8")
     except OSError as error:
         raise BadInput(f"cannot write {output}: {error.strerror}") from error
-    from osintlog import render
-
-    render.message(f"exported {len(claims)} claims to {output}")
+    render.message(f"exported {len(records)} claims to {output}")
 
 
-def _confirm(question: str, yes: bool) -> None:
-    """Ask on a terminal; scripts (no terminal) and --yes go ahead."""
-    if yes or not sys.stdin.isatty():
-        return
-    if not typer.confirm(question, default=False, err=True):
-        raise NotAllowed("cancelled; nothing was written")
+def _confirm(yes: bool) -> "Callable[[Claim, Claim | None], None]":
+    """The check before a correction is written: a question on a terminal; scripts (no
+    terminal) and --yes go ahead."""
+
+    def confirm(old: "Claim", new: "Claim | None") -> None:
+        if yes or not sys.stdin.isatty():
+            return
+        if new is None:
+            question = f"Retract {render.claim_label(old)}?"
+        else:
+            question = f"Supersede {render.claim_label(old)} with {render.claim_label(new)}?"
+        if not typer.confirm(question, default=False, err=True):
+            raise NotAllowed("cancelled; nothing was written")
+
+    return confirm
 
 
 @app.command()
@@ -545,18 +460,27 @@ def amend(
 
     Example: osintlog amend 3f2a9c --value "about 4,800" --note "corrected figure"
     """
-    from osintlog import render
-
-    ledger = _settings(ctx).ledger()
-    snapshot = ledger.read()
-    old = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "amended")
     changes = _claim_options(
-        metric, value, source, as_of, reported, unit, via, url, quote, rating, tag, note
+        metric=metric,
+        value=value,
+        source=source,
+        as_of=as_of,
+        reported=reported,
+        unit=unit,
+        via=via,
+        url=url,
+        quote=quote,
+        rating=rating,
+        tag=tag,
+        note=note,
     )
-    context = claim_fields.Context.current(_order(dayfirst, monthfirst), future)
-    new = claim_fields.amended_claim(old, changes, context)
-    _confirm(f"Supersede {render.claim_label(old)} with {render.claim_label(new)}?", yes)
-    ledger.append([ledgers.claim_entry(new)], context.now, integrity.check_supersedes)
+    old, new = _ledger(ctx).amend(
+        claim_id,
+        confirm=_confirm(yes),
+        future=future,
+        order=_order(dayfirst, monthfirst),
+        **changes,
+    )
     render.message(f"amended {render.claim_label(old)}: now {render.claim_label(new)}")
     typer.echo(new["id"])
 
@@ -572,17 +496,7 @@ def retract(
 
     Example: osintlog retract 3f2a9c --reason "misread: the figure was wounded, not killed"
     """
-    from osintlog import render
-
-    if not reason.strip():
-        raise BadClaim("--reason is required: say why the claim is withdrawn")
-    ledger = _settings(ctx).ledger()
-    snapshot = ledger.read()
-    claim = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "retracted")
-    _confirm(f"Retract {render.claim_label(claim)}?", yes)
-    context = claim_fields.Context.current()
-    entry = integrity.retraction_entry(claim["id"], reason.strip(), context.analyst, context.now)
-    ledger.append([entry], context.now, integrity.check_supersedes)
+    claim, entry = _ledger(ctx).retract(claim_id, reason, confirm=_confirm(yes))
     render.message(f"retracted {render.claim_label(claim)}")
     typer.echo(entry["id"])
 
@@ -591,19 +505,21 @@ def retract(
 def history(
     ctx: typer.Context,
     claim_id: Annotated[str, typer.Argument(metavar="ID", help="Any version of the claim.")],
-    fmt: FormatOption = Format.table,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Every version of a claim, who logged each and when, and its retraction.
 
     Example: osintlog history 3f2a9c
     """
-    snapshot = _settings(ctx).ledger().read()
-    rows = integrity.history(snapshot, snapshot.resolve(claim_id)["id"])
-    if fmt != Format.table:
-        return _emit_rows(rows, integrity.HISTORY_COLUMNS, fmt)
-    from osintlog import render
+    from osintlog.integrity import HISTORY_COLUMNS
 
-    render.print_table(render.history_table(rows))
+    rows = _ledger(ctx).history(claim_id)
+    _show(
+        fmt,
+        True,
+        lambda: render.history_table(rows),
+        lambda: _emit_rows(rows, HISTORY_COLUMNS, fmt),
+    )
 
 
 @app.command()
@@ -612,10 +528,10 @@ def verify(ctx: typer.Context) -> None:
 
     Example: osintlog verify && git commit ledger.json
     """
-    settings = _settings(ctx)
-    problem = integrity.verify(settings.ledger().read())
+    ledger = _ledger(ctx)
+    problem = ledger.verify()
     if problem is not None:
-        raise VerifyFailed(f"{settings.db}: {problem}")
+        raise VerifyFailed(f"{ledger.path}: {problem}")
 
 
 @app.command()
@@ -627,28 +543,8 @@ def merge(
 
     Example: osintlog merge ../colleague/ledger.json
     """
-    from osintlog import render
-
-    added = _merge_into(_settings(ctx).ledger(), other)
+    added = _ledger(ctx).merge(other)
     render.message(f"merged {added} entries from {other}")
-
-
-def _merge_into(ledger: "ledgers.Ledger", other: Path) -> int:
-    if not other.is_file():
-        raise BadInput(f"{other} is not a file")
-    theirs = ledgers.Ledger(other, ledger.lock_timeout).read()
-    problem = integrity.verify(theirs)
-    if problem is not None:
-        raise BadInput(f"refusing to merge {other}: it fails verify: {problem}")
-
-    def check(ours: "ledgers.Snapshot") -> Callable[[Mapping[str, Any]], None]:
-        fault = integrity.verify(ours)
-        if fault is not None:
-            raise BadInput(f"refusing to merge into {ledger.path}: it fails verify: {fault}")
-        return lambda entry: None
-
-    entries = integrity.missing_entries(ledger.read(), theirs)
-    return len(ledger.append(entries, claim_fields.Context.current().now, check).added)
 
 
 @app.command("git-merge-driver", hidden=True)
@@ -662,7 +558,7 @@ def git_merge_driver(
     Example: git config merge.osintlog.driver "osintlog git-merge-driver %O %A %B"
     """
     del ancestor
-    _merge_into(ledgers.Ledger(ours), theirs)
+    core.Ledger(ours).merge(theirs)
 
 
 @app.command("extract")
@@ -683,7 +579,7 @@ def extract_claims(
     review: Annotated[
         bool, typer.Option(help="Walk the candidates on a terminal and add the accepted ones.")
     ] = False,
-    fmt: FormatOption = Format.table,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List the figures in a report as candidate claims (csv output imports as it is).
 
@@ -692,22 +588,22 @@ def extract_claims(
     from osintlog import extract as extraction
 
     name, data = load_input(file, sys.stdin.buffer)
-    context = claim_fields.Context.current()
-    candidates = extraction.extract(
-        decode_text(name, data), today=context.today, reported=reported, via=via
-    )
+    ledger = _ledger(ctx)
+    text = decode_text(name, data)
+    candidates = extraction.extract(text, today=ledger.today, reported=reported, via=via)
     if review:
-        return _review(ctx, candidates, context)
-    if fmt != Format.table:
-        return write_records(candidates, extraction.CANDIDATE_COLUMNS, fmt, sys.stdout)
-    _print_or_say(lambda r: r.candidates_table(candidates), bool(candidates))
+        return _review(ledger, candidates)
+    _show(
+        fmt,
+        bool(candidates),
+        lambda: render.candidates_table(candidates),
+        lambda: emit(candidates, extraction.CANDIDATE_COLUMNS, fmt, sys.stdout),
+    )
 
 
-def _review(
-    ctx: typer.Context, candidates: list[dict[str, Any]], context: "claim_fields.Context"
-) -> None:
+def _review(ledger: "api.Ledger", candidates: list[dict[str, Any]]) -> None:
     """Accept, edit the metric of, or skip each candidate; then one write of the accepted."""
-    from osintlog import render
+    from osintlog.claims import metric_key
 
     if not sys.stdin.isatty():
         raise BadInput("--review needs a terminal; without one, use --format csv and import")
@@ -724,13 +620,11 @@ def _review(
         if choice == "s":
             continue
         if choice == "e":
-            candidate["metric"] = _ask(
-                "Metric", candidate["metric"], lambda text: claim_fields.metric_key(text)
-            )
+            candidate["metric"] = _ask("Metric", candidate["metric"], metric_key)
         if not candidate["source"]:
             candidate["source"] = _ask("Source (who asserts the figure)", None, str.strip)
-        accepted.append(ledgers.claim_entry(claim_fields.build_claim(candidate, context)))
-    result = _settings(ctx).ledger().append(accepted, context.now)
+        accepted.append(candidate)
+    result = ledger.add_claims(accepted)
     render.message(f"added {len(result.added)} claims ({len(result.existing)} already in)")
 
 
@@ -746,26 +640,6 @@ def _ask(question: str, default: str | None, check: Any) -> str:
             return value
 
 
-def _active(ctx: typer.Context) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The ledger's active claims and the sources' standing ratings, from one read."""
-    snapshot = _settings(ctx).ledger().read()
-    claims = [claim for claim in snapshot.claims() if claim["status"] == ledgers.ACTIVE]
-    return claims, snapshot.standing_ratings()
-
-
-def _window(
-    claims: list[dict[str, Any]], source: str | None, since: str | None, until: str | None
-) -> list[dict[str, Any]]:
-    if not (source or since or until):
-        return claims
-    today = claim_fields.Context.current().today
-    return query.Query.parse(today, source=source, since=since, until=until).select(claims)
-
-
-def _emit_rows(rows: list[Any], columns: list[str], fmt: Format) -> None:
-    write_records(views.records(rows), columns, fmt, sys.stdout)
-
-
 @app.command()
 def diff(
     ctx: typer.Context,
@@ -775,34 +649,30 @@ def diff(
     source: SourceOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    fmt: FormatOption = Format.table,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """How a figure changed, report by report (or, without METRIC, every metric's change).
 
     Example: osintlog diff dprk.troops.deployed --since 2025-01
     """
-    claims, standing = _active(ctx)
-    if metric is not None:
-        claims = views.require_metric(claims, metric)
-    chosen = _window(claims, source, since, until)
+    from osintlog.views import DIFF_COLUMNS, SUMMARY_COLUMNS
+
+    ledger, window = _ledger(ctx), {"source": source, "since": since, "until": until}
     if metric is None:
-        summary = views.summaries(chosen)
-        if fmt != Format.table:
-            return _emit_rows(summary, views.SUMMARY_COLUMNS, fmt)
-        return _print_or_say(lambda r: r.summary_table(summary), bool(summary))
-    rows = views.timeline(chosen, standing)
-    if fmt != Format.table:
-        return _emit_rows(rows, views.DIFF_COLUMNS, fmt)
-    return _print_or_say(lambda r: r.timeline_table(chosen[0]["metric"], rows), bool(rows))
-
-
-def _print_or_say(build: Any, found: bool) -> None:
-    from osintlog import render
-
-    if found:
-        render.print_table(build(render))
-    else:
-        render.message("no claims match")
+        summary = ledger.summaries(**window)
+        return _show(
+            fmt,
+            bool(summary),
+            lambda: render.summary_table(summary),
+            lambda: _emit_rows(summary, SUMMARY_COLUMNS, fmt),
+        )
+    rows = ledger.timeline(metric, **window)
+    _show(
+        fmt,
+        bool(rows),
+        lambda: render.timeline_table(metric.strip().lower(), rows),
+        lambda: _emit_rows(rows, DIFF_COLUMNS, fmt),
+    )
 
 
 class Rule(str, Enum):
@@ -819,32 +689,38 @@ def compare(
         str | None, typer.Option(help="Replay: only claims whose as-of is on or before this date.")
     ] = None,
     rule: Annotated[Rule, typer.Option(help="How the consensus is taken.")] = Rule.median,
-    fmt: FormatOption = Format.table,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Do the sources agree? Each source's latest figure against the consensus.
 
     Example: osintlog compare dprk.troops.deployed --at 2025-04
     """
-    claims, standing = _active(ctx)
-    chosen = views.require_metric(claims, metric)
-    today = claim_fields.Context.current().today
-    at_date = dates.parse_date(at, today=today, reported=today.isoformat()) if at else None
-    comparison = views.compare(chosen, chosen[0]["metric"], rule.value, at_date, standing)
-    if fmt != Format.table:
-        return write_records(comparison.records(), views.COMPARE_COLUMNS, fmt, sys.stdout)
-    _print_or_say(lambda r: r.comparison_table(comparison), bool(comparison.rows))
+    from osintlog.views import COMPARE_COLUMNS
+
+    comparison = _ledger(ctx).compare(metric, at=at, rule=rule.value)
+    _show(
+        fmt,
+        bool(comparison.rows),
+        lambda: render.comparison_table(comparison),
+        lambda: emit(comparison.records(), COMPARE_COLUMNS, fmt, sys.stdout),
+    )
 
 
 @app.command()
-def metrics(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+def metrics(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> None:
     """Every metric: claims, sources, first and latest figure, and a sparkline of its course.
 
     Example: osintlog metrics --format csv
     """
-    rows = views.summaries(_active(ctx)[0])
-    if fmt != Format.table:
-        return _emit_rows(rows, views.METRICS_COLUMNS, fmt)
-    _print_or_say(lambda r: r.metrics_table(rows), bool(rows))
+    from osintlog.views import METRICS_COLUMNS
+
+    rows = _ledger(ctx).metrics()
+    _show(
+        fmt,
+        bool(rows),
+        lambda: render.metrics_table(rows),
+        lambda: _emit_rows(rows, METRICS_COLUMNS, fmt),
+    )
 
 
 sources_app = typer.Typer(
@@ -855,18 +731,22 @@ app.add_typer(sources_app, name="sources")
 
 
 @sources_app.callback()
-def sources(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+def sources(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> None:
     """Every source: claims, metrics, standing rating, first and latest report.
 
     Example: osintlog sources; osintlog sources rate Reuters B
     """
     if ctx.invoked_subcommand is not None:
         return
-    claims, standing = _active(ctx)
-    rows = views.source_summaries(claims, standing)
-    if fmt != Format.table:
-        return _emit_rows(rows, views.SOURCES_COLUMNS, fmt)
-    _print_or_say(lambda r: r.sources_table(rows), bool(rows))
+    from osintlog.views import SOURCES_COLUMNS
+
+    rows = _ledger(ctx).sources()
+    _show(
+        fmt,
+        bool(rows),
+        lambda: render.sources_table(rows),
+        lambda: _emit_rows(rows, SOURCES_COLUMNS, fmt),
+    )
 
 
 @sources_app.command("rate")
@@ -879,19 +759,7 @@ def rate_source(
 
     Example: osintlog sources rate "South Korean lawmakers" B
     """
-    from osintlog import render
-
-    reliability, credibility = claim_fields.parse_rating(grade)
-    if reliability is None or credibility is not None:
-        raise BadClaim(
-            f'"{grade}" is not a reliability grade: give one letter A-F '
-            "(credibility, the digit, belongs to each claim)"
-        )
-    context = claim_fields.Context.current()
-    entry = ledgers.new_entry(
-        "rating", context.analyst, context.now, source=name.strip(), reliability=reliability
-    )
-    _settings(ctx).ledger().append([entry], context.now)
+    reliability = _ledger(ctx).rate_source(name, grade)
     render.message(f"{name.strip()} is rated {reliability}")
 
 
@@ -911,17 +779,13 @@ def chart(
 
     Example: osintlog chart dprk.troops.deployed
     """
-    from osintlog import render
-
-    claims, _ = _active(ctx)
-    chosen = _window(views.require_metric(claims, metric), source, since, until)
-    series = views.chart_series(chosen)
-    name = chosen[0]["metric"] if chosen else metric
+    series = _ledger(ctx).chart_series(metric, source=source, since=since, until=until)
+    name = metric.strip().lower()
     if output is not None:
         _save_chart(name, series, output)
         render.message(f"chart of {name} written to {output}")
         return
-    if not chosen:
+    if not series:
         render.message("no claims match")
         return
     console = render.stdout_console()
@@ -931,8 +795,6 @@ def chart(
 
 
 def _save_chart(metric: str, series: list[Any], output: Path) -> None:
-    from osintlog import render
-
     if output.suffix.lower() not in (".png", ".svg"):
         raise BadInput(f"{output}: the chart is written as .png or .svg")
     try:

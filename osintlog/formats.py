@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 from osintlog.errors import BadInput, MisalignedParts
 
 
-class Format(str, Enum):
-    """How records are printed: a Rich table for people, the rest for scripts."""
+class OutputFormat(str, Enum):
+    """How records are printed: a Rich table for people, the rest for scripts. Each command
+    offers the ones it can write (cli's `FormatChoice`); `emit` writes the machine formats."""
 
     table = "table"
     csv = "csv"
@@ -23,7 +24,17 @@ class Format(str, Enum):
     jsonl = "jsonl"
 
 
-MACHINE_FORMATS = (Format.csv, Format.json, Format.jsonl)
+class InputFormat(str, Enum):
+    """What `import` reads."""
+
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+MACHINE_FORMATS = (OutputFormat.csv, OutputFormat.json, OutputFormat.jsonl)
+# The formats an output file's extension names (`export -o claims.jsonl`).
+BY_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 # Columns whose cells are numbers (or empty): never prefixed, whatever their first character.
 NUMERIC_COLUMNS = frozenset(
     {
@@ -48,26 +59,48 @@ _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
 
 
-def write_records(
-    records: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: Format, out: TextIO
+def emit(
+    records: Iterable[Mapping[str, Any]], columns: Sequence[str], fmt: str, out: TextIO
 ) -> None:
-    """Write records as csv (with a header), a JSON array, or one JSON object per line."""
+    """Write records as csv (with a header), a JSON array, or one JSON object per line: the one
+    way every command writes rows for scripts. Only `columns` are written, in that order."""
     import orjson  # here, not at the top: --help and --version need none of this module's I/O
 
-    if fmt == Format.csv:
+    if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         for record in records:
             writer.writerow([csv_cell(record.get(column), column) for column in columns])
-    elif fmt == Format.json:
+    elif fmt == "json":
         rows = [{column: record.get(column) for column in columns} for record in records]
         out.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
-    elif fmt == Format.jsonl:
+    elif fmt == "jsonl":
         for record in records:
             row = {column: record.get(column) for column in columns}
             out.write(orjson.dumps(row).decode() + "\n")
     else:
-        raise ValueError(f"{fmt} is not a machine format")
+        raise BadInput(f'"{fmt}" is not a format osintlog writes rows in (csv, json, jsonl)')
+
+
+def emit_object(record: Mapping[str, Any], out: TextIO) -> None:
+    """One record as an indented JSON object (`info --format json`)."""
+    import orjson
+
+    out.write(orjson.dumps(record, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def output_format(path: str, given: str | None) -> str:
+    """The machine format of an output file: as given, else by its extension, else csv; an
+    extension osintlog cannot write is refused rather than written as something else."""
+    if given is not None:
+        return given
+    suffix = PurePath(path).suffix.lower()
+    if suffix and suffix not in BY_SUFFIX:
+        raise BadInput(
+            f"{path}: osintlog does not write {suffix} files; give a .csv, .json or .jsonl name, "
+            "or --format"
+        )
+    return BY_SUFFIX.get(suffix, "csv")
 
 
 def csv_cell(value: Any, column: str) -> str:
@@ -95,18 +128,15 @@ def restore_csv_cell(text: str) -> str:
     return text[1:] if text[:1] == "'" and _NEUTRALISED.match(text) else text
 
 
-def format_for(name: str, data: bytes, given: Format | None) -> Format:
+def format_for(name: str, data: bytes, given: InputFormat | None) -> InputFormat:
     """The format of an input: as given, else from the file's extension, else by its content."""
-    if given is not None and given != Format.table:
+    if given is not None:
         return given
     suffix = PurePath(name).suffix.lower()
-    by_suffix = {".csv": Format.csv, ".json": Format.json, ".jsonl": Format.jsonl}
-    if suffix in by_suffix:
-        return by_suffix[suffix]
-    if suffix == ".ndjson":
-        return Format.jsonl
+    if suffix in BY_SUFFIX:
+        return InputFormat(BY_SUFFIX[suffix])
     start = data.lstrip()[:1]
-    return {b"[": Format.json, b"{": Format.jsonl}.get(start, Format.csv)
+    return {b"[": InputFormat.json, b"{": InputFormat.jsonl}.get(start, InputFormat.csv)
 
 
 Row = tuple[object, Any]  # where it was read (shown as `file.csv:14`), and its fields
@@ -129,13 +159,13 @@ if TYPE_CHECKING:  # a class only for the type checker: --help and --version imp
             ...
 
 
-def read_rows(name: str, data: bytes, fmt: Format) -> Rows:
+def read_rows(name: str, data: bytes, fmt: InputFormat) -> Rows:
     """The rows of claims in a file's bytes. A CSV file is checked as far as its header here;
     its records are read when a part of them is iterated, so that each process reads its own."""
     text = decode_text(name, data)
-    if fmt == Format.csv:
+    if fmt == InputFormat.csv:
         return CsvRows(name, text)
-    if fmt == Format.json:
+    if fmt == InputFormat.json:
         return ListedRows(_json_rows(name, text))
     return ListedRows(_jsonl_rows(name, text))
 
@@ -379,9 +409,9 @@ def _jsonl_rows(name: str, text: str) -> list[tuple[str, dict[str, Any]]]:
     return rows
 
 
-def load_input(name: str, stdin: BinaryIO) -> tuple[str, bytes]:
-    """The bytes of a file to import (`-` is standard input), with the name to show in errors."""
-    if name == "-":
+def load_input(name: str, stdin: BinaryIO | None) -> tuple[str, bytes]:
+    """The bytes of a file to import (`-` is `stdin`), with the name to show in errors."""
+    if name == "-" and stdin is not None:
         return "<stdin>", stdin.read()
     try:
         with open(name, "rb") as handle:

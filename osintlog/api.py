@@ -1,0 +1,309 @@
+"""The Python API: a ledger opened by its path, claims selected by a Query, the views as plain
+rows, and claims added, corrected, retracted, imported and merged. The CLI is a thin layer over
+this class: every command is one call to it.
+
+    >>> import osintlog
+    >>> ledger = osintlog.Ledger("ledger.json")
+    >>> ledger.add("dprk.troops.killed", "about 4,700", source="South Korean lawmakers",
+    ...            as_of="April 2025", reported="2025-08-22").claim["id"]
+    >>> [(row.as_of, row.source, row.figure) for row in ledger.timeline("dprk.troops.killed")]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from osintlog import claims as claim_fields
+from osintlog import integrity, views
+from osintlog import ledger as store
+from osintlog.claims import ACTIVE, Claim, Context
+from osintlog.dates import Order, parse_date
+from osintlog.errors import BadClaim, BadInput
+from osintlog.formats import InputFormat, load_input
+from osintlog.query import Query
+
+if TYPE_CHECKING:
+    from osintlog.importing import ImportReport, Progress
+
+# Called with the claim as it is and as it would be (or None), before a change is written; it
+# raises to refuse the change (the CLI asks on a terminal).
+Confirm = Callable[[Claim, Claim | None], None]
+
+
+@dataclass
+class Added:
+    """What `add` did: the claim (with its id), and whether it was new to the ledger."""
+
+    claim: Claim
+    added: bool
+
+
+class Ledger:
+    """One ledger, by its path (default: $OSINTLOG_DB, else ledger.json in the user data folder).
+
+    Every method reads the ledger once; a method that writes appends in one atomic write under
+    the ledger's lock, or raises (an `osintlog.errors.OsintlogError`) and writes nothing.
+    `today` is the day relative dates count from ("--since yesterday") and the default report
+    date; it is the machine's date unless given.
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        lock_timeout: float = 10.0,
+        today: date | None = None,
+    ) -> None:
+        self.path = Path(path).expanduser() if path else store.default_path()
+        self.store = store.Ledger(self.path, lock_timeout)
+        self.today = today or date.today()
+
+    def context(self, order: Order | None = None, future: bool = False) -> Context:
+        """What a new claim takes from here: today, the analyst, the clock, how to read dates."""
+        now = Context.current(order, future)
+        return Context(self.today, now.analyst, now.now, order, future)
+
+    # --- selecting -------------------------------------------------------------------------
+
+    def query(self, **options: Any) -> Query:
+        """A Query from filter text, dates read against today: metric (a glob), source, tag,
+        since, until, search, include_all, limit."""
+        return Query.parse(self.today, **options)
+
+    def claims(self, query: Query | None = None, **options: Any) -> list[Claim]:
+        """The claims a query selects (or the filters given), in timeline order."""
+        return self.selection(query, **options)[0]
+
+    def selection(
+        self, query: Query | None = None, **options: Any
+    ) -> tuple[list[Claim], dict[str, str]]:
+        """The claims selected and the sources' standing ratings, from one read."""
+        snapshot = self.store.read()
+        chosen = (query or self.query(**options)).select(snapshot.claims())
+        return chosen, snapshot.standing_ratings()
+
+    def records(self, query: Query | None = None, **options: Any) -> Iterator[dict[str, Any]]:
+        """The claims selected as `export` writes them (claims.EXPORT_COLUMNS)."""
+        chosen, standing = self.selection(query, **options)
+        return views.claim_records(chosen, standing)
+
+    def claim(self, claim_id: str) -> Claim:
+        """One claim by its id or a unique prefix of it."""
+        return self.store.read().resolve(claim_id)
+
+    def claim_records(self, claim_id: str) -> Iterator[dict[str, Any]]:
+        """One claim as `export` writes it."""
+        snapshot = self.store.read()
+        return views.claim_records([snapshot.resolve(claim_id)], snapshot.standing_ratings())
+
+    def history(self, claim_id: str) -> list[integrity.HistoryRow]:
+        """Every version of a claim and its retraction, oldest first."""
+        snapshot = self.store.read()
+        return integrity.history(snapshot, snapshot.resolve(claim_id)["id"])
+
+    # --- views -----------------------------------------------------------------------------
+
+    def _active(self) -> tuple[list[Claim], dict[str, str]]:
+        snapshot = self.store.read()
+        active = [claim for claim in snapshot.claims() if claim["status"] == ACTIVE]
+        return active, snapshot.standing_ratings()
+
+    def _window(self, claims: list[Claim], **options: Any) -> list[Claim]:
+        if not any(options.values()):
+            return claims
+        return self.query(**options).select(claims)
+
+    def timeline(
+        self,
+        metric: str,
+        *,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[views.TimelineRow]:
+        """One metric's claims in timeline order, each with its change (see `diff`)."""
+        active, standing = self._active()
+        chosen = views.require_metric(active, metric)
+        return views.timeline(
+            self._window(chosen, source=source, since=since, until=until), standing
+        )
+
+    def summaries(
+        self, *, source: str | None = None, since: str | None = None, until: str | None = None
+    ) -> list[views.MetricSummary]:
+        """Per metric: first and latest figure, the change, claims and sources."""
+        active, _ = self._active()
+        return views.summaries(self._window(active, source=source, since=since, until=until))
+
+    def compare(
+        self, metric: str, *, at: str | None = None, rule: str = "median"
+    ) -> views.Comparison:
+        """Do the sources agree? Each source's latest figure (up to `at`) and the consensus."""
+        active, standing = self._active()
+        chosen = views.require_metric(active, metric)
+        at_date = parse_date(at, today=self.today, reported=self.today.isoformat()) if at else None
+        return views.compare(chosen, chosen[0]["metric"], rule, at_date, standing)
+
+    def metrics(self) -> list[views.MetricSummary]:
+        """Every metric with its claims, sources, and first and latest figure."""
+        return views.summaries(self._active()[0])
+
+    def sources(self) -> list[views.SourceSummary]:
+        """Every source with its claims, metrics, standing rating and reports."""
+        active, standing = self._active()
+        return views.source_summaries(active, standing)
+
+    def chart_series(
+        self,
+        metric: str,
+        *,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[views.ChartSeries]:
+        """One series per source of a metric, for a chart."""
+        active, _ = self._active()
+        chosen = views.require_metric(active, metric)
+        return views.chart_series(self._window(chosen, source=source, since=since, until=until))
+
+    def info(self) -> store.LedgerInfo:
+        """Where the ledger is, its size, schema and counts."""
+        return store.ledger_info(self.store.read())
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def add(
+        self,
+        metric: str,
+        value: str,
+        *,
+        source: str,
+        future: bool = False,
+        order: Order | None = None,
+        **fields: Any,
+    ) -> Added:
+        """Log one claim; the other fields by name (as_of, reported, unit, via, url, quote,
+        rating, tags, note). Logging the same claim again adds nothing (`added` is False)."""
+        context = self.context(order, future)
+        raw = {**fields, "metric": metric, "value": value, "source": source}
+        claim = claim_fields.build_claim(raw, context)
+        result = self.store.append([store.claim_entry(claim)], context.now)
+        return Added(claim, bool(result.added))
+
+    def add_claims(self, rows: Iterable[Mapping[str, Any]]) -> store.AppendResult:
+        """Log several claims (rows of claim fields) in one write."""
+        context = self.context()
+        entries = [store.claim_entry(claim_fields.build_claim(row, context)) for row in rows]
+        return self.store.append(entries, context.now)
+
+    def amend(
+        self,
+        claim_id: str,
+        *,
+        confirm: Confirm | None = None,
+        future: bool = False,
+        order: Order | None = None,
+        **changes: Any,
+    ) -> tuple[Claim, Claim]:
+        """Correct a claim: append a claim that supersedes it. Returns the old and the new."""
+        snapshot = self.store.read()
+        old = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "amended")
+        context = self.context(order, future)
+        new = claim_fields.amended_claim(old, changes, context)
+        if confirm is not None:
+            confirm(old, new)
+        self.store.append([store.claim_entry(new)], context.now, integrity.check_supersedes)
+        return old, new
+
+    def retract(
+        self, claim_id: str, reason: str, *, confirm: Confirm | None = None
+    ) -> tuple[Claim, dict[str, Any]]:
+        """Withdraw a claim with a reason: append a retraction. Returns the claim and it."""
+        if not reason.strip():
+            raise BadClaim("--reason is required: say why the claim is withdrawn")
+        snapshot = self.store.read()
+        claim = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "retracted")
+        if confirm is not None:
+            confirm(claim, None)
+        context = self.context()
+        entry = integrity.retraction_entry(
+            claim["id"], reason.strip(), context.analyst, context.now
+        )
+        self.store.append([entry], context.now, integrity.check_supersedes)
+        return claim, entry
+
+    def rate_source(self, name: str, grade: str) -> str:
+        """Set a source's standing reliability (a letter A-F); returns the letter."""
+        reliability, credibility = claim_fields.parse_rating(grade)
+        if reliability is None or credibility is not None:
+            raise BadClaim(
+                f'"{grade}" is not a reliability grade: give one letter A-F '
+                "(credibility, the digit, belongs to each claim)"
+            )
+        context = self.context()
+        entry = store.new_entry(
+            "rating", context.analyst, context.now, source=name.strip(), reliability=reliability
+        )
+        self.store.append([entry], context.now)
+        return reliability
+
+    def import_file(
+        self,
+        path: str | Path,
+        data: bytes | None = None,
+        *,
+        fmt: InputFormat | None = None,
+        dry_run: bool = False,
+        skip_invalid: bool = False,
+        future: bool = False,
+        order: Order | None = None,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Import the claims of a file (csv, json or jsonl; its bytes may be given, `path` then
+        only names it in messages): all of them, or none and an error naming every bad row
+        (with `skip_invalid`, the good ones, and the bad ones in the report). `dry_run` checks
+        and counts, and writes nothing; `future` accepts rows dated after their report."""
+        from osintlog.importing import import_claims
+
+        name = str(path)
+        if data is None:
+            data = load_input(name, None)[1]
+        return import_claims(
+            self.store,
+            name,
+            data,
+            self.context(order, future),
+            fmt=fmt,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            progress=progress,
+        )
+
+    # --- the whole ledger ------------------------------------------------------------------
+
+    def verify(self) -> integrity.Problem | None:
+        """The first place the chain, an id or the schema is wrong, or None."""
+        return integrity.verify(self.store.read())
+
+    def merge(self, other: str | Path) -> int:
+        """Append the entries of another ledger that this one lacks; returns how many."""
+        other = Path(other)
+        if not other.is_file():
+            raise BadInput(f"{other} is not a file")
+        theirs = store.Ledger(other, self.store.lock_timeout).read()
+        problem = integrity.verify(theirs)
+        if problem is not None:
+            raise BadInput(f"refusing to merge {other}: it fails verify: {problem}")
+
+        def check(ours: store.Snapshot) -> Callable[[Mapping[str, Any]], None]:
+            fault = integrity.verify(ours)
+            if fault is not None:
+                raise BadInput(f"refusing to merge into {self.path}: it fails verify: {fault}")
+            return lambda entry: None
+
+        entries = integrity.missing_entries(self.store.read(), theirs)
+        return len(self.store.append(entries, self.context().now, check).added)

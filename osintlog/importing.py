@@ -1,0 +1,146 @@
+"""An import end to end: a file's rows read and checked (on every core when it is large), chained
+and written once — all of them or none — or, on a dry run, only counted.
+
+The order of its steps is part of its speed and its safety, and lives here alone:
+1. The file's bytes are read, its header checked, and the rows cut into parts; the bytes are let
+   go before any process is forked, so that no child copies them.
+2. The workers are forked (`claims.build_claims`) before anything starts a thread: a child forked
+   while another thread holds a lock could wait on it forever.
+3. Only then does `progress` start (a Rich progress bar imports 50 ms of modules and starts a
+   thread to redraw itself, which the workers need none of).
+4. The ledger is read and locked, and each part is chained and written as it comes back, in file
+   order (`ledger.Ledger.append`); the new file replaces the ledger once every row has passed.
+   With bad rows and no `skip_invalid`, the import is refused after every row was checked, so
+   that the message names them all, and nothing is written.
+5. A CSV file whose cuts fell inside a record (a quote in an unquoted cell) is found out by the
+   part that read it, and the whole import runs again in one process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from osintlog import integrity, workers
+from osintlog import ledger as store
+from osintlog.claims import Context, build_claims
+from osintlog.errors import BadInput, MisalignedParts
+from osintlog.formats import InputFormat, format_for, read_rows
+
+if TYPE_CHECKING:
+    from osintlog.formats import Rows
+
+Parts = Iterator[tuple[store.SerialisedEntries, list[str]]]
+# Called once the workers are forked, with the number of rows and the columns left out; gives
+# the callback that hears how many rows have been checked, for as long as the import runs.
+Progress = Callable[[int, list[str]], AbstractContextManager[Callable[[int], None]]]
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, on a dry run, would do)."""
+
+    added: int = 0  # claims new to the ledger
+    already: int = 0  # claims it held already
+    errors: list[str] = field(default_factory=list)  # bad rows, each with its file:line
+    ignored: list[str] = field(default_factory=list)  # columns osintlog does not know
+    dry_run: bool = False
+
+
+def import_claims(
+    ledger: store.Ledger,
+    name: str,
+    data: bytes,
+    context: Context,
+    *,
+    fmt: InputFormat | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the claims in a file's bytes (csv, tsv, json or jsonl, by `fmt`, else the name's
+    extension, else the content); `name` is how messages name the file."""
+    rows = read_rows(name, data, format_for(name, data, fmt))
+    del data  # the rows hold the text: see step 1
+    count = rows.count  # of a CSV file, its lines: counted once
+    run = _Run(ledger, rows, context, skip_invalid, dry_run)
+    parts = run.check(workers.worker_count(count))
+    starting = progress(count, rows.ignored) if progress else contextlib.nullcontext(None)
+    with starting as advance:
+        run.progress = advance or (lambda done: None)
+        try:
+            result = run.append(parts)
+        except MisalignedParts:  # see step 5
+            run = _Run(ledger, rows, context, skip_invalid, dry_run, run.progress)
+            result = run.append(run.check(1))
+    added = sum(1 for entry in result.added if entry["kind"] == "claim")
+    return ImportReport(added, run.claims - added, run.errors, rows.ignored, dry_run)
+
+
+class _Run:
+    """An import's rows checked and appended as they are checked, its claims and bad rows
+    counted; with bad rows, and without skip_invalid, refused once all are checked."""
+
+    def __init__(
+        self,
+        ledger: store.Ledger,
+        rows: Rows,
+        context: Context,
+        skip_invalid: bool,
+        dry_run: bool,
+        progress: Callable[[int], None] = lambda done: None,
+    ) -> None:
+        self.ledger, self.rows, self.context = ledger, rows, context
+        self.skip_invalid, self.dry_run, self.progress = skip_invalid, dry_run, progress
+        self.claims = 0
+        self.errors: list[str] = []
+
+    def check(self, processes: int) -> Parts:
+        """The parts as they are checked: with more than one process, they start now."""
+        finish = integrity.serialised_import_entries
+        report = lambda done: self.progress(done)  # noqa: E731 (the callback is set later)
+        return build_claims(self.rows, self.context, finish, report, processes)
+
+    def append(self, parts: Parts) -> store.AppendResult:
+        """Each part as it is checked, while the ledger is read and locked; all or nothing."""
+        entries = self._entries(parts)
+        if self.dry_run:
+            return _counted(self.ledger, entries)
+        return self.ledger.append(entries, self.context.now, integrity.check_references)
+
+    def _entries(self, parts: Parts) -> Iterator[store.SerialisedEntries]:
+        for part, errors in parts:
+            self.errors.extend(errors)
+            self.claims += part.kinds.count("claim")
+            yield part
+        if self.errors and not self.skip_invalid:
+            raise BadInput(_refusal(self.errors, self.claims))
+
+
+def _counted(ledger: store.Ledger, parts: Iterator[store.SerialisedEntries]) -> store.AppendResult:
+    """What an import would add: the entries the ledger lacks (nothing is written)."""
+    known = ledger.read().ids()
+    result = store.AppendResult([], [])
+    for part in parts:
+        for entry_id, kind in zip(part.ids, part.kinds, strict=True):
+            if entry_id in known:
+                result.existing.append(entry_id)
+            else:
+                result.added.append({"id": entry_id, "kind": kind})
+                known.add(entry_id)
+    return result
+
+
+def _refusal(errors: list[str], good: int) -> str:
+    shown = errors[:10]
+    more = f"\n... and {len(errors) - 10} more bad rows" if len(errors) > 10 else ""
+    advice = (
+        f"nothing imported: fix the row{'s' if len(errors) > 1 else ''}, "
+        f"or use --skip-invalid to import the {good} good row{'' if good == 1 else 's'}"
+    )
+    if len(errors) == 1:
+        return f"{errors[0]} — {advice}"
+    return "\n".join(shown) + more + f"\n{len(errors)} bad rows; {advice}"
