@@ -1,0 +1,171 @@
+"""The Python API, used as a notebook would: a real ledger file, the same answers as the CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import DATA
+
+import osintlog
+from osintlog.errors import BadDate, NotAllowed, OsintlogError, UnknownMetric
+
+THU = "2025-07-10"
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> osintlog.Ledger:
+    return osintlog.Ledger(tmp_path / "notebook.json", today=date(2025, 7, 12))
+
+
+def test_add_then_read_back(ledger):
+    done = ledger.add(
+        "ua.drones.launched", "at least 400 drones", source="Air Force", as_of="last night",
+        reported=THU, rating="B2", tags=["night"],
+    )  # fmt: skip
+    assert done.added
+    again = ledger.add(
+        "ua.drones.launched", "at least 400 drones", source="Air Force", as_of="last night",
+        reported=THU, rating="B2", tags=["night"],
+    )  # fmt: skip
+    assert not again.added and again.claim["id"] == done.claim["id"]
+    [claim] = ledger.claims()
+    assert (claim["as_of"], claim["low"], claim["unit"], claim["status"]) == (
+        "2025-07-09/2025-07-10",
+        400,
+        "drones",
+        "active",
+    )
+    assert ledger.claim(done.claim["id"][:6])["id"] == done.claim["id"]
+    assert ledger.verify() is None
+
+
+def test_dates_default_to_the_ledgers_today(ledger):
+    claim = ledger.add("m.x", "5", source="S", as_of="yesterday").claim
+    assert (claim["reported"], claim["as_of"]) == ("2025-07-12", "2025-07-11")
+
+
+def test_errors_are_the_projects_own_and_nothing_is_written(ledger):
+    with pytest.raises(BadDate, match="--future"):
+        ledger.add("m.x", "5", source="S", as_of="2025-08", reported=THU)
+    assert not ledger.path.exists()
+    with pytest.raises(OsintlogError):
+        ledger.timeline("no.such.metric")
+
+
+def test_a_query_is_built_once_and_selects_like_list(tmp_path):
+    ledger = osintlog.Ledger(tmp_path / "sample.json")  # today: the machine's
+    ledger.import_file(DATA)
+    query = ledger.query(metric="dprk.troops.*", since="2025-04")
+    assert isinstance(query, osintlog.Query)
+    # by hand from data/: the troop claims as of April 2025 or later, in timeline order
+    assert [(c["metric"], c["value"]) for c in ledger.claims(query)] == [
+        ("dprk.troops.deployed", "15 000"),
+        ("dprk.troops.casualties", "approximately 4 700"),
+        ("dprk.troops.killed", "600"),
+        ("dprk.troops.planned", "an additional 25 000 to 30 000"),
+        ("dprk.troops.dead_honoured", "101"),
+    ]
+    assert [c["value"] for c in ledger.claims(metric="dprk.troops.*", limit=1)] == ["101"]
+
+
+def test_views_are_plain_rows(ledger):
+    ledger.add("ru.tanks.lost", "3,799", source="General Staff", as_of="2023-05-27")
+    ledger.add("ru.tanks.lost", "3,797", source="General Staff", as_of="2023-05-28")
+    ledger.add("ru.tanks.lost", "2,000", source="Oryx", as_of="2023-02-05")
+    rows = ledger.timeline("ru.tanks.lost", source="general staff")
+    assert [(r.as_of, r.best, r.change) for r in rows] == [
+        ("2023-05-27", 3799, None),
+        ("2023-05-28", 3797, -2),
+    ]
+    comparison = ledger.compare("ru.tanks.lost")
+    assert {r.source: r.latest_point for r in comparison.rows} == {
+        "General Staff": 3797,
+        "Oryx": 2000,
+    }
+    assert comparison.consensus == 2898.5  # the median of 2,000 and 3,797
+    assert [(m.metric, m.claims, m.sources) for m in ledger.metrics()] == [("ru.tanks.lost", 3, 2)]
+    assert {s.source: s.claims for s in ledger.sources()} == {"General Staff": 2, "Oryx": 1}
+    with pytest.raises(UnknownMetric, match=r"closest: ru\.tanks\.lost"):
+        ledger.compare("ru.tank.lost")
+
+
+def test_import_reports_what_it_did(ledger, tmp_path):
+    file = tmp_path / "rows.csv"
+    file.write_text("metric,value,source,colour\nm.a,1,S,red\nm.b,lots,S,blue\n", encoding="utf-8")
+    with pytest.raises(OsintlogError, match="nothing imported"):
+        ledger.import_file(file)
+    heard = []
+    report = ledger.import_file(
+        file, skip_invalid=True, progress=lambda total, ignored: _noting(heard, total, ignored)
+    )
+    assert (report.added, report.already, report.ignored) == (1, 0, ["colour"])
+    assert report.errors == [f'{file}:3: "lots" is not a figure; accepted forms: ' + _forms()]
+    assert heard == [(2, ["colour"])]
+    assert ledger.import_file(file, skip_invalid=True, dry_run=True).already == 1
+
+
+def _noting(heard: list, total: int, ignored: list[str]):
+    import contextlib
+
+    heard.append((total, ignored))
+    return contextlib.nullcontext(lambda done: None)
+
+
+def _forms() -> str:
+    from osintlog.figures import ACCEPTED_FORMS
+
+    return ACCEPTED_FORMS
+
+
+def test_amend_and_retract_ask_before_they_write(ledger):
+    claim = ledger.add("m.x", "600", source="S", reported=THU).claim
+
+    def refuse(old, new):
+        raise NotAllowed("no")
+
+    with pytest.raises(NotAllowed):
+        ledger.amend(claim["id"], value="about 600", confirm=refuse)
+    assert len(ledger.claims(include_all=True)) == 1
+    old, new = ledger.amend(claim["id"], value="about 600")
+    assert (old["id"], new["supersedes"], new["best"]) == (claim["id"], claim["id"], 600)
+    retracted, entry = ledger.retract(new["id"], "misread")
+    assert retracted["id"] == new["id"]
+    assert entry["target"] == new["id"]
+    assert [c["status"] for c in ledger.claims(include_all=True)] == ["superseded", "retracted"]
+    assert [row.event for row in ledger.history(claim["id"])][:2] == ["logged", "amended"]
+
+
+def test_records_carry_the_export_columns(ledger):
+    ledger.add("m.x", "about 40", source="S", as_of="Q2 2025", reported=THU, rating="C3")
+    [record] = list(ledger.records())
+    assert (record["as_of_start"], record["as_of_end"], record["point"]) == (
+        "2025-04-01",
+        "2025-06-30",
+        40,
+    )
+    assert record["effective_rating"] == "C3" and record["future"] is False
+
+
+def test_merge_two_notebooks(ledger, tmp_path):
+    other = osintlog.Ledger(tmp_path / "other.json")
+    other.add("m.x", "7", source="Colleague", reported=THU)
+    ledger.add("m.x", "8", source="Me", reported=THU)
+    assert ledger.merge(other.path) == 1
+    assert sorted(c["source"] for c in ledger.claims()) == ["Colleague", "Me"]
+    assert ledger.info().claims == {"active": 2, "superseded": 0, "retracted": 0}
+
+
+def test_the_readmes_python_session_runs_as_written(tmp_path, monkeypatch, capsys):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Python API") :]
+    block = section[section.index("```python\n") + 10 : section.index("```\n", 10)]
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    block = block.replace('"notebook.json"', repr(str(tmp_path / "notebook.json")))
+    exec(compile(block, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    # by hand: the sample's troop claims since April 2025, then the new one of August 2025
+    assert printed[0] == "2025-04 dprk.troops.deployed 15 000 South Korean lawmakers"
+    assert "2025-08 dprk.troops.deployed about 11,000 NIS" in printed
+    assert printed[-1] == "0 11"
