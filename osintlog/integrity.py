@@ -8,7 +8,6 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from osintlog.claims import FIELDS, Claim, content_id, metric_key, short_id
-from osintlog.dates import is_partial_date, is_stored_date
 from osintlog.errors import BadInput, NotAllowed, OsintlogError
 from osintlog.figures import parse_figure
 from osintlog.ledger import (
@@ -20,6 +19,7 @@ from osintlog.ledger import (
     entry_id,
     new_entry,
 )
+from osintlog.periods import is_partial_date, is_stored_date
 
 KINDS = ("claim", "retraction", "rating")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z", re.ASCII)

@@ -9,7 +9,8 @@ from datetime import date
 from typing import Any
 
 from osintlog.claims import ACTIVE, CONTENT_FIELDS, Claim, fold_source
-from osintlog.dates import parse_date, period_end, period_start, timeline_day
+from osintlog.dates import parse_date
+from osintlog.periods import period_end, period_start, timeline_day
 
 
 @dataclass(frozen=True)

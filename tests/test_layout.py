@@ -12,14 +12,20 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE = [
     "figures",
     "dates",
+    "date_words",
+    "periods",
     "claims",
+    "query",
     "ledger",
     "integrity",
     "views",
     "formats",
     "extract",
     "workers",
+    "importing",
+    "api",
 ]
+MODULES = sorted((ROOT / "osintlog").rglob("*.py"))
 
 
 def test_the_core_imports_neither_typer_nor_rich():
@@ -63,3 +69,57 @@ def test_the_executables_quick_help_is_the_full_help():
         quick = subprocess.run([executable, *argv], capture_output=True, env=env)
         assert quick.returncode == 0
         assert quick.stdout == full.stdout
+
+
+def _imports_at_load(path: Path) -> set[str]:
+    """The osintlog modules a module imports when it is loaded (not those imported inside a
+    function, or only for the type checker)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith("osintlog"):
+                names.add(inner.module)  # type: ignore[arg-type]
+                names.update(f"{inner.module}.{alias.name}" for alias in inner.names)
+            elif isinstance(inner, ast.Import):
+                names.update(a.name for a in inner.names if a.name.startswith("osintlog"))
+            if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef):
+                break
+    return names
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_module_imports_itself_round_a_cycle():
+    known = {_module_name(path): path for path in MODULES}
+    graph = {
+        name: {m for m in _imports_at_load(path) if m in known and m != name}
+        for name, path in known.items()
+    }
+    visiting: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str) -> None:
+        assert name not in visiting, " -> ".join([*visiting[visiting.index(name) :], name])
+        if name in done:
+            return
+        visiting.append(name)
+        for target in graph[name]:
+            visit(target)
+        visiting.pop()
+        done.add(name)
+
+    for name in graph:
+        visit(name)
+
+
+def test_no_module_is_over_650_lines():
+    sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines()) for path in MODULES}
+    assert {name: size for name, size in sizes.items() if size > 650} == {}

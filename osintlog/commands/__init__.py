@@ -1,0 +1,1 @@
+"""The commands, a module for each group of them; `osintlog.cli` puts them on one app."""

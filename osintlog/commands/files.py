@@ -1,0 +1,223 @@
+"""Commands that move claims through files: import, export, extract (with its review)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from osintlog.commands.common import (
+    AllOption,
+    DayFirst,
+    FormatOption,
+    LimitOption,
+    MetricGlob,
+    MonthFirst,
+    SearchOption,
+    SinceOption,
+    SourceOption,
+    TagOption,
+    UntilOption,
+    claim_columns,
+    date_order,
+    ledger_of,
+    render,
+    show_view,
+)
+from osintlog.errors import BadInput, OsintlogError
+from osintlog.formats import InputFormat, OutputFormat, decode_text, emit, load_input
+
+if TYPE_CHECKING:
+    from osintlog import api
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def import_claims(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="csv, json or jsonl; - is stdin.")],
+    fmt: Annotated[
+        InputFormat | None, typer.Option("--format", "-f", help="Override the file's extension.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Check everything, write nothing.")] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Import the good rows and list the bad ones.")
+    ] = False,
+    future: Annotated[
+        bool,
+        typer.Option(
+            "--future", help="Rows whose as-of lies after their report are plans or forecasts."
+        ),
+    ] = False,
+    dayfirst: DayFirst = False,
+    monthfirst: MonthFirst = False,
+) -> None:
+    """Import claims from csv, json or jsonl (what export writes): all rows land, or none.
+
+    Example: osintlog import data/dprk-kursk-2025-08-22.csv
+    """
+    name, data = load_input(file, sys.stdin.buffer)
+    order = date_order(dayfirst, monthfirst)
+    report = ledger_of(ctx).import_file(
+        name,
+        data,
+        fmt=fmt,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        future=future,
+        order=order,
+        progress=_import_progress,
+    )
+    if report.errors:
+        render.print_lines(f"skipped {error}" for error in report.errors)
+    if dry_run:
+        render.message(f"dry run: would import {report.added} claims ({report.already} already in)")
+        return
+    skipped = f", {len(report.errors)} bad rows skipped" if report.errors else ""
+    render.message(
+        f"imported {report.added} claims ({report.already} already in the ledger{skipped})"
+    )
+
+
+def _import_progress(total: int, ignored: list[str]) -> Any:
+    """Called by the import once its workers are forked: Rich is loaded only now."""
+    if ignored:
+        render.message(f"ignored unknown columns: {', '.join(ignored)}")
+    return render.import_progress(total)
+
+
+def export(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    metric: MetricGlob = None,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
+    include_all: AllOption = False,
+    limit: LimitOption = None,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format", "-f", help="csv, json or jsonl (default: from the -o file name, else csv)."
+        ),
+    ] = None,
+) -> None:
+    """Export claims for scripts and spreadsheets; import reads it back.
+
+    Example: osintlog export --metric 'dprk.*' -o dprk.csv
+    """
+    from osintlog.formats import output_format
+
+    chosen = output_format(str(output or ""), fmt.value if fmt else None)
+    records = list(
+        ledger_of(ctx).records(
+            metric=metric,
+            source=source,
+            tag=tag,
+            since=since,
+            until=until,
+            search=search,
+            include_all=include_all,
+            limit=limit,
+        )
+    )
+    if output is None:
+        return emit(records, claim_columns(), chosen, sys.stdout)
+    import io
+
+    buffer = io.StringIO()
+    emit(records, claim_columns(), chosen, buffer)
+    try:
+        output.write_text(buffer.getvalue(), encoding="utf-8")
+    except OSError as error:
+        raise BadInput(f"cannot write {output}: {error.strerror}") from error
+    render.message(f"exported {len(records)} claims to {output}")
+
+
+def extract_claims(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="The report as plain text.")],
+    reported: Annotated[
+        str | None,
+        typer.Option(help="When the report was published (else its 'date YYYY-MM-DD' line)."),
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            help="The report's outlet: every candidate's via, and the source of "
+            "figures it states without attribution."
+        ),
+    ] = None,
+    review: Annotated[
+        bool, typer.Option(help="Walk the candidates on a terminal and add the accepted ones.")
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List the figures in a report as candidate claims (csv output imports as it is).
+
+    Example: osintlog extract report.txt --via Babel --format csv > claims.csv
+    """
+    from osintlog import extract as extraction
+
+    name, data = load_input(file, sys.stdin.buffer)
+    ledger = ledger_of(ctx)
+    text = decode_text(name, data)
+    candidates = extraction.extract(text, today=ledger.today, reported=reported, via=via)
+    if review:
+        return _review(ledger, candidates)
+    show_view(
+        fmt,
+        bool(candidates),
+        lambda: render.candidates_table(candidates),
+        lambda: emit(candidates, extraction.CANDIDATE_COLUMNS, fmt, sys.stdout),
+    )
+
+
+def _review(ledger: api.Ledger, candidates: list[dict[str, Any]]) -> None:
+    """Accept, edit the metric of, or skip each candidate; then one write of the accepted."""
+    from osintlog.claims import metric_key
+
+    if not sys.stdin.isatty():
+        raise BadInput("--review needs a terminal; without one, use --format csv and import")
+    accepted = []
+    for number, candidate in enumerate(candidates, 1):
+        render.print_table(render.candidate_card(candidate, number, len(candidates)))
+        choice = (
+            typer.prompt("[a]ccept, [e]dit metric, [s]kip, [q]uit", default="a", err=True)
+            .strip()
+            .lower()[:1]
+        )
+        if choice == "q":
+            break
+        if choice == "s":
+            continue
+        if choice == "e":
+            candidate["metric"] = _ask("Metric", candidate["metric"], metric_key)
+        if not candidate["source"]:
+            candidate["source"] = _ask("Source (who asserts the figure)", None, str.strip)
+        accepted.append(candidate)
+    result = ledger.add_claims(accepted)
+    render.message(f"added {len(result.added)} claims ({len(result.existing)} already in)")
+
+
+def _ask(question: str, default: str | None, check: Any) -> str:
+    while True:
+        answer = typer.prompt(question, default=default, err=True)
+        try:
+            value = check(answer)
+        except OsintlogError as error:
+            typer.echo(f"error: {error}", err=True)
+            continue
+        if value:
+            return value

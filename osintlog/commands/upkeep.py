@@ -1,0 +1,79 @@
+"""Commands on the ledger as a whole: info, verify, merge, the git merge driver."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from osintlog.commands.common import (
+    core,
+    ledger_of,
+    render,
+)
+from osintlog.errors import VerifyFailed
+
+if TYPE_CHECKING:
+    pass
+
+
+class InfoFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def info(
+    ctx: typer.Context,
+    fmt: Annotated[
+        InfoFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = InfoFormat.table,
+) -> None:
+    """Where the ledger is, how big, and what it holds.
+
+    Example: osintlog info
+    """
+    details = ledger_of(ctx).info()
+    if fmt == InfoFormat.table:
+        return render.print_table(render.info_table(details))
+    from osintlog.formats import emit_object
+
+    emit_object({**vars(details), "path": str(details.path)}, sys.stdout)
+
+
+def verify(ctx: typer.Context) -> None:
+    """Check the hash chain, every id against its content, and the schema; exit 1 on a fault.
+
+    Example: osintlog verify && git commit ledger.json
+    """
+    ledger = ledger_of(ctx)
+    problem = ledger.verify()
+    if problem is not None:
+        raise VerifyFailed(f"{ledger.path}: {problem}")
+
+
+def merge(
+    ctx: typer.Context,
+    other: Annotated[Path, typer.Argument(metavar="OTHER_LEDGER", help="Another ledger file.")],
+) -> None:
+    """Append the entries of another ledger that this one lacks, keeping their ids and authors.
+
+    Example: osintlog merge ../colleague/ledger.json
+    """
+    added = ledger_of(ctx).merge(other)
+    render.message(f"merged {added} entries from {other}")
+
+
+def git_merge_driver(
+    ancestor: Annotated[Path, typer.Argument(help="%O: the common ancestor (unused).")],
+    ours: Annotated[Path, typer.Argument(help="%A: our version; the result is written here.")],
+    theirs: Annotated[Path, typer.Argument(help="%B: their version.")],
+) -> None:
+    """Git merge driver: joins two versions of a ledger by id (see README, "A team ledger").
+
+    Example: git config merge.osintlog.driver "osintlog git-merge-driver %O %A %B"
+    """
+    del ancestor
+    core.Ledger(ours).merge(theirs)

@@ -1,0 +1,100 @@
+"""A stored date as days: the first and last day it covers, where a claim dated so sits in a
+timeline, and whether it lies after its report. Stored dates are ISO dates at their precision
+(`2025`, `2025-04`, `2025-04-26`) or a span `START/END` of two."""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from datetime import date
+
+_STORED_PART = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", re.ASCII)
+
+
+def is_partial_date(text: object) -> bool:
+    """Whether a stored value is one well-formed ISO date at its precision (no span)."""
+    return isinstance(text, str) and _is_partial_iso(text)
+
+
+def is_stored_date(text: object) -> bool:
+    """Whether a stored value is an as-of: an ISO date at its precision, or a span of two."""
+    return isinstance(text, str) and _is_stored(text)
+
+
+# Imports check the same few thousand dates again and again.
+@functools.lru_cache(maxsize=16384)
+def _is_partial_iso(text: str) -> bool:
+    if not _STORED_PART.fullmatch(text):
+        return False
+    year = int(text[:4])
+    if len(text) == 10:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            return False
+        return year >= 1000
+    return year >= 1000 and (len(text) == 4 or 1 <= int(text[5:7]) <= 12)
+
+
+@functools.lru_cache(maxsize=16384)
+def _is_stored(text: str) -> bool:
+    if "/" not in text:
+        return _is_partial_iso(text)
+    start, _, end = text.partition("/")
+    return (
+        _is_partial_iso(start)
+        and _is_partial_iso(end)
+        and start != end
+        and period_start(start) <= period_start(end)
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def period_start(stored: str) -> str:
+    """The first day a stored date covers: 2025 -> 2025-01-01; 2024-10/2025-07-10 -> 2024-10-01."""
+    first = stored.partition("/")[0]
+    if len(first) == 4:
+        return first + "-01-01"
+    if len(first) == 7:
+        return first + "-01"
+    return first
+
+
+@functools.lru_cache(maxsize=16384)
+def period_end(stored: str) -> str:
+    """The last day a stored date covers: 2025-02 -> 2025-02-28; 2024-10/2025-07 -> 2025-07-31."""
+    last = stored.rpartition("/")[2]
+    if len(last) == 4:
+        return last + "-12-31"
+    if len(last) == 7:
+        year, month = int(last[:4]), int(last[5:7])
+        return f"{last}-{calendar.monthrange(year, month)[1]:02d}"
+    return last
+
+
+def last_part(stored: str) -> str:
+    """The date a stored as-of ends with: itself, or a span's end."""
+    return stored.rpartition("/")[2]
+
+
+def timeline_day(as_of: str, reported: str) -> str:
+    """Where a claim sits in a timeline (and under `compare --at`): the last day its as-of
+    covers, or the report's date if that comes first — a figure "since October" in a report of
+    July is July's, and "2025" in that report is as of the report. A plan or forecast, whose
+    as-of begins after its report, sits at the end of its as-of."""
+    if len(as_of) == 10:  # a day: on or before its report, or a plan; either way the day itself
+        return as_of
+    end, report_end = period_end(as_of), period_end(reported)
+    if end <= report_end or period_start(as_of) > report_end:
+        return end
+    return report_end
+
+
+def after_report(as_of: str, reported: str) -> bool:
+    """Whether an as-of names a time after its report's date: its last date (a span's end, or
+    the date itself) begins after the report's last day. "2025" in a report of July 2025 does
+    not; "July 1-7" in a report of July 5 does."""
+    if len(as_of) == 10 and len(reported) == 10:  # two days, as nearly every import row has
+        return as_of > reported
+    return period_start(last_part(as_of)) > period_end(reported)
