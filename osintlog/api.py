@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from osintlog import claims as claim_fields
 from osintlog import integrity, views
 from osintlog import ledger as store
-from osintlog.claims import ACTIVE, Claim, Context
+from osintlog.claims import Claim, Context
 from osintlog.dates import Order, parse_date
 from osintlog.errors import BadClaim, BadInput
+from osintlog.fields import ACTIVE
 from osintlog.formats import InputFormat, load_input
 from osintlog.query import Query
 

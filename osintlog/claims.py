@@ -22,6 +22,12 @@ from osintlog.dates import (
     period_start,
 )
 from osintlog.errors import BadClaim, BadDate, OsintlogError
+from osintlog.fields import (
+    CONTENT_FIELDS,
+    FUTURE,
+    REQUIRED,
+    TEXT_FIELDS,
+)
 from osintlog.figures import Figure, parse_figure, same_unit
 
 if TYPE_CHECKING:
@@ -30,63 +36,8 @@ if TYPE_CHECKING:
 Claim = dict[str, Any]
 Part = TypeVar("Part")
 
-FIELDS = (
-    "id",
-    "metric",
-    "value",
-    "low",
-    "high",
-    "best",
-    "qualifier",
-    "unit",
-    "as_of",
-    "reported",
-    "source",
-    "via",
-    "url",
-    "quote",
-    "reliability",
-    "credibility",
-    "tags",
-    "note",
-    "analyst",
-    "logged_at",
-    "supersedes",
-    "status",
-)
-# A claim's status, derived from the entries after it: superseded by an amendment, retracted.
-ACTIVE, SUPERSEDED, RETRACTED = "active", "superseded", "retracted"
-# Worked out on export from the fields above and the sources' standing ratings; an import
-# ignores them and works them out again.
-DERIVED_COLUMNS = ("effective_rating", "point", "as_of_start", "as_of_end")
-# Set on a claim whose as-of lies after its report, logged on purpose (a plan or a forecast).
-FUTURE = "future"
-# The columns of `export` and of `list` in the machine formats, in order: they only ever grow.
-EXPORT_COLUMNS = (*FIELDS, *DERIVED_COLUMNS, FUTURE)
-# What the id is a hash of: what a claim asserts, so the same claim logged twice is one claim.
-CONTENT_FIELDS = (
-    "metric",
-    "value",
-    "unit",
-    "as_of",
-    "reported",
-    "source",
-    "via",
-    "url",
-    "quote",
-    "reliability",
-    "credibility",
-    "tags",
-    "note",
-    "supersedes",
-)
 # Built in this order, the content serialises as with sorted keys, without sorting every time.
 _SORTED_CONTENT_FIELDS = tuple(sorted(CONTENT_FIELDS))
-REQUIRED = {
-    "metric": "what the figure measures, e.g. dprk.troops.killed",
-    "value": "the figure as written",
-    "source": "who asserts the figure",
-}
 ID_LENGTH = 32
 SHORT_ID = 10
 MAX_TEXT = {"quote": 20_000, "note": 20_000, "url": 2_000}
@@ -252,13 +203,6 @@ def fold_source(name: str) -> str:
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
-
-
-# The fields read as text; tags are read apart (text or a list), the derived fields not at all.
-TEXT_FIELDS = frozenset(
-    "id metric value unit as_of reported source via url quote rating reliability credibility "
-    "note analyst logged_at supersedes".split()
-)
 
 
 def _texts(raw: Mapping[str, Any]) -> dict[str, str]:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from osintlog.claims import FIELDS, FUTURE
 from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
+from osintlog.fields import FIELDS, FUTURE
 from osintlog.figures import CURRENCIES, HEDGES, INCREMENT_WORDS, Figure, parse_figure
 
 MASK = "§"

@@ -12,6 +12,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from osintlog.errors import BadInput, MisalignedParts
+from osintlog.fields import DERIVED_COLUMNS, INPUT_COLUMNS, REQUIRED
 
 
 class OutputFormat(str, Enum):
@@ -208,12 +209,10 @@ class CsvRows:
 
     def __init__(self, name: str, text: str) -> None:
         """Reads the header, and refuses a file without one fit for claims."""
-        from osintlog.claims import DERIVED_COLUMNS, FIELDS, FUTURE
-
         self.name, self.text = name, text
         self.columns, self.body, self.body_line = _csv_header(name, text)
         self._lines_before: dict[int, int] = {self.body: 0}
-        known = {*FIELDS, "rating", FUTURE}
+        known = INPUT_COLUMNS
         self.wanted = [index for index, column in enumerate(self.columns) if column in known]
         self.ignored = [
             column
@@ -370,8 +369,6 @@ def _csv_header(name: str, text: str) -> tuple[list[str], int, int]:
 
 
 def _check_columns(name: str, columns: list[str]) -> None:
-    from osintlog.claims import REQUIRED
-
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
         raise BadInput(

@@ -7,8 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from osintlog.claims import FIELDS, Claim, content_id, metric_key, short_id
+from osintlog.claims import Claim, content_id, metric_key, short_id
 from osintlog.errors import BadInput, NotAllowed, OsintlogError
+from osintlog.fields import FIELDS
 from osintlog.figures import parse_figure
 from osintlog.ledger import (
     RETRACTED,

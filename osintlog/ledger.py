@@ -18,17 +18,7 @@ from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
-from osintlog.claims import (
-    ACTIVE,
-    FIELDS,
-    FUTURE,
-    RETRACTED,
-    SUPERSEDED,
-    Claim,
-    content_id,
-    fold_source,
-    short_id,
-)
+from osintlog.claims import Claim, content_id, fold_source, short_id
 from osintlog.errors import (
     AmbiguousId,
     LedgerBusy,
@@ -36,6 +26,7 @@ from osintlog.errors import (
     LedgerWriteFailed,
     UnknownClaim,
 )
+from osintlog.fields import ACTIVE, FIELDS, FUTURE, RETRACTED, SUPERSEDED
 
 SCHEMA_VERSION = 1
 META_TABLE = "_osintlog"

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from osintlog.claims import ACTIVE, CONTENT_FIELDS, Claim, fold_source
+from osintlog.claims import Claim, fold_source
 from osintlog.dates import parse_date
+from osintlog.fields import ACTIVE, CONTENT_FIELDS
 from osintlog.periods import period_end, period_start, timeline_day
 
 

@@ -9,8 +9,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from osintlog.claims import FUTURE, Claim, fold_source, rating_text
+from osintlog.claims import Claim, fold_source, rating_text
 from osintlog.errors import BadClaim, UnknownMetric
+from osintlog.fields import FUTURE
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
 from osintlog.periods import period_end, period_start, timeline_day
 from osintlog.query import claim_order

@@ -134,6 +134,6 @@ def emit_rows(rows: list[Any], columns: list[str], fmt: str) -> None:
 
 
 def claim_columns() -> tuple[str, ...]:
-    from osintlog.claims import EXPORT_COLUMNS
+    from osintlog.fields import EXPORT_COLUMNS
 
     return EXPORT_COLUMNS

@@ -1,0 +1,55 @@
+"""A claim's fields: the one list of their names, in the order of `export`'s columns, and what
+each is. Every other list of fields (the content an id is a hash of, what an import reads as
+text, the export's columns) is derived from this table."""
+
+from __future__ import annotations
+
+# name, then what the field is:
+#   content  part of what the claim asserts: its id is a hash of these
+#   text     read as text from an option or a file's cell
+#   derived  worked out by osintlog (from the figure, or the ledger); an import ignores it
+_TABLE = """
+id           text
+metric       content text
+value        content text
+low          derived
+high         derived
+best         derived
+qualifier    derived
+unit         content text
+as_of        content text
+reported     content text
+source       content text
+via          content text
+url          content text
+quote        content text
+reliability  content text
+credibility  content text
+tags         content
+note         content text
+analyst      text
+logged_at    text
+supersedes   content text
+status       derived
+"""
+_KINDS = {line.split()[0]: frozenset(line.split()[1:]) for line in _TABLE.strip().splitlines()}
+
+FIELDS = tuple(_KINDS)
+CONTENT_FIELDS = tuple(name for name, kinds in _KINDS.items() if "content" in kinds)
+# `rating` is no field: an option and a column that fills in reliability and credibility at once.
+TEXT_FIELDS = frozenset(name for name, kinds in _KINDS.items() if "text" in kinds) | {"rating"}
+REQUIRED = {
+    "metric": "what the figure measures, e.g. dprk.troops.killed",
+    "value": "the figure as written",
+    "source": "who asserts the figure",
+}
+# A claim's status, derived from the entries after it: superseded by an amendment, retracted.
+ACTIVE, SUPERSEDED, RETRACTED = "active", "superseded", "retracted"
+# Worked out on export from the fields and the sources' standing ratings; an import ignores them.
+DERIVED_COLUMNS = ("effective_rating", "point", "as_of_start", "as_of_end")
+# Set on a claim whose as-of lies after its report, logged on purpose (a plan or a forecast).
+FUTURE = "future"
+# The columns of `export` and of `list` in the machine formats, in order: they only ever grow.
+EXPORT_COLUMNS = (*FIELDS, *DERIVED_COLUMNS, FUTURE)
+# The columns an import reads; the derived ones it ignores without a word, any other with one.
+INPUT_COLUMNS = frozenset({*FIELDS, "rating", FUTURE})
