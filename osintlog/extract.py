@@ -17,7 +17,21 @@ from typing import Any
 from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.fields import FIELDS, FUTURE
-from osintlog.figures import CURRENCIES, HEDGES, INCREMENT_WORDS, Figure, parse_figure
+from osintlog.figures import (
+    CURRENCIES,
+    HEDGES,
+    INCREMENT_WORDS,
+    MAGNITUDES,
+    NUMBER_WORDS,
+    SCALE_WORDS,
+    TENS_WORDS,
+    TRAILING_HEDGES,
+    VAGUE_MULTIPLIERS,
+    VAGUE_PLURALS,
+    VAGUE_QUANTIFIERS,
+    Figure,
+    parse_figure,
+)
 
 MASK = "§"
 # A candidate's columns: a claim's fields, and whether its as-of lies after the report (a plan
@@ -88,7 +102,7 @@ DATE_PATTERNS = [
     rf"{_PERIOD}{_ANY_MONTH}",
     r"\d{4}-\d{2}(?:-\d{2})?",
     r"\d{1,2}/\d{1,2}/\d{2,4}",
-    rf"{_PERIOD}(?:19|20)\d{{2}}s?\b",
+    rf"{_PERIOD}\b(?:19|20)\d{{2}}s?\b",
     r"(?:this|last|next) year",
 ]
 _DATES = re.compile("|".join(f"(?:{p})" for p in DATE_PATTERNS))
@@ -134,23 +148,31 @@ def _alternation(phrases: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")"
 
 
-# The hedge and increment words are the figure parser's, so that both read the same forms.
+# Built from the figure parser's own tables (hedges, magnitudes, number words, the vague
+# quantities' grammar), so that extract finds every form `add` reads: tests/test_extract.py
+# holds the two together.
 _INCREMENT = _alternation(INCREMENT_WORDS)
 _HEDGE = _alternation(p for phrases in HEDGES.values() for p in phrases if p[-1].isalpha())
-_NUMBER = r"(?:\d{1,3}(?:[ ,\u00a0\u2009\u202f]\d{3})+|\d+)(?:\.\d+)?"
-_MAGNITUDE = r"(?:\s?(?:thousand|million|billion|mln|mn|bn)\b|(?:k|m|b)\b)"
-_QUANTITY = rf"{_NUMBER}{_MAGNITUDE}?"
-_WORD = (
-    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundred|thousand|million|billion|dozen)"
+_TRAILING = (
+    r"(?:\s+"
+    + _alternation(p for phrases in TRAILING_HEDGES.values() for p in phrases if p[0] != "-")
+    + r"\b|"
+    + _alternation(p for phrases in TRAILING_HEDGES.values() for p in phrases if p[0] == "-")
+    + r"\b)"
 )
+_NUMBER = r"(?:\d{1,3}(?:[ ,\u00a0\u2009\u202f]\d{3})+|\d+)(?:\.\d+)?"
+_MAGNITUDE = (
+    rf"(?:\s?{_alternation(m for m in MAGNITUDES if len(m) > 1)}\b"
+    rf"|{_alternation(m for m in MAGNITUDES if len(m) == 1)}\b)"
+)
+_QUANTITY = rf"{_NUMBER}{_MAGNITUDE}?"
+_WORD = _alternation([*NUMBER_WORDS, *TENS_WORDS, *SCALE_WORDS])
 _WORDS = rf"(?:(?:a|an|half a)\s+)?{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*"
+_SCALE = _alternation(SCALE_WORDS)
 _VAGUE = (
-    r"(?:(?:several|a few|many|multiple)\s+(?:dozen|hundred|thousand|million)"
-    r"(?:\s+(?:thousand|million))?"
-    r"|(?:tens|dozens|hundreds)\s+of\s+(?:thousands|millions)"
-    r"|dozens|hundreds|thousands|millions)"
+    rf"(?:{_alternation(VAGUE_QUANTIFIERS)}\s+{_SCALE}(?:\s+{_SCALE})?"
+    rf"|{_alternation(VAGUE_MULTIPLIERS)}\s+of\s+{_alternation(VAGUE_PLURALS)}"
+    rf"|scores(?:\s+of)?|{_alternation(VAGUE_PLURALS)})"
 )
 _CORE = (
     rf"(?:between\s+{_QUANTITY}\s+and\s+{_QUANTITY}"
@@ -161,7 +183,7 @@ _CORE = (
 )
 _FIGURE = re.compile(
     rf"(?<![\w.,§/-])(?:{_INCREMENT}\s+)?(?:{_HEDGE}\s+)?(?:{_INCREMENT}\s+)?(?:[~≈]\s?)?"
-    rf"{_CORE}(?:\s?%|\s(?:percent|per cent)\b)?"
+    rf"{_CORE}{_TRAILING}?(?:\s?%|\s(?:percent|per cent)\b)?"
     rf"(?![\w§]|[-–][A-Za-z]|[.,]\d)",
     re.IGNORECASE,
 )

@@ -147,15 +147,19 @@ _EUROPEAN_GROUPING = re.compile(r"\d{1,3}(?:\.\d{3})+", re.ASCII)
 _PERCENT = re.compile(r"\s*(?:%|percent|per cent)$")
 _PLUS_SUFFIX = re.compile(r"\s*\+$")
 _RANGE_SEPARATORS = re.compile(r"\s*(?:-|–|—|‒|to)\s*")
-_VAGUE_PLURAL = re.compile(r"^(dozens|hundreds|thousands|millions|billions)(?: of)?$")
-_VAGUE_SEVERAL = re.compile(
-    r"^(?:several|a few|a couple of|many|multiple)"
-    r"((?: (?:dozen|hundred|thousand|million|billion))+)$"
-)
-_VAGUE_ORDER = re.compile(
-    r"^(tens|dozens|hundreds) of (thousands|millions|billions)$|^(scores)(?: of)?$"
-)
+# The vague quantities' grammar, which extract's figure finder is built from too:
+# "dozens", "several hundred", "tens of thousands", "scores of", "a handful".
+VAGUE_PLURALS = tuple(f"{word}s" for word in SCALE_WORDS)  # dozens ... billions
+VAGUE_QUANTIFIERS = ("several", "a few", "a couple of", "many", "multiple")  # + a scale word
+VAGUE_MULTIPLIERS = {"tens": 10, "dozens": 12, "hundreds": 100}  # + "of" + a plural
+VAGUE_SCORES = 20
 _VAGUE_SMALL = {"several": 3, "a few": 2, "a handful": 2, "a handful of": 2}
+_SCALE_RE = "|".join(SCALE_WORDS)
+_VAGUE_PLURAL = re.compile(rf"^({'|'.join(VAGUE_PLURALS)})(?: of)?$")
+_VAGUE_SEVERAL = re.compile(rf"^(?:{'|'.join(VAGUE_QUANTIFIERS)})((?: (?:{_SCALE_RE}))+)$")
+_VAGUE_ORDER = re.compile(
+    rf"^({'|'.join(VAGUE_MULTIPLIERS)}) of ({'|'.join(VAGUE_PLURALS[2:])})$|^(scores)(?: of)?$"
+)
 # Words after a number that hedge it: "80 or more", "some 40-odd".
 TRAILING_HEDGES = {
     AT_LEAST: ("or more", "and more", "or above", "and above", "plus", "-plus"),
@@ -400,9 +404,8 @@ def _vague_floor(body: str) -> int | None:
         return floor
     if match := _VAGUE_ORDER.match(body):
         if match.group(3):
-            return 20
-        multiplier = {"tens": 10, "dozens": 12, "hundreds": 100}[match.group(1)]
-        return multiplier * SCALE_WORDS[match.group(2)[:-1]]
+            return VAGUE_SCORES
+        return VAGUE_MULTIPLIERS[match.group(1)] * SCALE_WORDS[match.group(2)[:-1]]
     return None
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
+from test_figures import CASES as FIGURE_CASES
+
+from osintlog import figures
 
 HERE = Path(__file__).resolve().parent
 REPORTS = HERE / "reports"
@@ -177,3 +181,34 @@ def test_a_plan_by_a_later_month_is_a_future_candidate_that_imports(cli, tmp_pat
     path = tmp_path / "c.csv"
     path.write_text(out, encoding="utf-8")
     assert "imported 1 claims" in cli.ok("import", str(path)).stderr
+
+
+FORMS_ADD_READS = (
+    [case[0] for case in FIGURE_CASES]
+    + list(figures.EXAMPLES)
+    + [
+        "2 bln",
+        "scores of",
+        "a couple of hundred",
+        "80 or more",
+        "1,200-plus",
+        "some 40-odd",
+        "$1.5 billion",
+        "12000",
+    ]
+)
+
+
+@pytest.mark.parametrize("form", list(dict.fromkeys(FORMS_ADD_READS)))
+def test_every_figure_form_add_reads_is_found_in_a_sentence(form):
+    from osintlog.extract import extract
+
+    sentence = f"The ministry said {form} soldiers were killed, the agency reported."
+    wanted = figures.parse_figure(form)
+    found = extract(sentence, today=date(2026, 1, 1), reported=THU)
+    assert [
+        (c["low"], c["high"], c["best"], c["qualifier"])
+        for c in found
+        if (c["low"], c["high"], c["best"], c["qualifier"])
+        == (wanted.low, wanted.high, wanted.best, wanted.qualifier)
+    ], [c["value"] for c in found]
