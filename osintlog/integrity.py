@@ -7,19 +7,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from osintlog.chain import SerialisedEntries, entry_hash, entry_id
 from osintlog.claims import Claim, content_id, metric_key, short_id
 from osintlog.errors import BadInput, NotAllowed, OsintlogError
-from osintlog.fields import FIELDS
+from osintlog.fields import FIELDS, RETRACTED, SUPERSEDED
 from osintlog.figures import parse_figure
-from osintlog.ledger import (
-    RETRACTED,
-    SUPERSEDED,
-    SerialisedEntries,
-    Snapshot,
-    entry_hash,
-    entry_id,
-    new_entry,
-)
+from osintlog.ledger import Snapshot, new_entry
 from osintlog.periods import is_partial_date, is_stored_date
 
 KINDS = ("claim", "retraction", "rating")

@@ -15,9 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from osintlog.claims import Claim, rating_text, short_id
+from osintlog.fields import ACTIVE
 from osintlog.figures import Number, display_of, format_number
 from osintlog.integrity import HistoryRow
-from osintlog.ledger import ACTIVE, LedgerInfo
+from osintlog.ledger import LedgerInfo
 from osintlog.views import (
     POINT_RULE,
     ChartSeries,

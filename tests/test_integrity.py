@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from osintlog.ledger import entry_hash
+from osintlog.chain import entry_hash
 
 
 def only(cli, *args: str) -> dict:

@@ -10,7 +10,8 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from osintlog.ledger import AppendResult, SerialisedEntries, chain, ledger_chunks
+from osintlog.chain import AppendResult, SerialisedEntries, chain
+from osintlog.storage import ledger_chunks
 
 ROWS = (
     "metric,value,source,quote,status\n"

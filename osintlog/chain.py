@@ -1,0 +1,121 @@
+"""The hash chain: an entry's hash, its place after the entry before it, the id of an entry that
+is not a claim, and entries serialised in bulk before their place is known (a large import's)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Generator, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+HASH_LENGTH = 32
+
+
+@dataclass
+class AppendResult:
+    added: list[dict[str, Any]]
+    existing: list[str]
+
+
+def entry_hash(entry: Mapping[str, Any]) -> str:
+    """The hash of an entry over its canonical serialisation: everything but its own hash and
+    the status a view marks a claim with (derived, never stored)."""
+    if "hash" not in entry and "status" not in entry:  # being chained: no copy needed
+        return _digest(entry)
+    return _digest({k: v for k, v in entry.items() if k not in ("hash", "status")})
+
+
+def _digest(body: Mapping[str, Any]) -> str:
+    digest = hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS))
+    return digest.hexdigest()[:HASH_LENGTH]
+
+
+def chain(entry: dict[str, Any], previous: str) -> str:
+    """Give an entry its place after the entry whose hash is `previous`, and its keys the order
+    it is stored in (see `ledger_chunks`); its own hash."""
+    entry["prev"] = previous
+    own = entry_hash(entry)
+    stored = sorted((k, v) for k, v in entry.items() if k not in ("hash", "status"))
+    entry.clear()
+    entry.update(stored, hash=own)
+    return own
+
+
+# The hashed form of an entry about to be chained holds its blank `prev` once, as a key: inside a
+# JSON string every quote is escaped, so these bytes cannot occur there.
+_BLANK_PREV = b'"prev":""'
+
+
+class SerialisedEntries:
+    """Entries serialised in bulk by the process that checked them, before their place in the
+    chain is known: a blob of bytes and a few lists, cheap to pickle from one process to another,
+    unlike the same entries as dicts. A large import makes one for each part of its file, and
+    `Ledger.append` takes it as it takes entries.
+
+    An entry's serialisation is its hashed form (`entry_hash`) with a blank `prev`, cut where the
+    value of `prev` goes: `chained_lines` completes it into the line the file holds, byte for
+    byte what the entry as a dict would give (tests/test_ledger_file.py holds it to that).
+    """
+
+    def __init__(self, entries: Iterable[dict[str, Any]]) -> None:
+        """`entries` are not chained yet (no prev, hash or status); each is given a blank prev."""
+        self.ids: list[str] = []
+        self.kinds: list[str] = []
+        self.refers: list[str | None] = []
+        self.cuts = [0]
+        hashed = bytearray()
+        ids, kinds, refers, cuts = self.ids, self.kinds, self.refers, self.cuts
+        dumps, sort, value_at = orjson.dumps, orjson.OPT_SORT_KEYS, len(_BLANK_PREV) - 1
+        # Each serialisation is appended at once and let go: orjson's bytes each keep a large
+        # buffer, and 100,000 of them held would take gigabytes.
+        for entry in entries:
+            ids.append(entry["id"])
+            kinds.append(entry["kind"])
+            refers.append(entry.get("supersedes") or entry.get("target"))
+            entry["prev"] = ""
+            hashed_form = dumps(entry, option=sort)
+            cuts.append(len(hashed) + hashed_form.index(_BLANK_PREV) + value_at)
+            hashed += hashed_form
+            cuts.append(len(hashed))
+        self.hashed = bytes(hashed)
+
+    def chained_lines(
+        self,
+        known: set[str],
+        check: Callable[[Mapping[str, Any]], None] | None,
+        previous: str,
+        result: AppendResult,
+    ) -> Generator[bytes, None, str]:
+        """As `Ledger.append` takes entries, in one loop (an import has 100,000 of them): the
+        line of each entry not `known`, chained after `previous`; returns the last hash. The
+        entries added are the dicts the check saw: id, kind, the claim they supersede or
+        retract, prev and hash."""
+        hashed, cuts, sha256 = self.hashed, self.cuts, hashlib.sha256
+        places = zip(cuts[0:-1:2], cuts[1::2], cuts[2::2], strict=True)
+        for entry_id, kind, refers, (start, prev_at, end) in zip(
+            self.ids, self.kinds, self.refers, places, strict=True
+        ):
+            if entry_id in known:
+                result.existing.append(entry_id)
+                continue
+            known.add(entry_id)
+            entry = {"id": entry_id, "kind": kind}
+            if refers:
+                entry["target" if kind == "retraction" else "supersedes"] = refers
+            if check is not None:
+                check(entry)
+            entry["prev"], prev = previous, previous.encode()
+            before, after = hashed[start:prev_at], hashed[prev_at:end]
+            previous = sha256(b"".join((before, prev, after))).hexdigest()[:HASH_LENGTH]
+            entry["hash"] = previous
+            result.added.append(entry)
+            # The hashed form, its hash added last: the line a dict in that order would give.
+            yield b"".join((before, prev, after[:-1], b',"hash":"', previous.encode(), b'"}'))
+        return previous
+
+
+def entry_id(entry: Mapping[str, Any]) -> str:
+    """The id of an entry that is not a claim: a hash of its content (chain and id aside)."""
+    return _digest({k: v for k, v in entry.items() if k not in ("id", "prev", "hash")})

@@ -1,0 +1,189 @@
+"""The ledger's file: its layout (indented JSON, each entry one line of compact JSON), read with
+orjson and refused unless it is a ledger, and written atomically (a temporary file beside it,
+fsync, rename). TinyDB reads it through `OrjsonStorage`; `ledger.Ledger.append` streams a new
+file through `atomic_write`."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from osintlog.errors import LedgerCorrupt, LedgerWriteFailed
+
+SCHEMA_VERSION = 1
+META_TABLE = "_osintlog"
+ENTRIES_TABLE = "entries"
+
+
+class OrjsonStorage(Storage):
+    """TinyDB storage: read with orjson, written atomically; refuses a file that is no ledger."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise LedgerCorrupt(f"cannot read ledger {self.path}: {error.strerror}") from error
+        if not raw.strip():
+            return None
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise LedgerCorrupt(
+                f"{self.path} is not an osintlog ledger (not valid JSON: {error}); "
+                "it was left untouched — point --db at another file"
+            ) from error
+        check_ledger_shape(self.path, data)
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        atomic_write(self.path, ledger_chunks(data))
+
+    def close(self) -> None:
+        pass
+
+
+# Stands for the entries table while the rest is serialised: orjson writes a NUL in text as \u0000,
+# so this byte is nowhere else in its output.
+_ENTRIES_HERE = b"\0"
+# The file is handed to the disk in pieces of about this many bytes, while the next are made.
+_CHUNK = 1 << 20
+
+
+def ledger_chunks(
+    data: Mapping[str, Mapping[str, Any]], added: Iterable[bytes] = (), first: int = 1
+) -> Iterator[bytes | bytearray]:
+    """The ledger file, in pieces: indented JSON, but each entry on one line, as compact JSON.
+
+    In git a new entry is a new line, and the file is a fifth smaller than indented throughout.
+    An entry's keys are those its hash is taken over, sorted, then its hash (see `chain`).
+    `added` are the lines of more entries, numbered from `first` on, made while the file is
+    written (see `Ledger.append`).
+    """
+    if ENTRIES_TABLE not in data:
+        yield orjson.dumps(data, option=orjson.OPT_INDENT_2)
+        return
+    rest = {**data, ENTRIES_TABLE: orjson.Fragment(_ENTRIES_HERE)}
+    before, _, after = orjson.dumps(rest, option=orjson.OPT_INDENT_2).partition(_ENTRIES_HERE)
+    text = bytearray(before)
+    separator = b"{\n    "
+    lines = itertools.chain(
+        (
+            (orjson.dumps(number), orjson.dumps(entry))
+            for number, entry in data[ENTRIES_TABLE].items()
+        ),
+        ((b'"%d"' % number, line) for number, line in enumerate(added, first)),
+    )
+    # Each line is appended at once and let go: orjson's bytes each keep a large buffer while held.
+    for key, line in lines:
+        text += separator
+        text += key
+        text += b": "
+        text += line
+        separator = b",\n    "
+        if len(text) > _CHUNK:
+            yield text
+            text = bytearray()
+    text += b"{}" if separator == b"{\n    " else b"\n  }"
+    text += after
+    yield text
+
+
+def check_ledger_shape(path: Path, data: Any) -> None:
+    """Refuse anything but a ledger of a schema this osintlog knows."""
+    refusal = f"{path} is not an osintlog ledger"
+    if not isinstance(data, dict) or not isinstance(data.get(META_TABLE), dict):
+        raise LedgerCorrupt(f"{refusal} (no osintlog header); it was left untouched")
+    meta = next(iter(data[META_TABLE].values()), None)
+    schema = meta.get("schema") if isinstance(meta, dict) else None
+    if not isinstance(schema, int):
+        raise LedgerCorrupt(f"{refusal} (its header has no schema version); left untouched")
+    if schema > SCHEMA_VERSION:
+        raise LedgerCorrupt(
+            f"{path} was written by a newer osintlog (schema {schema}); upgrade osintlog to read it"
+        )
+    entries = data.get(ENTRIES_TABLE, {})
+    if not isinstance(entries, dict) or not all(isinstance(e, dict) for e in entries.values()):
+        raise LedgerCorrupt(f"{refusal} (its entries are not records); left untouched")
+
+
+def atomic_write(path: Path, chunks: Iterable[bytes | bytearray]) -> None:
+    """Write to a temporary file beside `path`, fsync it, then rename it over `path`; if making
+    the chunks raises, the ledger is left as it was.
+
+    Where Linux allows, the temporary file has no name until it is complete (O_TMPFILE), so that
+    a process killed while it writes (an import writes as it checks) leaves nothing behind.
+    """
+    temporary: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = _temporary_file(path)
+    except OSError as error:
+        raise LedgerWriteFailed(f"cannot write {path}: {error.strerror}") from error
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+            if temporary is None:
+                temporary = _name_file(handle.fileno(), path)
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except OSError as error:
+        _remove(temporary)
+        raise LedgerWriteFailed(
+            f"cannot write {path}: {error.strerror}; the ledger is unchanged"
+        ) from error
+    except BaseException:
+        _remove(temporary)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _temporary_file(path: Path) -> tuple[int, str | None]:
+    """A file to write beside `path`: without a name where Linux allows, else a hidden one."""
+    if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # not every file system has them
+            return os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o600), None
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+
+
+def _name_file(descriptor: int, path: Path) -> str:
+    """Give a file without a name a hidden one beside `path`, to rename it over `path`."""
+    name = f".{path.name}.{os.urandom(6).hex()}.tmp"
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:  # a folder descriptor makes Python call linkat, which follows the /proc link
+        os.link(f"/proc/self/fd/{descriptor}", name, dst_dir_fd=folder, follow_symlinks=True)
+    finally:
+        os.close(folder)
+    return str(path.parent / name)
+
+
+def _remove(temporary: str | None) -> None:
+    if temporary is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
