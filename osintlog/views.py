@@ -102,7 +102,7 @@ class TimelineRow:
 def timeline(
     claims: Iterable[Claim], standing: Mapping[str, str] | None = None
 ) -> list[TimelineRow]:
-    """One metric's claims in as-of order, each with its change from the claim before it."""
+    """One metric's claims in timeline order, each with its change from the claim before it."""
     rows = []
     previous: Number | None = None
     for index, claim in enumerate(sorted(claims, key=claim_order)):
@@ -150,7 +150,8 @@ class MetricSummary:
 
 
 def summaries(claims: Iterable[Claim]) -> list[MetricSummary]:
-    """Per metric: first and latest figure (by as-of), the change, how many claims and sources."""
+    """Per metric: first and latest figure (in timeline order), the change, how many claims
+    and sources."""
     by_metric: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_metric[claim["metric"]].append(claim)
@@ -231,8 +232,9 @@ def compare(
     at: str | None = None,
     standing: Mapping[str, str] | None = None,
 ) -> Comparison:
-    """Do the sources agree? Each source's latest claim (by as-of, up to `at`), the consensus of
-    their latest figures under `rule`, the spread (max / min) and the sources far from it."""
+    """Do the sources agree? Each source's latest claim (in timeline order, up to `at`), the
+    consensus of their latest figures under `rule`, the spread (max / min) and the sources far
+    from it."""
     if rule not in RULES:
         raise BadClaim(f'"{rule}" is not a rule; use one of {", ".join(RULES)}')
     standing = standing or {}

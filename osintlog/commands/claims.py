@@ -107,7 +107,7 @@ def list_claims(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """List claims in as-of order.
+    """List claims in timeline order (where each as-of sits: see the README, Dates).
 
     Example: osintlog list --metric 'dprk.troops.*' --since 2025-01 --format csv
     """

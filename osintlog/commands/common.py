@@ -100,7 +100,7 @@ NoteOption = Annotated[str | None, typer.Option(help="Your own remark.")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 AllOption = Annotated[bool, typer.Option("--all", help="Include superseded and retracted claims.")]
 LimitOption = Annotated[
-    int | None, typer.Option(min=1, help="Only the N latest claims (by as-of).")
+    int | None, typer.Option(min=1, help="Only the N latest claims (in timeline order).")
 ]
 
 
