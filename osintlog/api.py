@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from osintlog import claims as claim_fields
 from osintlog import integrity, views
@@ -257,6 +257,7 @@ class Ledger:
         path: str | Path,
         data: bytes | None = None,
         *,
+        stdin: BinaryIO | None = None,
         fmt: InputFormat | None = None,
         dry_run: bool = False,
         skip_invalid: bool = False,
@@ -265,18 +266,21 @@ class Ledger:
         progress: Progress | None = None,
     ) -> ImportReport:
         """Import the claims of a file (csv, json or jsonl; its bytes may be given, `path` then
-        only names it in messages): all of them, or none and an error naming every bad row
-        (with `skip_invalid`, the good ones, and the bad ones in the report). `dry_run` checks
-        and counts, and writes nothing; `future` accepts rows dated after their report."""
+        only names it in messages; `-` reads `stdin`): all of them, or none and an error naming
+        every bad row (with `skip_invalid`, the good ones, and the bad ones in the report).
+        `dry_run` checks and counts, and writes nothing; `future` accepts rows dated after
+        their report."""
         from osintlog.importing import import_claims
 
-        name = str(path)
-        if data is None:
-            data = load_input(name, None)[1]
+        name = "<stdin>" if str(path) == "-" and stdin is not None else str(path)
+
+        def read() -> bytes:
+            return data if data is not None else load_input(str(path), stdin)[1]
+
         return import_claims(
             self.store,
             name,
-            data,
+            read,
             self.context(order, future),
             fmt=fmt,
             dry_run=dry_run,

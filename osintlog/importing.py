@@ -53,7 +53,7 @@ class ImportReport:
 def import_claims(
     ledger: store.Ledger,
     name: str,
-    data: bytes,
+    read: Callable[[], bytes],
     context: Context,
     *,
     fmt: InputFormat | None = None,
@@ -61,8 +61,10 @@ def import_claims(
     skip_invalid: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import the claims in a file's bytes (csv, tsv, json or jsonl, by `fmt`, else the name's
-    extension, else the content); `name` is how messages name the file."""
+    """Import the claims in the bytes `read` gives (csv, json or jsonl, by `fmt`, else the
+    name's extension, else the content); `name` is how messages name the file. The bytes are
+    asked for here, so that no caller holds them while the workers are forked (step 1)."""
+    data = read()
     rows = read_rows(name, data, format_for(name, data, fmt))
     del data  # the rows hold the text: see step 1
     count = rows.count  # of a CSV file, its lines: counted once

@@ -63,11 +63,10 @@ def import_claims(
 
     Example: osintlog import data/dprk-kursk-2025-08-22.csv
     """
-    name, data = load_input(file, sys.stdin.buffer)
     order = date_order(dayfirst, monthfirst)
     report = ledger_of(ctx).import_file(
-        name,
-        data,
+        file,
+        stdin=sys.stdin.buffer,
         fmt=fmt,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
