@@ -118,6 +118,14 @@ class Ledger:
             return claims
         return self.query(**options).select(claims)
 
+    def _metric_window(
+        self, metric: str, source: str | None, since: str | None, until: str | None
+    ) -> tuple[list[Claim], dict[str, str]]:
+        """One metric's active claims in the window, and the sources' standing ratings."""
+        active, standing = self._active()
+        chosen = views.require_metric(active, metric)
+        return self._window(chosen, source=source, since=since, until=until), standing
+
     def timeline(
         self,
         metric: str,
@@ -127,11 +135,7 @@ class Ledger:
         until: str | None = None,
     ) -> list[views.TimelineRow]:
         """One metric's claims in timeline order, each with its change (see `diff`)."""
-        active, standing = self._active()
-        chosen = views.require_metric(active, metric)
-        return views.timeline(
-            self._window(chosen, source=source, since=since, until=until), standing
-        )
+        return views.timeline(*self._metric_window(metric, source, since, until))
 
     def summaries(
         self, *, source: str | None = None, since: str | None = None, until: str | None = None
@@ -167,9 +171,7 @@ class Ledger:
         until: str | None = None,
     ) -> list[views.ChartSeries]:
         """One series per source of a metric, for a chart."""
-        active, _ = self._active()
-        chosen = views.require_metric(active, metric)
-        return views.chart_series(self._window(chosen, source=source, since=since, until=until))
+        return views.chart_series(self._metric_window(metric, source, since, until)[0])
 
     def info(self) -> store.LedgerInfo:
         """Where the ledger is, its size, schema and counts."""
