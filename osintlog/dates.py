@@ -245,7 +245,14 @@ _CLOCK = Pattern(
 )
 _WEEK_TO = Pattern(r"(?:in )?week (?:to|ending|up to) (?P<rest>.+)")
 _FIRST_MONTHS = Pattern(rf"first (?P<count>{COUNT_PATTERN}) months of (?P<rest>.+)")
-_SINCE = Pattern(r"(?:ever )?since (?P<rest>.+)")
+_SINCE = Pattern(
+    r"(?:ever )?since (?P<rest>.+)|(?:from )?(?P<start>.+) (?:to date|until now|to now|so far)"
+)
+_WEEK_OF_DAY = Pattern(r"week (?:of|beginning|starting) (?P<rest>.+)")
+# An ISO timestamp names its day: 2025-06-30T08:00, 2025-06-30 08:00:00Z.
+_TIMESTAMP = Pattern(
+    r"(\d{4}-\d{2}-\d{2})[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?"
+)
 _NIGHT = Pattern(r"(?:overnight|night) (?:of|on|from) (?P<rest>.+)")
 _NIGHT_INTO = Pattern(r"(?:overnight|night) (?:into|to) (?P<rest>.+)")
 _WEEKDAY_NIGHT = Pattern(rf"(?P<rest>(?:last )?{WEEKDAY_PATTERN}) night")
@@ -292,7 +299,8 @@ def _normalised(text: str) -> str:
     body = re.sub(r"[–—‒−]", "-", body)
     body = re.sub(r"[,()]", " ", body)
     body = re.sub(r"(?<=[a-z])\.", " ", body)
-    body = _CLOCK.sub(" ", " ".join(body.split()))
+    body = _TIMESTAMP.sub(r"\1", " ".join(body.split()))
+    body = _CLOCK.sub(" ", body)
     body = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", body)
     body = re.sub(r"\bthe\b", " ", body)
     body = re.sub(r"\s*-\s*", "-", " ".join(body.split()))
@@ -305,7 +313,7 @@ def _read(body: str, anchor: Anchor, original: str) -> Span:
             anchor = replace(anchor, ahead=True)
         body = body[match.end() :]
     if match := _SINCE.fullmatch(body):
-        return _since(match["rest"], anchor, original)
+        return _since(match["rest"] or match["start"], anchor, original)
     relative = relative_span(body, anchor, original)
     if relative is not None:
         return relative
@@ -313,6 +321,11 @@ def _read(body: str, anchor: Anchor, original: str) -> Span:
         return _one_day(match["rest"] or match["day"], anchor, original)
     if match := _WEEK_OF.fullmatch(body):
         return _week_of(match, anchor, original)
+    if match := _WEEK_OF_DAY.fullmatch(body):
+        start, _ = _one_day(match["rest"], anchor, original)
+        first = date(start.year, start.month, start.day)  # type: ignore[arg-type]
+        monday = first - timedelta(days=first.weekday())
+        return day_span(monday, monday + timedelta(6))
     if match := _WEEK_TO.fullmatch(body):
         start, _ = _one_day(match["rest"], anchor, original)
         last = date(start.year, start.month, start.day)  # type: ignore[arg-type]

@@ -151,6 +151,14 @@ PHRASES = [
     ("so far this year", THU, "2025"),
     ("to date", THU, "2025-07-10"),
     ("the previous day", THU, "2025-07-09"),
+    ("2025-06-30T08:00:00Z", THU, "2025-06-30"),
+    ("2025-06-30 08:00", THU, "2025-06-30"),
+    ("30.06.2025", THU, "2025-06-30"),  # 30 cannot be a month
+    ("the week of June 23", THU, "2025-06-23/2025-06-29"),  # Monday to Sunday
+    ("week beginning 30 June", THU, "2025-06-30/2025-07-06"),
+    ("2022-02-24 to date", THU, "2022-02-24/2025-07-10"),
+    ("from February 2022 until now", THU, "2022-02/2025-07-10"),
+    ("last Friday night", THU, "2025-07-04/2025-07-05"),
     # no year: the latest such date on or before the report
     ("April", THU, "2025-04"),
     ("as of April", "2025-03-15", "2024-04"),
