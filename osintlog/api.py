@@ -23,7 +23,6 @@ from osintlog import ledger as store
 from osintlog.claims import Claim, Context
 from osintlog.dates import Order, parse_date
 from osintlog.errors import BadClaim, BadInput
-from osintlog.fields import ACTIVE
 from osintlog.formats import InputFormat, load_input
 from osintlog.query import Query
 
@@ -84,8 +83,8 @@ class Ledger:
     ) -> tuple[list[Claim], dict[str, str]]:
         """The claims selected and the sources' standing ratings, from one read."""
         snapshot = self.store.read()
-        chosen = (query or self.query(**options)).select(snapshot.claims())
-        return chosen, snapshot.standing_ratings()
+        chosen = (query or self.query(**options)).select(snapshot.claims(), snapshot.status)
+        return snapshot.with_status(chosen), snapshot.standing_ratings()
 
     def records(self, query: Query | None = None, **options: Any) -> Iterator[dict[str, Any]]:
         """The claims selected as `export` writes them (claims.EXPORT_COLUMNS)."""
@@ -93,13 +92,15 @@ class Ledger:
         return views.claim_records(chosen, standing)
 
     def claim(self, claim_id: str) -> Claim:
-        """One claim by its id or a unique prefix of it."""
-        return self.store.read().resolve(claim_id)
+        """One claim by its id or a unique prefix of it, with its status."""
+        snapshot = self.store.read()
+        return snapshot.with_status([snapshot.resolve(claim_id)])[0]
 
     def claim_records(self, claim_id: str) -> Iterator[dict[str, Any]]:
         """One claim as `export` writes it."""
         snapshot = self.store.read()
-        return views.claim_records([snapshot.resolve(claim_id)], snapshot.standing_ratings())
+        claims = snapshot.with_status([snapshot.resolve(claim_id)])
+        return views.claim_records(claims, snapshot.standing_ratings())
 
     def history(self, claim_id: str) -> list[integrity.HistoryRow]:
         """Every version of a claim and its retraction, oldest first."""
@@ -110,8 +111,7 @@ class Ledger:
 
     def _active(self) -> tuple[list[Claim], dict[str, str]]:
         snapshot = self.store.read()
-        active = [claim for claim in snapshot.claims() if claim["status"] == ACTIVE]
-        return active, snapshot.standing_ratings()
+        return snapshot.active(), snapshot.standing_ratings()
 
     def _window(self, claims: list[Claim], **options: Any) -> list[Claim]:
         if not any(options.values()):

@@ -20,11 +20,10 @@ class AppendResult:
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:
-    """The hash of an entry over its canonical serialisation: everything but its own hash and
-    the status a view marks a claim with (derived, never stored)."""
-    if "hash" not in entry and "status" not in entry:  # being chained: no copy needed
+    """The hash of an entry over its canonical serialisation: everything but its own hash."""
+    if "hash" not in entry:  # being chained: no copy needed
         return _digest(entry)
-    return _digest({k: v for k, v in entry.items() if k not in ("hash", "status")})
+    return _digest({k: v for k, v in entry.items() if k != "hash"})
 
 
 def _digest(body: Mapping[str, Any]) -> str:
@@ -37,7 +36,7 @@ def chain(entry: dict[str, Any], previous: str) -> str:
     it is stored in (see `ledger_chunks`); its own hash."""
     entry["prev"] = previous
     own = entry_hash(entry)
-    stored = sorted((k, v) for k, v in entry.items() if k not in ("hash", "status"))
+    stored = sorted((k, v) for k, v in entry.items() if k != "hash")
     entry.clear()
     entry.update(stored, hash=own)
     return own

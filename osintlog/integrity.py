@@ -29,9 +29,10 @@ def check_changeable(snapshot: Snapshot, claim_id: str, action: str) -> Claim:
     claim = next((c for c in snapshot.claims() if c["id"] == claim_id), None)
     if claim is None:
         raise NotAllowed(f"claim {short_id(claim_id)} is not in the ledger")
-    if claim["status"] == RETRACTED:
+    status = snapshot.status(claim_id)
+    if status == RETRACTED:
         raise NotAllowed(f"claim {short_id(claim_id)} is retracted; it cannot be {action}")
-    if claim["status"] == SUPERSEDED:
+    if status == SUPERSEDED:
         newer = [c["id"] for c in snapshot.claims() if c["supersedes"] == claim_id]
         raise NotAllowed(
             f"claim {short_id(claim_id)} was superseded by "
@@ -138,7 +139,7 @@ def history(snapshot: Snapshot, claim_id: str) -> list[HistoryRow]:
         if entry.get("kind", "claim") == "claim" and entry["id"] in family:
             claim = claims[entry["id"]]
             event = "amended" if claim["supersedes"] else "logged"
-            rows.append(_history_row(claim, event))
+            rows.append(_history_row(claim, event, snapshot.status(claim["id"])))
         elif entry.get("kind") == "retraction" and entry["target"] in family:
             rows.append(
                 HistoryRow(
@@ -156,7 +157,7 @@ def history(snapshot: Snapshot, claim_id: str) -> list[HistoryRow]:
     return rows
 
 
-def _history_row(claim: Claim, event: str) -> HistoryRow:
+def _history_row(claim: Claim, event: str, status: str) -> HistoryRow:
     return HistoryRow(
         id=claim["id"],
         event=event,
@@ -173,7 +174,7 @@ def _history_row(claim: Claim, event: str) -> HistoryRow:
         analyst=claim["analyst"],
         logged_at=claim["logged_at"],
         supersedes=claim["supersedes"],
-        status=claim["status"],
+        status=status,
         reason=None,
     )
 
@@ -283,7 +284,7 @@ def missing_entries(ours: Snapshot, theirs: Snapshot) -> list[dict[str, Any]]:
     (appending chains them anew); ids, analysts and times are kept."""
     known = ours.ids()
     return [
-        {key: value for key, value in entry.items() if key not in ("prev", "hash", "status")}
+        {key: value for key, value in entry.items() if key not in ("prev", "hash")}
         for entry in theirs.entries
         if entry["id"] not in known
     ]

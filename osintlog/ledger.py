@@ -51,37 +51,38 @@ class Snapshot:
     path: Path
     entries: list[dict[str, Any]]
     schema: int | None = None
-    # A snapshot that will be written back must not have its entries marked with a status.
-    writing: bool = False
     # Read from a file an older osintlog wrote, and upgraded in memory: to be written back.
     upgraded: bool = False
     _claims: list[Claim] | None = field(default=None, repr=False)
+    _changed: tuple[set[str], set[str]] | None = field(default=None, repr=False)
 
     def claims(self) -> list[Claim]:
-        """Every claim, each with its status (active, superseded or retracted).
-
-        On a read-only snapshot the stored entries themselves are returned, marked with their
-        status: no copy of a large ledger is made for a view.
-        """
+        """Every claim as stored, in the order appended. A claim's status is derived from the
+        entries after it (`status`), and never written into the stored entry."""
         if self._claims is None:
+            self._claims = [e for e in self.entries if e.get("kind", "claim") == "claim"]
+        return self._claims
+
+    def status(self, claim_id: str) -> str:
+        """active, superseded (an amendment replaced it) or retracted."""
+        if self._changed is None:
             superseded = {e["supersedes"] for e in self.entries if e.get("supersedes")}
             retracted = {e["target"] for e in self.entries if e.get("kind") == "retraction"}
-            claims = []
-            for entry in self.entries:
-                if entry.get("kind", "claim") != "claim":
-                    continue
-                claim = dict(entry) if self.writing else entry
-                claim_id = claim["id"]
-                claim["status"] = (
-                    RETRACTED
-                    if claim_id in retracted
-                    else SUPERSEDED
-                    if claim_id in superseded
-                    else ACTIVE
-                )
-                claims.append(claim)
-            self._claims = claims
-        return self._claims
+            self._changed = superseded, retracted
+        superseded, retracted = self._changed
+        if claim_id in retracted:
+            return RETRACTED
+        return SUPERSEDED if claim_id in superseded else ACTIVE
+
+    def with_status(self, claims: Iterable[Claim]) -> list[Claim]:
+        """Copies of these claims, each with its status: the claims a view shows."""
+        status = self.status
+        return [{**claim, "status": status(claim["id"])} for claim in claims]
+
+    def active(self) -> list[Claim]:
+        """The claims neither superseded nor retracted, as stored."""
+        status = self.status
+        return [claim for claim in self.claims() if status(claim["id"]) == ACTIVE]
 
     def ids(self) -> set[str]:
         return {e["id"] for e in self.entries if "id" in e}
@@ -147,7 +148,6 @@ class Ledger:
             database.storage.write(data)
             snapshot = self._snapshot(database)
             snapshot.upgraded = True
-        snapshot.writing = True
         return snapshot
 
     def _snapshot(self, database: TinyDB) -> Snapshot:
@@ -287,7 +287,8 @@ def ledger_info(snapshot: Snapshot) -> LedgerInfo:
     claims = snapshot.claims()
     counts = {ACTIVE: 0, SUPERSEDED: 0, RETRACTED: 0}
     for claim in claims:
-        counts[claim["status"]] += 1
+        counts[snapshot.status(claim["id"])] += 1
+    active = snapshot.active()
     exists = snapshot.path.exists()
     return LedgerInfo(
         path=snapshot.path,
@@ -296,6 +297,6 @@ def ledger_info(snapshot: Snapshot) -> LedgerInfo:
         schema=snapshot.schema,
         entries=len(snapshot.entries),
         claims=counts,
-        metrics=len({c["metric"] for c in claims if c["status"] == ACTIVE}),
-        sources=len({fold_source(c["source"]) for c in claims if c["status"] == ACTIVE}),
+        metrics=len({c["metric"] for c in active}),
+        sources=len({fold_source(c["source"]) for c in active}),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -38,16 +38,23 @@ class Query:
                 options[name] = parse_date(options[name], today=today, reported=today.isoformat())
         return cls(**options)
 
-    def select(self, claims: Iterable[Claim]) -> list[Claim]:
-        chosen = [claim for claim in claims if self.matches(claim)]
+    def select(
+        self, claims: Iterable[Claim], status: Callable[[str], str] = lambda claim_id: ACTIVE
+    ) -> list[Claim]:
+        """The claims taken, in timeline order; `status` tells a claim's status by its id (the
+        claims given are all active, unless it says otherwise)."""
+        chosen = [
+            claim
+            for claim in claims
+            if self.matches(claim) and (self.include_all or status(claim["id"]) == ACTIVE)
+        ]
         chosen.sort(key=claim_order)
         if self.limit is not None:
             chosen = chosen[-self.limit :] if self.limit > 0 else []
         return chosen
 
     def matches(self, claim: Claim) -> bool:
-        if not self.include_all and claim["status"] != ACTIVE:
-            return False
+        """Whether a claim meets every condition but its status."""
         if self.metric and not fnmatch.fnmatchcase(claim["metric"], self.metric.lower()):
             return False
         if self.source and fold_source(claim["source"]) != fold_source(self.source):

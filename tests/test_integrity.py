@@ -319,14 +319,20 @@ def test_import_refuses_a_claim_that_supersedes_an_unknown_one(cli, ledger_path,
     assert not ledger_path.exists()
 
 
-def test_verify_and_merge_ignore_the_status_views_mark_claims_with(cli, seeded, tmp_path):
-    """A snapshot read for a view marks its claims with a status; that mark is never hashed
-    nor carried into another ledger."""
+def test_a_snapshot_never_marks_its_stored_entries(cli, seeded, tmp_path):
+    """A claim's status is derived (`Snapshot.status`), never written into the stored entries:
+    views, verify and merge all see the entries as the file holds them."""
     from osintlog import integrity
     from osintlog.ledger import Ledger
 
+    cli.ok("retract", cli.json("list")[0]["id"], "--reason", "test", "--yes")
     snapshot = Ledger(seeded).read()
-    assert {c["status"] for c in snapshot.claims()} == {"active"}
+    claims = snapshot.claims()
+    assert all("status" not in claim for claim in claims)
+    assert sorted(snapshot.status(c["id"]) for c in claims).count("retracted") == 1
+    shown = snapshot.with_status(claims)
+    assert {c["status"] for c in shown} == {"active", "retracted"}
+    assert all("status" not in claim for claim in snapshot.claims())
     assert integrity.verify(snapshot) is None
     assert all(
         "status" not in e
