@@ -64,8 +64,7 @@ class Ledger:
 
     def context(self, order: Order | None = None, future: bool = False) -> Context:
         """What a new claim takes from here: today, the analyst, the clock, how to read dates."""
-        now = Context.current(order, future)
-        return Context(self.today, now.analyst, now.now, order, future)
+        return Context.current(order, future, self.today)
 
     # --- selecting -------------------------------------------------------------------------
 

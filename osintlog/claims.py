@@ -66,9 +66,12 @@ class Context:
         return (self.today + timedelta(days=1)).isoformat()
 
     @classmethod
-    def current(cls, order: Order | None = None, future: bool = False) -> Context:
+    def current(
+        cls, order: Order | None = None, future: bool = False, today: date | None = None
+    ) -> Context:
+        """The context now: today (unless given), the analyst, the clock."""
         now = utc_timestamp(datetime.now(timezone.utc))
-        return cls(date.today(), default_analyst(), now, order, future)
+        return cls(today or date.today(), default_analyst(), now, order, future)
 
 
 def default_analyst() -> str:
