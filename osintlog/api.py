@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from osintlog import claims as claim_fields
-from osintlog import integrity, views
-from osintlog import ledger as store
+from osintlog import integrity, ledger, views
 from osintlog.claims import Claim, Context
 from osintlog.dates import Order, parse_date
 from osintlog.errors import BadClaim, BadInput
@@ -58,8 +57,8 @@ class Ledger:
         lock_timeout: float = 10.0,
         today: date | None = None,
     ) -> None:
-        self.path = Path(path).expanduser() if path else store.default_path()
-        self.store = store.Ledger(self.path, lock_timeout)
+        self.path = Path(path).expanduser() if path else ledger.default_path()
+        self._ledger = ledger.Ledger(self.path, lock_timeout)
         self.today = today or date.today()
 
     def context(self, order: Order | None = None, future: bool = False) -> Context:
@@ -81,7 +80,7 @@ class Ledger:
         self, query: Query | None = None, **options: Any
     ) -> tuple[list[Claim], dict[str, str]]:
         """The claims selected and the sources' standing ratings, from one read."""
-        snapshot = self.store.read()
+        snapshot = self._ledger.read()
         chosen = (query or self.query(**options)).select(snapshot.claims(), snapshot.status)
         return snapshot.with_status(chosen), snapshot.standing_ratings()
 
@@ -92,24 +91,24 @@ class Ledger:
 
     def claim(self, claim_id: str) -> Claim:
         """One claim by its id or a unique prefix of it, with its status."""
-        snapshot = self.store.read()
+        snapshot = self._ledger.read()
         return snapshot.with_status([snapshot.resolve(claim_id)])[0]
 
     def claim_records(self, claim_id: str) -> Iterator[dict[str, Any]]:
         """One claim as `export` writes it."""
-        snapshot = self.store.read()
+        snapshot = self._ledger.read()
         claims = snapshot.with_status([snapshot.resolve(claim_id)])
         return views.claim_records(claims, snapshot.standing_ratings())
 
     def history(self, claim_id: str) -> list[integrity.HistoryRow]:
         """Every version of a claim and its retraction, oldest first."""
-        snapshot = self.store.read()
+        snapshot = self._ledger.read()
         return integrity.history(snapshot, snapshot.resolve(claim_id)["id"])
 
     # --- views -----------------------------------------------------------------------------
 
     def _active(self) -> tuple[list[Claim], dict[str, str]]:
-        snapshot = self.store.read()
+        snapshot = self._ledger.read()
         return snapshot.active(), snapshot.standing_ratings()
 
     def _window(self, claims: list[Claim], **options: Any) -> list[Claim]:
@@ -172,9 +171,9 @@ class Ledger:
         """One series per source of a metric, for a chart."""
         return views.chart_series(self._metric_window(metric, source, since, until)[0])
 
-    def info(self) -> store.LedgerInfo:
+    def info(self) -> ledger.LedgerInfo:
         """Where the ledger is, its size, schema and counts."""
-        return store.ledger_info(self.store.read())
+        return ledger.ledger_info(self._ledger.read(), self._ledger.store.size())
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -193,14 +192,14 @@ class Ledger:
         context = self.context(order, future)
         raw = {**fields, "metric": metric, "value": value, "source": source}
         claim = claim_fields.build_claim(raw, context)
-        result = self.store.append([store.claim_entry(claim)], context.now)
+        result = self._ledger.append([ledger.claim_entry(claim)], context.now)
         return Added(claim, bool(result.added))
 
-    def add_claims(self, rows: Iterable[Mapping[str, Any]]) -> store.AppendResult:
+    def add_claims(self, rows: Iterable[Mapping[str, Any]]) -> ledger.AppendResult:
         """Log several claims (rows of claim fields) in one write."""
         context = self.context()
-        entries = [store.claim_entry(claim_fields.build_claim(row, context)) for row in rows]
-        return self.store.append(entries, context.now)
+        entries = [ledger.claim_entry(claim_fields.build_claim(row, context)) for row in rows]
+        return self._ledger.append(entries, context.now)
 
     def amend(
         self,
@@ -212,13 +211,13 @@ class Ledger:
         **changes: Any,
     ) -> tuple[Claim, Claim]:
         """Correct a claim: append a claim that supersedes it. Returns the old and the new."""
-        snapshot = self.store.read()
+        snapshot = self._ledger.read()
         old = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "amended")
         context = self.context(order, future)
         new = claim_fields.amended_claim(old, changes, context)
         if confirm is not None:
             confirm(old, new)
-        self.store.append([store.claim_entry(new)], context.now, integrity.check_supersedes)
+        self._ledger.append([ledger.claim_entry(new)], context.now, integrity.check_supersedes)
         return old, new
 
     def retract(
@@ -227,7 +226,7 @@ class Ledger:
         """Withdraw a claim with a reason: append a retraction. Returns the claim and it."""
         if not reason.strip():
             raise BadClaim("--reason is required: say why the claim is withdrawn")
-        snapshot = self.store.read()
+        snapshot = self._ledger.read()
         claim = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "retracted")
         if confirm is not None:
             confirm(claim, None)
@@ -235,7 +234,7 @@ class Ledger:
         entry = integrity.retraction_entry(
             claim["id"], reason.strip(), context.analyst, context.now
         )
-        self.store.append([entry], context.now, integrity.check_supersedes)
+        self._ledger.append([entry], context.now, integrity.check_supersedes)
         return claim, entry
 
     def rate_source(self, name: str, grade: str) -> str:
@@ -247,10 +246,10 @@ class Ledger:
                 "(credibility, the digit, belongs to each claim)"
             )
         context = self.context()
-        entry = store.new_entry(
+        entry = ledger.new_entry(
             "rating", context.analyst, context.now, source=name.strip(), reliability=reliability
         )
-        self.store.append([entry], context.now)
+        self._ledger.append([entry], context.now)
         return reliability
 
     def import_file(
@@ -279,7 +278,7 @@ class Ledger:
             return data if data is not None else load_input(str(path), stdin)[1]
 
         return import_claims(
-            self.store,
+            self._ledger,
             name,
             read,
             self.context(order, future),
@@ -293,23 +292,23 @@ class Ledger:
 
     def verify(self) -> integrity.Problem | None:
         """The first place the chain, an id or the schema is wrong, or None."""
-        return integrity.verify(self.store.read())
+        return integrity.verify(self._ledger.read())
 
     def merge(self, other: str | Path) -> int:
         """Append the entries of another ledger that this one lacks; returns how many."""
         other = Path(other)
         if not other.is_file():
             raise BadInput(f"{other} is not a file")
-        theirs = store.Ledger(other, self.store.lock_timeout).read()
+        theirs = ledger.Ledger(other, self._ledger.lock_timeout).read()
         problem = integrity.verify(theirs)
         if problem is not None:
             raise BadInput(f"refusing to merge {other}: it fails verify: {problem}")
 
-        def check(ours: store.Snapshot) -> Callable[[Mapping[str, Any]], None]:
+        def check(ours: ledger.Snapshot) -> Callable[[Mapping[str, Any]], None]:
             fault = integrity.verify(ours)
             if fault is not None:
                 raise BadInput(f"refusing to merge into {self.path}: it fails verify: {fault}")
             return lambda entry: None
 
-        entries = integrity.missing_entries(self.store.read(), theirs)
-        return len(self.store.append(entries, self.context().now, check).added)
+        entries = integrity.missing_entries(self._ledger.read(), theirs)
+        return len(self._ledger.append(entries, self.context().now, check).added)

@@ -25,15 +25,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from osintlog import integrity, workers
-from osintlog import ledger as store
+from osintlog.chain import AppendResult, SerialisedEntries
 from osintlog.claims import Context, build_claims
 from osintlog.errors import BadInput, MisalignedParts
 from osintlog.formats import InputFormat, format_for, read_rows
+from osintlog.ledger import Ledger
 
 if TYPE_CHECKING:
     from osintlog.formats import Rows
 
-Parts = Iterator[tuple[store.SerialisedEntries, list[str]]]
+Parts = Iterator[tuple[SerialisedEntries, list[str]]]
 # Called once the workers are forked, with the number of rows and the columns left out; gives
 # the callback that hears how many rows have been checked, for as long as the import runs.
 Progress = Callable[[int, list[str]], AbstractContextManager[Callable[[int], None]]]
@@ -51,7 +52,7 @@ class ImportReport:
 
 
 def import_claims(
-    ledger: store.Ledger,
+    ledger: Ledger,
     name: str,
     read: Callable[[], bytes],
     context: Context,
@@ -88,7 +89,7 @@ class _Run:
 
     def __init__(
         self,
-        ledger: store.Ledger,
+        ledger: Ledger,
         rows: Rows,
         context: Context,
         skip_invalid: bool,
@@ -106,14 +107,14 @@ class _Run:
         report = lambda done: self.progress(done)  # noqa: E731 (the callback is set later)
         return build_claims(self.rows, self.context, finish, report, processes)
 
-    def append(self, parts: Parts) -> store.AppendResult:
+    def append(self, parts: Parts) -> AppendResult:
         """Each part as it is checked, while the ledger is read and locked; all or nothing."""
         entries = self._entries(parts)
         if self.dry_run:
             return _counted(self.ledger, entries)
         return self.ledger.append(entries, self.context.now, integrity.check_references)
 
-    def _entries(self, parts: Parts) -> Iterator[store.SerialisedEntries]:
+    def _entries(self, parts: Parts) -> Iterator[SerialisedEntries]:
         for part, errors in parts:
             self.errors.extend(errors)
             self.claims += part.kinds.count("claim")
@@ -122,10 +123,10 @@ class _Run:
             raise BadInput(_refusal(self.errors, self.claims))
 
 
-def _counted(ledger: store.Ledger, parts: Iterator[store.SerialisedEntries]) -> store.AppendResult:
+def _counted(ledger: Ledger, parts: Iterator[SerialisedEntries]) -> AppendResult:
     """What an import would add: the entries the ledger lacks (nothing is written)."""
     known = ledger.read().ids()
-    result = store.AppendResult([], [])
+    result = AppendResult([], [])
     for part in parts:
         for entry_id, kind in zip(part.ids, part.kinds, strict=True):
             if entry_id in known:

@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb import TinyDB
-from tinydb.middlewares import CachingMiddleware
 
 from osintlog.chain import AppendResult, SerialisedEntries, chain, entry_id
 from osintlog.claims import Claim, content_id, fold_source, short_id
@@ -23,14 +21,7 @@ from osintlog.errors import (
     UnknownClaim,
 )
 from osintlog.fields import ACTIVE, FIELDS, FUTURE, RETRACTED, SUPERSEDED
-from osintlog.storage import (
-    ENTRIES_TABLE,
-    META_TABLE,
-    SCHEMA_VERSION,
-    OrjsonStorage,
-    atomic_write,
-    ledger_chunks,
-)
+from osintlog.store import SCHEMA_VERSION, Store, Stored, open_store
 
 MIN_PREFIX = 4
 
@@ -120,42 +111,31 @@ class _NothingToWrite(Exception):
 
 
 class Ledger:
-    """One ledger file: reads without the lock, writes under it in one atomic replace."""
+    """One ledger: reads without the lock, writes under it, each write one atomic append to its
+    store (`store.Store`, chosen by the path)."""
 
-    def __init__(self, path: Path, lock_timeout: float = 10.0) -> None:
+    def __init__(self, path: Path, lock_timeout: float = 10.0, store: Store | None = None) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
-
-    def _database(self) -> TinyDB:
-        return TinyDB(self.path, storage=CachingMiddleware(OrjsonStorage))
+        self.store = store or open_store(path)
 
     def read(self) -> Snapshot:
-        snapshot = self._snapshot(self._database())
-        if snapshot.schema is not None and snapshot.schema < SCHEMA_VERSION:
+        """The ledger as it is now; one an older osintlog wrote is brought up to date first."""
+        stored = self.store.load()
+        if _outdated(stored):
             with self._locked():
-                database = self._database()
-                snapshot = self._current(database)
-                database.storage.flush()
-        return snapshot
+                stored = self._current()
+                if stored.upgraded:
+                    self.store.append(stored, ())
+        return Snapshot(self.path, stored.entries, stored.schema)
 
-    def _current(self, database: TinyDB) -> Snapshot:
+    def _current(self) -> Stored:
         """The ledger under the lock, upgraded in memory if an older osintlog wrote it (the
-        caller's flush then saves the upgrade with its own changes, in one write)."""
-        snapshot = self._snapshot(database)
-        if snapshot.schema is not None and snapshot.schema < SCHEMA_VERSION:
-            data = database.storage.read()
-            upgrade(data)
-            database.storage.write(data)
-            snapshot = self._snapshot(database)
-            snapshot.upgraded = True
-        return snapshot
-
-    def _snapshot(self, database: TinyDB) -> Snapshot:
-        data = database.storage.read() or {}
-        table = data.get(ENTRIES_TABLE, {})
-        ordered = [table[key] for key in sorted(table, key=int)]
-        meta = next(iter(data.get(META_TABLE, {}).values()), {})
-        return Snapshot(self.path, ordered, meta.get("schema"))
+        caller's append then saves the upgrade with its own entries, in one write)."""
+        stored = self.store.load()
+        if _outdated(stored):
+            upgrade(stored)
+        return stored
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -187,26 +167,26 @@ class Ledger:
 
         Each entry is taken, checked, chained and written as it comes, under the lock, so that
         `entries` may still be in the making (an import's parts, checked in other processes,
-        each given as SerialisedEntries); the new file replaces the ledger once all are in.
+        each given as SerialisedEntries); the store takes them all or none.
         The entries appended are given their place in the chain (`prev` and `hash`) in place.
 
         `check` sees the ledger as it is under the lock and gives the check each new entry must
         pass; one that raises refuses them all: nothing is written then.
         """
         with self._locked():
-            database = self._database()
-            snapshot = self._current(database)
-            data = dict(database.storage.read() or {})
-            if snapshot.schema is None:
-                meta = {"schema": SCHEMA_VERSION, "app": "osintlog", "created": created}
-                data[META_TABLE] = {"1": meta}
-            table = data.setdefault(ENTRIES_TABLE, {})
+            stored = self._current()
+            if stored.header is None:
+                stored.header = {"schema": SCHEMA_VERSION, "app": "osintlog", "created": created}
+            snapshot = Snapshot(self.path, stored.entries, stored.schema, stored.upgraded)
             result = AppendResult([], [])
             lines = _new_lines(entries, snapshot, check(snapshot) if check else None, result)
             with contextlib.suppress(_NothingToWrite):
-                first = max(map(int, table), default=0) + 1
-                atomic_write(self.path, ledger_chunks(data, lines, first))
+                self.store.append(stored, lines)
         return result
+
+
+def _outdated(stored: Stored) -> bool:
+    return stored.schema is not None and stored.schema < SCHEMA_VERSION
 
 
 def _new_lines(
@@ -235,16 +215,14 @@ def _new_lines(
         raise _NothingToWrite
 
 
-def upgrade(data: dict[str, Any]) -> None:
+def upgrade(stored: Stored) -> None:
     """Bring a ledger written before the hash chain (schema 0) up to date, in place: every
     entry gets its kind, id and chain. Saved by the caller in one atomic write."""
-    meta = next(iter(data[META_TABLE].values()))
-    if meta["schema"] >= SCHEMA_VERSION:
+    meta = stored.header
+    if meta is None or meta["schema"] >= SCHEMA_VERSION:
         return
-    table = data.get(ENTRIES_TABLE, {})
     previous = ""
-    for key in sorted(table, key=int):
-        entry = table[key]
+    for entry in stored.entries:
         entry.setdefault("kind", "claim")
         entry.pop("status", None)
         if "id" not in entry:
@@ -252,6 +230,7 @@ def upgrade(data: dict[str, Any]) -> None:
         previous = chain(entry, previous)
     meta["upgraded_from"] = meta["schema"]
     meta["schema"] = SCHEMA_VERSION
+    stored.upgraded = True
 
 
 def claim_entry(claim: Claim) -> dict[str, Any]:
@@ -283,17 +262,17 @@ class LedgerInfo:
     sources: int
 
 
-def ledger_info(snapshot: Snapshot) -> LedgerInfo:
+def ledger_info(snapshot: Snapshot, size: int | None) -> LedgerInfo:
+    """What `info` shows: the counts, and the store's `size` (None if nothing is stored yet)."""
     claims = snapshot.claims()
     counts = {ACTIVE: 0, SUPERSEDED: 0, RETRACTED: 0}
     for claim in claims:
         counts[snapshot.status(claim["id"])] += 1
     active = snapshot.active()
-    exists = snapshot.path.exists()
     return LedgerInfo(
         path=snapshot.path,
-        exists=exists,
-        size=snapshot.path.stat().st_size if exists else 0,
+        exists=size is not None,
+        size=size or 0,
         schema=snapshot.schema,
         entries=len(snapshot.entries),
         claims=counts,

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from osintlog.chain import AppendResult, SerialisedEntries, chain
-from osintlog.storage import ledger_chunks
+from osintlog.json_store import ledger_chunks
 
 ROWS = (
     "metric,value,source,quote,status\n"
@@ -106,3 +106,17 @@ def test_entries_serialised_in_bulk_chain_as_dicts_do(given_entries, first):
     assert [entry["hash"] for entry in result.added] == [
         orjson.loads(line)["hash"] for line in expected
     ]
+
+
+def test_a_script_reads_the_ledger_with_tinydb_as_the_readme_shows(cli, ledger_path, tmp_path):
+    from tinydb import TinyDB
+
+    from osintlog.json_store import JsonFileStore
+
+    source = tmp_path / "rows.csv"
+    source.write_text(ROWS, encoding="utf-8")
+    cli.ok("import", str(source))
+    entries = TinyDB(ledger_path, storage=JsonFileStore).table("entries").all()
+    # three claims and one retraction, in the order appended
+    assert [e["kind"] for e in entries] == ["claim", "claim", "retraction", "claim"]
+    assert [e["metric"] for e in entries if e["kind"] == "claim"] == ["m.a", "m.b", "m.c"]

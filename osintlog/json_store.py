@@ -1,7 +1,9 @@
-"""The ledger's file: its layout (indented JSON, each entry one line of compact JSON), read with
-orjson and refused unless it is a ledger, and written atomically (a temporary file beside it,
-fsync, rename). TinyDB reads it through `OrjsonStorage`; `ledger.Ledger.append` streams a new
-file through `atomic_write`."""
+"""The JSON ledger file, a `store.Store`: its layout (indented JSON, each entry one line of compact
+JSON), read with orjson and refused unless it is a ledger, and written atomically (a temporary
+file beside it, fsync, rename), the new entries streamed into it as they come.
+
+The file is a TinyDB database, and `JsonFileStore` its TinyDB storage too, so a script can open
+a ledger read-only with `TinyDB(path, storage=JsonFileStore)`."""
 
 from __future__ import annotations
 
@@ -18,17 +20,42 @@ import orjson
 from tinydb.storages import Storage
 
 from osintlog.errors import LedgerCorrupt, LedgerWriteFailed
+from osintlog.store import SCHEMA_VERSION, Stored
 
-SCHEMA_VERSION = 1
 META_TABLE = "_osintlog"
 ENTRIES_TABLE = "entries"
 
 
-class OrjsonStorage(Storage):
-    """TinyDB storage: read with orjson, written atomically; refuses a file that is no ledger."""
+class JsonFileStore(Storage):
+    """A ledger in one JSON file: read with orjson, written atomically; refuses a file that is
+    no ledger. `load`, `append` and `size` are the `store.Store`; `read`, `write` and `close`
+    TinyDB's `Storage`."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+
+    def load(self) -> Stored:
+        data = self.read() or {}
+        table = data.get(ENTRIES_TABLE, {})
+        entries = [table[key] for key in sorted(table, key=int)]
+        header = next(iter(data.get(META_TABLE, {}).values()), None)
+        return Stored(header, entries, raw=data)
+
+    def append(self, stored: Stored, lines: Iterable[bytes]) -> None:
+        data = dict(stored.raw or {})
+        if META_TABLE not in data and stored.header is not None:
+            data[META_TABLE] = {"1": stored.header}
+        if stored.upgraded:
+            data[ENTRIES_TABLE] = {str(n): e for n, e in enumerate(stored.entries, 1)}
+        table = data.setdefault(ENTRIES_TABLE, {})
+        first = max(map(int, table), default=0) + 1
+        atomic_write(self.path, ledger_chunks(data, lines, first))
+
+    def size(self) -> int | None:
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return None
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:

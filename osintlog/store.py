@@ -1,0 +1,62 @@
+"""The storage seam: what a store of ledger entries must do, and which store a ledger's path opens.
+
+A store keeps a ledger's header (schema version, app, when it was created) and its entries in the
+order they were appended; it loads them whole and appends new ones in one atomic step. Everything
+else — ids, the hash chain, checks, the lock, statuses, views — lives above it (`ledger.Ledger`),
+so a second store (SQLite, say) is one new module implementing `Store`, chosen in `open_store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Stored:
+    """A ledger as loaded: its header (None for a ledger not yet written) and its entries."""
+
+    header: dict[str, Any] | None
+    entries: list[dict[str, Any]]
+    # Set when the header or entries were brought up to date in memory: `append` then stores
+    # them as they are now, with the new entries.
+    upgraded: bool = False
+    # What the store read, for its own use when it appends (the JSON store's parsed file).
+    raw: Any = field(default=None, repr=False)
+
+    @property
+    def schema(self) -> int | None:
+        return self.header.get("schema") if self.header else None
+
+
+class Store(Protocol):
+    """A ledger's storage. Both methods raise osintlog's own errors (LedgerCorrupt for
+    something that is no ledger, LedgerWriteFailed when the disk refuses)."""
+
+    path: Path
+
+    def load(self) -> Stored:
+        """The header and every entry, in the order appended; an empty Stored if none yet."""
+        ...
+
+    def append(self, stored: Stored, lines: Iterable[bytes]) -> None:
+        """Store the entries whose compact JSON `lines` are after those of `stored` (what `load`
+        gave under the same lock), writing `stored.header` if the store has none yet, in one
+        atomic step: a crash, or `lines` raising, leaves the store as it was (the exception goes
+        on to the caller). `lines` may still be in the making while it is consumed."""
+        ...
+
+    def size(self) -> int | None:
+        """Bytes on disk, None if nothing is stored yet."""
+        ...
+
+
+def open_store(path: Path) -> Store:
+    """The store for a ledger at `path`: the JSON file (the only store so far)."""
+    from osintlog.json_store import JsonFileStore
+
+    return JsonFileStore(path)
