@@ -7,16 +7,46 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, ClassVar, NoReturn
 
 import typer
+from typer.models import CommandInfo, TyperInfo
 
 from osintlog import __version__
 from osintlog.commands import claims, files, upkeep, views
 from osintlog.commands.common import OsintlogGroup, Settings
 
+
+class Commands(OsintlogGroup):
+    """osintlog's commands, in the order `--help` lists them, each made when it is named."""
+
+    lazy: ClassVar[dict[str, CommandInfo | TyperInfo]] = {
+        info.name: info
+        for info in (
+            CommandInfo("add", callback=claims.add),
+            CommandInfo("list", callback=claims.list_claims),
+            CommandInfo("show", callback=claims.show),
+            CommandInfo("info", callback=upkeep.info),
+            CommandInfo("import", callback=files.import_claims),
+            CommandInfo("export", callback=files.export),
+            CommandInfo("amend", callback=claims.amend),
+            CommandInfo("retract", callback=claims.retract),
+            CommandInfo("history", callback=claims.history),
+            CommandInfo("verify", callback=upkeep.verify),
+            CommandInfo("merge", callback=upkeep.merge),
+            CommandInfo("extract", callback=files.extract_claims),
+            CommandInfo("diff", callback=views.diff),
+            CommandInfo("compare", callback=views.compare),
+            CommandInfo("metrics", callback=views.metrics),
+            CommandInfo("git-merge-driver", callback=upkeep.git_merge_driver, hidden=True),
+            CommandInfo("chart", callback=views.chart),
+            TyperInfo(views.sources_app, name="sources"),
+        )
+    }
+
+
 app = typer.Typer(
-    cls=OsintlogGroup,
+    cls=Commands,
     help="A ledger of figures quoted in open-source reporting: who claimed what, when, how sure.",
     no_args_is_help=True,
     add_completion=False,
@@ -54,50 +84,6 @@ def main_options(
     ctx.obj = Settings(db.expanduser() if db else None, lock_timeout)
 
 
-# In the order `--help` lists them.
-COMMANDS = (
-    ("add", claims.add),
-    ("list", claims.list_claims),
-    ("show", claims.show),
-    ("info", upkeep.info),
-    ("import", files.import_claims),
-    ("export", files.export),
-    ("amend", claims.amend),
-    ("retract", claims.retract),
-    ("history", claims.history),
-    ("verify", upkeep.verify),
-    ("merge", upkeep.merge),
-    ("extract", files.extract_claims),
-    ("diff", views.diff),
-    ("compare", views.compare),
-    ("metrics", views.metrics),
-)
-for _name, _command in COMMANDS:
-    app.command(_name)(_command)
-app.command("git-merge-driver", hidden=True)(upkeep.git_merge_driver)
-app.add_typer(views.sources_app, name="sources")
-app.command("chart")(views.chart)
-
-
-def _keep_only_command_help() -> None:
-    """Before printing the list of commands, Typer converts every option of every command (9 ms
-    of a 100 ms start). That list shows each command's name and help only, so for it each command
-    is registered with a stand-in that has the same name and docstring and no options."""
-    import copy
-
-    def stand_in(command: Any) -> Any:
-        def callback() -> None:
-            """Never called: the top-level help only reads its docstring."""
-
-        callback.__name__ = command.callback.__name__
-        callback.__doc__ = command.callback.__doc__
-        light = copy.copy(command)
-        light.callback = callback
-        return light
-
-    app.registered_commands = [stand_in(command) for command in app.registered_commands]
-
-
 def main() -> None:
     """The `osintlog` executable.
 
@@ -111,8 +97,6 @@ def main() -> None:
         # The one call that needs none of the commands: answered before Typer builds them.
         print(f"osintlog {__version__}")
         return
-    if sys.argv[1:] in (["--help"], ["-h"], []):
-        _keep_only_command_help()
     code: int | str | None = 0
     try:
         app()

@@ -7,14 +7,16 @@ first time a command uses them, so that `--version` and `--help` start as fast a
 
 from __future__ import annotations
 
+import inspect
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
+from typer.models import CommandInfo, TyperInfo
 
 from osintlog.errors import BadClaim, OsintlogError
 from osintlog.formats import OutputFormat, emit
@@ -31,7 +33,32 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class OsintlogGroup(TyperGroup):
-    """Turns the core's errors into one line on stderr and the design's exit code."""
+    """Turns the core's errors into one line on stderr and the design's exit code, and makes
+    each command of `lazy` a Click command only when it is named (Click's lazy group).
+
+    Typer turns every option of every command into Click's before anything runs (a tenth of
+    the start-up); a subclass lists its commands in `lazy` instead, so that a run converts only
+    the command it runs, and the list in `--help` reads each command's docstring alone.
+    """
+
+    lazy: ClassVar[Mapping[str, CommandInfo | TyperInfo]] = {}
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        if self.lazy:
+            self.commands = _MadeWhenNamed(self.lazy)
+
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:
+        if not self.lazy:
+            return super().format_commands(ctx, formatter)
+        listed = [
+            (name, TyperCommand(name, help=_docstring(entry)))
+            for name, entry in self.lazy.items()
+            if not _hidden(entry)
+        ]
+        limit = formatter.width - 6 - max(len(name) for name, _ in listed)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, entry.get_short_help_str(limit)) for name, entry in listed])
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -40,6 +67,52 @@ class OsintlogGroup(TyperGroup):
             _fail(str(error), error.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted; the ledger is unchanged", 130)
+
+
+class _MadeWhenNamed(MutableMapping[str, Any]):
+    """A group's commands by name, each made a Click command the first time it is looked up."""
+
+    def __init__(self, lazy: Mapping[str, CommandInfo | TyperInfo]) -> None:
+        self.lazy = lazy
+        self.made: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.made:
+            self.made[name] = _click_command(self.lazy[name])
+        return self.made[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.made[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(self.lazy), **dict.fromkeys(self.made)})
+
+    def __len__(self) -> int:
+        return len(self.lazy.keys() | self.made.keys())
+
+
+def _click_command(entry: CommandInfo | TyperInfo) -> Any:
+    from typer.main import get_command_from_info, get_group_from_info
+
+    if isinstance(entry, TyperInfo):
+        return get_group_from_info(
+            entry, pretty_exceptions_short=True, suggest_commands=True, rich_markup_mode=None
+        )
+    return get_command_from_info(entry, pretty_exceptions_short=True, rich_markup_mode=None)
+
+
+def _docstring(entry: CommandInfo | TyperInfo) -> str | None:
+    if isinstance(entry, TyperInfo):
+        callback = entry.typer_instance.registered_callback  # type: ignore[union-attr]
+        return inspect.getdoc(callback.callback) if callback else None
+    return inspect.getdoc(entry.callback)
+
+
+def _hidden(entry: CommandInfo | TyperInfo) -> bool:
+    return entry.hidden is True
 
 
 def _fail(text: str, code: int) -> None:
