@@ -4,6 +4,11 @@ text, the export's columns) is derived from this table."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
 # name, then what the field is:
 #   content  part of what the claim asserts: its id is a hash of these
 #   text     read as text from an option or a file's cell
@@ -53,3 +58,18 @@ FUTURE = "future"
 EXPORT_COLUMNS = (*FIELDS, *DERIVED_COLUMNS, FUTURE)
 # The columns an import reads; the derived ones it ignores without a word, any other with one.
 INPUT_COLUMNS = frozenset({*FIELDS, "rating", FUTURE})
+
+
+Row = TypeVar("Row")
+
+
+def row_of(row_type: type[Row], claim: Mapping[str, Any], **computed: Any) -> Row:
+    """A view's row (a dataclass) of one claim: the claim's fields the row has by name, and
+    the `computed` rest."""
+    taken = _row_fields(row_type) - computed.keys()
+    return row_type(**{name: claim[name] for name in taken}, **computed)
+
+
+@functools.cache
+def _row_fields(row_type: type) -> frozenset[str]:
+    return frozenset(field.name for field in dataclasses.fields(row_type))

@@ -10,7 +10,7 @@ from typing import Any
 from osintlog.chain import SerialisedEntries, entry_hash, entry_id
 from osintlog.claims import Claim, content_id, metric_key, short_id
 from osintlog.errors import BadInput, NotAllowed, OsintlogError
-from osintlog.fields import FIELDS, RETRACTED, SUPERSEDED
+from osintlog.fields import FIELDS, RETRACTED, SUPERSEDED, row_of
 from osintlog.figures import parse_figure
 from osintlog.ledger import Snapshot, new_entry
 from osintlog.periods import is_partial_date, is_stored_date
@@ -158,25 +158,7 @@ def history(snapshot: Snapshot, claim_id: str) -> list[HistoryRow]:
 
 
 def _history_row(claim: Claim, event: str, status: str) -> HistoryRow:
-    return HistoryRow(
-        id=claim["id"],
-        event=event,
-        metric=claim["metric"],
-        value=claim["value"],
-        low=claim["low"],
-        high=claim["high"],
-        best=claim["best"],
-        qualifier=claim["qualifier"],
-        unit=claim["unit"],
-        as_of=claim["as_of"],
-        reported=claim["reported"],
-        source=claim["source"],
-        analyst=claim["analyst"],
-        logged_at=claim["logged_at"],
-        supersedes=claim["supersedes"],
-        status=status,
-        reason=None,
-    )
+    return row_of(HistoryRow, claim, event=event, status=status, reason=None)
 
 
 @dataclass

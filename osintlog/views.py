@@ -11,7 +11,7 @@ from typing import Any
 
 from osintlog.claims import Claim, fold_source, rating_text
 from osintlog.errors import BadClaim, UnknownMetric
-from osintlog.fields import FUTURE
+from osintlog.fields import FUTURE, row_of
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
 from osintlog.periods import period_end, period_start, timeline_day
 from osintlog.query import claim_order
@@ -108,24 +108,16 @@ def timeline(
     for index, claim in enumerate(sorted(claims, key=claim_order)):
         current = point(claim)
         change, percent = change_between(previous, current) if index else (None, None)
-        rows.append(
-            TimelineRow(
-                id=claim["id"],
-                as_of=claim["as_of"],
-                reported=claim["reported"],
-                source=claim["source"],
-                value=claim["value"],
-                low=claim["low"],
-                high=claim["high"],
-                best=claim["best"],
-                qualifier=claim["qualifier"],
-                change=change,
-                change_pct=percent,
-                unit=claim["unit"],
-                rating=effective_rating(claim, standing or {}),
-                figure=display_of(claim),
-            )
+        rating = effective_rating(claim, standing or {})
+        row = row_of(
+            TimelineRow,
+            claim,
+            change=change,
+            change_pct=percent,
+            rating=rating,
+            figure=display_of(claim),
         )
+        rows.append(row)
         previous = current
     return rows
 

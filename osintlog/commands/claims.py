@@ -4,40 +4,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from osintlog.commands.common import (
-    AllOption,
-    AsOfOption,
-    DayFirst,
+from osintlog.commands.common import claim_columns, emit_rows, ledger_of, render, show_view
+from osintlog.commands.options import (
+    CLAIM_FIELDS,
+    QUERY,
+    READING,
     FormatOption,
-    FutureOption,
-    LimitOption,
-    MetricGlob,
-    MonthFirst,
-    NoteOption,
-    QuoteOption,
-    RatingOption,
-    ReportedOption,
-    SearchOption,
-    SinceOption,
-    SourceOption,
-    TagOption,
-    TagsOption,
-    UnitOption,
-    UntilOption,
-    UrlOption,
-    ViaOption,
     YesOption,
-    claim_columns,
-    claim_options,
-    date_order,
-    emit_rows,
-    ledger_of,
-    render,
-    show_view,
+    with_groups,
 )
 from osintlog.errors import BadClaim, NotAllowed
 from osintlog.formats import OutputFormat, emit
@@ -46,46 +24,24 @@ if TYPE_CHECKING:
     from osintlog.claims import Claim
 
 
+@with_groups
 def add(
     ctx: typer.Context,
     metric: Annotated[str, typer.Argument(help="What the figure measures: dprk.troops.killed")],
     figure: Annotated[str, typer.Argument(help="The figure as written: 'about 4,700'")],
-    source: SourceOption = None,
-    as_of: AsOfOption = None,
-    reported: ReportedOption = None,
-    unit: UnitOption = None,
-    via: ViaOption = None,
-    url: UrlOption = None,
-    quote: QuoteOption = None,
-    rating: RatingOption = None,
-    tag: TagsOption = None,
-    note: NoteOption = None,
-    future: FutureOption = False,
-    dayfirst: DayFirst = False,
-    monthfirst: MonthFirst = False,
+    fields: dict[str, Any] = CLAIM_FIELDS,
+    reading: dict[str, Any] = READING,
 ) -> None:
     """Log one claim; prints its id.
 
     Example: osintlog add dprk.troops.killed "about 4,700" --source "South Korean lawmakers"
     --as-of "April 2025" --reported 2025-08-22 --rating B2
     """
-    if source is None:
+    if fields["source"] is None:
         if not sys.stdin.isatty():
             raise BadClaim("--source is required: who asserts the figure?")
-        source = typer.prompt("Source (who asserts the figure)")
-    fields = claim_options(
-        as_of=as_of,
-        reported=reported,
-        unit=unit,
-        via=via,
-        url=url,
-        quote=quote,
-        rating=rating,
-        tag=tag,
-        note=note,
-    )
-    order = date_order(dayfirst, monthfirst)
-    done = ledger_of(ctx).add(metric, figure, source=source, future=future, order=order, **fields)
+        fields["source"] = typer.prompt("Source (who asserts the figure)")
+    done = ledger_of(ctx).add(metric, figure, **fields, **reading)
     claim = done.claim
     summary = f"{render.claim_label(claim)}, {claim['source']}, as of {claim['as_of']}"
     if done.added:
@@ -95,16 +51,10 @@ def add(
     typer.echo(claim["id"])
 
 
+@with_groups
 def list_claims(
     ctx: typer.Context,
-    metric: MetricGlob = None,
-    source: SourceOption = None,
-    tag: TagOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    include_all: AllOption = False,
-    limit: LimitOption = None,
+    query: dict[str, Any] = QUERY,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List claims in timeline order (where each as-of sits: see the README, Dates).
@@ -112,20 +62,13 @@ def list_claims(
     Example: osintlog list --metric 'dprk.troops.*' --since 2025-01 --format csv
     """
     ledger = ledger_of(ctx)
-    query = ledger.query(
-        metric=metric,
-        source=source,
-        tag=tag,
-        since=since,
-        until=until,
-        search=search,
-        include_all=include_all,
-        limit=limit,
-    )
+    selected = ledger.query(**query)
     if fmt != OutputFormat.table:
-        return emit(ledger.records(query), claim_columns(), fmt, sys.stdout)
-    claims = ledger.claims(query)
-    show_view(fmt, bool(claims), lambda: render.claims_table(claims, include_all), lambda: None)
+        return emit(ledger.records(selected), claim_columns(), fmt, sys.stdout)
+    claims = ledger.claims(selected)
+    show_view(
+        fmt, bool(claims), lambda: render.claims_table(claims, query["include_all"]), lambda: None
+    )
 
 
 def show(
@@ -160,50 +103,22 @@ def _confirm(yes: bool) -> Callable[[Claim, Claim | None], None]:
     return confirm
 
 
+@with_groups
 def amend(
     ctx: typer.Context,
     claim_id: Annotated[str, typer.Argument(metavar="ID", help="The claim to correct.")],
     value: Annotated[str | None, typer.Option(help="The corrected figure, as written.")] = None,
     metric: Annotated[str | None, typer.Option(help="The corrected metric.")] = None,
-    source: SourceOption = None,
-    as_of: AsOfOption = None,
-    reported: ReportedOption = None,
-    unit: UnitOption = None,
-    via: ViaOption = None,
-    url: UrlOption = None,
-    quote: QuoteOption = None,
-    rating: RatingOption = None,
-    tag: TagsOption = None,
-    note: NoteOption = None,
-    future: FutureOption = False,
-    dayfirst: DayFirst = False,
-    monthfirst: MonthFirst = False,
+    fields: dict[str, Any] = CLAIM_FIELDS,
+    reading: dict[str, Any] = READING,
     yes: YesOption = False,
 ) -> None:
     """Correct a claim: appends a new claim that supersedes it; prints the new id.
 
     Example: osintlog amend 3f2a9c --value "about 4,800" --note "corrected figure"
     """
-    changes = claim_options(
-        metric=metric,
-        value=value,
-        source=source,
-        as_of=as_of,
-        reported=reported,
-        unit=unit,
-        via=via,
-        url=url,
-        quote=quote,
-        rating=rating,
-        tag=tag,
-        note=note,
-    )
     old, new = ledger_of(ctx).amend(
-        claim_id,
-        confirm=_confirm(yes),
-        future=future,
-        order=date_order(dayfirst, monthfirst),
-        **changes,
+        claim_id, confirm=_confirm(yes), metric=metric, value=value, **fields, **reading
     )
     render.message(f"amended {render.claim_label(old)}: now {render.claim_label(new)}")
     typer.echo(new["id"])

@@ -12,13 +12,13 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandInfo, TyperInfo
 
-from osintlog.errors import BadClaim, OsintlogError
+from osintlog.errors import OsintlogError
 from osintlog.formats import OutputFormat, emit
 from osintlog.lazy import lazy_module
 
@@ -135,58 +135,6 @@ class Settings:
 
 def ledger_of(ctx: typer.Context) -> api.Ledger:
     return (ctx.find_object(Settings) or Settings(None, 10.0)).ledger()
-
-
-FormatOption = Annotated[
-    OutputFormat,
-    typer.Option("--format", "-f", help="table for people; csv, json, jsonl for scripts."),
-]
-DayFirst = Annotated[bool, typer.Option("--dayfirst", help="Read 04/05/2025 as 4 May 2025.")]
-MonthFirst = Annotated[bool, typer.Option("--monthfirst", help="Read 04/05/2025 as April 5.")]
-FutureOption = Annotated[
-    bool,
-    typer.Option(
-        "--future", help="The as-of lies after the report on purpose: a plan or a forecast."
-    ),
-]
-MetricGlob = Annotated[
-    str | None, typer.Option("--metric", "-m", help="Metric, or a glob: 'dprk.troops.*'.")
-]
-SourceOption = Annotated[str | None, typer.Option("--source", "-s", help="Source (any case).")]
-TagOption = Annotated[str | None, typer.Option("--tag", "-t", help="Only claims with this tag.")]
-SinceOption = Annotated[str | None, typer.Option(help="As-of on or after this date (inclusive).")]
-UntilOption = Annotated[
-    str | None, typer.Option(help="As-of on or before this date; 2025-04 takes all of April.")
-]
-SearchOption = Annotated[
-    str | None, typer.Option(help="Text to find in the quote, note, source, url, ...")
-]
-AsOfOption = Annotated[str | None, typer.Option(help="Date the figure describes.")]
-ReportedOption = Annotated[str | None, typer.Option(help="Date the report was published.")]
-UnitOption = Annotated[str | None, typer.Option(help="What is counted: soldiers, shells.")]
-ViaOption = Annotated[str | None, typer.Option(help="The outlet you read it in.")]
-UrlOption = Annotated[str | None, typer.Option(help="Where the report is.")]
-QuoteOption = Annotated[str | None, typer.Option(help="The sentence the figure is in.")]
-RatingOption = Annotated[str | None, typer.Option(help="Admiralty code: B2; F6 = not judged.")]
-TagsOption = Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeat for more.")]
-NoteOption = Annotated[str | None, typer.Option(help="Your own remark.")]
-YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
-AllOption = Annotated[bool, typer.Option("--all", help="Include superseded and retracted claims.")]
-LimitOption = Annotated[
-    int | None, typer.Option(min=1, help="Only the N latest claims (in timeline order).")
-]
-
-
-def date_order(dayfirst: bool, monthfirst: bool) -> str | None:
-    if dayfirst and monthfirst:
-        raise BadClaim("--dayfirst and --monthfirst contradict each other; give one")
-    return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
-
-
-def claim_options(**fields: Any) -> dict[str, Any]:
-    """The claim fields that `add` and `amend` take as options; `tags` from --tag."""
-    fields["tags"] = fields.pop("tag") or []
-    return fields
 
 
 def show_view(fmt: str, found: bool, table: Callable[[], Any], write: Callable[[], None]) -> None:

@@ -9,23 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from osintlog.commands.common import (
-    AllOption,
+from osintlog.commands.common import claim_columns, ledger_of, render, show_view
+from osintlog.commands.options import (
+    QUERY,
     DayFirst,
     FormatOption,
-    LimitOption,
-    MetricGlob,
     MonthFirst,
-    SearchOption,
-    SinceOption,
-    SourceOption,
-    TagOption,
-    UntilOption,
-    claim_columns,
     date_order,
-    ledger_of,
-    render,
-    show_view,
+    with_groups,
 )
 from osintlog.errors import BadInput, OsintlogError
 from osintlog.formats import InputFormat, OutputFormat, decode_text, emit, load_input
@@ -92,19 +83,13 @@ def _import_progress(total: int, ignored: list[str]) -> Any:
     return render.import_progress(total)
 
 
+@with_groups
 def export(
     ctx: typer.Context,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
-    metric: MetricGlob = None,
-    source: SourceOption = None,
-    tag: TagOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    search: SearchOption = None,
-    include_all: AllOption = False,
-    limit: LimitOption = None,
+    query: dict[str, Any] = QUERY,
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
@@ -119,18 +104,7 @@ def export(
     from osintlog.formats import output_format
 
     chosen = output_format(str(output or ""), fmt.value if fmt else None)
-    records = list(
-        ledger_of(ctx).records(
-            metric=metric,
-            source=source,
-            tag=tag,
-            since=since,
-            until=until,
-            search=search,
-            include_all=include_all,
-            limit=limit,
-        )
-    )
+    records = list(ledger_of(ctx).records(**query))
     if output is None:
         return emit(records, claim_columns(), chosen, sys.stdout)
     import io

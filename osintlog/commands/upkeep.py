@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -15,9 +15,6 @@ from osintlog.commands.common import (
     render,
 )
 from osintlog.errors import VerifyFailed
-
-if TYPE_CHECKING:
-    pass
 
 
 class InfoFormat(str, Enum):

@@ -5,26 +5,14 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from osintlog.commands.common import (
-    FormatOption,
-    OsintlogGroup,
-    SinceOption,
-    SourceOption,
-    UntilOption,
-    emit_rows,
-    ledger_of,
-    render,
-    show_view,
-)
+from osintlog.commands.common import OsintlogGroup, emit_rows, ledger_of, render, show_view
+from osintlog.commands.options import FormatOption, SinceOption, SourceOption, UntilOption
 from osintlog.errors import BadInput
 from osintlog.formats import OutputFormat, emit
-
-if TYPE_CHECKING:
-    pass
 
 
 def diff(
