@@ -11,18 +11,19 @@ this class: every command is one call to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from osintlog import claims as claim_fields
-from osintlog import integrity, ledger, views
+from osintlog import comparison, integrity, ledger, timeline, views
 from osintlog.claims import Claim, Context
 from osintlog.dates import Order, parse_date
 from osintlog.errors import BadClaim, BadInput
 from osintlog.formats import InputFormat, load_input
+from osintlog.periods import EVERY, period_end
 from osintlog.query import Query
 
 if TYPE_CHECKING:
@@ -39,6 +40,18 @@ class Added:
 
     claim: Claim
     added: bool
+
+
+def _by_metric(claims: Iterable[Claim]) -> dict[str, list[Claim]]:
+    grouped: dict[str, list[Claim]] = {}
+    for claim in claims:
+        grouped.setdefault(claim["metric"], []).append(claim)
+    return dict(sorted(grouped.items()))
+
+
+def _check_every(every: str | None) -> None:
+    if every is not None and every not in EVERY:
+        raise BadClaim(f'--every "{every}": use one of {", ".join(EVERY)}')
 
 
 class Ledger:
@@ -116,44 +129,98 @@ class Ledger:
             return claims
         return self.query(**options).select(claims)
 
-    def _metric_window(
-        self, metric: str, source: str | None, since: str | None, until: str | None
+    def _metric_claims(
+        self, metric: str, source: str | Sequence[str] | None = None
     ) -> tuple[list[Claim], dict[str, str]]:
-        """One metric's active claims in the window, and the sources' standing ratings."""
+        """The active claims of a metric (or a glob's metrics), of the sources given, and the
+        sources' standing ratings."""
         active, standing = self._active()
-        chosen = views.require_metric(active, metric)
-        return self._window(chosen, source=source, since=since, until=until), standing
+        chosen = views.select_metrics(active, metric)
+        return self._window(chosen, source=source), standing
+
+    def _shown(self, since: str | None, until: str | None) -> Callable[[Claim], bool]:
+        return self.query(since=since, until=until).matches
 
     def timeline(
         self,
         metric: str,
         *,
-        source: str | None = None,
+        source: str | Sequence[str] | None = None,
         since: str | None = None,
         until: str | None = None,
-    ) -> list[views.TimelineRow]:
-        """One metric's claims in timeline order, each with its change (see `diff`)."""
-        return views.timeline(*self._metric_window(metric, source, since, until))
+        every: str | None = None,
+    ) -> list[timeline.TimelineRow]:
+        """A metric's claims (or a glob's metrics') in timeline order, each with its change from
+        the same source's previous claim — before the window too; `every` a period: each
+        source's latest claim per period (see `diff`)."""
+        claims, standing = self._metric_claims(metric, source)
+        _check_every(every)
+        return timeline.timeline(claims, standing, every, self._shown(since, until))
 
     def summaries(
-        self, *, source: str | None = None, since: str | None = None, until: str | None = None
-    ) -> list[views.MetricSummary]:
-        """Per metric: first and latest figure, the change, claims and sources."""
+        self,
+        *,
+        source: str | Sequence[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[timeline.SourceChange]:
+        """Per metric and source: first and latest figure and the change (`diff` alone)."""
         active, _ = self._active()
-        return views.summaries(self._window(active, source=source, since=since, until=until))
+        return timeline.changes(self._window(active, source=source), self._shown(since, until))
 
     def compare(
-        self, metric: str, *, at: str | None = None, rule: str = "median"
-    ) -> views.Comparison:
-        """Do the sources agree? Each source's latest figure (up to `at`) and the consensus."""
-        active, standing = self._active()
-        chosen = views.require_metric(active, metric)
-        at_date = parse_date(at, today=self.today, reported=self.today.isoformat()) if at else None
-        return views.compare(chosen, chosen[0]["metric"], rule, at_date, standing)
+        self,
+        metric: str,
+        *,
+        at: str | None = None,
+        rule: str = "median",
+        max_age: str | None = None,
+    ) -> comparison.Comparison:
+        """Do the sources agree on `at` (default today)? Each source's latest figure, its age,
+        and the consensus of those not older than `max_age` (`30d`, `6m`)."""
+        found = self.comparisons(metric, at=at, rule=rule, max_age=max_age)
+        if len(found) > 1:
+            raise BadInput(f'"{metric}" names {len(found)} metrics: use comparisons()')
+        return found[0]
+
+    def comparisons(
+        self,
+        metric: str,
+        *,
+        at: str | None = None,
+        rule: str = "median",
+        max_age: str | None = None,
+    ) -> list[comparison.Comparison]:
+        """`compare` for a metric or every metric a glob matches, one comparison each."""
+        claims, standing = self._metric_claims(metric)
+        day = period_end(self._day(at)) if at else self.today.isoformat()
+        age = comparison.MaxAge.parse(max_age) if max_age else None
+        return [
+            comparison.compare(group, name, day, rule, standing, age)
+            for name, group in _by_metric(claims).items()
+        ]
+
+    def compare_every(
+        self,
+        metric: str,
+        every: str,
+        *,
+        against: str | None = None,
+        max_age: str | None = None,
+    ) -> list[comparison.PeriodComparison]:
+        """The comparison over time: per period, each source's figure, and with `against` each
+        one's ratio to that source; one per metric a glob matches."""
+        _check_every(every)
+        claims, _ = self._metric_claims(metric)
+        age = comparison.MaxAge.parse(max_age) if max_age else None
+        return [
+            comparison.compare_every(group, name, every, against, age)
+            for name, group in _by_metric(claims).items()
+        ]
 
     def metrics(self) -> list[views.MetricSummary]:
-        """Every metric with its claims, sources, and first and latest figure."""
-        return views.summaries(self._active()[0])
+        """Every metric with its claims, sources, first and latest figure, latest source."""
+        return views.metric_summaries(self._active()[0], {})
 
     def sources(self) -> list[views.SourceSummary]:
         """Every source with its claims, metrics, standing rating and reports."""
@@ -164,12 +231,16 @@ class Ledger:
         self,
         metric: str,
         *,
-        source: str | None = None,
+        source: str | Sequence[str] | None = None,
         since: str | None = None,
         until: str | None = None,
     ) -> list[views.ChartSeries]:
         """One series per source of a metric, for a chart."""
-        return views.chart_series(self._metric_window(metric, source, since, until)[0])
+        claims, _ = self._metric_claims(metric, source)
+        return views.chart_series(self.query(since=since, until=until).select(claims))
+
+    def _day(self, text: str) -> str:
+        return parse_date(text, today=self.today, reported=self.today.isoformat())
 
     def info(self) -> ledger.LedgerInfo:
         """Where the ledger is, its size, schema and counts."""

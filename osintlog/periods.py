@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from datetime import date
+from datetime import date, timedelta
 
 _STORED_PART = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", re.ASCII)
 
@@ -98,3 +98,47 @@ def after_report(as_of: str, reported: str) -> bool:
     if len(as_of) == 10 and len(reported) == 10:  # two days, as nearly every import row has
         return as_of > reported
     return period_start(last_part(as_of)) > period_end(reported)
+
+
+# The periods a series is rolled up by (`diff --every`, `compare --every`).
+EVERY = ("day", "week", "month", "quarter", "year")
+
+
+def period_label(day: str, every: str) -> str:
+    """The period a full ISO day falls in, as its label: 2025-04-09 is 2025-04-09 (day),
+    2025-W15 (week, Monday to Sunday, ISO numbering), 2025-04, 2025-Q2, 2025."""
+    if every == "day":
+        return day
+    if every == "month":
+        return day[:7]
+    if every == "year":
+        return day[:4]
+    if every == "quarter":
+        return f"{day[:4]}-Q{(int(day[5:7]) - 1) // 3 + 1}"
+    year, week, _ = date.fromisoformat(day).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def label_end(label: str) -> str:
+    """The last day of a period given by its label (see `period_label`)."""
+    if "-W" in label:
+        year, week = label.split("-W")
+        return date.fromisocalendar(int(year), int(week), 7).isoformat()
+    if "-Q" in label:
+        year, quarter = label.split("-Q")
+        return period_end(f"{year}-{int(quarter) * 3:02d}")
+    return period_end(label)
+
+
+def labels_between(first_day: str, last_day: str, every: str) -> list[str]:
+    """Every period from the one `first_day` falls in to the one `last_day` falls in."""
+    labels = [period_label(first_day, every)]
+    while label_end(labels[-1]) < last_day:
+        following = date.fromisoformat(label_end(labels[-1])) + timedelta(days=1)
+        labels.append(period_label(following.isoformat(), every))
+    return labels
+
+
+def days_between(earlier: str, later: str) -> int:
+    """Days from one full ISO day to another."""
+    return (date.fromisoformat(later) - date.fromisoformat(earlier)).days

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +22,8 @@ class Query:
     "today"; `select` gives the claims it takes, in timeline order."""
 
     metric: str | None = None
-    source: str | None = None
+    # One source, or several (any of them); names that differ only by case or spacing match.
+    source: str | tuple[str, ...] | None = None
     tag: str | None = None
     since: str | None = None
     until: str | None = None
@@ -36,6 +38,8 @@ class Query:
         for name in ("since", "until"):
             if options.get(name):
                 options[name] = parse_date(options[name], today=today, reported=today.isoformat())
+        if isinstance(options.get("source"), list | tuple):
+            options["source"] = tuple(options["source"]) or None
         return cls(**options)
 
     def select(
@@ -53,11 +57,15 @@ class Query:
             chosen = chosen[-self.limit :] if self.limit > 0 else []
         return chosen
 
+    @functools.cached_property
+    def _sources(self) -> frozenset[str]:
+        return _folded_sources(self.source or ())
+
     def matches(self, claim: Claim) -> bool:
         """Whether a claim meets every condition but its status."""
         if self.metric and not fnmatch.fnmatchcase(claim["metric"], self.metric.lower()):
             return False
-        if self.source and fold_source(claim["source"]) != fold_source(self.source):
+        if self.source and fold_source(claim["source"]) not in self._sources:
             return False
         if self.tag and self.tag not in claim["tags"]:
             return False
@@ -69,6 +77,10 @@ class Query:
         if self.until and period_start(claim["as_of"]) > period_end(self.until):
             return False
         return not self.search or self.search.casefold() in searchable_text(claim)
+
+
+def _folded_sources(source: str | tuple[str, ...]) -> frozenset[str]:
+    return frozenset(map(fold_source, (source,) if isinstance(source, str) else source))
 
 
 def searchable_text(claim: Claim) -> str:

@@ -19,14 +19,6 @@ from osintlog.fields import ACTIVE
 from osintlog.figures import Number, display_of, format_number
 from osintlog.integrity import HistoryRow
 from osintlog.ledger import LedgerInfo
-from osintlog.views import (
-    POINT_RULE,
-    ChartSeries,
-    Comparison,
-    MetricSummary,
-    SourceSummary,
-    TimelineRow,
-)
 
 PROGRESS_THRESHOLD = 2000
 PIPED_WIDTH = 240
@@ -225,12 +217,17 @@ def info_table(info: LedgerInfo) -> Table:
     return table
 
 
-def print_table(table: RenderableType | Grid) -> None:
+def print_table(table: RenderableType | Grid | list[Grid]) -> None:
+    """A table on stdout; several (one per metric) with a blank line between them."""
     console = stdout_console()
-    if isinstance(table, Grid):
-        console.print(table.render(console.width), crop=False, soft_wrap=True)
-    else:
-        console.print(table)
+    grids = table if isinstance(table, list) else [table]
+    for number, grid in enumerate(grids):
+        if number:
+            console.print()
+        if isinstance(grid, Grid):
+            console.print(grid.render(console.width), crop=False, soft_wrap=True)
+        else:
+            console.print(grid)
 
 
 def print_lines(lines: Iterable[str]) -> None:
@@ -265,9 +262,6 @@ def import_progress(total: int) -> Iterator[Callable[[int], None]]:
             progress.stop()
 
 
-SPARKS = "▁▂▃▄▅▆▇█"
-
-
 def signed(n: Number | None) -> str:
     if n is None:
         return ""
@@ -277,258 +271,6 @@ def signed(n: Number | None) -> str:
 
 def percent(p: float | None) -> str:
     return "" if p is None else f"{'+' if p > 0 else '−' if p < 0 else '±'}{abs(p):.1f}%"
-
-
-def sparkline(points: Sequence[Number | None]) -> str:
-    """Eight levels between the smallest and the largest figure; a gap where there is none."""
-    known = [p for p in points if p is not None]
-    if not known:
-        return ""
-    low, high = min(known), max(known)
-    span = high - low
-    return "".join(
-        " " if p is None else SPARKS[int((p - low) / span * 7) if span else 3] for p in points
-    )
-
-
-def timeline_table(metric: str, rows: Sequence[TimelineRow]) -> Grid:
-    columns = [
-        Column("id"),
-        Column("as of"),
-        Column("reported", drop=1),
-        Column("source", shrink=True),
-        Column("figure", right=True),
-        Column("change", right=True),
-        Column("change %", right=True),
-        Column("rating"),
-    ]
-    cells = [
-        [
-            short_id(row.id),
-            row.as_of,
-            row.reported,
-            row.source,
-            row.figure,
-            signed(row.change),
-            percent(row.change_pct),
-            row.rating,
-        ]
-        for row in rows
-    ]
-    return Grid(columns, cells, notes=(f"{metric}: change from the claim above; {POINT_RULE}",))
-
-
-def summary_table(rows: Sequence[MetricSummary]) -> Grid:
-    columns = [
-        Column("metric"),
-        Column("claims", right=True),
-        Column("sources", right=True),
-        Column("first", shrink=True),
-        Column("latest", shrink=True),
-        Column("change", right=True),
-        Column("change %", right=True),
-    ]
-    cells = [
-        [
-            row.metric,
-            str(row.claims),
-            str(row.sources),
-            f"{row.first_figure} ({row.first_as_of})",
-            f"{row.latest_figure} ({row.latest_as_of})",
-            signed(row.change),
-            percent(row.change_pct),
-        ]
-        for row in rows
-    ]
-    note = f"change from the first figure to the latest; {POINT_RULE}"
-    return Grid(columns, cells, notes=(note,))
-
-
-def distance_style(distance: float | None) -> str:
-    """Green near the consensus, yellow further, red where the source stands out."""
-    if distance is None:
-        return ""
-    return "green" if abs(distance) <= 10 else "yellow" if abs(distance) <= 50 else "red"
-
-
-def comparison_table(comparison: Comparison) -> Grid:
-    consensus = "none" if comparison.consensus is None else format_number(comparison.consensus)
-    notes = (
-        f"consensus ({comparison.rule} of the sources' latest figures"
-        + (f", as of {comparison.at}" if comparison.at else "")
-        + f"): {consensus}",
-        "spread (highest / lowest latest figure): "
-        + ("-" if comparison.spread is None else f"{comparison.spread:g}×"),
-        "stand out (more than 50% from the consensus): "
-        + (", ".join(comparison.outliers) or "none"),
-        POINT_RULE,
-    )
-    columns = [
-        Column("source", shrink=True),
-        Column("claims", right=True),
-        Column("latest as of"),
-        Column("figure", right=True),
-        Column("vs consensus", right=True),
-        Column("range over time"),
-        Column("rating"),
-    ]
-    cells, styles = [], []
-    for row in comparison.rows:
-        span = (
-            ""
-            if row.min is None
-            else format_number(row.min)
-            if row.min == row.max
-            else f"{format_number(row.min)}–{format_number(row.max)}"
-        )
-        style = distance_style(row.distance_pct)
-        cells.append(
-            [
-                row.source,
-                str(row.claims),
-                row.latest_as_of,
-                row.latest_figure,
-                percent(row.distance_pct),
-                span,
-                row.rating,
-            ]
-        )
-        styles.append(["", "", "", style, style, "", ""])
-    return Grid(columns, cells, styles, notes=notes)
-
-
-def metrics_table(rows: Sequence[MetricSummary]) -> Grid:
-    columns = [
-        Column("metric"),
-        Column("unit", drop=1),
-        Column("claims", right=True),
-        Column("sources", right=True),
-        Column("first"),
-        Column("latest"),
-        Column("figure", right=True, shrink=True),
-        Column("trend", drop=2),
-    ]
-    cells = [
-        [
-            row.metric,
-            row.unit or "",
-            str(row.claims),
-            str(row.sources),
-            row.first_as_of,
-            row.latest_as_of,
-            row.latest_figure,
-            sparkline(row.points),
-        ]
-        for row in rows
-    ]
-    return Grid(columns, cells)
-
-
-def sources_table(rows: Sequence[SourceSummary]) -> Grid:
-    columns = [
-        Column("source", shrink=True),
-        Column("claims", right=True),
-        Column("metrics", right=True),
-        Column("rating"),
-        Column("first reported"),
-        Column("latest reported"),
-    ]
-    cells = [
-        [
-            row.source,
-            str(row.claims),
-            str(row.metrics),
-            row.rating or "",
-            row.first_reported,
-            row.latest_reported,
-        ]
-        for row in rows
-    ]
-    return Grid(columns, cells)
-
-
-SERIES_COLOURS = ("blue", "red", "green", "magenta", "cyan", "yellow")
-SERIES_TRACES = ("·", "-", "+", "x", "*", "~")
-CHART_MARKERS = {
-    "exact": "●",
-    "approx": "○",
-    "range": "◆",
-    "vague": "?",
-    "at-most": "▼",
-    "at-least": "▲",
-}
-CHART_KEY = (
-    "● exact  ○ about  ◆ range midpoint  ▼ at most  ▲ at least  ? vague floor  "
-    "│ a range's or vague figure's span"
-)
-
-
-def chart_text(metric: str, series: Sequence[ChartSeries], width: int, colour: bool) -> str:
-    """A terminal chart through plotext: one series per source, ranges drawn as spans."""
-    from datetime import datetime
-
-    import plotext
-
-    figure = plotext.figure
-    figure.clear()
-    plotext.terminal.limit(False, False)
-    figure.plot_size(max(40, min(width, 160)), 20)
-    figure.theme("simple" if colour else "colorless")
-    figure.date("x").activate(form="%Y-%m-%d")
-    figure.title(metric)
-    for index, one in enumerate(series):
-        pixel = plotext.pixel(SERIES_COLOURS[index % len(SERIES_COLOURS)])
-        for start, low, _point, high, _qualifier in one.points:
-            if low is not None and high is not None and low != high:
-                day = datetime.fromisoformat(start)
-                span = figure.segment(
-                    [day, day], [low, high], marker=plotext.marker("│", pixel=pixel)
-                )
-                figure.draw(span)
-        known = [p for p in one.points if p[2] is not None]
-        days = [datetime.fromisoformat(p[0]) for p in known]
-        values = [p[2] for p in known]
-        # Each source's connecting line has a character of its own, so that the chart reads
-        # without colour too; the legend goes under the chart, where it hides no point.
-        trace = SERIES_TRACES[index % len(SERIES_TRACES)]
-        line = figure.signal(days, values, marker=plotext.marker(trace, pixel=pixel))
-        line.lines()
-        figure.draw(line)
-        markers = [plotext.marker(CHART_MARKERS.get(p[4], "●"), pixel=pixel) for p in known]
-        figure.draw(figure.signal(days, values, marker=markers))
-    legend = "   ".join(
-        f"{SERIES_TRACES[index % len(SERIES_TRACES)]} {one.source}"
-        for index, one in enumerate(series)
-    )
-    return figure.build().string(colorless=not colour).rstrip("\n") + "\n" + legend
-
-
-def save_chart_image(metric: str, series: Sequence[ChartSeries], path: str) -> None:
-    """The same chart as a PNG or SVG, through matplotlib (the optional `plot` extra)."""
-    from datetime import date
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
-    figure, axes = pyplot.subplots(figsize=(10, 5))
-    markers = {"exact": "o", "approx": "o", "range": "D", "vague": "o", "at-most": "v"}
-    markers["at-least"] = "^"
-    for one in series:
-        known = [p for p in one.points if p[2] is not None]
-        days = [date.fromisoformat(p[0]) for p in known]
-        (line,) = axes.plot(days, [p[2] for p in known], label=one.source)
-        for (_start, low, value, high, qualifier), day in zip(known, days, strict=True):
-            axes.plot(day, value, markers.get(qualifier, "o"), color=line.get_color())
-            if low is not None and high is not None and low != high:
-                axes.vlines(day, low, high, color=line.get_color(), alpha=0.6)
-    axes.set_title(metric)
-    axes.legend()
-    axes.grid(alpha=0.3)
-    figure.autofmt_xdate()
-    figure.savefig(path)
-    pyplot.close(figure)
 
 
 def history_table(rows: Sequence[HistoryRow]) -> Grid:

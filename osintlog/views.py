@@ -1,24 +1,25 @@
-"""diff / compare / metrics / sources as plain data: rows computed from stored figures, no I/O."""
+"""What every view shares — the one number a claim is compared by, changes, ratings, a source's
+shown name, the metrics a name or glob selects — and the lists: metrics, sources, chart series.
+Plain rows computed from stored figures, no I/O (diff is `timeline`, compare `comparison`)."""
 
 from __future__ import annotations
 
 import difflib
-import statistics
-from collections import defaultdict
+import fnmatch
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from osintlog.claims import Claim, fold_source, rating_text
-from osintlog.errors import BadClaim, UnknownMetric
-from osintlog.fields import FUTURE, row_of
+from osintlog.errors import UnknownMetric
+from osintlog.fields import FUTURE
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
-from osintlog.periods import period_end, period_start, timeline_day
+from osintlog.periods import period_start, timeline_day
 from osintlog.query import claim_order
 
-RULES = ("median", "lowest", "best-rated")
-# A source stands out when its latest figure is more than this far from the consensus.
-OUTLIER_DISTANCE = 0.5
+# Points of a metric's sparkline (`metrics`): a longer series is resampled to this many.
+SPARKLINE_WIDTH = 16
 POINT_RULE = (
     "compared: ≈ by its value, a range by its midpoint, ≤ ≥ by the bound, vague by its floor"
 )
@@ -54,22 +55,27 @@ def change_between(previous: Number | None, current: Number | None) -> tuple[Any
     """(absolute change, change in % of the previous figure); None where it is not defined."""
     if previous is None or current is None:
         return None, None
-    change = _tidy(current - previous)
+    change = tidy(current - previous)
     percent = round((current - previous) * 100 / previous, 1) if previous else None
     return change, percent
 
 
-def _tidy(n: Number) -> Number:
+def tidy(n: Number) -> Number:
+    """A computed number as a figure: rounding noise gone, whole floats as ints."""
     if isinstance(n, float):
         n = round(n, 6)
         return int(n) if n.is_integer() else n
     return n
 
 
-def require_metric(claims: Sequence[Claim], metric: str) -> list[Claim]:
-    """The claims of one metric; an unknown metric names the closest ones the ledger holds."""
+def select_metrics(claims: Sequence[Claim], metric: str) -> list[Claim]:
+    """The claims of a metric, or of every metric a glob matches (`russia.*`); a name or glob
+    that matches none is refused, naming the closest metrics the ledger holds."""
     wanted = metric.strip().lower()
-    chosen = [claim for claim in claims if claim["metric"] == wanted]
+    if any(char in wanted for char in "*?["):
+        chosen = [claim for claim in claims if fnmatch.fnmatchcase(claim["metric"], wanted)]
+    else:
+        chosen = [claim for claim in claims if claim["metric"] == wanted]
     if chosen:
         return chosen
     known = sorted({claim["metric"] for claim in claims})
@@ -81,213 +87,93 @@ def require_metric(claims: Sequence[Claim], metric: str) -> list[Claim]:
     raise UnknownMetric(f'no claims for metric "{metric}"{hint} (see osintlog metrics)')
 
 
-@dataclass
-class TimelineRow:
-    id: str
-    as_of: str
-    reported: str
-    source: str
-    value: str
-    low: Number | None
-    high: Number | None
-    best: Number | None
-    qualifier: str
-    change: Number | None
-    change_pct: float | None
-    unit: str | None
-    rating: str
-    figure: str
+class SourceNames:
+    """How each source is shown: of the spellings its claims use (names that differ only by
+    case or spacing are one source), the most used, the first logged on a tie. Linear in
+    claims, and the same whatever order they come in."""
+
+    def __init__(self, claims: Iterable[Claim]) -> None:
+        seen: dict[str, dict[str, list[Any]]] = defaultdict(dict)
+        for claim in claims:
+            spelling = seen[fold_source(claim["source"])].setdefault(
+                claim["source"], [0, claim["logged_at"]]
+            )
+            spelling[0] += 1
+            spelling[1] = min(spelling[1], claim["logged_at"])
+        self.names = {
+            key: min(spellings, key=lambda name: (-spellings[name][0], spellings[name][1]))
+            for key, spellings in seen.items()
+        }
+
+    def shown(self, source: str) -> str:
+        return self.names[fold_source(source)]
 
 
-def timeline(
-    claims: Iterable[Claim], standing: Mapping[str, str] | None = None
-) -> list[TimelineRow]:
-    """One metric's claims in timeline order, each with its change from the claim before it."""
-    rows = []
-    previous: Number | None = None
-    for index, claim in enumerate(sorted(claims, key=claim_order)):
-        current = point(claim)
-        change, percent = change_between(previous, current) if index else (None, None)
-        rating = effective_rating(claim, standing or {})
-        row = row_of(
-            TimelineRow,
-            claim,
-            change=change,
-            change_pct=percent,
-            rating=rating,
-            figure=display_of(claim),
-        )
-        rows.append(row)
-        previous = current
-    return rows
+def common_unit(claims: Iterable[Claim]) -> str | None:
+    """The unit most of the claims give (the first seen on a tie), None if none gives one."""
+    units = Counter(claim["unit"] for claim in claims if claim["unit"])
+    return units.most_common(1)[0][0] if units else None
+
+
+def resampled(points: Sequence[Number | None], width: int) -> list[Number | None]:
+    """At most `width` points: a longer series cut into `width` equal stretches, each
+    stretch's last point."""
+    if len(points) <= width:
+        return list(points)
+    return [points[(index + 1) * len(points) // width - 1] for index in range(width)]
 
 
 @dataclass
 class MetricSummary:
     metric: str
     unit: str | None
+    kind: str | None
     claims: int
     sources: int
     first_as_of: str
-    first_value: str
     latest_as_of: str
     latest_value: str
-    change: Number | None
-    change_pct: float | None
-    first_point: Number | None
+    latest_source: str
     latest_point: Number | None
-    first_figure: str
     latest_figure: str
-    points: list[Number | None]
+    # The main series (the source with the most claims), resampled to SPARKLINE_WIDTH points.
+    sparkline: list[Number | None]
+    sparkline_source: str
 
 
-def summaries(claims: Iterable[Claim]) -> list[MetricSummary]:
-    """Per metric: first and latest figure (in timeline order), the change, how many claims
-    and sources."""
+def metric_summaries(claims: Iterable[Claim], kinds: Mapping[str, str]) -> list[MetricSummary]:
+    """Per metric: its claims and sources, first and latest as-of, the latest claim and who
+    made it, and the course of its main source (one source: never a zigzag between two)."""
     by_metric: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_metric[claim["metric"]].append(claim)
     rows = []
     for metric in sorted(by_metric):
         ordered = sorted(by_metric[metric], key=claim_order)
-        first, latest = ordered[0], ordered[-1]
-        change, percent = change_between(point(first), point(latest))
-        if first is latest:
-            change, percent = None, None
-        units = [claim["unit"] for claim in ordered if claim["unit"]]
+        names = SourceNames(ordered)
+        by_source: dict[str, list[Claim]] = defaultdict(list)
+        for claim in ordered:
+            by_source[fold_source(claim["source"])].append(claim)
+        main = max(by_source.values(), key=lambda series: (len(series), claim_order(series[-1])))
+        latest = ordered[-1]
         rows.append(
             MetricSummary(
                 metric=metric,
-                unit=max(set(units), key=units.count) if units else None,
+                unit=common_unit(ordered),
+                kind=kinds.get(metric),
                 claims=len(ordered),
-                sources=len({fold_source(claim["source"]) for claim in ordered}),
-                first_as_of=first["as_of"],
-                first_value=first["value"],
+                sources=len(by_source),
+                first_as_of=ordered[0]["as_of"],
                 latest_as_of=latest["as_of"],
                 latest_value=latest["value"],
-                change=change,
-                change_pct=percent,
-                first_point=point(first),
+                latest_source=names.shown(latest["source"]),
                 latest_point=point(latest),
-                first_figure=display_of(first),
                 latest_figure=display_of(latest),
-                points=[point(claim) for claim in ordered],
+                sparkline=resampled([point(claim) for claim in main], SPARKLINE_WIDTH),
+                sparkline_source=names.shown(main[0]["source"]),
             )
         )
     return rows
-
-
-@dataclass
-class SourceRow:
-    source: str
-    claims: int
-    first_as_of: str
-    latest_as_of: str
-    latest_id: str
-    latest_value: str
-    latest_low: Number | None
-    latest_high: Number | None
-    latest_best: Number | None
-    min: Number | None
-    max: Number | None
-    rating: str
-    outlier: bool
-    latest_qualifier: str
-    latest_point: Number | None
-    distance_pct: float | None
-    latest_figure: str
-
-
-@dataclass
-class Comparison:
-    metric: str
-    at: str | None
-    rule: str
-    consensus: Number | None
-    spread: float | None
-    rows: list[SourceRow]
-
-    @property
-    def outliers(self) -> list[str]:
-        return [row.source for row in self.rows if row.outlier]
-
-    def records(self) -> list[dict[str, Any]]:
-        """Rows for machine formats: each source's row with the comparison's footer values."""
-        footer = {"consensus": self.consensus, "rule": self.rule, "spread": self.spread}
-        return [{**asdict(row), **footer} for row in self.rows]
-
-
-def compare(
-    claims: Iterable[Claim],
-    metric: str,
-    rule: str = "median",
-    at: str | None = None,
-    standing: Mapping[str, str] | None = None,
-) -> Comparison:
-    """Do the sources agree? Each source's latest claim (in timeline order, up to `at`), the
-    consensus of their latest figures under `rule`, the spread (max / min) and the sources far
-    from it."""
-    if rule not in RULES:
-        raise BadClaim(f'"{rule}" is not a rule; use one of {", ".join(RULES)}')
-    standing = standing or {}
-    by_source: dict[str, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        if at is None or timeline_day(claim["as_of"], claim["reported"]) <= period_end(at):
-            by_source[fold_source(claim["source"])].append(claim)
-    rows = [_source_row(sorted(group, key=claim_order), standing) for group in by_source.values()]
-    rows.sort(key=lambda row: (row.latest_point is None, row.latest_point or 0, row.source))
-    consensus = _consensus(rows, rule)
-    latest_points = [row.latest_point for row in rows if row.latest_point is not None]
-    spread = None
-    if latest_points and min(latest_points) > 0:
-        spread = round(max(latest_points) / min(latest_points), 2)
-    for row in rows:
-        if consensus and row.latest_point is not None:
-            row.distance_pct = round((row.latest_point - consensus) * 100 / consensus, 1)
-            row.outlier = abs(row.latest_point - consensus) > OUTLIER_DISTANCE * consensus
-    return Comparison(metric, at, rule, consensus, spread, rows)
-
-
-def source_name(ordered: Sequence[Claim]) -> str:
-    """How a source is shown: the spelling its claims use most, the earliest on a tie."""
-    spellings = [claim["source"] for claim in ordered]
-    return max(spellings, key=lambda name: (spellings.count(name), -spellings.index(name)))
-
-
-def _source_row(ordered: list[Claim], standing: Mapping[str, str]) -> SourceRow:
-    latest = ordered[-1]
-    points = [p for p in (point(claim) for claim in ordered) if p is not None]
-    return SourceRow(
-        source=source_name(ordered),
-        claims=len(ordered),
-        first_as_of=ordered[0]["as_of"],
-        latest_as_of=latest["as_of"],
-        latest_id=latest["id"],
-        latest_value=latest["value"],
-        latest_low=latest["low"],
-        latest_high=latest["high"],
-        latest_best=latest["best"],
-        min=min(points) if points else None,
-        max=max(points) if points else None,
-        rating=effective_rating(latest, standing),
-        outlier=False,
-        latest_qualifier=latest["qualifier"],
-        latest_point=point(latest),
-        distance_pct=None,
-        latest_figure=display_of(latest),
-    )
-
-
-def _consensus(rows: list[SourceRow], rule: str) -> Number | None:
-    candidates = [row for row in rows if row.latest_point is not None]
-    if not candidates:
-        return None
-    if rule == "lowest":
-        return min(row.latest_point for row in candidates)  # type: ignore[type-var]
-    if rule == "best-rated":
-        best = min(rating_rank(row.rating) for row in candidates)
-        candidates = [row for row in candidates if rating_rank(row.rating) == best]
-    return _tidy(statistics.median(row.latest_point for row in candidates))  # type: ignore[misc]
 
 
 def rating_rank(rating: str) -> tuple[str, str]:
@@ -319,20 +205,24 @@ def source_summaries(
     """Per source (names folded by case and spacing): its claims, metrics, standing rating and
     the span of the reports it was read in."""
     standing = standing or {}
+    claims = list(claims)
+    names = SourceNames(claims)
     by_source: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_source[fold_source(claim["source"])].append(claim)
     rows = []
     for key, group in by_source.items():
-        by_reported = sorted(group, key=lambda claim: period_start(claim["reported"]))
+        reported = [period_start(claim["reported"]) for claim in group]
+        first = group[reported.index(min(reported))]
+        latest = group[len(reported) - 1 - reported[::-1].index(max(reported))]
         rows.append(
             SourceSummary(
-                source=source_name(sorted(group, key=claim_order)),
+                source=names.names[key],
                 claims=len(group),
                 metrics=len({claim["metric"] for claim in group}),
                 rating=standing.get(key),
-                first_reported=by_reported[0]["reported"],
-                latest_reported=by_reported[-1]["reported"],
+                first_reported=first["reported"],
+                latest_reported=latest["reported"],
             )
         )
     rows.sort(key=lambda row: (-row.claims, row.source.casefold()))
@@ -343,16 +233,20 @@ def source_summaries(
 class ChartSeries:
     source: str
     points: list[tuple[str, Number | None, Number | None, Number | None, str]]
+    unit: str | None = None
 
 
 def chart_series(claims: Iterable[Claim]) -> list[ChartSeries]:
     """One series per source: (timeline day, low, point, high, qualifier) in timeline order."""
+    ordered = sorted(claims, key=claim_order)
+    names = SourceNames(ordered)
+    unit = common_unit(ordered)
     by_source: dict[str, list[Claim]] = defaultdict(list)
-    for claim in sorted(claims, key=claim_order):
+    for claim in ordered:
         by_source[fold_source(claim["source"])].append(claim)
     return [
         ChartSeries(
-            source_name(group),
+            names.names[key],
             [
                 (
                     timeline_day(c["as_of"], c["reported"]),
@@ -363,24 +257,17 @@ def chart_series(claims: Iterable[Claim]) -> list[ChartSeries]:
                 )
                 for c in group
             ],
+            unit,
         )
-        for group in by_source.values()
+        for key, group in by_source.items()
     ]
 
 
 # The columns of each view in the machine formats, in order; they only ever gain columns.
-DIFF_COLUMNS = (
-    "id as_of reported source value low high best qualifier change change_pct unit rating"
+METRICS_COLUMNS = (
+    "metric unit kind claims sources first_as_of latest_as_of latest_value latest_source "
+    "latest_point"
 ).split()
-SUMMARY_COLUMNS = (
-    "metric unit claims sources first_as_of first_value latest_as_of latest_value change "
-    "change_pct first_point latest_point"
-).split()
-COMPARE_COLUMNS = (
-    "source claims first_as_of latest_as_of latest_id latest_value latest_low latest_high "
-    "latest_best min max rating outlier latest_point distance_pct consensus rule spread"
-).split()
-METRICS_COLUMNS = "metric unit claims sources first_as_of latest_as_of latest_value".split()
 SOURCES_COLUMNS = "source claims metrics rating first_reported latest_reported".split()
 
 

@@ -34,26 +34,37 @@ def rows(cli, *args: str, keys: tuple[str, ...]) -> list[tuple]:
 TIMELINE = ("source", "value", "low", "high", "best", "qualifier", "change", "change_pct")
 
 
-def test_diff_timeline_compares_each_claim_with_the_one_before(cli, small):
+def test_diff_takes_each_change_from_the_same_sources_previous_claim(cli, small):
+    # Timeline order: Alpha 01-10, Bravo 02-05, ALPHA 03-01, then on 03-02 bravo (logged at
+    # 09:00) before Charlie (10:00). Alpha 1,000 -> 2,000 (its bound); Bravo 1,300 (midpoint)
+    # -> 1,500; Charlie's first claim has nothing to be set against.
     assert rows(cli, "diff", "t.x", keys=TIMELINE) == [
         ("Alpha", "about 1,000", None, None, 1000, "approx", None, None),
-        ("Bravo", "1,200-1,400", 1200, 1400, 1300, "range", 300, 30.0),
-        ("ALPHA", "up to 2,000", None, 2000, None, "at-most", 700, 53.8),
-        ("bravo", "at least 1,500", 1500, None, None, "at-least", -500, -25.0),
-        ("Charlie", "several hundred", 100, 1000, None, "vague", -1400, -93.3),
+        ("Bravo", "1,200-1,400", 1200, 1400, 1300, "range", None, None),
+        ("Alpha", "up to 2,000", None, 2000, None, "at-most", 1000, 100.0),
+        ("Bravo", "at least 1,500", 1500, None, None, "at-least", 200, 15.4),
+        ("Charlie", "several hundred", 100, 1000, None, "vague", None, None),
     ]
+    ids = {row["value"]: row["id"] for row in cli.json("diff", "t.x")}
+    previous = {row["value"]: row["previous_id"] for row in cli.json("diff", "t.x")}
+    assert previous["up to 2,000"] == ids["about 1,000"]
+    assert previous["at least 1,500"] == ids["1,200-1,400"]
+    assert previous["several hundred"] is None
 
 
 def test_diff_window_and_source(cli, small):
+    # The first rows inside the window still take their change from the claim before it.
     assert rows(cli, "diff", "t.x", "--since", "2025-03", keys=("value", "change")) == [
-        ("up to 2,000", None),
-        ("at least 1,500", -500),
-        ("several hundred", -1400),
+        ("up to 2,000", 1000),
+        ("at least 1,500", 200),
+        ("several hundred", None),
     ]
     assert rows(cli, "diff", "t.x", "--source", "BRAVO", keys=("value", "change_pct")) == [
         ("1,200-1,400", None),
         ("at least 1,500", 15.4),
     ]
+    both = rows(cli, "diff", "t.x", "-s", "bravo", "-s", "charlie", keys=("source", "change"))
+    assert both == [("Bravo", None), ("Bravo", 200), ("Charlie", None)]
 
 
 def test_diff_json_rows_carry_the_designed_keys(cli, small):
@@ -74,45 +85,46 @@ def test_diff_json_rows_carry_the_designed_keys(cli, small):
     assert first["as_of"] == "2025-01" and first["reported"] == "2025-01-10"
 
 
-def test_diff_summary_of_every_metric(cli, small):
-    assert cli.json("diff") == [
-        {
-            "metric": "t.x",
-            "unit": "soldiers",
-            "claims": 5,
-            "sources": 3,
-            "first_as_of": "2025-01",
-            "first_value": "about 1,000",
-            "latest_as_of": "2025-03",
-            "latest_value": "several hundred",
-            "change": -900,
-            "change_pct": -90.0,
-            "first_point": 1000,
-            "latest_point": 100,
-        },
-        {
-            "metric": "t.y",
-            "unit": "%",
-            "claims": 1,
-            "sources": 1,
-            "first_as_of": "2024",
-            "first_value": "40%",
-            "latest_as_of": "2024",
-            "latest_value": "40%",
-            "change": None,
-            "change_pct": None,
-            "first_point": 40,
-            "latest_point": 40,
-        },
-    ]
+def change(metric, unit, source, claims, first, latest, delta, pct, points) -> dict:
+    return {
+        "metric": metric,
+        "unit": unit,
+        "source": source,
+        "claims": claims,
+        "first_as_of": first[0],
+        "first_value": first[1],
+        "latest_as_of": latest[0],
+        "latest_value": latest[1],
+        "change": delta,
+        "change_pct": pct,
+        "first_point": points[0],
+        "latest_point": points[1],
+        "falls": False,
+    }
+
+
+def test_diff_summary_is_per_metric_and_source(cli, small):
+    first, latest = ("2025-01", "about 1,000"), ("2025-03", "up to 2,000")
+    alpha = change("t.x", "soldiers", "Alpha", 2, first, latest, 1000, 100.0, (1000, 2000))
+    first, latest = ("2025-02", "1,200-1,400"), ("2025-03", "at least 1,500")
+    bravo = change("t.x", "soldiers", "Bravo", 2, first, latest, 200, 15.4, (1300, 1500))
+    vague = ("2025-03", "several hundred")
+    charlie = change("t.x", "soldiers", "Charlie", 1, vague, vague, None, None, (100, 100))
+    share = ("2024", "40%")
+    delta = change("t.y", "%", "Delta", 1, share, share, None, None, (40, 40))
+    assert cli.json("diff") == [alpha, bravo, charlie, delta]
+    # Since March: each source's change from the figure standing when March opens.
+    since = {row["source"]: row for row in cli.json("diff", "--since", "2025-03")}
+    assert (since["Alpha"]["claims"], since["Alpha"]["first_value"]) == (1, "about 1,000")
+    assert since["Bravo"]["change"] == 200 and "Delta" not in since
 
 
 def test_diff_table_keeps_hedges_and_states_the_rule(cli, small):
     out = cli.ok("diff", "t.x").stdout
     for shown in ("≈1,000", "1,200–1,400", "≤2,000", "≥1,500", "several hundred (≥100)"):
         assert shown in out
-    assert "+700" in out and "+53.8%" in out and "−93.3%" in out
-    assert "range by its midpoint" in out
+    assert "+1,000" in out and "+100.0%" in out and "+15.4%" in out
+    assert "range by its midpoint" in out and "never from another source's" in out
 
 
 COMPARE = ("source", "claims", "latest_value", "min", "max", "rating", "outlier", "distance_pct")
@@ -169,25 +181,32 @@ def test_metrics(cli, small):
         {
             "metric": "t.x",
             "unit": "soldiers",
+            "kind": None,
             "claims": 5,
             "sources": 3,
             "first_as_of": "2025-01",
             "latest_as_of": "2025-03",
             "latest_value": "several hundred",
+            "latest_source": "Charlie",
+            "latest_point": 100,
         },
         {
             "metric": "t.y",
             "unit": "%",
+            "kind": None,
             "claims": 1,
             "sources": 1,
             "first_as_of": "2024",
             "latest_as_of": "2024",
             "latest_value": "40%",
+            "latest_source": "Delta",
+            "latest_point": 40,
         },
     ]
-    # Points 1000, 1300, 2000, 1500, 100 on eight levels from 100 to 2000:
-    # int((p - 100) / 1900 * 7) = 3, 4, 7, 5, 0.
-    assert "▄▅█▆▁" in cli.ok("metrics").stdout
+    # The trend is one source's: Alpha and Bravo have two claims each, Bravo the later latest;
+    # its points 1300 and 1500 are the lowest and highest of eight levels.
+    out = cli.ok("metrics").stdout
+    assert "▁█" in out and "source with the most claims" in out
 
 
 def test_sources_and_standing_ratings(cli, small):

@@ -24,10 +24,14 @@ from osintlog.lazy import lazy_module
 
 if TYPE_CHECKING:
     from osintlog import api
+    from osintlog import charts as charts_module
     from osintlog import render as render_module
+    from osintlog import tables as tables_module
 
 core: Any = lazy_module("osintlog.api")
 render: render_module = lazy_module("osintlog.render")  # type: ignore[valid-type]
+tables: tables_module = lazy_module("osintlog.tables")  # type: ignore[valid-type]
+charts: charts_module = lazy_module("osintlog.charts")  # type: ignore[valid-type]
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -9,42 +9,70 @@ from typing import Annotated, Any
 
 import typer
 
-from osintlog.commands.common import OsintlogGroup, emit_rows, ledger_of, render, show_view
-from osintlog.commands.options import FormatOption, SinceOption, SourceOption, UntilOption
+from osintlog.commands.common import (
+    OsintlogGroup,
+    charts,
+    emit_rows,
+    ledger_of,
+    render,
+    show_view,
+    tables,
+)
+from osintlog.commands.options import FormatOption, SinceOption, UntilOption
 from osintlog.errors import BadInput
 from osintlog.formats import OutputFormat, emit
+
+SourcesOption = Annotated[
+    list[str] | None,
+    typer.Option("--source", "-s", help="Only this source (any case); repeat for more."),
+]
+
+
+class Every(str, Enum):
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
 
 
 def diff(
     ctx: typer.Context,
     metric: Annotated[
-        str | None, typer.Argument(help="A metric; without one, a summary of every metric.")
+        str | None,
+        typer.Argument(help="A metric or a glob ('russia.*'); without one, every metric's change."),
     ] = None,
-    source: SourceOption = None,
+    source: SourcesOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    every: Annotated[
+        Every | None,
+        typer.Option(help="One row per source and period: its latest claim in the period."),
+    ] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """How a figure changed, report by report (or, without METRIC, every metric's change).
+    """How a figure changed: each claim against the same source's previous one.
 
-    Example: osintlog diff dprk.troops.deployed --since 2025-01
+    Example: osintlog diff russia.tanks.lost --every month --since 2022-09
     """
-    from osintlog.views import DIFF_COLUMNS, SUMMARY_COLUMNS
+    from osintlog.timeline import CHANGES_COLUMNS, DIFF_COLUMNS
 
     ledger, window = ledger_of(ctx), {"source": source, "since": since, "until": until}
     if metric is None:
+        if every is not None:
+            raise BadInput("--every needs a metric: osintlog diff METRIC --every month")
         summary = ledger.summaries(**window)
         return show_view(
             fmt,
             bool(summary),
-            lambda: render.summary_table(summary),
-            lambda: emit_rows(summary, SUMMARY_COLUMNS, fmt),
+            lambda: tables.changes_table(summary),
+            lambda: emit_rows(summary, CHANGES_COLUMNS, fmt),
         )
-    rows = ledger.timeline(metric, **window)
+    rows = ledger.timeline(metric, every=every and every.value, **window)
     show_view(
         fmt,
         bool(rows),
-        lambda: render.timeline_table(metric.strip().lower(), rows),
+        lambda: tables.timeline_tables(rows),
         lambda: emit_rows(rows, DIFF_COLUMNS, fmt),
     )
 
@@ -57,26 +85,60 @@ class Rule(str, Enum):
 
 def compare(
     ctx: typer.Context,
-    metric: Annotated[str, typer.Argument(help="The metric to compare sources on.")],
+    metric: Annotated[str, typer.Argument(help="The metric to compare sources on, or a glob.")],
     at: Annotated[
-        str | None, typer.Option(help="Replay: only claims whose as-of is on or before this date.")
+        str | None,
+        typer.Option(help="The date to compare on (default today): each source's latest by then."),
+    ] = None,
+    max_age: Annotated[
+        str | None,
+        typer.Option(help="Older figures are stale, left out of the consensus: 30d, 2w, 6m, 1y."),
     ] = None,
     rule: Annotated[Rule, typer.Option(help="How the consensus is taken.")] = Rule.median,
+    every: Annotated[
+        Every | None,
+        typer.Option(help="The comparison over time: one row per period, a column per source."),
+    ] = None,
+    against: Annotated[
+        str | None,
+        typer.Option(help="With --every: each other source's ratio to this one."),
+    ] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Do the sources agree? Each source's latest figure against the consensus.
+    """Do the sources agree? Each source's latest figure on a date, its age, the consensus.
 
-    Example: osintlog compare dprk.troops.deployed --at 2025-04
+    Example: osintlog compare russia.tanks.lost --at 2023-02-05; osintlog compare
+    russia.tanks.lost --every quarter --against Oryx
     """
-    from osintlog.views import COMPARE_COLUMNS
+    ledger = ledger_of(ctx)
+    if every is not None:
+        if at is not None:
+            raise BadInput("--at and --every do not go together: --every compares every period")
+        periods = ledger.compare_every(metric, every.value, against=against, max_age=max_age)
+        return show_view(
+            fmt,
+            any(one.rows for one in periods),
+            lambda: tables.period_tables(periods),
+            lambda: _emit_periods(periods, fmt),
+        )
+    if against is not None:
+        raise BadInput(
+            "--against goes with --every: osintlog compare METRIC --every month --against S"
+        )
+    from osintlog.comparison import COMPARE_COLUMNS
 
-    comparison = ledger_of(ctx).compare(metric, at=at, rule=rule.value)
+    found = ledger.comparisons(metric, at=at, rule=rule.value, max_age=max_age)
     show_view(
         fmt,
-        bool(comparison.rows),
-        lambda: render.comparison_table(comparison),
-        lambda: emit(comparison.records(), COMPARE_COLUMNS, fmt, sys.stdout),
+        any(one.rows for one in found),
+        lambda: tables.comparison_tables(found),
+        lambda: emit([r for one in found for r in one.records()], COMPARE_COLUMNS, fmt, sys.stdout),
     )
+
+
+def _emit_periods(periods: list[Any], fmt: str) -> None:
+    columns = list(dict.fromkeys(c for one in periods for c in one.columns()))
+    emit([r for one in periods for r in one.records()], columns, fmt, sys.stdout)
 
 
 def metrics(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> None:
@@ -90,7 +152,7 @@ def metrics(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> None:
     show_view(
         fmt,
         bool(rows),
-        lambda: render.metrics_table(rows),
+        lambda: tables.metrics_table(rows),
         lambda: emit_rows(rows, METRICS_COLUMNS, fmt),
     )
 
@@ -115,7 +177,7 @@ def sources(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> None:
     show_view(
         fmt,
         bool(rows),
-        lambda: render.sources_table(rows),
+        lambda: tables.sources_table(rows),
         lambda: emit_rows(rows, SOURCES_COLUMNS, fmt),
     )
 
@@ -137,7 +199,7 @@ def rate_source(
 def chart(
     ctx: typer.Context,
     metric: Annotated[str, typer.Argument(help="The metric to draw.")],
-    source: SourceOption = None,
+    source: SourcesOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
     output: Annotated[
@@ -160,15 +222,15 @@ def chart(
         return
     console = render.stdout_console()
     colour = console.is_terminal and not console.no_color
-    typer.echo(render.chart_text(name, series, console.width, colour))
-    render.message(render.CHART_KEY)
+    typer.echo(charts.chart_text(name, series, console.width, colour))
+    render.message(charts.CHART_KEY)
 
 
 def _save_chart(metric: str, series: list[Any], output: Path) -> None:
     if output.suffix.lower() not in (".png", ".svg"):
         raise BadInput(f"{output}: the chart is written as .png or .svg")
     try:
-        render.save_chart_image(metric, series, str(output))
+        charts.save_chart_image(metric, series, str(output))
     except ModuleNotFoundError as error:
         raise BadInput("writing an image needs matplotlib: pip install 'osintlog[plot]'") from error
     except OSError as error:

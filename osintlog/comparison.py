@@ -1,0 +1,356 @@
+"""compare: on a given date, do the sources agree? Each source's latest claim on or before the
+date and its age, stale sources shown but left out of the consensus; and the same comparison
+period by period, with each source's ratio to a reference source."""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from osintlog.claims import Claim, fold_source
+from osintlog.errors import BadClaim, BadInput
+from osintlog.figures import Number, display_of
+from osintlog.periods import days_between, label_end, labels_between, timeline_day
+from osintlog.query import claim_order
+from osintlog.views import SourceNames, effective_rating, point, rating_rank, tidy
+
+RULES = ("median", "lowest", "best-rated")
+# A source stands out when its latest figure is more than this far from the consensus; only
+# said with at least OUTLIER_SOURCES fresh sources (with two, their ratio says more).
+OUTLIER_DISTANCE = 0.5
+OUTLIER_SOURCES = 3
+# The footer warns when the as-of dates of the figures compared lie more days apart than this.
+FAR_APART_DAYS = 7
+
+COMPARE_COLUMNS = (
+    "source claims first_as_of latest_as_of latest_id latest_value latest_low latest_high "
+    "latest_best min max rating outlier latest_point distance_pct consensus rule spread "
+    "age_days stale metric at as_of_gap_days"
+).split()
+
+_AGE = re.compile(r"(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
+_AGE_UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
+
+
+@dataclass(frozen=True)
+class MaxAge:
+    """How old a source's latest figure may be and still count: `30d`, `2w`, `6m`, `1y`."""
+
+    text: str
+    span: relativedelta
+
+    @classmethod
+    def parse(cls, text: str) -> MaxAge:
+        match = _AGE.fullmatch(text.strip())
+        if not match or int(match[1]) == 0:
+            raise BadClaim(
+                f'--max-age "{text}": give days, weeks, months or years: 30d, 2w, 6m, 1y'
+            )
+        unit = _AGE_UNITS[match[2][0].lower()]
+        return cls(f"{int(match[1])}{unit[0]}", relativedelta(**{unit: int(match[1])}))
+
+    def oldest_day(self, at: str) -> str:
+        """The earliest timeline day a figure may sit on and count at `at`."""
+        return (date.fromisoformat(at) - self.span).isoformat()
+
+
+@dataclass
+class SourceRow:
+    source: str
+    claims: int
+    first_as_of: str
+    latest_as_of: str
+    latest_id: str
+    latest_value: str
+    latest_low: Number | None
+    latest_high: Number | None
+    latest_best: Number | None
+    min: Number | None
+    max: Number | None
+    rating: str
+    outlier: bool
+    latest_qualifier: str
+    latest_point: Number | None
+    distance_pct: float | None
+    latest_figure: str
+    # Days from where the latest claim sits in the timeline to the comparison date.
+    age_days: int
+    # Older than --max-age: shown, but not in the consensus.
+    stale: bool
+    latest_day: str
+
+
+@dataclass
+class Comparison:
+    metric: str
+    at: str
+    rule: str
+    consensus: Number | None
+    spread: float | None
+    rows: list[SourceRow]
+    max_age: str | None = None
+    # Days between the earliest and the latest as-of of the fresh figures compared.
+    as_of_gap_days: int | None = None
+
+    @property
+    def fresh(self) -> list[SourceRow]:
+        return [row for row in self.rows if not row.stale and row.latest_point is not None]
+
+    @property
+    def outliers(self) -> list[str]:
+        return [row.source for row in self.rows if row.outlier]
+
+    @property
+    def stale(self) -> list[str]:
+        return [row.source for row in self.rows if row.stale]
+
+    @property
+    def ratio(self) -> tuple[str, str, float] | None:
+        """With two fresh sources: (higher, lower, higher / lower)."""
+        fresh = self.fresh
+        if len(fresh) != 2 or self.spread is None:
+            return None
+        low, high = sorted(fresh, key=lambda row: row.latest_point)  # type: ignore[arg-type,return-value]
+        return high.source, low.source, self.spread
+
+    @property
+    def far_apart(self) -> bool:
+        return self.as_of_gap_days is not None and self.as_of_gap_days > FAR_APART_DAYS
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows for machine formats: each source's row with the comparison's footer values."""
+        footer = {
+            "consensus": self.consensus,
+            "rule": self.rule,
+            "spread": self.spread,
+            "metric": self.metric,
+            "at": self.at,
+            "as_of_gap_days": self.as_of_gap_days,
+        }
+        return [{**asdict(row), **footer} for row in self.rows]
+
+
+def compare(
+    claims: Iterable[Claim],
+    metric: str,
+    at: str,
+    rule: str = "median",
+    standing: Mapping[str, str] | None = None,
+    max_age: MaxAge | None = None,
+) -> Comparison:
+    """Do the sources agree on `at` (a full ISO day)? Each source's latest claim sitting on or
+    before it, with its age; the consensus of the fresh sources' figures under `rule`, at the
+    precision of the figures; the spread (max / min) and, with three or more fresh sources,
+    those far from the consensus."""
+    if rule not in RULES:
+        raise BadClaim(f'"{rule}" is not a rule; use one of {", ".join(RULES)}')
+    claims = list(claims)
+    names = SourceNames(claims)
+    by_source: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        if timeline_day(claim["as_of"], claim["reported"]) <= at:
+            by_source[fold_source(claim["source"])].append(claim)
+    oldest = max_age.oldest_day(at) if max_age else None
+    rows = [
+        _source_row(sorted(group, key=claim_order), names, standing or {}, at, oldest)
+        for group in by_source.values()
+    ]
+    rows.sort(key=lambda r: (r.stale, r.latest_point is None, r.latest_point or 0, r.source))
+    comparison = Comparison(metric, at, rule, None, None, rows, max_age and max_age.text)
+    _judge(comparison)
+    return comparison
+
+
+def _source_row(
+    ordered: list[Claim],
+    names: SourceNames,
+    standing: Mapping[str, str],
+    at: str,
+    oldest: str | None,
+) -> SourceRow:
+    latest = ordered[-1]
+    day = timeline_day(latest["as_of"], latest["reported"])
+    points = [p for p in map(point, ordered) if p is not None]
+    return SourceRow(
+        source=names.shown(latest["source"]),
+        claims=len(ordered),
+        first_as_of=ordered[0]["as_of"],
+        latest_as_of=latest["as_of"],
+        latest_id=latest["id"],
+        latest_value=latest["value"],
+        latest_low=latest["low"],
+        latest_high=latest["high"],
+        latest_best=latest["best"],
+        min=min(points) if points else None,
+        max=max(points) if points else None,
+        rating=effective_rating(latest, standing),
+        outlier=False,
+        latest_qualifier=latest["qualifier"],
+        latest_point=point(latest),
+        distance_pct=None,
+        latest_figure=display_of(latest),
+        age_days=days_between(day, at),
+        stale=oldest is not None and day < oldest,
+        latest_day=day,
+    )
+
+
+def _judge(comparison: Comparison) -> None:
+    """The footer's values from the fresh sources: consensus, spread, gap, who stands out."""
+    fresh = comparison.fresh
+    if not fresh:
+        return
+    points: list[Number] = [row.latest_point for row in fresh]  # type: ignore[misc]
+    consensus = _consensus(fresh, comparison.rule)
+    comparison.consensus = consensus
+    if len(points) > 1 and min(points) > 0:
+        comparison.spread = round(max(points) / min(points), 2)
+    days = [row.latest_day for row in fresh]
+    comparison.as_of_gap_days = days_between(min(days), max(days))
+    for row in comparison.rows:
+        if consensus and row.latest_point is not None:
+            row.distance_pct = round((row.latest_point - consensus) * 100 / consensus, 1)
+            far = abs(row.latest_point - consensus) > OUTLIER_DISTANCE * abs(consensus)
+            row.outlier = far and not row.stale and len(fresh) >= OUTLIER_SOURCES
+
+
+def _consensus(rows: Sequence[SourceRow], rule: str) -> Number:
+    points: list[Number] = [row.latest_point for row in rows]  # type: ignore[misc]
+    if rule == "lowest":
+        return min(points)
+    if rule == "best-rated":
+        best = min(rating_rank(row.rating) for row in rows)
+        points = [row.latest_point for row in rows if rating_rank(row.rating) == best]  # type: ignore[misc]
+    return at_precision(statistics.median(points), points)
+
+
+def decimals(n: Number) -> int:
+    """How many decimals a figure is given with (0 for a whole number)."""
+    if isinstance(n, int) or float(n).is_integer():
+        return 0
+    return len(repr(float(n)).partition(".")[2])
+
+
+def at_precision(value: float, figures: Sequence[Number]) -> Number:
+    """A number worked out from figures, at their precision: no more decimals than the most
+    precise of them (the median of 2,275 and 3,202 tanks is 2,739, not 2,738.5); half up."""
+    places = max(map(decimals, figures))
+    step = 10**-places
+    return tidy(round(math.floor(value / step + 0.5) * step, places))
+
+
+@dataclass
+class PeriodRow:
+    """One period of `compare --every`: each source's figure as of the period's end (within the
+    max age), and each one's ratio to the reference source."""
+
+    metric: str
+    period: str
+    at: str
+    figures: dict[str, Number | None] = field(default_factory=dict)
+    as_of: dict[str, str | None] = field(default_factory=dict)
+    ratios: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass
+class PeriodComparison:
+    metric: str
+    every: str
+    sources: list[str]
+    against: str | None
+    max_age: str | None
+    rows: list[PeriodRow]
+
+    def columns(self) -> list[str]:
+        ratios = [f"{s} / {self.against}" for s in self.sources if s != self.against]
+        return ["metric", "period", "at", *self.sources, *(ratios if self.against else [])]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "metric": row.metric,
+                "period": row.period,
+                "at": row.at,
+                **row.figures,
+                **{f"{s} / {self.against}": r for s, r in row.ratios.items()},
+            }
+            for row in self.rows
+        ]
+
+
+def compare_every(
+    claims: Iterable[Claim],
+    metric: str,
+    every: str,
+    against: str | None = None,
+    max_age: MaxAge | None = None,
+) -> PeriodComparison:
+    """The comparison over time: per period, each source's latest figure sitting on or before
+    the period's end — and no older than `max_age`, by default no older than the period
+    itself (a figure from an earlier period is not this period's) — and, `against` a source,
+    each other source's figure divided by that source's."""
+    claims = sorted(claims, key=claim_order)
+    names = SourceNames(claims)
+    series: dict[str, list[tuple[str, Claim]]] = defaultdict(list)
+    for claim in claims:
+        day = timeline_day(claim["as_of"], claim["reported"])
+        series[fold_source(claim["source"])].append((day, claim))
+    reference = _reference(against, names) if against else None
+    sources = [names.names[key] for key in series]
+    days = [day for pairs in series.values() for day, _ in pairs]
+    rows = []
+    previous_end: str | None = None
+    for label in labels_between(min(days), max(days), every):
+        end = label_end(label)
+        oldest = max_age.oldest_day(end) if max_age else _day_after(previous_end)
+        row = PeriodRow(metric, label, end)
+        for key, pairs in series.items():
+            claim = _latest_on(pairs, end, oldest)
+            row.figures[names.names[key]] = point(claim) if claim else None
+            row.as_of[names.names[key]] = claim["as_of"] if claim else None
+        if reference:
+            base = row.figures[names.names[reference]]
+            row.ratios = {
+                name: round(value / base, 2) if value is not None and base else None
+                for name, value in row.figures.items()
+                if name != names.names[reference]
+            }
+        rows.append(row)
+        previous_end = end
+    shown_against = names.names[reference] if reference else None
+    return PeriodComparison(metric, every, sources, shown_against, max_age and max_age.text, rows)
+
+
+def _reference(against: str, names: SourceNames) -> str:
+    key = fold_source(against)
+    if key not in names.names:
+        known = ", ".join(sorted(names.names.values()))
+        raise BadInput(
+            f'--against "{against}": no claim of this metric is from it; its sources: {known}'
+        )
+    return key
+
+
+def _day_after(day: str | None) -> str | None:
+    if day is None:
+        return None
+    return (date.fromisoformat(day) + relativedelta(days=1)).isoformat()
+
+
+def _latest_on(pairs: Sequence[tuple[str, Claim]], end: str, oldest: str | None) -> Claim | None:
+    """The latest claim of a source's (day, claim) pairs sitting on or before `end`, if it is
+    not older than `oldest`."""
+    index = bisect.bisect_right(pairs, end, key=lambda pair: pair[0])
+    if not index:
+        return None
+    day, claim = pairs[index - 1]
+    return None if oldest is not None and day < oldest else claim

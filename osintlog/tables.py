@@ -1,0 +1,285 @@
+"""How the views look to a person: the tables of diff, compare, metrics and sources, each with
+the notes a reader needs under it (how a change is taken, what is compared, what is stale)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+
+from osintlog.claims import short_id
+from osintlog.comparison import FAR_APART_DAYS, OUTLIER_DISTANCE, Comparison, PeriodComparison
+from osintlog.figures import Number, format_number
+from osintlog.render import Column, Grid, percent, signed
+from osintlog.timeline import SourceChange, TimelineRow
+from osintlog.views import POINT_RULE, MetricSummary, SourceSummary
+
+SPARKS = "▁▂▃▄▅▆▇█"
+CHANGE_RULE = "change from the same source's previous claim, never from another source's"
+FALLS_NOTE = "↓ a cumulative count fell (it should never fall: a correction, or an error)"
+
+
+def timeline_tables(rows: Sequence[TimelineRow]) -> list[Grid]:
+    """One table per metric: its claims in timeline order, each with its change."""
+    return [_timeline_table(metric, list(group)) for metric, group in groupby(rows, _metric)]
+
+
+def _metric(row: TimelineRow | SourceChange) -> str:
+    return row.metric
+
+
+def _timeline_table(metric: str, rows: list[TimelineRow]) -> Grid:
+    every = rows[0].period is not None
+    columns = [
+        Column("id"),
+        Column("period" if every else "as of"),
+        Column("as of" if every else "reported", drop=1),
+        Column("source", shrink=True),
+        Column("figure", right=True),
+        Column("change", right=True),
+        Column("change %", right=True),
+        Column("rating", drop=2),
+    ]
+    cells = [
+        [
+            short_id(row.id),
+            row.period if every else row.as_of,
+            row.as_of if every else row.reported,
+            row.source,
+            row.figure,
+            signed(row.change) + (" ↓" if row.falls else ""),
+            percent(row.change_pct),
+            row.rating,
+        ]
+        for row in rows
+    ]
+    styles = [["", "", "", "", "", "red" if row.falls else "", "", ""] for row in rows]
+    rule = "each source's latest claim per period; " + CHANGE_RULE if every else CHANGE_RULE
+    notes = [f"{metric}: {rule}", POINT_RULE]
+    if any(row.falls for row in rows):
+        notes.append(FALLS_NOTE)
+    return Grid(columns, cells, styles, notes=tuple(notes))
+
+
+def changes_table(rows: Sequence[SourceChange]) -> Grid:
+    """Every metric's change, per source."""
+    columns = [
+        Column("metric"),
+        Column("source", shrink=True),
+        Column("claims", right=True),
+        Column("first", shrink=True),
+        Column("latest", shrink=True),
+        Column("change", right=True),
+        Column("change %", right=True),
+        Column(""),
+    ]
+    cells = [
+        [
+            row.metric,
+            row.source,
+            str(row.claims),
+            f"{row.first_figure} ({row.first_as_of})",
+            f"{row.latest_figure} ({row.latest_as_of})",
+            signed(row.change),
+            percent(row.change_pct),
+            "↓ fell" if row.falls else "",
+        ]
+        for row in rows
+    ]
+    notes = [
+        "change from each source's first figure (the one standing when --since opens) to its "
+        "latest; sources are never set against each other here",
+        POINT_RULE,
+    ]
+    if any(row.falls for row in rows):
+        notes.append(FALLS_NOTE)
+    return Grid(columns, cells, notes=tuple(notes))
+
+
+def distance_style(distance: float | None, stale: bool) -> str:
+    """Green near the consensus, yellow further, red where the source stands out; dim stale."""
+    if stale:
+        return "dim"
+    if distance is None:
+        return ""
+    return "green" if abs(distance) <= 10 else "yellow" if abs(distance) <= 50 else "red"
+
+
+def comparison_tables(comparisons: Sequence[Comparison]) -> list[Grid]:
+    return [comparison_table(one) for one in comparisons if one.rows]
+
+
+def comparison_table(comparison: Comparison) -> Grid:
+    columns = [
+        Column("source", shrink=True),
+        Column("claims", right=True),
+        Column("latest as of"),
+        Column("age", right=True),
+        Column("figure", right=True),
+        Column("vs consensus", right=True),
+        Column("range over time", drop=1),
+        Column("rating", drop=2),
+    ]
+    cells, styles = [], []
+    for row in comparison.rows:
+        style = distance_style(row.distance_pct, row.stale)
+        cells.append(
+            [
+                row.source,
+                str(row.claims),
+                row.latest_as_of,
+                age_text(row.age_days) + (" stale" if row.stale else ""),
+                row.latest_figure,
+                percent(row.distance_pct),
+                _span(row.min, row.max),
+                row.rating,
+            ]
+        )
+        styles.append(["", "", "", "dim" if row.stale else "", style, style, "", ""])
+    return Grid(columns, cells, styles, notes=comparison_notes(comparison))
+
+
+def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
+    """The footer: the date, the consensus and how it is taken, the spread or the ratio, who
+    stands out, what is stale, and a warning when the figures' dates lie far apart."""
+    consensus = "none" if comparison.consensus is None else format_number(comparison.consensus)
+    fresh = "fresh " if comparison.max_age else ""
+    notes = [
+        f"{comparison.metric} on {comparison.at}: each source's latest claim by then, and its age",
+        f"consensus ({comparison.rule} of the {fresh}sources' latest figures): {consensus}",
+    ]
+    ratio = comparison.ratio
+    if ratio:
+        notes.append(f"ratio: {ratio[0]} is {ratio[2]:g}× {ratio[1]}")
+    elif comparison.spread is not None:
+        notes.append(f"spread (highest / lowest {fresh}figure): {comparison.spread:g}×")
+    if len(comparison.fresh) >= 3:
+        standing_out = ", ".join(comparison.outliers) or "none"
+        notes.append(
+            f"stand out (more than {OUTLIER_DISTANCE:.0%} from the consensus): {standing_out}"
+        )
+    if comparison.max_age:
+        stale = ", ".join(comparison.stale) or "none"
+        notes.append(f"stale (latest figure older than {comparison.max_age}, left out): {stale}")
+    if comparison.far_apart:
+        notes.append(
+            f"warning: the figures compared are {comparison.as_of_gap_days} days apart in as-of "
+            f"(more than {FAR_APART_DAYS}): a difference may be time, not disagreement; "
+            "see their ages, or set --max-age"
+        )
+    notes.append(POINT_RULE)
+    return tuple(notes)
+
+
+def age_text(days: int) -> str:
+    """An age for a person: 0d, 12d, 5w, 7mo, 2.1y."""
+    if days < 60:
+        return f"{days}d"
+    if days < 365:
+        return f"{days // 30}mo"
+    return f"{days / 365:.1f}y"
+
+
+def _span(low: Number | None, high: Number | None) -> str:
+    if low is None or high is None:
+        return ""
+    if low == high:
+        return format_number(low)
+    return f"{format_number(low)}–{format_number(high)}"
+
+
+def period_tables(periods: Sequence[PeriodComparison]) -> list[Grid]:
+    return [period_table(one) for one in periods if one.rows]
+
+
+def period_table(comparison: PeriodComparison) -> Grid:
+    """One row per period, one column per source, and the ratios to the reference source."""
+    others = [s for s in comparison.sources if s != comparison.against]
+    columns = [Column("period")]
+    columns += [Column(source, right=True) for source in comparison.sources]
+    if comparison.against:
+        columns += [Column(f"{s} ÷ {comparison.against}", right=True) for s in others]
+    cells = []
+    for row in comparison.rows:
+        figures = [_number(row.figures[source]) for source in comparison.sources]
+        ratios = [_ratio(row.ratios.get(s)) for s in others] if comparison.against else []
+        cells.append([row.period, *figures, *ratios])
+    age = comparison.max_age or f"the {comparison.every} itself"
+    notes = (
+        f"{comparison.metric}: each source's latest figure at the end of each "
+        f"{comparison.every}, if no older than {age}; – none",
+        POINT_RULE,
+    )
+    return Grid(columns, cells, notes=notes)
+
+
+def _number(value: Number | None) -> str:
+    return "–" if value is None else format_number(value)
+
+
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def sparkline(points: Sequence[Number | None]) -> str:
+    """Eight levels between the smallest and the largest figure; a gap where there is none."""
+    known = [p for p in points if p is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = high - low
+    return "".join(
+        " " if p is None else SPARKS[int((p - low) / span * 7) if span else 3] for p in points
+    )
+
+
+def metrics_table(rows: Sequence[MetricSummary]) -> Grid:
+    columns = [
+        Column("metric"),
+        Column("unit", drop=2),
+        Column("claims", right=True),
+        Column("sources", right=True),
+        Column("first"),
+        Column("latest"),
+        Column("figure", right=True, shrink=True),
+        Column("latest source", shrink=True, drop=1),
+        Column("trend"),
+    ]
+    cells = [
+        [
+            row.metric,
+            row.unit or "",
+            str(row.claims),
+            str(row.sources),
+            row.first_as_of,
+            row.latest_as_of,
+            row.latest_figure,
+            row.latest_source,
+            sparkline(row.sparkline),
+        ]
+        for row in rows
+    ]
+    note = "trend: the figures of the source with the most claims, oldest to latest"
+    return Grid(columns, cells, notes=(note,))
+
+
+def sources_table(rows: Sequence[SourceSummary]) -> Grid:
+    columns = [
+        Column("source", shrink=True),
+        Column("claims", right=True),
+        Column("metrics", right=True),
+        Column("rating"),
+        Column("first reported"),
+        Column("latest reported"),
+    ]
+    cells = [
+        [
+            row.source,
+            str(row.claims),
+            str(row.metrics),
+            row.rating or "",
+            row.first_reported,
+            row.latest_reported,
+        ]
+        for row in rows
+    ]
+    return Grid(columns, cells)

@@ -1,0 +1,211 @@
+"""diff: how a figure changed. Each claim is set against the **same source's** previous claim —
+a difference between two sources is never a change over time; a long series is rolled up to one
+claim per source and period; without a metric, the change of each metric per source."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from osintlog.claims import Claim, fold_source
+from osintlog.fields import row_of
+from osintlog.figures import Number, display_of
+from osintlog.periods import period_label, timeline_day
+from osintlog.query import claim_order
+from osintlog.views import SourceNames, change_between, common_unit, effective_rating, point
+
+# A metric is read as cumulative (a running count that should never fall) when, over at least
+# this many changes within its sources, falls are at most FALLS_TOLERATED of them.
+CUMULATIVE_EVIDENCE = 3
+FALLS_TOLERATED = 0.1
+
+DIFF_COLUMNS = (
+    "id as_of reported source value low high best qualifier change change_pct unit rating "
+    "metric period previous_id falls"
+).split()
+CHANGES_COLUMNS = (
+    "metric unit source claims first_as_of first_value latest_as_of latest_value change "
+    "change_pct first_point latest_point falls"
+).split()
+
+
+@dataclass
+class TimelineRow:
+    id: str
+    as_of: str
+    reported: str
+    source: str
+    value: str
+    low: Number | None
+    high: Number | None
+    best: Number | None
+    qualifier: str
+    change: Number | None
+    change_pct: float | None
+    unit: str | None
+    rating: str
+    figure: str
+    metric: str
+    # The roll-up period this claim stands for (diff --every), else None.
+    period: str | None
+    # The same source's claim the change is taken from.
+    previous_id: str | None
+    # The figure fell from the same source's previous one, in a cumulative metric.
+    falls: bool
+
+
+def by_metric_and_source(claims: Iterable[Claim]) -> dict[str, dict[str, list[Claim]]]:
+    """Claims grouped by metric, then by source (folded), each group in timeline order."""
+    groups: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for claim in sorted(claims, key=claim_order):
+        groups[claim["metric"]][fold_source(claim["source"])].append(claim)
+    return {metric: dict(groups[metric]) for metric in sorted(groups)}
+
+
+def latest_per_period(series: Sequence[Claim], every: str) -> list[tuple[str, Claim]]:
+    """One source's series (in timeline order) rolled up: its latest claim in each period."""
+    latest: dict[str, Claim] = {}
+    for claim in series:
+        latest[period_label(timeline_day(claim["as_of"], claim["reported"]), every)] = claim
+    return list(latest.items())
+
+
+def reads_as_cumulative(series: Iterable[Sequence[Claim]]) -> bool:
+    """Whether a metric's sources count up as a running total does: enough changes within each
+    source, and falls among them rare (see CUMULATIVE_EVIDENCE). Used until a metric's kind is
+    declared."""
+    rises = falls = 0
+    for claims in series:
+        points = [p for p in map(point, claims) if p is not None]
+        for before, after in itertools.pairwise(points):
+            rises += after > before
+            falls += after < before
+    return rises + falls >= CUMULATIVE_EVIDENCE and falls <= FALLS_TOLERATED * (rises + falls)
+
+
+def timeline(
+    claims: Iterable[Claim],
+    standing: Mapping[str, str],
+    every: str | None = None,
+    shown: Callable[[Claim], bool] = lambda claim: True,
+) -> list[TimelineRow]:
+    """The metrics' claims in timeline order (metric by metric), each with its change from the
+    same source's previous claim — or, with `every`, each source's latest claim per period,
+    with the change from its previous period. Only the claims `shown` takes are rows, but a
+    change is taken from the claim before, shown or not (the window of `--since`)."""
+    rows = []
+    for sources in by_metric_and_source(claims).values():
+        names = SourceNames(claim for series in sources.values() for claim in series)
+        cumulative = reads_as_cumulative(sources.values())
+        metric_rows = []
+        for series in sources.values():
+            periods = latest_per_period(series, every) if every else [(None, c) for c in series]
+            previous: Claim | None = None
+            for period, claim in periods:
+                if shown(claim):
+                    row = _row(claim, previous, standing, cumulative, names)
+                    row.period = period
+                    metric_rows.append((claim_order(claim), row))
+                previous = claim
+        metric_rows.sort(key=lambda pair: pair[0])
+        rows += [row for _, row in metric_rows]
+    return rows
+
+
+def _row(
+    claim: Claim,
+    previous: Claim | None,
+    standing: Mapping[str, str],
+    cumulative: bool,
+    names: SourceNames,
+) -> TimelineRow:
+    before = point(previous) if previous else None
+    change, percent = change_between(before, point(claim))
+    return row_of(
+        TimelineRow,
+        claim,
+        source=names.shown(claim["source"]),
+        change=change,
+        change_pct=percent,
+        rating=effective_rating(claim, standing),
+        figure=display_of(claim),
+        period=None,
+        previous_id=previous["id"] if previous else None,
+        falls=cumulative and change is not None and change < 0,
+    )
+
+
+@dataclass
+class SourceChange:
+    metric: str
+    unit: str | None
+    source: str
+    claims: int
+    first_as_of: str
+    first_value: str
+    latest_as_of: str
+    latest_value: str
+    change: Number | None
+    change_pct: float | None
+    first_point: Number | None
+    latest_point: Number | None
+    # A cumulative metric whose figures from this source fell at least once.
+    falls: bool
+    first_figure: str
+    latest_figure: str
+
+
+def changes(
+    claims: Iterable[Claim], shown: Callable[[Claim], bool] = lambda claim: True
+) -> list[SourceChange]:
+    """Per metric and source: its first and latest figure and the change between them. The
+    first is the source's claim standing when the window opens (its latest before the claims
+    `shown`), else its first in the window; `claims` counts those in the window."""
+    rows = []
+    for metric, sources in by_metric_and_source(claims).items():
+        names = SourceNames(claim for series in sources.values() for claim in series)
+        cumulative = reads_as_cumulative(sources.values())
+        unit = common_unit(claim for series in sources.values() for claim in series)
+        for series in sources.values():
+            inside = [index for index, claim in enumerate(series) if shown(claim)]
+            if not inside:
+                continue
+            first = series[max(inside[0] - 1, 0)]
+            latest = series[inside[-1]]
+            row = _source_change(metric, first, latest, len(inside), names.shown(latest["source"]))
+            row.unit = unit
+            row.falls = cumulative and _falls(series)
+            rows.append(row)
+    return rows
+
+
+def _falls(series: Sequence[Claim]) -> bool:
+    points = [p for p in map(point, series) if p is not None]
+    return any(after < before for before, after in itertools.pairwise(points))
+
+
+def _source_change(
+    metric: str, first: Claim, latest: Claim, count: int, source: str
+) -> SourceChange:
+    change, percent = change_between(point(first), point(latest))
+    if first is latest:
+        change, percent = None, None
+    return SourceChange(
+        metric=metric,
+        unit=None,
+        source=source,
+        claims=count,
+        first_as_of=first["as_of"],
+        first_value=first["value"],
+        latest_as_of=latest["as_of"],
+        latest_value=latest["value"],
+        change=change,
+        change_pct=percent,
+        first_point=point(first),
+        latest_point=point(latest),
+        falls=False,
+        first_figure=display_of(first),
+        latest_figure=display_of(latest),
+    )
