@@ -215,6 +215,7 @@ TARGETS = {
     "diff METRIC": ("read", 1.5),
     "diff": ("read", 2.0),
     "import (csv)": ("csv+write", 3.0),
+    "sources": ("read", 1.5),
 }
 
 
@@ -268,6 +269,8 @@ def run_size(size: int, runs: int, folder: Path) -> list[Result]:
         ("import (csv)", repeat(imports)),
         ("list --format csv", repeat([*osintlog, "list", "--format", "csv"])),
         ("metrics", repeat([*osintlog, "metrics"])),
+        ("sources", repeat([*osintlog, "sources"])),
+        ("compare --every month", repeat([*osintlog, "compare", metric, "--every", "month"])),
         ("verify", repeat([*osintlog, "verify"])),
     ]
     results: list[Result] = []

@@ -171,12 +171,8 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
 
 
 def age_text(days: int) -> str:
-    """An age for a person: 0d, 12d, 5w, 7mo, 2.1y."""
-    if days < 60:
-        return f"{days}d"
-    if days < 365:
-        return f"{days // 30}mo"
-    return f"{days / 365:.1f}y"
+    """An age for a person: in days up to a year (0d, 116d), then in years (2.1y)."""
+    return f"{days}d" if days < 365 else f"{days / 365:.1f}y"
 
 
 def _span(low: Number | None, high: Number | None) -> str:

@@ -1,0 +1,283 @@
+"""Several sources on one metric: a daily cumulative series, a sparse one with hedged figures, and
+a source that said one thing and went quiet. Every expected value is worked out by hand in the
+comments; no answer may set one source's figure against another's as a change over time."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Daily counts up (one fall, on 4 January), Sparse reports three times with hedges, Third once.
+# Same-day claims are ordered by logged_at: on 3 January Daily before Sparse, on 4 January Daily
+# before Third.
+SERIES = """metric,value,unit,as_of,reported,source,logged_at
+m.tanks,100,tanks,2024-01-01,2024-01-01,Daily,2024-01-01T08:00:00Z
+m.tanks,105,tanks,2024-01-02,2024-01-02,Daily,2024-01-02T08:00:00Z
+m.tanks,110,tanks,2024-01-03,2024-01-03,Daily,2024-01-03T08:00:00Z
+m.tanks,60,tanks,2024-01-03,2024-01-03,Sparse,2024-01-03T09:00:00Z
+m.tanks,108,tanks,2024-01-04,2024-01-04,daily,2024-01-04T08:00:00Z
+m.tanks,at least 300,tanks,2024-01-04,2024-01-04,Third,2024-01-04T09:00:00Z
+m.tanks,112,tanks,2024-01-05,2024-01-05,Daily,2024-01-05T08:00:00Z
+m.tanks,115,tanks,2024-01-06,2024-01-06,Daily,2024-01-06T08:00:00Z
+m.tanks,120,tanks,2024-01-07,2024-01-07,Daily,2024-01-07T08:00:00Z
+m.tanks,125,tanks,2024-01-08,2024-01-08,Daily,2024-01-08T08:00:00Z
+m.tanks,130,tanks,2024-01-09,2024-01-09,Daily,2024-01-09T08:00:00Z
+m.tanks,135,tanks,2024-01-10,2024-01-10,Daily,2024-01-10T08:00:00Z
+m.tanks,150,tanks,2024-02-10,2024-02-10,Daily,2024-02-10T08:00:00Z
+m.tanks,about 80,tanks,2024-02-15,2024-02-15,Sparse,2024-02-15T08:00:00Z
+m.tanks,90-110,tanks,2024-03-01,2024-03-01,Sparse,2024-03-01T08:00:00Z
+m.tanks,200,tanks,2024-03-31,2024-03-31,Daily,2024-03-31T08:00:00Z
+m.guns,7,guns,2024-01-02,2024-01-02,Daily,2024-01-02T08:00:00Z
+m.guns,9,guns,2024-01-20,2024-01-20,Sparse,2024-01-20T08:00:00Z
+"""
+
+
+@pytest.fixture
+def series(cli, tmp_path: Path) -> None:
+    path = tmp_path / "series.csv"
+    path.write_text(SERIES, encoding="utf-8")
+    cli.ok("import", str(path))
+
+
+def picked(rows: list[dict], *keys: str) -> list[tuple]:
+    return [tuple(row[k] for k in keys) for row in rows]
+
+
+def test_diff_changes_within_each_source_and_flags_a_falling_count(cli, series):
+    # Within sources: 12 rises and one fall (110 -> 108): the metric reads as cumulative (falls
+    # at most 1 in 10 changes), so the fall is flagged. Sparse: 60 -> about 80 -> 90-110 (100).
+    rows = cli.json("diff", "m.tanks")
+    assert picked(rows, "as_of", "source", "value", "change", "change_pct", "falls") == [
+        ("2024-01-01", "Daily", "100", None, None, False),
+        ("2024-01-02", "Daily", "105", 5, 5.0, False),
+        ("2024-01-03", "Daily", "110", 5, 4.8, False),  # 5 / 105
+        ("2024-01-03", "Sparse", "60", None, None, False),
+        ("2024-01-04", "Daily", "108", -2, -1.8, True),  # -2 / 110
+        ("2024-01-04", "Third", "at least 300", None, None, False),
+        ("2024-01-05", "Daily", "112", 4, 3.7, False),  # 4 / 108
+        ("2024-01-06", "Daily", "115", 3, 2.7, False),  # 3 / 112
+        ("2024-01-07", "Daily", "120", 5, 4.3, False),  # 5 / 115
+        ("2024-01-08", "Daily", "125", 5, 4.2, False),  # 5 / 120
+        ("2024-01-09", "Daily", "130", 5, 4.0, False),
+        ("2024-01-10", "Daily", "135", 5, 3.8, False),  # 5 / 130
+        ("2024-02-10", "Daily", "150", 15, 11.1, False),  # 15 / 135
+        ("2024-02-15", "Sparse", "about 80", 20, 33.3, False),  # 20 / 60
+        ("2024-03-01", "Sparse", "90-110", 20, 25.0, False),  # midpoint 100, 20 / 80
+        ("2024-03-31", "Daily", "200", 50, 33.3, False),  # 50 / 150
+    ]
+    assert {row["metric"] for row in rows} == {"m.tanks"} and rows[0]["period"] is None
+    table = cli.ok("diff", "m.tanks").stdout
+    assert "−2 ↓" in table and "a cumulative count fell" in table
+
+
+def test_diff_every_month_rolls_each_source_up_to_its_latest_claim(cli, series):
+    # Daily: January's latest is 135 (10th), then 150, 200; Sparse 60, about 80, 90-110;
+    # Third only January. Rows in timeline order of the claims kept.
+    rows = cli.json("diff", "m.tanks", "--every", "month")
+    assert picked(rows, "period", "source", "value", "change", "change_pct") == [
+        ("2024-01", "Sparse", "60", None, None),
+        ("2024-01", "Third", "at least 300", None, None),
+        ("2024-01", "Daily", "135", None, None),
+        ("2024-02", "Daily", "150", 15, 11.1),
+        ("2024-02", "Sparse", "about 80", 20, 33.3),
+        ("2024-03", "Sparse", "90-110", 20, 25.0),
+        ("2024-03", "Daily", "200", 50, 33.3),
+    ]
+    # The window keeps its first rows' changes from the periods before it.
+    since = cli.json("diff", "m.tanks", "--every", "month", "--since", "2024-02")
+    assert picked(since, "period", "source", "change") == [
+        ("2024-02", "Daily", 15),
+        ("2024-02", "Sparse", 20),
+        ("2024-03", "Sparse", 20),
+        ("2024-03", "Daily", 50),
+    ]
+    weeks = cli.json("diff", "m.tanks", "--every", "week", "--source", "sparse")
+    assert picked(weeks, "period", "value") == [
+        ("2024-W01", "60"),
+        ("2024-W07", "about 80"),
+        ("2024-W09", "90-110"),
+    ]
+
+
+def test_diff_takes_a_glob_and_summarises_per_metric_and_source(cli, series):
+    rows = cli.json("diff", "m.*")
+    assert picked(rows, "metric", "source", "change") == [
+        ("m.guns", "Daily", None),
+        ("m.guns", "Sparse", None),  # 7 and 9 are two sources: no change
+        *[("m.tanks", source, change) for source, change in [
+            ("Daily", None), ("Daily", 5), ("Daily", 5), ("Sparse", None), ("Daily", -2),
+            ("Third", None), ("Daily", 4), ("Daily", 3), ("Daily", 5), ("Daily", 5),
+            ("Daily", 5), ("Daily", 5), ("Daily", 15), ("Sparse", 20), ("Sparse", 20),
+            ("Daily", 50),
+        ]],
+    ]  # fmt: skip
+    summary = cli.json("diff")
+    assert picked(summary, "metric", "source", "claims", "first_value", "latest_value") == [
+        ("m.guns", "Daily", 1, "7", "7"),
+        ("m.guns", "Sparse", 1, "9", "9"),
+        ("m.tanks", "Daily", 12, "100", "200"),
+        ("m.tanks", "Sparse", 3, "60", "90-110"),
+        ("m.tanks", "Third", 1, "at least 300", "at least 300"),
+    ]
+    daily = summary[2]
+    assert (daily["change"], daily["change_pct"], daily["falls"]) == (100, 100.0, True)
+    assert (summary[3]["change"], summary[3]["change_pct"]) == (40, 66.7)  # 60 -> 100
+
+
+COMPARED = (
+    "source",
+    "latest_value",
+    "latest_point",
+    "age_days",
+    "stale",
+    "distance_pct",
+    "outlier",
+)
+
+
+def test_compare_on_a_date_with_three_fresh_sources(cli, series):
+    # On 5 January: Daily 112 (that day), Sparse 60 (2 days old), Third at least 300 (1 day).
+    # Median 112; Sparse -46.4%, Third +167.9% (beyond 50%: it stands out); spread 300/60.
+    rows = cli.json("compare", "m.tanks", "--at", "2024-01-05")
+    assert picked(rows, *COMPARED) == [
+        ("Sparse", "60", 60, 2, False, -46.4, False),
+        ("Daily", "112", 112, 0, False, 0.0, False),
+        ("Third", "at least 300", 300, 1, False, 167.9, True),
+    ]
+    assert {(r["consensus"], r["spread"], r["at"], r["as_of_gap_days"]) for r in rows} == {
+        (112, 5.0, "2024-01-05", 2)
+    }
+
+
+def test_compare_leaves_a_stale_source_out_and_gives_two_sources_ratio(cli, series):
+    # On 31 March, at most 30 days old: Daily 200 (0 days), Sparse 100 (30 days: still fresh),
+    # Third (87 days) stale. Consensus of two: (100 + 200) / 2 = 150; ratio 2; no outliers with
+    # two; the figures are 30 days apart.
+    rows = cli.json("compare", "m.tanks", "--at", "2024-03-31", "--max-age", "30d")
+    assert picked(rows, *COMPARED) == [
+        ("Sparse", "90-110", 100, 30, False, -33.3, False),
+        ("Daily", "200", 200, 0, False, 33.3, False),
+        ("Third", "at least 300", 300, 87, True, 100.0, False),
+    ]
+    assert {(r["consensus"], r["spread"], r["as_of_gap_days"]) for r in rows} == {(150, 2.0, 30)}
+    table = cli.ok("compare", "m.tanks", "--at", "2024-03-31", "--max-age", "30d").stdout
+    assert "ratio: Daily is 2× Sparse" in table
+    assert "stale (latest figure older than 30d, left out): Third" in table
+    assert "30 days apart" in table and "stand out" not in table
+    assert "87d stale" in table
+
+
+def test_compare_without_max_age_warns_of_figures_far_apart(cli, series):
+    # All three count on 31 March: median of 100, 200, 300 = 200; none is more than 50% off;
+    # Third's figure is of 4 January, 87 days before Daily's.
+    rows = cli.json("compare", "m.tanks", "--at", "2024-03-31")
+    assert [(r["source"], r["outlier"]) for r in rows] == [
+        ("Sparse", False),
+        ("Daily", False),
+        ("Third", False),
+    ]
+    assert rows[0]["consensus"] == 200 and rows[0]["as_of_gap_days"] == 87
+    table = cli.ok("compare", "m.tanks", "--at", "2024-03-31").stdout
+    assert "warning: the figures compared are 87 days apart" in table
+
+
+def test_compare_every_month_against_a_source(cli, series):
+    # Month ends 31 Jan, 29 Feb (a leap year), 31 Mar. A figure counts in its own month only
+    # (no --max-age): Third's January claim is not February's.
+    rows = cli.json("compare", "m.tanks", "--every", "month", "--against", "SPARSE")
+    assert rows == [
+        {"metric": "m.tanks", "period": "2024-01", "at": "2024-01-31", "Daily": 135,
+         "Sparse": 60, "Third": 300, "Daily / Sparse": 2.25, "Third / Sparse": 5.0},
+        {"metric": "m.tanks", "period": "2024-02", "at": "2024-02-29", "Daily": 150,
+         "Sparse": 80, "Third": None, "Daily / Sparse": 1.88, "Third / Sparse": None},
+        {"metric": "m.tanks", "period": "2024-03", "at": "2024-03-31", "Daily": 200,
+         "Sparse": 100, "Third": None, "Daily / Sparse": 2.0, "Third / Sparse": None},
+    ]  # fmt: skip
+    # Three months back, Third's figure still counts in February (and in March: 4 Jan is
+    # within three months of 31 Mar).
+    wider = cli.json(
+        "compare", "m.tanks", "--every", "month", "--against", "sparse", "--max-age", "3m"
+    )
+    assert [(r["Third"], r["Third / Sparse"]) for r in wider] == [
+        (300, 5.0),
+        (300, 3.75),
+        (300, 3.0),
+    ]
+    csv_head = cli.ok(
+        "compare", "m.tanks", "--every", "month", "--against", "Sparse", "-f", "csv"
+    ).stdout.splitlines()[0]
+    assert csv_head == "metric,period,at,Daily,Sparse,Third,Daily / Sparse,Third / Sparse"
+    table = cli.ok("compare", "m.tanks", "--every", "month", "--against", "Sparse").stdout
+    assert "2.25×" in table and "Daily ÷ Sparse" in table
+
+
+def test_compare_refuses_what_it_cannot_answer(cli, series, ledger_path: Path):
+    assert (
+        "no claim of this metric is from it"
+        in cli.fails("compare", "m.tanks", "--every", "month", "--against", "Nobody").stderr
+    )
+    assert (
+        "--against goes with --every"
+        in cli.fails("compare", "m.tanks", "--against", "Daily").stderr
+    )
+    assert "30d, 2w, 6m, 1y" in cli.fails("compare", "m.tanks", "--max-age", "soon").stderr
+    assert "--every" in cli.fails("diff", "--every", "month").stderr
+
+
+def test_compare_takes_a_glob(cli, series):
+    rows = cli.json("compare", "m.*", "--at", "2024-01-31")
+    assert picked(rows, "metric", "source", "latest_point") == [
+        ("m.guns", "Daily", 7),
+        ("m.guns", "Sparse", 9),
+        ("m.tanks", "Sparse", 60),
+        ("m.tanks", "Daily", 135),
+        ("m.tanks", "Third", 300),
+    ]
+
+
+def test_chart_draws_the_sources_asked_for(cli, series):
+    out = cli.ok("chart", "m.tanks", "-s", "daily", "--source", "Third").stdout
+    legend = out.splitlines()[-1]
+    assert "Daily" in legend and "Third" in legend and "Sparse" not in legend
+    assert "m.tanks (tanks)" in out and "e+" not in out
+
+
+def test_a_long_daily_series_has_a_sparkline_that_fits(cli, tmp_path: Path):
+    lines = ["metric,value,as_of,reported,source"]
+    lines += [f"m.long,{n},{day},{day},Daily" for n, day in enumerate(_days(1600), 1)]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cli.ok("import", str(path))
+    row = cli.ok("metrics").stdout.splitlines()[1]
+    # 1,600 rising figures, resampled to 16 points from lowest to highest
+    assert row.endswith("▁▁▁▂▂▃▃▄▄▅▅▆▆▇▇█")
+
+
+def _days(count: int) -> list[str]:
+    from datetime import date, timedelta
+
+    return [(date(2020, 1, 1) + timedelta(days=n)).isoformat() for n in range(count)]
+
+
+def test_the_real_two_source_series(cli, tmp_path: Path):
+    shutil.copy(ROOT / "data" / "russia-tanks-general-staff-vs-oryx.csv", tmp_path / "r.csv")
+    cli.ok("import", str(tmp_path / "r.csv"))
+    # On 27 November 2022 both counted: 2,905 against 1,513, a ratio of 1.92.
+    same_day = cli.json("compare", "russia.tanks.lost", "--at", "2022-11-27")
+    assert picked(same_day, "source", "latest_point", "age_days") == [
+        ("Oryx", 1513, 0),
+        ("Ukrainian General Staff", 2905, 0),
+    ]
+    assert same_day[0]["spread"] == 1.92
+    # On 1 June 2023 Oryx's latest is of 5 February: 116 days old, stale at 30 days.
+    later = cli.json("compare", "russia.tanks.lost", "--at", "2023-06-01", "--max-age", "30d")
+    assert picked(later, "source", "latest_point", "age_days", "stale") == [
+        ("Ukrainian General Staff", 3802, 1, False),
+        ("Oryx", 1673, 116, True),
+    ]
+    falls = [r for r in cli.json("diff", "russia.tanks.lost") if r["falls"]]
+    assert picked(falls, "as_of", "value", "change") == [("2023-05-28", "3797", -2)]
