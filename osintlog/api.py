@@ -138,8 +138,9 @@ class Ledger:
         chosen = views.select_metrics(active, metric)
         return self._window(chosen, source=source), standing
 
-    def _shown(self, since: str | None, until: str | None) -> Callable[[Claim], bool]:
-        return self.query(since=since, until=until).matches
+    def _shown(self, since: str | None, until: str | None) -> Callable[[Claim], bool] | None:
+        """Which claims a view's window shows (None: all)."""
+        return self.query(since=since, until=until).matches if since or until else None
 
     def timeline(
         self,

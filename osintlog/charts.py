@@ -119,7 +119,9 @@ def save_chart_image(metric: str, series: Sequence[ChartSeries], path: str) -> N
             if chosen:
                 face = "none" if kind == "approx" else colour
                 xs, ys = zip(*chosen, strict=True)
-                axes.plot(xs, ys, marker, color=colour, markerfacecolor=face, linestyle="none")
+                axes.plot(
+                    xs, ys, marker=marker, color=colour, markerfacecolor=face, linestyle="none"
+                )
         spans = [(d, p[1], p[3]) for d, p in zip(days, known, strict=True) if _has_span(p)]
         if spans:
             xs, lows, highs = zip(*spans, strict=True)

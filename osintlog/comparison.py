@@ -11,7 +11,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -257,6 +257,7 @@ class PeriodRow:
     period: str
     at: str
     figures: dict[str, Number | None] = field(default_factory=dict)
+    # The as-of each figure is of (in the Python API; the table's note states the age rule).
     as_of: dict[str, str | None] = field(default_factory=dict)
     ratios: dict[str, float | None] = field(default_factory=dict)
 
@@ -343,7 +344,7 @@ def _reference(against: str, names: SourceNames) -> str:
 def _day_after(day: str | None) -> str | None:
     if day is None:
         return None
-    return (date.fromisoformat(day) + relativedelta(days=1)).isoformat()
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
 
 
 def _latest_on(pairs: Sequence[tuple[str, Claim]], end: str, oldest: str | None) -> Claim | None:

@@ -89,31 +89,45 @@ class Grid:
             for index, _ in enumerate(self.columns)
             if not self.hide_empty or any(row[index] for row in self.rows)
         ]
-        widths = {i: _natural_width(self.columns[i].name, self.rows, i) for i in keep}
+        # Each cell's width on the terminal, measured once (a table may have 100,000 cells).
+        sizes = [[cell_len(cell) for cell in row] for row in self.rows]
+        widths = {
+            i: max([cell_len(self.columns[i].name), *(size[i] for size in sizes)]) for i in keep
+        }
         for index in sorted(keep, key=lambda i: -self.columns[i].drop):
             if _total(widths) <= width or not self.columns[index].drop:
                 break
             del widths[index]
         _shrink(widths, self.columns, width)
         text = Text(no_wrap=True, overflow="ignore")
-        header = [_fit(self.columns[i].name, widths[i], self.columns[i].right) for i in widths]
-        text.append(" ".join(header).rstrip() + "\n", style="bold")
+        header = [self.columns[i].name for i in widths]
+        header_sizes = [cell_len(name) for name in header]
+        text.append(self._line(header, header_sizes, widths) + "\n", style="bold")
+        shown = list(widths)
         for number, row in enumerate(self.rows):
-            last = list(widths)[-1]
-            for i in widths:
-                cell = _fit(row[i], widths[i], self.columns[i].right)
-                cell = cell.rstrip() if i == last else cell + " "
-                style = self.styles[number][i] if self.styles else ""
-                text.append(cell, style=style or None)
+            styles = self.styles[number] if self.styles else None
+            line = self._line([row[i] for i in shown], [sizes[number][i] for i in shown], widths)
+            if not styles or not any(styles[i] for i in shown):
+                text.append(line + "\n")  # one append per row: thousands of rows
+                continue
+            cells = [
+                _fit(row[i], sizes[number][i], widths[i], self.columns[i].right) for i in shown
+            ]
+            for place, (i, cell) in enumerate(zip(shown, cells, strict=True)):
+                cell = cell.rstrip() if place == len(shown) - 1 else cell + " "
+                text.append(cell, style=styles[i] or None)
             text.append("\n")
         for note in self.notes:
             text.append(note + "\n", style="dim")
         text.rstrip()
         return text
 
-
-def _natural_width(name: str, rows: list[list[str]], index: int) -> int:
-    return max([cell_len(name), *(cell_len(row[index]) for row in rows)])
+    def _line(self, cells: list[str], sizes: list[int], widths: dict[int, int]) -> str:
+        fitted = [
+            _fit(cell, size, widths[i], self.columns[i].right)
+            for cell, size, i in zip(cells, sizes, widths, strict=True)
+        ]
+        return " ".join(fitted).rstrip()
 
 
 def _total(widths: dict[int, int]) -> int:
@@ -130,11 +144,13 @@ def _shrink(widths: dict[int, int], columns: list[Column], width: int) -> None:
         widths[widest] -= min(widths[widest] - 8, _total(widths) - width)
 
 
-def _fit(cell: str, width: int, right: bool) -> str:
-    if cell_len(cell) > width:
-        cell = set_cell_size(cell, width - 1) + "…"
-    padding = " " * (width - cell_len(cell))
-    return padding + cell if right else cell + padding
+def _fit(cell: str, size: int, width: int, right: bool) -> str:
+    """A cell of `size` terminal columns made exactly `width` wide: padded, or cut with …."""
+    if size > width:
+        return set_cell_size(cell, width - 1) + "…"
+    if right:
+        return " " * (width - size) + cell
+    return cell + " " * (width - size)
 
 
 def claims_table(claims: Sequence[Claim], show_status: bool = False) -> Grid:
@@ -224,7 +240,11 @@ def print_table(table: RenderableType | Grid | list[Grid]) -> None:
     for number, grid in enumerate(grids):
         if number:
             console.print()
-        if isinstance(grid, Grid):
+        if isinstance(grid, Grid) and not console.is_terminal:
+            # Into a pipe or a file Rich would write the text unstyled anyway, only slower (a
+            # table of 10,000 rows); the Text's plain string is already free of control codes.
+            console.file.write(grid.render(console.width).plain + "\n")
+        elif isinstance(grid, Grid):
             console.print(grid.render(console.width), crop=False, soft_wrap=True)
         else:
             console.print(grid)

@@ -160,6 +160,8 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
     if comparison.max_age:
         stale = ", ".join(comparison.stale) or "none"
         notes.append(f"stale (latest figure older than {comparison.max_age}, left out): {stale}")
+    else:
+        notes.append("stale: none left out (no --max-age); the ages are above")
     if comparison.far_apart:
         notes.append(
             f"warning: the figures compared are {comparison.as_of_gap_days} days apart in as-of "

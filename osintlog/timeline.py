@@ -57,11 +57,17 @@ class TimelineRow:
 
 
 def by_metric_and_source(claims: Iterable[Claim]) -> dict[str, dict[str, list[Claim]]]:
-    """Claims grouped by metric, then by source (folded), each group in timeline order."""
-    groups: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
-    for claim in sorted(claims, key=claim_order):
-        groups[claim["metric"]][fold_source(claim["source"])].append(claim)
-    return {metric: dict(groups[metric]) for metric in sorted(groups)}
+    """Claims grouped by metric (in name order), then by source (folded; in the order of each
+    source's first claim), each group in timeline order."""
+    groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        groups[claim["metric"], fold_source(claim["source"])].append(claim)
+    for group in groups.values():
+        group.sort(key=claim_order)
+    by_metric: dict[str, dict[str, list[Claim]]] = defaultdict(dict)
+    for (metric, source), group in sorted(groups.items(), key=lambda g: claim_order(g[1][0])):
+        by_metric[metric][source] = group
+    return {metric: by_metric[metric] for metric in sorted(by_metric)}
 
 
 def latest_per_period(series: Sequence[Claim], every: str) -> list[tuple[str, Claim]]:
@@ -72,16 +78,23 @@ def latest_per_period(series: Sequence[Claim], every: str) -> list[tuple[str, Cl
     return list(latest.items())
 
 
-def reads_as_cumulative(series: Iterable[Sequence[Claim]]) -> bool:
-    """Whether a metric's sources count up as a running total does: enough changes within each
-    source, and falls among them rare (see CUMULATIVE_EVIDENCE). Used until a metric's kind is
-    declared."""
+def steps(series: Sequence[Claim]) -> tuple[int, int]:
+    """How often one source's figure rose and how often it fell, claim to claim."""
+    points = [p for p in map(point, series) if p is not None]
     rises = falls = 0
-    for claims in series:
-        points = [p for p in map(point, claims) if p is not None]
-        for before, after in itertools.pairwise(points):
-            rises += after > before
-            falls += after < before
+    for before, after in itertools.pairwise(points):
+        rises += after > before
+        falls += after < before
+    return rises, falls
+
+
+def reads_as_cumulative(counted: Iterable[tuple[int, int]]) -> bool:
+    """Whether a metric's sources count up as a running total does, from their `steps`:
+    enough changes within sources, and falls among them rare (see CUMULATIVE_EVIDENCE). Used
+    until a metric's kind is declared."""
+    rises = falls = 0
+    for up, down in counted:
+        rises, falls = rises + up, falls + down
     return rises + falls >= CUMULATIVE_EVIDENCE and falls <= FALLS_TOLERATED * (rises + falls)
 
 
@@ -89,22 +102,24 @@ def timeline(
     claims: Iterable[Claim],
     standing: Mapping[str, str],
     every: str | None = None,
-    shown: Callable[[Claim], bool] = lambda claim: True,
+    shown: Callable[[Claim], bool] | None = None,
 ) -> list[TimelineRow]:
     """The metrics' claims in timeline order (metric by metric), each with its change from the
     same source's previous claim — or, with `every`, each source's latest claim per period,
     with the change from its previous period. Only the claims `shown` takes are rows, but a
-    change is taken from the claim before, shown or not (the window of `--since`)."""
+    change is taken from the claim before, shown or not (the window of `--since`); all are
+    rows when `shown` is None."""
+    claims = list(claims)
+    names = SourceNames(claims)
     rows = []
     for sources in by_metric_and_source(claims).values():
-        names = SourceNames(claim for series in sources.values() for claim in series)
-        cumulative = reads_as_cumulative(sources.values())
+        cumulative = reads_as_cumulative(map(steps, sources.values()))
         metric_rows = []
         for series in sources.values():
             periods = latest_per_period(series, every) if every else [(None, c) for c in series]
             previous: Claim | None = None
             for period, claim in periods:
-                if shown(claim):
+                if shown is None or shown(claim):
                     row = _row(claim, previous, standing, cumulative, names)
                     row.period = period
                     metric_rows.append((claim_order(claim), row))
@@ -158,32 +173,32 @@ class SourceChange:
 
 
 def changes(
-    claims: Iterable[Claim], shown: Callable[[Claim], bool] = lambda claim: True
+    claims: Iterable[Claim], shown: Callable[[Claim], bool] | None = None
 ) -> list[SourceChange]:
     """Per metric and source: its first and latest figure and the change between them. The
     first is the source's claim standing when the window opens (its latest before the claims
     `shown`), else its first in the window; `claims` counts those in the window."""
+    claims = list(claims)
+    names = SourceNames(claims)
     rows = []
     for metric, sources in by_metric_and_source(claims).items():
-        names = SourceNames(claim for series in sources.values() for claim in series)
-        cumulative = reads_as_cumulative(sources.values())
+        counted = {source: steps(series) for source, series in sources.items()}
+        cumulative = reads_as_cumulative(counted.values())
         unit = common_unit(claim for series in sources.values() for claim in series)
-        for series in sources.values():
-            inside = [index for index, claim in enumerate(series) if shown(claim)]
+        for source, series in sources.items():
+            if shown is None:
+                inside = range(len(series))
+            else:
+                inside = [index for index, claim in enumerate(series) if shown(claim)]
             if not inside:
                 continue
             first = series[max(inside[0] - 1, 0)]
             latest = series[inside[-1]]
             row = _source_change(metric, first, latest, len(inside), names.shown(latest["source"]))
             row.unit = unit
-            row.falls = cumulative and _falls(series)
+            row.falls = cumulative and counted[source][1] > 0
             rows.append(row)
     return rows
-
-
-def _falls(series: Sequence[Claim]) -> bool:
-    points = [p for p in map(point, series) if p is not None]
-    return any(after < before for before, after in itertools.pairwise(points))
 
 
 def _source_change(

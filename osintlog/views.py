@@ -147,10 +147,10 @@ def metric_summaries(claims: Iterable[Claim], kinds: Mapping[str, str]) -> list[
     by_metric: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_metric[claim["metric"]].append(claim)
+    names = SourceNames(claim for group in by_metric.values() for claim in group)
     rows = []
     for metric in sorted(by_metric):
         ordered = sorted(by_metric[metric], key=claim_order)
-        names = SourceNames(ordered)
         by_source: dict[str, list[Claim]] = defaultdict(list)
         for claim in ordered:
             by_source[fold_source(claim["source"])].append(claim)

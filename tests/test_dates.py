@@ -363,3 +363,21 @@ def test_a_claims_as_of_never_lies_after_its_report_unless_it_is_a_plan(text, re
     assert claim.get("future", False) is after_report(claim["as_of"], claim["reported"])
     if not future:
         assert not after_report(claim["as_of"], claim["reported"])
+
+
+_STORED = st.one_of(
+    st.dates(date(1990, 1, 1), date(2040, 12, 31)).map(date.isoformat),
+    st.dates(date(1990, 1, 1), date(2040, 12, 31)).map(lambda d: d.isoformat()[:7]),
+    st.integers(1990, 2040).map(str),
+)
+
+
+@given(as_of=_STORED, reported=_STORED)
+def test_timeline_order_takes_its_quick_path_only_where_it_gives_the_same(as_of, reported):
+    """`claim_order` skips the general rule for two full days; it must order as the rule does."""
+    from osintlog.periods import period_start
+    from osintlog.query import claim_order
+
+    claim = {"as_of": as_of, "reported": reported, "logged_at": "2025-01-01T00:00:00Z"}
+    expected = (timeline_day(as_of, reported), period_start(reported), claim["logged_at"])
+    assert claim_order(claim) == expected
