@@ -56,14 +56,18 @@ class Snapshot:
 
     def status(self, claim_id: str) -> str:
         """active, superseded (an amendment replaced it) or retracted."""
+        superseded, retracted = self._changes()
+        if claim_id in retracted:
+            return RETRACTED
+        return SUPERSEDED if claim_id in superseded else ACTIVE
+
+    def _changes(self) -> tuple[set[str], set[str]]:
+        """The ids of the claims superseded, and of those retracted (worked out once)."""
         if self._changed is None:
             superseded = {e["supersedes"] for e in self.entries if e.get("supersedes")}
             retracted = {e["target"] for e in self.entries if e.get("kind") == "retraction"}
             self._changed = superseded, retracted
-        superseded, retracted = self._changed
-        if claim_id in retracted:
-            return RETRACTED
-        return SUPERSEDED if claim_id in superseded else ACTIVE
+        return self._changed
 
     def with_status(self, claims: Iterable[Claim]) -> list[Claim]:
         """Copies of these claims, each with its status: the claims a view shows."""
@@ -72,8 +76,11 @@ class Snapshot:
 
     def active(self) -> list[Claim]:
         """The claims neither superseded nor retracted, as stored."""
-        status = self.status
-        return [claim for claim in self.claims() if status(claim["id"]) == ACTIVE]
+        superseded, retracted = self._changes()
+        if not superseded and not retracted:
+            return list(self.claims())
+        changed = superseded | retracted
+        return [claim for claim in self.claims() if claim["id"] not in changed]
 
     def ids(self) -> set[str]:
         return {e["id"] for e in self.entries if "id" in e}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from osintlog.integrity import HistoryRow
 from osintlog.ledger import LedgerInfo
 
 PROGRESS_THRESHOLD = 2000
+# What Rich leaves out of a Text: the control characters but newline and tab.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 PIPED_WIDTH = 240
 STATUS_STYLES = {ACTIVE: "green", "superseded": "yellow", "retracted": "red"}
 
@@ -83,13 +86,14 @@ class Grid:
     notes: tuple[str, ...] = ()
     hide_empty: bool = False
 
-    def render(self, width: int) -> Text:
+    def _layout(self, width: int) -> tuple[dict[int, int], list[list[int]]]:
+        """The width of each column shown (by index), and each cell's width on the terminal,
+        measured once (a table may have 100,000 cells)."""
         keep = [
             index
             for index, _ in enumerate(self.columns)
             if not self.hide_empty or any(row[index] for row in self.rows)
         ]
-        # Each cell's width on the terminal, measured once (a table may have 100,000 cells).
         sizes = [[cell_len(cell) for cell in row] for row in self.rows]
         widths = {
             i: max([cell_len(self.columns[i].name), *(size[i] for size in sizes)]) for i in keep
@@ -99,22 +103,37 @@ class Grid:
                 break
             del widths[index]
         _shrink(widths, self.columns, width)
-        text = Text(no_wrap=True, overflow="ignore")
+        return widths, sizes
+
+    def _lines(self, widths: dict[int, int], sizes: list[list[int]]) -> list[str]:
+        """The header, then each row, as plain text."""
         header = [self.columns[i].name for i in widths]
-        header_sizes = [cell_len(name) for name in header]
-        text.append(self._line(header, header_sizes, widths) + "\n", style="bold")
-        shown = list(widths)
-        for number, row in enumerate(self.rows):
+        lines = [self._line(header, [cell_len(name) for name in header], widths)]
+        for row, size in zip(self.rows, sizes, strict=True):
+            lines.append(self._line([row[i] for i in widths], [size[i] for i in widths], widths))
+        return lines
+
+    def plain(self, width: int) -> str:
+        """The grid as plain text, for a pipe or a file."""
+        text = "\n".join([*self._lines(*self._layout(width)), *self.notes])
+        # Stored text has no control characters (refused on input); a hostile file's are
+        # dropped here as Rich drops them on a terminal.
+        return text if text.replace("\n", "").isprintable() else _CONTROL.sub("", text)
+
+    def render(self, width: int) -> Text:
+        """The grid for a terminal: the header bold, cells in their styles, the notes dim."""
+        widths, sizes = self._layout(width)
+        lines = self._lines(widths, sizes)
+        text = Text(no_wrap=True, overflow="ignore")
+        text.append(lines[0] + "\n", style="bold")
+        for number, (row, line) in enumerate(zip(self.rows, lines[1:], strict=True)):
             styles = self.styles[number] if self.styles else None
-            line = self._line([row[i] for i in shown], [sizes[number][i] for i in shown], widths)
-            if not styles or not any(styles[i] for i in shown):
+            if not styles or not any(styles[i] for i in widths):
                 text.append(line + "\n")  # one append per row: thousands of rows
                 continue
-            cells = [
-                _fit(row[i], sizes[number][i], widths[i], self.columns[i].right) for i in shown
-            ]
-            for place, (i, cell) in enumerate(zip(shown, cells, strict=True)):
-                cell = cell.rstrip() if place == len(shown) - 1 else cell + " "
+            for place, i in enumerate(widths):
+                cell = _fit(row[i], sizes[number][i], widths[i], self.columns[i].right)
+                cell = cell.rstrip() if place == len(widths) - 1 else cell + " "
                 text.append(cell, style=styles[i] or None)
             text.append("\n")
         for note in self.notes:
@@ -242,8 +261,8 @@ def print_table(table: RenderableType | Grid | list[Grid]) -> None:
             console.print()
         if isinstance(grid, Grid) and not console.is_terminal:
             # Into a pipe or a file Rich would write the text unstyled anyway, only slower (a
-            # table of 10,000 rows); the Text's plain string is already free of control codes.
-            console.file.write(grid.render(console.width).plain + "\n")
+            # table of 10,000 rows).
+            console.file.write(grid.plain(console.width) + "\n")
         elif isinstance(grid, Grid):
             console.print(grid.render(console.width), crop=False, soft_wrap=True)
         else:

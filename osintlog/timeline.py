@@ -60,8 +60,11 @@ def by_metric_and_source(claims: Iterable[Claim]) -> dict[str, dict[str, list[Cl
     """Claims grouped by metric (in name order), then by source (folded; in the order of each
     source's first claim), each group in timeline order."""
     groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    folded: dict[str, str] = {}  # a ledger names a few hundred sources in 100,000 claims
     for claim in claims:
-        groups[claim["metric"], fold_source(claim["source"])].append(claim)
+        source = claim["source"]
+        key = folded.get(source) or folded.setdefault(source, fold_source(source))
+        groups[claim["metric"], key].append(claim)
     for group in groups.values():
         group.sort(key=claim_order)
     by_metric: dict[str, dict[str, list[Claim]]] = defaultdict(dict)

@@ -256,3 +256,12 @@ def test_chart_image_without_matplotlib_says_how_to_get_it(cli, small, tmp_path)
 def test_views_on_an_empty_ledger(cli):
     assert "the ledger holds no claims yet" in cli.fails("diff", "t.x").stderr
     assert cli.ok("metrics").stdout == "" and json.loads(cli.ok("diff", "-f", "json").stdout) == []
+
+
+def test_tables_drop_control_characters_a_hand_edited_ledger_carries(cli, ledger_path: Path):
+    cli.ok("add", "m.x", "5", "--source", "Plain", "--as-of", "2025-01-01")
+    text = ledger_path.read_text(encoding="utf-8").replace('"Plain"', '"Pl\\u001b[31main"')
+    ledger_path.write_text(text, encoding="utf-8")
+    for command in (["list"], ["diff", "m.x"], ["compare", "m.x"], ["sources"], ["metrics"]):
+        out = cli.ok(*command).stdout
+        assert "\x1b" not in out and "Pl[31main" in out, command
