@@ -11,8 +11,9 @@ this class: every command is one call to it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -21,8 +22,10 @@ from osintlog import claims as claim_fields
 from osintlog import comparison, integrity, ledger, timeline, views
 from osintlog.claims import Claim, Context
 from osintlog.dates import Order, parse_date
+from osintlog.declarations import Declarations, metric_units
 from osintlog.errors import BadClaim, BadInput
 from osintlog.formats import InputFormat, load_input
+from osintlog.integrity import both, check_units, similar_claims
 from osintlog.periods import EVERY, period_end
 from osintlog.query import Query
 
@@ -36,10 +39,12 @@ Confirm = Callable[[Claim, Claim | None], None]
 
 @dataclass
 class Added:
-    """What `add` did: the claim (with its id), and whether it was new to the ledger."""
+    """What `add` did: the claim (with its id), whether it was new to the ledger, and the
+    active claims of the same metric, source and as-of it stands beside."""
 
     claim: Claim
     added: bool
+    similar: list[Claim] = field(default_factory=list)
 
 
 def _by_metric(claims: Iterable[Claim]) -> dict[str, list[Claim]]:
@@ -94,7 +99,11 @@ class Ledger:
     ) -> tuple[list[Claim], dict[str, str]]:
         """The claims selected and the sources' standing ratings, from one read."""
         snapshot = self._ledger.read()
-        chosen = (query or self.query(**options)).select(snapshot.claims(), snapshot.status)
+        query = query or self.query(**options)
+        declarations = snapshot.declarations()
+        if declarations.alias_of:  # a source filter takes every name of the source
+            query = dataclasses.replace(query, source_key=declarations.key)
+        chosen = query.select(snapshot.claims(), snapshot.status)
         return snapshot.with_status(chosen), snapshot.standing_ratings()
 
     def records(self, query: Query | None = None, **options: Any) -> Iterator[dict[str, Any]]:
@@ -121,8 +130,13 @@ class Ledger:
     # --- views -----------------------------------------------------------------------------
 
     def _active(self) -> tuple[list[Claim], dict[str, str]]:
+        """The active claims as the views see them (a claim from an alias under the name of
+        the source it stands for), and the sources' standing ratings."""
         snapshot = self._ledger.read()
-        return snapshot.active(), snapshot.standing_ratings()
+        return snapshot.declarations().canonical(snapshot.active()), snapshot.standing_ratings()
+
+    def _declared(self) -> Declarations:
+        return self._ledger.read().declarations()
 
     def _window(self, claims: list[Claim], **options: Any) -> list[Claim]:
         if not any(options.values()):
@@ -257,21 +271,43 @@ class Ledger:
         source: str,
         future: bool = False,
         order: Order | None = None,
+        confirm: Callable[[Claim, list[Claim]], None] | None = None,
         **fields: Any,
     ) -> Added:
         """Log one claim; the other fields by name (as_of, reported, unit, via, url, quote,
-        rating, tags, note). Logging the same claim again adds nothing (`added` is False)."""
-        context = self.context(order, future)
+        rating, tags, note). Logging the same claim again adds nothing (`added` is False).
+
+        A unit other than the metric's is refused; a claim without one takes it. When active
+        claims of the same metric, source and as-of exist (`Added.similar`), `confirm` sees the
+        new claim and them first, and may raise to refuse (the CLI asks on a terminal)."""
+        snapshot = self._ledger.read()
+        context = self._context_of(snapshot, order, future)
         raw = {**fields, "metric": metric, "value": value, "source": source}
         claim = claim_fields.build_claim(raw, context)
-        result = self._ledger.append([ledger.claim_entry(claim)], context.now)
-        return Added(claim, bool(result.added))
+        similar = similar_claims(snapshot, claim)
+        if similar and confirm is not None:
+            confirm(claim, similar)
+        result = self._ledger.append([ledger.claim_entry(claim)], context.now, check_units)
+        return Added(claim, bool(result.added), similar)
+
+    def _context_of(
+        self,
+        snapshot: ledger.Snapshot,
+        order: Order | None = None,
+        future: bool = False,
+        leaving: str | None = None,
+    ) -> Context:
+        """The context of new claims, with the units of the ledger's metrics (those of its
+        active claims but `leaving`, the claim an amendment replaces)."""
+        claims = [c for c in snapshot.active() if c["id"] != leaving]
+        units = metric_units(claims, snapshot.declarations())
+        return dataclasses.replace(self.context(order, future), units=units)
 
     def add_claims(self, rows: Iterable[Mapping[str, Any]]) -> ledger.AppendResult:
         """Log several claims (rows of claim fields) in one write."""
-        context = self.context()
+        context = self._context_of(self._ledger.read())
         entries = [ledger.claim_entry(claim_fields.build_claim(row, context)) for row in rows]
-        return self._ledger.append(entries, context.now)
+        return self._ledger.append(entries, context.now, check_units)
 
     def amend(
         self,
@@ -285,11 +321,12 @@ class Ledger:
         """Correct a claim: append a claim that supersedes it. Returns the old and the new."""
         snapshot = self._ledger.read()
         old = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "amended")
-        context = self.context(order, future)
+        context = self._context_of(snapshot, order, future, leaving=old["id"])
         new = claim_fields.amended_claim(old, changes, context)
         if confirm is not None:
             confirm(old, new)
-        self._ledger.append([ledger.claim_entry(new)], context.now, integrity.check_supersedes)
+        checks = both(integrity.check_supersedes, check_units)
+        self._ledger.append([ledger.claim_entry(new)], context.now, checks)
         return old, new
 
     def retract(
@@ -353,7 +390,7 @@ class Ledger:
             self._ledger,
             name,
             read,
-            self.context(order, future),
+            self._context_of(self._ledger.read(), order, future),
             fmt=fmt,
             dry_run=dry_run,
             skip_invalid=skip_invalid,
@@ -383,4 +420,5 @@ class Ledger:
             return lambda entry: None
 
         entries = integrity.missing_entries(self._ledger.read(), theirs)
-        return len(self._ledger.append(entries, self.context().now, check).added)
+        checks = integrity.both(check, check_units)
+        return len(self._ledger.append(entries, self.context().now, checks).added)

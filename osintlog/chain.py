@@ -63,9 +63,11 @@ class SerialisedEntries:
         self.ids: list[str] = []
         self.kinds: list[str] = []
         self.refers: list[str | None] = []
+        # A claim's metric, unit, source and as-of, for the checks under the lock.
+        self.facts: list[tuple[str, str | None, str, str] | None] = []
         self.cuts = [0]
         hashed = bytearray()
-        ids, kinds, refers, cuts = self.ids, self.kinds, self.refers, self.cuts
+        ids, kinds, refers, cuts, facts = self.ids, self.kinds, self.refers, self.cuts, self.facts
         dumps, sort, value_at = orjson.dumps, orjson.OPT_SORT_KEYS, len(_BLANK_PREV) - 1
         # Each serialisation is appended at once and let go: orjson's bytes each keep a large
         # buffer, and 100,000 of them held would take gigabytes.
@@ -73,6 +75,12 @@ class SerialisedEntries:
             ids.append(entry["id"])
             kinds.append(entry["kind"])
             refers.append(entry.get("supersedes") or entry.get("target"))
+            claim = entry["kind"] == "claim" and "metric" in entry
+            facts.append(
+                (entry["metric"], entry.get("unit"), entry["source"], entry["as_of"])
+                if claim
+                else None
+            )
             entry["prev"] = ""
             hashed_form = dumps(entry, option=sort)
             cuts.append(len(hashed) + hashed_form.index(_BLANK_PREV) + value_at)
@@ -90,11 +98,11 @@ class SerialisedEntries:
         """As `Ledger.append` takes entries, in one loop (an import has 100,000 of them): the
         line of each entry not `known`, chained after `previous`; returns the last hash. The
         entries added are the dicts the check saw: id, kind, the claim they supersede or
-        retract, prev and hash."""
+        retract, a claim's metric, unit, source and as-of, prev and hash."""
         hashed, cuts, sha256 = self.hashed, self.cuts, hashlib.sha256
         places = zip(cuts[0:-1:2], cuts[1::2], cuts[2::2], strict=True)
-        for entry_id, kind, refers, (start, prev_at, end) in zip(
-            self.ids, self.kinds, self.refers, places, strict=True
+        for entry_id, kind, refers, facts, (start, prev_at, end) in zip(
+            self.ids, self.kinds, self.refers, self.facts, places, strict=True
         ):
             if entry_id in known:
                 result.existing.append(entry_id)
@@ -103,6 +111,8 @@ class SerialisedEntries:
             entry = {"id": entry_id, "kind": kind}
             if refers:
                 entry["target" if kind == "retraction" else "supersedes"] = refers
+            if facts:
+                entry["metric"], entry["unit"], entry["source"], entry["as_of"] = facts
             if check is not None:
                 check(entry)
             entry["prev"], prev = previous, previous.encode()

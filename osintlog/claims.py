@@ -8,7 +8,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -28,7 +28,7 @@ from osintlog.fields import (
     REQUIRED,
     TEXT_FIELDS,
 )
-from osintlog.figures import Figure, parse_figure, same_unit
+from osintlog.figures import Figure, parse_figure, same_metric_unit, same_unit
 
 if TYPE_CHECKING:
     from osintlog.formats import Row, Rows
@@ -59,6 +59,8 @@ class Context:
     order: Order | None = None
     # Every as-of after its report is meant (`--future`): a plan or a forecast.
     future: bool = False
+    # The unit each metric of the ledger is counted in (declarations.metric_units).
+    units: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @functools.cached_property
     def latest_reported(self) -> str:
@@ -110,7 +112,8 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
         )
     reliability, credibility = _rating(texts)
     get = texts.get
-    metric, value, unit = metric_key(texts["metric"]), figure.value, _unit(get("unit"), figure)
+    metric, value = metric_key(texts["metric"]), figure.value
+    unit = metric_unit(metric, _unit(get("unit"), figure), context.units)
     source, via, url, quote = texts["source"], get("via"), get("url"), get("quote")
     tags, note, supersedes = _tags(raw.get("tags")), get("note"), get("supersedes")
     logged_at = _logged_at(get("logged_at"), context)
@@ -267,6 +270,20 @@ def _flag(value: Any) -> bool:
     if text in ("true", "yes", "1"):
         return True
     raise BadClaim(f'future "{value}" is not true or false')
+
+
+def metric_unit(metric: str, unit: str | None, units: Mapping[str, str]) -> str | None:
+    """A claim's unit, which must be its metric's (`units`); a claim without one takes it."""
+    known = units.get(metric)
+    if unit is None or known is None:
+        return unit or known
+    if not same_metric_unit(unit, known):
+        slug = "pct" if unit == "%" else "_".join(unit.lower().split())[:20]
+        raise BadClaim(
+            f'metric {metric} is counted in "{known}", not "{unit}": log it under a metric of '
+            f"its own (for example {metric}_{slug})"
+        )
+    return unit
 
 
 def _unit(given: str | None, figure: Figure) -> str | None:

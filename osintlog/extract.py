@@ -31,6 +31,7 @@ from osintlog.figures import (
     VAGUE_QUANTIFIERS,
     Figure,
     parse_figure,
+    same_metric_unit,
 )
 
 MASK = "§"
@@ -474,6 +475,23 @@ def extract(
             candidates.append(
                 _candidate(sentence, found, unit, as_of, report_date, source or via, via)
             )
+    return _one_unit_per_metric(candidates)
+
+
+def _one_unit_per_metric(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A metric has one unit: a candidate whose unit differs from the first of its guessed
+    metric's gets a metric of its own, named after its unit (troops.deployed_people), so that
+    the candidates import as they are; the analyst may rename them."""
+    units: dict[str, str] = {}
+    for candidate in candidates:
+        unit = candidate["unit"]
+        if not unit:
+            continue
+        first = units.setdefault(candidate["metric"], unit)
+        if not same_metric_unit(unit, first):
+            slug = "pct" if unit == "%" else re.sub(r"[^a-z0-9]+", "_", unit.lower()).strip("_")
+            candidate["metric"] = f"{candidate['metric']}_{slug}"
+            units.setdefault(candidate["metric"], unit)
     return candidates
 
 

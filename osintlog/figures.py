@@ -320,6 +320,21 @@ def same_unit(first: str, second: str) -> bool:
     return _head_noun(first) == _head_noun(second)
 
 
+# Nouns that all count people under arms: one metric may give its figures in any of them.
+PEOPLE = frozenset(
+    "soldier troop fighter serviceman servicemen personnel man men people military infantry "
+    "conscript mercenary".split()
+)
+
+
+def same_metric_unit(first: str, second: str) -> bool:
+    """Whether two claims' units may be one metric's: the same unit (`same_unit`), or both
+    counting people under arms ("soldiers", "fighters", "troops")."""
+    if same_unit(first, second):
+        return True
+    return _head_noun(first) in PEOPLE and _head_noun(second) in PEOPLE
+
+
 def _head_noun(unit: str) -> str:
     """The last word, singular: drones -> drone, casualties -> casualty, boxes -> box."""
     word = unit.split()[-1].casefold() if unit.split() else ""

@@ -49,6 +49,8 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)  # bad rows, each with its file:line
     ignored: list[str] = field(default_factory=list)  # columns osintlog does not know
     dry_run: bool = False
+    # New claims beside an active claim (or an earlier row) of the same metric, source, as-of.
+    similar: int = 0
 
 
 def import_claims(
@@ -80,7 +82,9 @@ def import_claims(
             run = _Run(ledger, rows, context, skip_invalid, dry_run, run.progress)
             result = run.append(run.check(1))
     added = sum(1 for entry in result.added if entry["kind"] == "claim")
-    return ImportReport(added, run.claims - added, run.errors, rows.ignored, dry_run)
+    report = ImportReport(added, run.claims - added, run.errors, rows.ignored, dry_run)
+    report.similar = run.similar.count
+    return report
 
 
 class _Run:
@@ -100,6 +104,7 @@ class _Run:
         self.skip_invalid, self.dry_run, self.progress = skip_invalid, dry_run, progress
         self.claims = 0
         self.errors: list[str] = []
+        self.similar = integrity.SimilarCount()
 
     def check(self, processes: int) -> Parts:
         """The parts as they are checked: with more than one process, they start now."""
@@ -111,8 +116,9 @@ class _Run:
         """Each part as it is checked, while the ledger is read and locked; all or nothing."""
         entries = self._entries(parts)
         if self.dry_run:
-            return _counted(self.ledger, entries)
-        return self.ledger.append(entries, self.context.now, integrity.check_references)
+            return _counted(self.ledger, entries, self.similar)
+        checks = integrity.both(integrity.check_references, integrity.check_units)
+        return self.ledger.append(entries, self.context.now, integrity.both(checks, self.similar))
 
     def _entries(self, parts: Parts) -> Iterator[SerialisedEntries]:
         for part, errors in parts:
@@ -123,17 +129,24 @@ class _Run:
             raise BadInput(_refusal(self.errors, self.claims))
 
 
-def _counted(ledger: Ledger, parts: Iterator[SerialisedEntries]) -> AppendResult:
+def _counted(
+    ledger: Ledger, parts: Iterator[SerialisedEntries], similar: integrity.SimilarCount
+) -> AppendResult:
     """What an import would add: the entries the ledger lacks (nothing is written)."""
-    known = ledger.read().ids()
+    snapshot = ledger.read()
+    known, count = snapshot.ids(), similar(snapshot)
     result = AppendResult([], [])
     for part in parts:
-        for entry_id, kind in zip(part.ids, part.kinds, strict=True):
+        for entry_id, kind, facts in zip(part.ids, part.kinds, part.facts, strict=True):
             if entry_id in known:
                 result.existing.append(entry_id)
-            else:
-                result.added.append({"id": entry_id, "kind": kind})
-                known.add(entry_id)
+                continue
+            entry = {"id": entry_id, "kind": kind}
+            if facts:
+                entry["metric"], entry["unit"], entry["source"], entry["as_of"] = facts
+            count(entry)
+            result.added.append(entry)
+            known.add(entry_id)
     return result
 
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from osintlog.chain import SerialisedEntries, entry_hash, entry_id
 from osintlog.claims import Claim, content_id, metric_key, short_id
-from osintlog.errors import BadInput, NotAllowed, OsintlogError
+from osintlog.declarations import METRIC_KINDS
+from osintlog.errors import BadClaim, BadInput, NotAllowed, OsintlogError
 from osintlog.fields import FIELDS, RETRACTED, SUPERSEDED, row_of
-from osintlog.figures import parse_figure
+from osintlog.figures import parse_figure, same_metric_unit
 from osintlog.ledger import Snapshot, new_entry
 from osintlog.periods import is_partial_date, is_stored_date
 
-KINDS = ("claim", "retraction", "rating")
+KINDS = ("claim", "retraction", "rating", "metric", "alias")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z", re.ASCII)
 
 
@@ -51,6 +52,86 @@ def check_supersedes(snapshot: Snapshot) -> Callable[[Mapping[str, Any]], None]:
             check_changeable(snapshot, entry["supersedes"], "amended")
 
     return check
+
+
+Check = Callable[[Snapshot], Callable[[Mapping[str, Any]], None]]
+
+
+def both(first: Check, second: Check) -> Check:
+    """A check made of two: each new entry must pass both."""
+
+    def check(snapshot: Snapshot) -> Callable[[Mapping[str, Any]], None]:
+        one, other = first(snapshot), second(snapshot)
+
+        def each(entry: Mapping[str, Any]) -> None:
+            one(entry)
+            other(entry)
+
+        return each
+
+    return check
+
+
+def check_units(snapshot: Snapshot) -> Callable[[Mapping[str, Any]], None]:
+    """Every new claim is in its metric's unit: the ledger's, or the first new claim's for a
+    metric new to it (so that one import or merge cannot mix units either)."""
+    units = snapshot.metric_units()
+
+    def check(entry: Mapping[str, Any]) -> None:
+        kind, unit = entry.get("kind", "claim"), entry.get("unit")
+        if kind == "claim" and unit:
+            known = units.setdefault(entry["metric"], unit)
+            if not same_metric_unit(unit, known):
+                raise BadClaim(
+                    f'claim {short_id(entry["id"])} of {entry["metric"]} is in "{unit}", but the '
+                    f'metric is counted in "{known}": log it under a metric of its own'
+                )
+        elif kind == "metric" and unit:
+            units[entry["metric"]] = unit
+
+    return check
+
+
+def similar_claims(snapshot: Snapshot, claim: Claim) -> list[Claim]:
+    """The active claims of the same metric, source (any of its names) and as-of as `claim`,
+    but not it: a second figure for one night is more often a correction than news."""
+    key = snapshot.declarations().key
+    source = key(claim["source"])
+    return [
+        other
+        for other in snapshot.active()
+        if other["metric"] == claim["metric"]
+        and other["as_of"] == claim["as_of"]
+        and other["id"] != claim["id"]
+        and key(other["source"]) == source
+    ]
+
+
+class SimilarCount:
+    """A check that counts, and lets pass, the new claims that stand beside an active claim, or
+    an earlier new one, of the same metric, source and as-of (an import's summary says how
+    many)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, snapshot: Snapshot) -> Callable[[Mapping[str, Any]], None]:
+        key = snapshot.declarations().key
+        sources: dict[str, str] = {}  # a few hundred names in 100,000 rows
+        seen = {(c["metric"], key(c["source"]), c["as_of"]) for c in snapshot.active()}
+
+        def check(entry: Mapping[str, Any]) -> None:
+            if entry.get("kind", "claim") != "claim" or "source" not in entry:
+                return
+            name = entry["source"]
+            source = sources.get(name) or sources.setdefault(name, key(name))
+            place = (entry["metric"], source, entry["as_of"])
+            if place in seen:
+                self.count += 1
+            else:
+                seen.add(place)
+
+        return check
 
 
 IMPORTED_RETRACTION = "retracted in the file it was imported from"
@@ -199,8 +280,14 @@ def _entry_problem(entry: Mapping[str, Any], previous: str, seen: Mapping[str, s
         return "does not follow the entry before it: an entry was removed, inserted or moved"
     if entry["id"] in seen:
         return f"its id {short_id(entry['id'])} appears twice"
-    checks = {"claim": _claim_problem, "retraction": _retraction_problem}
-    problem = checks.get(entry["kind"], _rating_problem)(entry, seen)
+    checks = {
+        "claim": _claim_problem,
+        "retraction": _retraction_problem,
+        "rating": _rating_problem,
+        "metric": _metric_problem,
+        "alias": _alias_problem,
+    }
+    problem = checks[entry["kind"]](entry, seen)
     if problem:
         return problem
     if entry_hash(entry) != entry["hash"]:
@@ -245,6 +332,43 @@ def _rating_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
     if not isinstance(entry.get("source"), str) or entry.get("reliability") not in tuple("ABCDEF"):
         return "is not a source rating (a source and a letter A-F)"
     return _id_problem(entry) or _logged_problem(entry)
+
+
+def _metric_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
+    texts = [entry.get(name) for name in ("unit", "metric_kind", "period", "note")]
+    if not isinstance(entry.get("metric"), str) or not all(
+        text is None or isinstance(text, str) for text in texts
+    ):
+        return "is not a metric's declaration (a metric, and its unit, kind, period or note)"
+    if entry.get("metric_kind") not in (None, *METRIC_KINDS):
+        return f"declares an unknown kind {entry.get('metric_kind')!r}"
+    return _id_problem(entry) or _logged_problem(entry)
+
+
+def _alias_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
+    canonical = entry.get("canonical")
+    if not isinstance(entry.get("name"), str) or not (
+        canonical is None or isinstance(canonical, str)
+    ):
+        return "is not a source alias (a name, and the source it stands for or none)"
+    return _id_problem(entry) or _logged_problem(entry)
+
+
+def unit_warnings(snapshot: Snapshot) -> list[str]:
+    """Metrics whose active claims are counted in more than one unit: each, with the ids of the
+    claims that differ from its unit (a ledger written before one unit per metric was held)."""
+    units = snapshot.metric_units()
+    odd: dict[str, list[str]] = {}
+    for claim in snapshot.active():
+        unit, known = claim["unit"], units.get(claim["metric"])
+        if unit and known and not same_metric_unit(unit, known):
+            odd.setdefault(claim["metric"], []).append(short_id(claim["id"]))
+    return [
+        f'{metric} is counted in "{units[metric]}", but {len(ids)} claim(s) in other units: '
+        f"{', '.join(ids[:10])}{' ...' if len(ids) > 10 else ''} (amend them to a metric of "
+        "their own)"
+        for metric, ids in sorted(odd.items())
+    ]
 
 
 def _id_problem(entry: Mapping[str, Any]) -> str:

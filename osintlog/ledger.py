@@ -13,7 +13,8 @@ from typing import Any
 import orjson
 
 from osintlog.chain import AppendResult, SerialisedEntries, chain, entry_id
-from osintlog.claims import Claim, content_id, fold_source, short_id
+from osintlog.claims import Claim, content_id, short_id
+from osintlog.declarations import Declarations, metric_units
 from osintlog.errors import (
     AmbiguousId,
     LedgerBusy,
@@ -46,6 +47,7 @@ class Snapshot:
     upgraded: bool = False
     _claims: list[Claim] | None = field(default=None, repr=False)
     _changed: tuple[set[str], set[str]] | None = field(default=None, repr=False)
+    _declarations: Declarations | None = field(default=None, repr=False)
 
     def claims(self) -> list[Claim]:
         """Every claim as stored, in the order appended. A claim's status is derived from the
@@ -85,13 +87,24 @@ class Snapshot:
     def ids(self) -> set[str]:
         return {e["id"] for e in self.entries if "id" in e}
 
+    def declarations(self) -> Declarations:
+        """What the ledger declares of its metrics and sources (worked out once)."""
+        if self._declarations is None:
+            kinds = ("metric", "alias", "rating")
+            self._declarations = Declarations.of(e for e in self.entries if e.get("kind") in kinds)
+        return self._declarations
+
     def standing_ratings(self) -> dict[str, str]:
-        """Each source's standing reliability (folded name -> letter), the latest set."""
-        return {
-            fold_source(e["source"]): e["reliability"]
-            for e in self.entries
-            if e.get("kind") == "rating"
-        }
+        """Each source's standing reliability (its canonical folded name -> letter)."""
+        return self.declarations().standing()
+
+    def metric_units(self) -> dict[str, str]:
+        """The unit each metric is counted in: declared, else its first claim's."""
+        return metric_units(self.active(), self.declarations())
+
+    def source_names(self) -> set[str]:
+        """Every source name the claims give, as written."""
+        return {claim["source"] for claim in self.claims()}
 
     def resolve(self, prefix: str) -> Claim:
         """The claim whose id starts with `prefix` (a unique prefix of at least 4 characters)."""
@@ -284,5 +297,5 @@ def ledger_info(snapshot: Snapshot, size: int | None) -> LedgerInfo:
         entries=len(snapshot.entries),
         claims=counts,
         metrics=len({c["metric"] for c in active}),
-        sources=len({fold_source(c["source"]) for c in active}),
+        sources=len({snapshot.declarations().key(c["source"]) for c in active}),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -30,6 +30,8 @@ class Query:
     search: str | None = None
     include_all: bool = False
     limit: int | None = None
+    # The source a claim's name stands for: its folded name, or with aliases, the source's.
+    source_key: Callable[[str], str] = field(default=fold_source, compare=False, repr=False)
 
     @classmethod
     def parse(cls, today: date, **options: Any) -> Query:
@@ -59,13 +61,14 @@ class Query:
 
     @functools.cached_property
     def _sources(self) -> frozenset[str]:
-        return _folded_sources(self.source or ())
+        source = self.source or ()
+        return frozenset(map(self.source_key, (source,) if isinstance(source, str) else source))
 
     def matches(self, claim: Claim) -> bool:
         """Whether a claim meets every condition but its status."""
         if self.metric and not fnmatch.fnmatchcase(claim["metric"], self.metric.lower()):
             return False
-        if self.source and fold_source(claim["source"]) not in self._sources:
+        if self.source and self.source_key(claim["source"]) not in self._sources:
             return False
         if self.tag and self.tag not in claim["tags"]:
             return False
@@ -77,10 +80,6 @@ class Query:
         if self.until and period_start(claim["as_of"]) > period_end(self.until):
             return False
         return not self.search or self.search.casefold() in searchable_text(claim)
-
-
-def _folded_sources(source: str | tuple[str, ...]) -> frozenset[str]:
-    return frozenset(map(fold_source, (source,) if isinstance(source, str) else source))
 
 
 def searchable_text(claim: Claim) -> str:

@@ -242,7 +242,7 @@ def test_a_file_that_is_not_a_ledger_is_refused_and_never_overwritten(
 def test_list_table_with_and_without_units(cli):
     cli.ok("add", "m.x", "5", "-s", "S", "--unit", "soldiers")
     cli.ok("add", "m.x", "6", "-s", "S")
-    cli.ok("add", "m.x", "7%", "-s", "S")
+    cli.ok("add", "m.y", "7%", "-s", "S")
     out = cli.ok("list").stdout
     assert "soldiers" in out and "7%" in out and "6" in out
 

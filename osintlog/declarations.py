@@ -1,0 +1,152 @@
+"""What a ledger says about its metrics and sources besides claims: each metric's declared unit,
+kind and period (`metrics describe`), the names that are one source (`sources alias`), and each
+source's standing rating (`sources rate`). All are entries appended like claims; the latest
+about a metric or a name wins. From them and the claims: the unit each metric is counted in."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from osintlog.claims import Claim, fold_source
+from osintlog.errors import BadClaim, NotAllowed
+
+METRIC_KINDS = ("total", "cumulative", "per-period", "plan")
+# A per-period metric's period, and how old its latest figure may be in `compare` by default.
+PERIODS = {"night": "1d", "day": "1d", "week": "1w", "month": "1m"}
+
+
+@dataclass
+class MetricDeclaration:
+    metric: str
+    unit: str | None
+    kind: str | None
+    period: str | None
+    note: str | None
+
+
+@dataclass
+class Declarations:
+    """The metrics' declarations, the sources' aliases and standing ratings, as they stand."""
+
+    metrics: dict[str, MetricDeclaration] = field(default_factory=dict)
+    # Folded name -> folded name of the source it is an alias of (one step; see `key`).
+    alias_of: dict[str, str] = field(default_factory=dict)
+    # Folded name -> the name as the alias command gave it (how a canonical source is shown).
+    spelled: dict[str, str] = field(default_factory=dict)
+    # Each standing rating set, (folded name, letter), in the order set.
+    ratings: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, entries: Iterable[Mapping[str, Any]]) -> Declarations:
+        found = cls()
+        for entry in entries:
+            kind = entry.get("kind")
+            if kind == "metric":
+                found.metrics[entry["metric"]] = MetricDeclaration(
+                    entry["metric"], entry.get("unit"), entry.get("metric_kind"),
+                    entry.get("period"), entry.get("note"),
+                )  # fmt: skip
+            elif kind == "alias":
+                name = fold_source(entry["name"])
+                if entry.get("canonical"):
+                    found.alias_of[name] = fold_source(entry["canonical"])
+                    found.spelled[fold_source(entry["canonical"])] = entry["canonical"]
+                else:
+                    found.alias_of.pop(name, None)
+            elif kind == "rating":
+                found.ratings.append((fold_source(entry["source"]), entry["reliability"]))
+        return found
+
+    def key(self, name: str) -> str:
+        """The source a name stands for (folded): itself, or what it is an alias of."""
+        key = fold_source(name)
+        seen = {key}
+        while key in self.alias_of and self.alias_of[key] not in seen:
+            key = self.alias_of[key]
+            seen.add(key)
+        return key
+
+    def aliases(self) -> dict[str, list[str]]:
+        """Each canonical source (folded) and the folded names that are aliases of it."""
+        found: dict[str, list[str]] = {}
+        for name in self.alias_of:
+            found.setdefault(self.key(name), []).append(name)
+        return found
+
+    def standing(self) -> dict[str, str]:
+        """Each source's standing rating by its folded names, canonical and aliases alike (a
+        rating set on an alias counts for the source it stands for; the latest set wins)."""
+        by_key = {self.key(name): letter for name, letter in self.ratings}
+        aliases = {
+            name: by_key[self.key(name)] for name in self.alias_of if self.key(name) in by_key
+        }
+        return {**by_key, **aliases}
+
+    def canonical(self, claims: Iterable[Claim]) -> list[Claim]:
+        """The claims as the views see them: a claim from an alias under its source's name."""
+        if not self.alias_of:
+            return list(claims)
+        shown: dict[str, str] = {}
+        result = []
+        for claim in claims:
+            name = claim["source"]
+            if name not in shown:
+                key = self.key(name)
+                shown[name] = self.spelled.get(key, name) if key != fold_source(name) else name
+            result.append(claim if shown[name] == name else {**claim, "source": shown[name]})
+        return result
+
+    def period_age(self, metric: str) -> str | None:
+        """A per-period metric's default max age in `compare`: its period."""
+        declared = self.metrics.get(metric)
+        if declared and declared.kind == "per-period" and declared.period:
+            return PERIODS.get(declared.period)
+        return None
+
+    def kind(self, metric: str) -> str | None:
+        declared = self.metrics.get(metric)
+        return declared.kind if declared else None
+
+
+def metric_units(claims: Iterable[Claim], declarations: Declarations) -> dict[str, str]:
+    """The unit each metric is counted in: its declared unit, else the unit of its first claim
+    that gives one (claims in the order they were logged)."""
+    units: dict[str, str] = {}
+    for claim in claims:
+        if claim["unit"] and claim["metric"] not in units:
+            units[claim["metric"]] = claim["unit"]
+    units.update({m: d.unit for m, d in declarations.metrics.items() if d.unit})
+    return units
+
+
+def known_name(name: str, names: Iterable[str], what: str = "source") -> str:
+    """A name the ledger has seen (any case or spacing), else refused with the closest."""
+    folded = {fold_source(known): known for known in names}
+    wanted = fold_source(name)
+    if wanted in folded:
+        return folded[wanted]
+    close = difflib.get_close_matches(wanted, list(folded), n=3, cutoff=0.5)
+    hint = f"; closest: {', '.join(folded[c] for c in close)}" if close else ""
+    raise NotAllowed(f'no claim names the {what} "{name.strip()}"{hint} (see osintlog sources)')
+
+
+def check_declaration(
+    metric: str, unit: str | None, kind: str | None, period: str | None, units: Mapping[str, str]
+) -> None:
+    """Refuse a metric declaration that says nothing, or contradicts itself or the claims."""
+    if kind is not None and kind not in METRIC_KINDS:
+        raise BadClaim(f'--kind "{kind}": use one of {", ".join(METRIC_KINDS)}')
+    if period is not None and period not in PERIODS:
+        raise BadClaim(f'--period "{period}": use one of {", ".join(PERIODS)}')
+    if kind == "per-period" and period is None:
+        raise BadClaim("a per-period metric needs its --period: night, day, week or month")
+    if period is not None and kind != "per-period":
+        raise BadClaim("--period goes with --kind per-period")
+    if unit and metric in units and unit.casefold() != units[metric].casefold():
+        raise BadClaim(
+            f'the claims of {metric} are counted in "{units[metric]}": a declared unit must be '
+            "theirs"
+        )
