@@ -20,10 +20,16 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from osintlog import claims as claim_fields
 from osintlog import comparison, integrity, ledger, timeline, views
-from osintlog.claims import Claim, Context
+from osintlog.claims import Claim, Context, fold_source
 from osintlog.dates import Order, parse_date
-from osintlog.declarations import Declarations, metric_units
-from osintlog.errors import BadClaim, BadInput
+from osintlog.declarations import (
+    Declarations,
+    MetricDeclaration,
+    check_declaration,
+    known_name,
+    metric_units,
+)
+from osintlog.errors import BadClaim, BadInput, NotAllowed
 from osintlog.formats import InputFormat, load_input
 from osintlog.integrity import both, check_units, similar_claims
 from osintlog.periods import EVERY, period_end
@@ -57,6 +63,23 @@ def _by_metric(claims: Iterable[Claim]) -> dict[str, list[Claim]]:
 def _check_every(every: str | None) -> None:
     if every is not None and every not in EVERY:
         raise BadClaim(f'--every "{every}": use one of {", ".join(EVERY)}')
+
+
+@dataclass
+class _Views:
+    """What the views read from one snapshot."""
+
+    claims: list[Claim]
+    standing: dict[str, str]
+    declared: Declarations
+
+    def kinds(self) -> dict[str, str]:
+        return {m: d.kind for m, d in self.declared.metrics.items() if d.kind}
+
+    def max_age(self, metric: str, given: str | None) -> comparison.MaxAge | None:
+        """The max age given, else a per-period metric's period, else none."""
+        text = given or self.declared.period_age(metric)
+        return comparison.MaxAge.parse(text) if text else None
 
 
 class Ledger:
@@ -129,28 +152,24 @@ class Ledger:
 
     # --- views -----------------------------------------------------------------------------
 
-    def _active(self) -> tuple[list[Claim], dict[str, str]]:
-        """The active claims as the views see them (a claim from an alias under the name of
-        the source it stands for), and the sources' standing ratings."""
+    def _active(self) -> _Views:
+        """What the views read: the active claims as they see them (a claim from an alias
+        under the name of the source it stands for), the standing ratings, the declarations."""
         snapshot = self._ledger.read()
-        return snapshot.declarations().canonical(snapshot.active()), snapshot.standing_ratings()
+        declared = snapshot.declarations()
+        return _Views(declared.canonical(snapshot.active()), snapshot.standing_ratings(), declared)
 
-    def _declared(self) -> Declarations:
-        return self._ledger.read().declarations()
-
-    def _window(self, claims: list[Claim], **options: Any) -> list[Claim]:
+    def _window(self, claims: list[Claim], declared: Declarations, **options: Any) -> list[Claim]:
         if not any(options.values()):
             return claims
-        return self.query(**options).select(claims)
+        return dataclasses.replace(self.query(**options), source_key=declared.key).select(claims)
 
-    def _metric_claims(
-        self, metric: str, source: str | Sequence[str] | None = None
-    ) -> tuple[list[Claim], dict[str, str]]:
-        """The active claims of a metric (or a glob's metrics), of the sources given, and the
-        sources' standing ratings."""
-        active, standing = self._active()
-        chosen = views.select_metrics(active, metric)
-        return self._window(chosen, source=source), standing
+    def _metric_claims(self, metric: str, source: str | Sequence[str] | None = None) -> _Views:
+        """What the views read, of a metric (or a glob's metrics) and the sources given."""
+        seen = self._active()
+        chosen = views.select_metrics(seen.claims, metric)
+        seen.claims = self._window(chosen, seen.declared, source=source)
+        return seen
 
     def _shown(self, since: str | None, until: str | None) -> Callable[[Claim], bool] | None:
         """Which claims a view's window shows (None: all)."""
@@ -168,9 +187,10 @@ class Ledger:
         """A metric's claims (or a glob's metrics') in timeline order, each with its change from
         the same source's previous claim — before the window too; `every` a period: each
         source's latest claim per period (see `diff`)."""
-        claims, standing = self._metric_claims(metric, source)
+        seen = self._metric_claims(metric, source)
         _check_every(every)
-        return timeline.timeline(claims, standing, every, self._shown(since, until))
+        shown = self._shown(since, until)
+        return timeline.timeline(seen.claims, seen.standing, every, shown, seen.kinds())
 
     def summaries(
         self,
@@ -180,8 +200,9 @@ class Ledger:
         until: str | None = None,
     ) -> list[timeline.SourceChange]:
         """Per metric and source: first and latest figure and the change (`diff` alone)."""
-        active, _ = self._active()
-        return timeline.changes(self._window(active, source=source), self._shown(since, until))
+        seen = self._active()
+        claims = self._window(seen.claims, seen.declared, source=source)
+        return timeline.changes(claims, self._shown(since, until), seen.kinds())
 
     def compare(
         self,
@@ -192,7 +213,8 @@ class Ledger:
         max_age: str | None = None,
     ) -> comparison.Comparison:
         """Do the sources agree on `at` (default today)? Each source's latest figure, its age,
-        and the consensus of those not older than `max_age` (`30d`, `6m`)."""
+        and the consensus of those not older than `max_age` (`30d`, `6m`; by default a
+        per-period metric's period)."""
         found = self.comparisons(metric, at=at, rule=rule, max_age=max_age)
         if len(found) > 1:
             raise BadInput(f'"{metric}" names {len(found)} metrics: use comparisons()')
@@ -207,12 +229,11 @@ class Ledger:
         max_age: str | None = None,
     ) -> list[comparison.Comparison]:
         """`compare` for a metric or every metric a glob matches, one comparison each."""
-        claims, standing = self._metric_claims(metric)
+        seen = self._metric_claims(metric)
         day = period_end(self._day(at)) if at else self.today.isoformat()
-        age = comparison.MaxAge.parse(max_age) if max_age else None
         return [
-            comparison.compare(group, name, day, rule, standing, age)
-            for name, group in _by_metric(claims).items()
+            comparison.compare(group, name, day, rule, seen.standing, seen.max_age(name, max_age))
+            for name, group in _by_metric(seen.claims).items()
         ]
 
     def compare_every(
@@ -226,21 +247,26 @@ class Ledger:
         """The comparison over time: per period, each source's figure, and with `against` each
         one's ratio to that source; one per metric a glob matches."""
         _check_every(every)
-        claims, _ = self._metric_claims(metric)
+        seen = self._metric_claims(metric)
         age = comparison.MaxAge.parse(max_age) if max_age else None
         return [
             comparison.compare_every(group, name, every, against, age)
-            for name, group in _by_metric(claims).items()
+            for name, group in _by_metric(seen.claims).items()
         ]
 
     def metrics(self) -> list[views.MetricSummary]:
-        """Every metric with its claims, sources, first and latest figure, latest source."""
-        return views.metric_summaries(self._active()[0], {})
+        """Every metric with its unit and kind, claims, sources, first and latest figure, and
+        the latest claim's source."""
+        seen = self._active()
+        units = metric_units(seen.claims, seen.declared)
+        return views.metric_summaries(seen.claims, seen.kinds(), units)
 
     def sources(self) -> list[views.SourceSummary]:
-        """Every source with its claims, metrics, standing rating and reports."""
-        active, standing = self._active()
-        return views.source_summaries(active, standing)
+        """Every source with its aliases, claims, metrics, standing rating and reports."""
+        snapshot = self._ledger.read()
+        return views.source_summaries(
+            snapshot.active(), snapshot.standing_ratings(), snapshot.declarations()
+        )
 
     def chart_series(
         self,
@@ -251,8 +277,8 @@ class Ledger:
         until: str | None = None,
     ) -> list[views.ChartSeries]:
         """One series per source of a metric, for a chart."""
-        claims, _ = self._metric_claims(metric, source)
-        return views.chart_series(self.query(since=since, until=until).select(claims))
+        seen = self._metric_claims(metric, source)
+        return views.chart_series(self.query(since=since, until=until).select(seen.claims))
 
     def _day(self, text: str) -> str:
         return parse_date(text, today=self.today, reported=self.today.isoformat())
@@ -347,19 +373,68 @@ class Ledger:
         return claim, entry
 
     def rate_source(self, name: str, grade: str) -> str:
-        """Set a source's standing reliability (a letter A-F); returns the letter."""
+        """Set a source's standing reliability (a letter A-F); returns the letter. A name no
+        claim gives is refused, with the closest."""
         reliability, credibility = claim_fields.parse_rating(grade)
         if reliability is None or credibility is not None:
             raise BadClaim(
                 f'"{grade}" is not a reliability grade: give one letter A-F '
                 "(credibility, the digit, belongs to each claim)"
             )
-        context = self.context()
-        entry = ledger.new_entry(
-            "rating", context.analyst, context.now, source=name.strip(), reliability=reliability
-        )
-        self._ledger.append([entry], context.now)
+        known = known_name(name, self._ledger.read().source_names())
+        self._declare("rating", source=known, reliability=reliability)
         return reliability
+
+    def alias_source(self, name: str, canonical: str | None) -> str:
+        """Make `name` an alias of the source `canonical`: every view, filter and consensus
+        then takes them as one source, shown as `canonical`. None undoes the alias. Both must
+        be names claims give; returns the name as the claims give it."""
+        snapshot = self._ledger.read()
+        names = snapshot.source_names()
+        alias = known_name(name, names)
+        if canonical is None:
+            if fold_source(alias) not in snapshot.declarations().alias_of:
+                raise NotAllowed(f'"{alias}" is no alias (see osintlog sources)')
+            self._declare("alias", name=alias, canonical=None)
+            return alias
+        target = known_name(canonical, names)
+        declarations = snapshot.declarations()
+        if declarations.key(target) == declarations.key(alias):
+            raise NotAllowed(f'"{alias}" and "{target}" are one source already')
+        self._declare("alias", name=alias, canonical=declarations.spelled.get(
+            declarations.key(target), target))  # fmt: skip
+        return alias
+
+    def describe_metric(
+        self,
+        metric: str,
+        *,
+        unit: str | None = None,
+        kind: str | None = None,
+        period: str | None = None,
+        note: str | None = None,
+    ) -> MetricDeclaration:
+        """Declare a metric's unit, kind (total, cumulative, per-period with its period, plan)
+        and a note; what is not given is kept from the declaration before."""
+        metric = claim_fields.metric_key(metric)
+        snapshot = self._ledger.read()
+        before = snapshot.declarations().metrics.get(metric)
+        unit = (unit or "").strip() or (before.unit if before else None)
+        kind = kind or (before.kind if before else None)
+        period = period or (before.period if before else None) if kind == "per-period" else period
+        note = (note or "").strip() or (before.note if before else None)
+        if not any((unit, kind, note)):
+            raise BadClaim("say something of the metric: --unit, --kind or --note")
+        check_declaration(metric, unit, kind, period, snapshot.metric_units())
+        self._declare(
+            "metric", metric=metric, unit=unit, metric_kind=kind, period=period, note=note
+        )
+        return MetricDeclaration(metric, unit, kind, period, note)
+
+    def _declare(self, kind: str, **fields: Any) -> None:
+        context = self.context()
+        entry = ledger.new_entry(kind, context.analyst, context.now, **fields)
+        self._ledger.append([entry], context.now)
 
     def import_file(
         self,
@@ -402,6 +477,11 @@ class Ledger:
     def verify(self) -> integrity.Problem | None:
         """The first place the chain, an id or the schema is wrong, or None."""
         return integrity.verify(self._ledger.read())
+
+    def warnings(self) -> list[str]:
+        """What is wrong but not refused: metrics whose claims mix units (logged before one
+        unit per metric was held), each with the ids of the claims in another unit."""
+        return integrity.unit_warnings(self._ledger.read())
 
     def merge(self, other: str | Path) -> int:
         """Append the entries of another ledger that this one lacks; returns how many."""

@@ -13,7 +13,7 @@ import typer
 from typer.models import CommandInfo, TyperInfo
 
 from osintlog import __version__
-from osintlog.commands import claims, files, upkeep, views
+from osintlog.commands import catalogue, claims, files, upkeep, views
 from osintlog.commands.common import OsintlogGroup, Settings
 
 
@@ -37,10 +37,10 @@ class Commands(OsintlogGroup):
             CommandInfo("extract", callback=files.extract_claims),
             CommandInfo("diff", callback=views.diff),
             CommandInfo("compare", callback=views.compare),
-            CommandInfo("metrics", callback=views.metrics),
             CommandInfo("git-merge-driver", callback=upkeep.git_merge_driver, hidden=True),
+            TyperInfo(catalogue.metrics_app, name="metrics"),
             CommandInfo("chart", callback=views.chart),
-            TyperInfo(views.sources_app, name="sources"),
+            TyperInfo(catalogue.sources_app, name="sources"),
         )
     }
 

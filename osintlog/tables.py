@@ -234,6 +234,7 @@ def metrics_table(rows: Sequence[MetricSummary]) -> Grid:
     columns = [
         Column("metric"),
         Column("unit", drop=2),
+        Column("kind", drop=3),
         Column("claims", right=True),
         Column("sources", right=True),
         Column("first"),
@@ -246,6 +247,7 @@ def metrics_table(rows: Sequence[MetricSummary]) -> Grid:
         [
             row.metric,
             row.unit or "",
+            row.kind or "",
             str(row.claims),
             str(row.sources),
             row.first_as_of,
@@ -257,12 +259,13 @@ def metrics_table(rows: Sequence[MetricSummary]) -> Grid:
         for row in rows
     ]
     note = "trend: the figures of the source with the most claims, oldest to latest"
-    return Grid(columns, cells, notes=(note,))
+    return Grid(columns, cells, notes=(note,), hide_empty=True)
 
 
 def sources_table(rows: Sequence[SourceSummary]) -> Grid:
     columns = [
         Column("source", shrink=True),
+        Column("also named", shrink=True),
         Column("claims", right=True),
         Column("metrics", right=True),
         Column("rating"),
@@ -272,6 +275,7 @@ def sources_table(rows: Sequence[SourceSummary]) -> Grid:
     cells = [
         [
             row.source,
+            ", ".join(row.aliases),
             str(row.claims),
             str(row.metrics),
             row.rating or "",
@@ -280,4 +284,4 @@ def sources_table(rows: Sequence[SourceSummary]) -> Grid:
         ]
         for row in rows
     ]
-    return Grid(columns, cells)
+    return Grid(columns, cells, hide_empty=True)

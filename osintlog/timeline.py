@@ -101,11 +101,21 @@ def reads_as_cumulative(counted: Iterable[tuple[int, int]]) -> bool:
     return rises + falls >= CUMULATIVE_EVIDENCE and falls <= FALLS_TOLERATED * (rises + falls)
 
 
+def is_cumulative(
+    metric: str, kinds: Mapping[str, str] | None, counted: Iterable[tuple[int, int]]
+) -> bool:
+    """Whether a metric is a running count: as declared (`metrics describe --kind`), else as
+    its sources' rises and falls read (`reads_as_cumulative`)."""
+    declared = (kinds or {}).get(metric)
+    return declared == "cumulative" if declared else reads_as_cumulative(counted)
+
+
 def timeline(
     claims: Iterable[Claim],
     standing: Mapping[str, str],
     every: str | None = None,
     shown: Callable[[Claim], bool] | None = None,
+    kinds: Mapping[str, str] | None = None,
 ) -> list[TimelineRow]:
     """The metrics' claims in timeline order (metric by metric), each with its change from the
     same source's previous claim — or, with `every`, each source's latest claim per period,
@@ -115,8 +125,8 @@ def timeline(
     claims = list(claims)
     names = SourceNames(claims)
     rows = []
-    for sources in by_metric_and_source(claims).values():
-        cumulative = reads_as_cumulative(map(steps, sources.values()))
+    for metric, sources in by_metric_and_source(claims).items():
+        cumulative = is_cumulative(metric, kinds, map(steps, sources.values()))
         metric_rows = []
         for series in sources.values():
             periods = latest_per_period(series, every) if every else [(None, c) for c in series]
@@ -176,7 +186,9 @@ class SourceChange:
 
 
 def changes(
-    claims: Iterable[Claim], shown: Callable[[Claim], bool] | None = None
+    claims: Iterable[Claim],
+    shown: Callable[[Claim], bool] | None = None,
+    kinds: Mapping[str, str] | None = None,
 ) -> list[SourceChange]:
     """Per metric and source: its first and latest figure and the change between them. The
     first is the source's claim standing when the window opens (its latest before the claims
@@ -186,7 +198,7 @@ def changes(
     rows = []
     for metric, sources in by_metric_and_source(claims).items():
         counted = {source: steps(series) for source, series in sources.items()}
-        cumulative = reads_as_cumulative(counted.values())
+        cumulative = is_cumulative(metric, kinds, counted.values())
         unit = common_unit(claim for series in sources.values() for claim in series)
         for source, series in sources.items():
             if shown is None:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from osintlog.claims import Claim, fold_source, rating_text
+from osintlog.declarations import Declarations
 from osintlog.errors import UnknownMetric
 from osintlog.fields import FUTURE
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
@@ -141,7 +142,9 @@ class MetricSummary:
     sparkline_source: str
 
 
-def metric_summaries(claims: Iterable[Claim], kinds: Mapping[str, str]) -> list[MetricSummary]:
+def metric_summaries(
+    claims: Iterable[Claim], kinds: Mapping[str, str], units: Mapping[str, str]
+) -> list[MetricSummary]:
     """Per metric: its claims and sources, first and latest as-of, the latest claim and who
     made it, and the course of its main source (one source: never a zigzag between two)."""
     by_metric: dict[str, list[Claim]] = defaultdict(list)
@@ -159,7 +162,7 @@ def metric_summaries(claims: Iterable[Claim], kinds: Mapping[str, str]) -> list[
         rows.append(
             MetricSummary(
                 metric=metric,
-                unit=common_unit(ordered),
+                unit=units.get(metric),
                 kind=kinds.get(metric),
                 claims=len(ordered),
                 sources=len(by_source),
@@ -192,6 +195,7 @@ def effective_rating(claim: Mapping[str, Any], standing: Mapping[str, str]) -> s
 @dataclass
 class SourceSummary:
     source: str
+    aliases: list[str]
     claims: int
     metrics: int
     rating: str | None
@@ -200,24 +204,31 @@ class SourceSummary:
 
 
 def source_summaries(
-    claims: Iterable[Claim], standing: Mapping[str, str] | None = None
+    claims: Iterable[Claim], standing: Mapping[str, str], declared: Declarations
 ) -> list[SourceSummary]:
-    """Per source (names folded by case and spacing): its claims, metrics, standing rating and
-    the span of the reports it was read in."""
-    standing = standing or {}
+    """Per source (names folded by case and spacing, aliases with the source they stand for):
+    its other names, claims, metrics, standing rating and the span of its reports."""
     claims = list(claims)
-    names = SourceNames(claims)
+    names = SourceNames(declared.canonical(claims))
     by_source: dict[str, list[Claim]] = defaultdict(list)
+    spellings: dict[str, set[str]] = defaultdict(set)
     for claim in claims:
-        by_source[fold_source(claim["source"])].append(claim)
+        key = declared.key(claim["source"])
+        by_source[key].append(claim)
+        spellings[key].add(claim["source"])
     rows = []
     for key, group in by_source.items():
         reported = [period_start(claim["reported"]) for claim in group]
         first = group[reported.index(min(reported))]
         latest = group[len(reported) - 1 - reported[::-1].index(max(reported))]
+        shown = names.names[key]
         rows.append(
             SourceSummary(
-                source=names.names[key],
+                source=shown,
+                aliases=sorted(
+                    {n for n in spellings[key] if fold_source(n) != fold_source(shown)},
+                    key=str.casefold,
+                ),
                 claims=len(group),
                 metrics=len({claim["metric"] for claim in group}),
                 rating=standing.get(key),
@@ -268,7 +279,7 @@ METRICS_COLUMNS = (
     "metric unit kind claims sources first_as_of latest_as_of latest_value latest_source "
     "latest_point"
 ).split()
-SOURCES_COLUMNS = "source claims metrics rating first_reported latest_reported".split()
+SOURCES_COLUMNS = "source aliases claims metrics rating first_reported latest_reported".split()
 
 
 def records(rows: Iterable[Any]) -> list[dict[str, Any]]:

@@ -41,7 +41,7 @@ def add(
         if not sys.stdin.isatty():
             raise BadClaim("--source is required: who asserts the figure?")
         fields["source"] = typer.prompt("Source (who asserts the figure)")
-    done = ledger_of(ctx).add(metric, figure, **fields, **reading)
+    done = ledger_of(ctx).add(metric, figure, confirm=_beside, **fields, **reading)
     claim = done.claim
     summary = f"{render.claim_label(claim)}, {claim['source']}, as of {claim['as_of']}"
     if done.added:
@@ -49,6 +49,18 @@ def add(
     else:
         render.message(f"already in the ledger: {summary}; nothing added")
     typer.echo(claim["id"])
+
+
+def _beside(claim: Claim, similar: list[Claim]) -> None:
+    """A new claim beside active claims of the same metric, source and as-of: said on stderr,
+    and on a terminal asked about (a second figure for one night is often a correction)."""
+    others = ", ".join(render.claim_label(other) for other in similar[:3])
+    render.message(
+        f"warning: {claim['source']} already gave {claim['metric']} as of {claim['as_of']}: "
+        f"{others}; if this corrects it, use osintlog amend {render.short_id(similar[0]['id'])}"
+    )
+    if sys.stdin.isatty() and not typer.confirm("Add it beside them?", default=False, err=True):
+        raise NotAllowed("cancelled; nothing was written")
 
 
 @with_groups

@@ -69,11 +69,16 @@ def import_claims(
         render.print_lines(f"skipped {error}" for error in report.errors)
     if dry_run:
         render.message(f"dry run: would import {report.added} claims ({report.already} already in)")
-        return
-    skipped = f", {len(report.errors)} bad rows skipped" if report.errors else ""
-    render.message(
-        f"imported {report.added} claims ({report.already} already in the ledger{skipped})"
-    )
+    else:
+        skipped = f", {len(report.errors)} bad rows skipped" if report.errors else ""
+        render.message(
+            f"imported {report.added} claims ({report.already} already in the ledger{skipped})"
+        )
+    if report.similar:
+        render.message(
+            f"{report.similar} of them stand beside a claim of the same metric, source and as-of "
+            "(a correction is logged with osintlog amend): see osintlog diff METRIC"
+        )
 
 
 def _import_progress(total: int, ignored: list[str]) -> Any:

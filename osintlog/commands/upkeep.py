@@ -49,6 +49,8 @@ def verify(ctx: typer.Context) -> None:
     problem = ledger.verify()
     if problem is not None:
         raise VerifyFailed(f"{ledger.path}: {problem}")
+    for warning in ledger.warnings():
+        render.message(f"warning: {warning}")
 
 
 def merge(

@@ -1,4 +1,4 @@
-"""Commands that answer questions: diff, compare, metrics, sources (and rate), chart."""
+"""Commands that answer questions: diff, compare, chart."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Annotated, Any
 import typer
 
 from osintlog.commands.common import (
-    OsintlogGroup,
     charts,
     emit_rows,
     ledger_of,
@@ -139,61 +138,6 @@ def compare(
 def _emit_periods(periods: list[Any], fmt: str) -> None:
     columns = list(dict.fromkeys(c for one in periods for c in one.columns()))
     emit([r for one in periods for r in one.records()], columns, fmt, sys.stdout)
-
-
-def metrics(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> None:
-    """Every metric: claims, sources, first and latest figure, and a sparkline of its course.
-
-    Example: osintlog metrics --format csv
-    """
-    from osintlog.views import METRICS_COLUMNS
-
-    rows = ledger_of(ctx).metrics()
-    show_view(
-        fmt,
-        bool(rows),
-        lambda: tables.metrics_table(rows),
-        lambda: emit_rows(rows, METRICS_COLUMNS, fmt),
-    )
-
-
-sources_app = typer.Typer(
-    cls=OsintlogGroup,
-    invoke_without_command=True,
-)
-
-
-@sources_app.callback()
-def sources(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> None:
-    """Every source: claims, metrics, standing rating, first and latest report.
-
-    Example: osintlog sources; osintlog sources rate Reuters B
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    from osintlog.views import SOURCES_COLUMNS
-
-    rows = ledger_of(ctx).sources()
-    show_view(
-        fmt,
-        bool(rows),
-        lambda: tables.sources_table(rows),
-        lambda: emit_rows(rows, SOURCES_COLUMNS, fmt),
-    )
-
-
-@sources_app.command("rate")
-def rate_source(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The source, as its claims name it (any case).")],
-    grade: Annotated[str, typer.Argument(help="Its standing reliability, A (best) to F.")],
-) -> None:
-    """Set a source's standing reliability; its claims without their own rating inherit it.
-
-    Example: osintlog sources rate "South Korean lawmakers" B
-    """
-    reliability = ledger_of(ctx).rate_source(name, grade)
-    render.message(f"{name.strip()} is rated {reliability}")
 
 
 def chart(

@@ -62,7 +62,7 @@ def test_a_lock_held_too_long_is_a_busy_error(tmp_path: Path):
     before = ledger.read_bytes()
     with FileLock(f"{ledger}.lock"):
         started = time.monotonic()
-        done = run(ledger, "--lock-timeout", "0.5", "add", "b.x", "2", "--source", "S")
+        done = run(ledger, "--lock-timeout", "0.5", "add", "b.y", "2", "--source", "S")
         waited = time.monotonic() - started
     assert done.returncode == 2
     assert done.stderr.startswith("error: ledger ") and "is busy" in done.stderr
