@@ -31,7 +31,7 @@ from osintlog.declarations import (
 )
 from osintlog.errors import BadClaim, BadInput, NotAllowed
 from osintlog.formats import InputFormat, load_input
-from osintlog.integrity import both, check_units, similar_claims
+from osintlog.integrity import check_units, similar_claims
 from osintlog.periods import EVERY, period_end
 from osintlog.query import Query
 
@@ -78,8 +78,10 @@ class _Views:
 
     def max_age(self, metric: str, given: str | None) -> comparison.MaxAge | None:
         """The max age given, else a per-period metric's period, else none."""
-        text = given or self.declared.period_age(metric)
-        return comparison.MaxAge.parse(text) if text else None
+        if given:
+            return comparison.MaxAge.parse(given)
+        period = self.declared.period(metric)
+        return comparison.MaxAge.of_period(period) if period else None
 
 
 class Ledger:
@@ -351,8 +353,8 @@ class Ledger:
         new = claim_fields.amended_claim(old, changes, context)
         if confirm is not None:
             confirm(old, new)
-        checks = both(integrity.check_supersedes, check_units)
-        self._ledger.append([ledger.claim_entry(new)], context.now, checks)
+        # The unit was held to the metric's, the claim it replaces aside, as it was built.
+        self._ledger.append([ledger.claim_entry(new)], context.now, integrity.check_supersedes)
         return old, new
 
     def retract(

@@ -58,6 +58,18 @@ class MaxAge:
         unit = _AGE_UNITS[match[2][0].lower()]
         return cls(f"{int(match[1])}{unit[0]}", relativedelta(**{unit: int(match[1])}))
 
+    @classmethod
+    def of_period(cls, period: str) -> MaxAge:
+        """A per-period metric's default: only figures of the period the date is in (a night's
+        or a day's, that day's; a week's, the 7 days to it; a month's, the month to it)."""
+        spans = {
+            "night": relativedelta(),
+            "day": relativedelta(),
+            "week": relativedelta(days=6),
+            "month": relativedelta(months=1, days=-1),
+        }
+        return cls(f"one {period}", spans[period])
+
     def oldest_day(self, at: str) -> str:
         """The earliest timeline day a figure may sit on and count at `at`."""
         return (date.fromisoformat(at) - self.span).isoformat()

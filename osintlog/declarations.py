@@ -14,8 +14,8 @@ from osintlog.claims import Claim, fold_source
 from osintlog.errors import BadClaim, NotAllowed
 
 METRIC_KINDS = ("total", "cumulative", "per-period", "plan")
-# A per-period metric's period, and how old its latest figure may be in `compare` by default.
-PERIODS = {"night": "1d", "day": "1d", "week": "1w", "month": "1m"}
+# A per-period metric's period: `compare` sets figures of one period against each other.
+PERIODS = ("night", "day", "week", "month")
 
 
 @dataclass
@@ -99,12 +99,10 @@ class Declarations:
             result.append(claim if shown[name] == name else {**claim, "source": shown[name]})
         return result
 
-    def period_age(self, metric: str) -> str | None:
-        """A per-period metric's default max age in `compare`: its period."""
+    def period(self, metric: str) -> str | None:
+        """A per-period metric's period (night, day, week, month), else None."""
         declared = self.metrics.get(metric)
-        if declared and declared.kind == "per-period" and declared.period:
-            return PERIODS.get(declared.period)
-        return None
+        return declared.period if declared and declared.kind == "per-period" else None
 
     def kind(self, metric: str) -> str | None:
         declared = self.metrics.get(metric)
