@@ -331,6 +331,13 @@ class Ledger:
         units = metric_units(claims, snapshot.declarations())
         return dataclasses.replace(self.context(order, future), units=units)
 
+    def beside(self, metric: str, source: str, as_of: str) -> list[Claim]:
+        """The active claims of this metric, source (any of its names) and stored as-of: what a
+        new claim of them would stand beside (see `add`)."""
+        snapshot = self._ledger.read()
+        key = {"metric": metric, "source": source, "as_of": as_of, "id": ""}
+        return similar_claims(snapshot, key)
+
     def add_claims(self, rows: Iterable[Mapping[str, Any]]) -> ledger.AppendResult:
         """Log several claims (rows of claim fields) in one write."""
         context = self._context_of(self._ledger.read())

@@ -84,3 +84,25 @@ def test_review_accepts_edits_skips_and_quits(tmp_path: Path):
         ("dprk.troops.deployed", "about 12 000", "Babel"),
         ("portraits.killed", "101", "Babel"),
     ]
+
+
+def test_review_warns_of_a_claim_the_ledger_has_for_the_same_source_and_date(tmp_path: Path):
+    executable = shutil.which("osintlog", path=str(Path(sys.executable).parent))
+    ledger = tmp_path / "ledger.json"
+    env = {"PATH": "/usr/bin:/bin", "OSINTLOG_DB": str(ledger), "OSINTLOG_ANALYST": "t"}
+    env |= {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    argv = [executable, "extract", str(REPORT), "--via", "Babel", "--review"]
+    first = Terminal(argv, env)
+    first.expect(PROMPT)  # 1: 101 portraits
+    first.type("a")
+    first.expect(PROMPT)
+    first.type("q")
+    assert first.wait() == 0
+    second = Terminal(argv, env)
+    second.expect(PROMPT)
+    second.type("a")
+    second.expect(b"warning: the ledger has")
+    second.expect(b"from Babel")
+    second.expect(PROMPT)
+    second.type("q")
+    assert second.wait() == 0

@@ -184,6 +184,12 @@ def _review(ledger: api.Ledger, candidates: list[dict[str, Any]]) -> None:
             candidate["metric"] = _ask("Metric", candidate["metric"], metric_key)
         if not candidate["source"]:
             candidate["source"] = _ask("Source (who asserts the figure)", None, str.strip)
+        as_of = candidate["as_of"] or candidate["reported"]
+        for other in ledger.beside(candidate["metric"], candidate["source"], as_of)[:3]:
+            render.message(
+                f"warning: the ledger has {render.claim_label(other)} from {other['source']} "
+                f"as of {as_of}; a correction is osintlog amend {render.short_id(other['id'])}"
+            )
         accepted.append(candidate)
     result = ledger.add_claims(accepted)
     render.message(f"added {len(result.added)} claims ({len(result.existing)} already in)")
