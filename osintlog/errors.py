@@ -55,6 +55,12 @@ class NotAllowed(OsintlogError):
     """An amend or retraction that the append-only rules refuse."""
 
 
+class Declined(OsintlogError):
+    """The user said no when asked to confirm: nothing was written (exit 1, as DESIGN says)."""
+
+    exit_code = 1
+
+
 class VerifyFailed(OsintlogError):
     """The ledger fails verification: an entry was altered, removed or inserted by hand."""
 

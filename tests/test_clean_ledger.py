@@ -196,3 +196,18 @@ def test_a_claim_beside_another_of_the_same_night_is_warned_of(cli, nights, tmp_
     )
     # the second row stands beside the first, the third beside the ledger's 288
     assert "2 of them stand beside a claim" in cli.ok("import", str(again)).stderr
+
+
+def test_declarations_are_entries_that_merge_carries(cli, nights, ledger_path: Path, tmp_path):
+    cli.ok("metrics", "describe", "ru.drones.downed", "--kind", "per-period", "--period", "night")
+    cli.ok("sources", "alias", "Russia's Defence Ministry", "Russian MoD")
+    entries = list(json.loads(ledger_path.read_text(encoding="utf-8"))["entries"].values())
+    declared = [(e["kind"], e.get("metric") or e.get("name")) for e in entries[-2:]]
+    assert declared == [("metric", "ru.drones.downed"), ("alias", "Russia's Defence Ministry")]
+    assert entries[-1]["canonical"] == "Russian MoD" and entries[-2]["period"] == "night"
+    mine = tmp_path / "mine.json"
+    cli.ok("--db", str(mine), "import", str(tmp_path / "nights.csv"))
+    cli.ok("--db", str(mine), "merge", str(ledger_path))
+    assert cli.json("--db", str(mine), "metrics")[0]["kind"] == "per-period"
+    assert len(cli.json("--db", str(mine), "sources")) == 3  # the two ministries are one
+    cli.ok("--db", str(mine), "verify")

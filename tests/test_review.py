@@ -106,3 +106,44 @@ def test_review_warns_of_a_claim_the_ledger_has_for_the_same_source_and_date(tmp
     second.expect(PROMPT)
     second.type("q")
     assert second.wait() == 0
+
+
+def test_add_on_a_terminal_asks_before_logging_beside_a_claim(tmp_path: Path):
+    executable = shutil.which("osintlog", path=str(Path(sys.executable).parent))
+    ledger = tmp_path / "ledger.json"
+    env = {"PATH": "/usr/bin:/bin", "OSINTLOG_DB": str(ledger), "OSINTLOG_ANALYST": "t"}
+    env |= {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    add = [executable, "add", "m.night", "{}", "--source", "S", "--as-of", "2025-07-01"]
+    first = [arg.format(472) for arg in add]
+    assert subprocess.run(first, env=env, capture_output=True).returncode == 0
+    before = ledger.read_bytes()
+    terminal = Terminal([arg.format(477) for arg in add], env)
+    terminal.expect(b"already gave m.night as of 2025-07-01")
+    terminal.expect(b"Add it beside them?")
+    terminal.type("n")
+    assert terminal.wait() == 1  # declined: DESIGN's exit code
+    assert ledger.read_bytes() == before
+    terminal = Terminal([arg.format(477) for arg in add], env)
+    terminal.expect(b"Add it beside them?")
+    terminal.type("y")
+    assert terminal.wait() == 0
+    listed = subprocess.run([executable, "list", "-f", "csv"], env=env, capture_output=True)
+    assert listed.stdout.count(b"m.night") == 2
+
+
+def test_declining_a_correction_on_a_terminal_exits_1_and_writes_nothing(tmp_path: Path):
+    executable = shutil.which("osintlog", path=str(Path(sys.executable).parent))
+    ledger = tmp_path / "ledger.json"
+    env = {"PATH": "/usr/bin:/bin", "OSINTLOG_DB": str(ledger), "OSINTLOG_ANALYST": "t"}
+    env |= {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    added = subprocess.run(
+        [executable, "add", "m.x", "5", "--source", "S"], env=env, capture_output=True, text=True
+    )
+    claim_id = added.stdout.strip()
+    before = ledger.read_bytes()
+    for command in (["amend", claim_id, "--value", "6"], ["retract", claim_id, "--reason", "r"]):
+        terminal = Terminal([executable, *command], env)
+        terminal.expect(b"?")
+        terminal.type("n")
+        assert terminal.wait() == 1, command
+    assert ledger.read_bytes() == before

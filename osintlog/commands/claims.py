@@ -17,7 +17,7 @@ from osintlog.commands.options import (
     YesOption,
     with_groups,
 )
-from osintlog.errors import BadClaim, NotAllowed
+from osintlog.errors import BadClaim, Declined
 from osintlog.formats import OutputFormat, emit
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _beside(claim: Claim, similar: list[Claim]) -> None:
         f"{others}; if this corrects it, use osintlog amend {render.short_id(similar[0]['id'])}"
     )
     if sys.stdin.isatty() and not typer.confirm("Add it beside them?", default=False, err=True):
-        raise NotAllowed("cancelled; nothing was written")
+        raise Declined("cancelled; nothing was written")
 
 
 @with_groups
@@ -110,7 +110,7 @@ def _confirm(yes: bool) -> Callable[[Claim, Claim | None], None]:
         else:
             question = f"Supersede {render.claim_label(old)} with {render.claim_label(new)}?"
         if not typer.confirm(question, default=False, err=True):
-            raise NotAllowed("cancelled; nothing was written")
+            raise Declined("cancelled; nothing was written")
 
     return confirm
 
