@@ -261,7 +261,7 @@ class Ledger:
         the latest claim's source."""
         seen = self._active()
         units = metric_units(seen.claims, seen.declared)
-        return views.metric_summaries(seen.claims, seen.kinds(), units)
+        return views.metric_summaries(seen.claims, seen.declared, units)
 
     def sources(self) -> list[views.SourceSummary]:
         """Every source with its aliases, claims, metrics, standing rating and reports."""

@@ -28,7 +28,8 @@ from osintlog.fields import (
     REQUIRED,
     TEXT_FIELDS,
 )
-from osintlog.figures import Figure, parse_figure, same_metric_unit, same_unit
+from osintlog.figures import Figure, parse_figure
+from osintlog.units import same_metric_unit, same_unit
 
 if TYPE_CHECKING:
     from osintlog.formats import Row, Rows

@@ -31,8 +31,8 @@ from osintlog.figures import (
     VAGUE_QUANTIFIERS,
     Figure,
     parse_figure,
-    same_metric_unit,
 )
+from osintlog.units import same_metric_unit
 
 MASK = "§"
 # A candidate's columns: a claim's fields, and whether its as-of lies after the report (a plan

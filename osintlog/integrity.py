@@ -12,9 +12,10 @@ from osintlog.claims import Claim, content_id, metric_key, short_id
 from osintlog.declarations import METRIC_KINDS
 from osintlog.errors import BadClaim, BadInput, NotAllowed, OsintlogError
 from osintlog.fields import FIELDS, RETRACTED, SUPERSEDED, row_of
-from osintlog.figures import parse_figure, same_metric_unit
+from osintlog.figures import parse_figure
 from osintlog.ledger import Snapshot, new_entry
 from osintlog.periods import is_partial_date, is_stored_date
+from osintlog.units import same_metric_unit
 
 KINDS = ("claim", "retraction", "rating", "metric", "alias")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z", re.ASCII)

@@ -140,10 +140,13 @@ class MetricSummary:
     # The main series (the source with the most claims), resampled to SPARKLINE_WIDTH points.
     sparkline: list[Number | None]
     sparkline_source: str
+    # As declared (`metrics describe`).
+    period: str | None = None
+    note: str | None = None
 
 
 def metric_summaries(
-    claims: Iterable[Claim], kinds: Mapping[str, str], units: Mapping[str, str]
+    claims: Iterable[Claim], declared: Declarations, units: Mapping[str, str]
 ) -> list[MetricSummary]:
     """Per metric: its claims and sources, first and latest as-of, the latest claim and who
     made it, and the course of its main source (one source: never a zigzag between two)."""
@@ -163,7 +166,7 @@ def metric_summaries(
             MetricSummary(
                 metric=metric,
                 unit=units.get(metric),
-                kind=kinds.get(metric),
+                kind=declared.kind(metric),
                 claims=len(ordered),
                 sources=len(by_source),
                 first_as_of=ordered[0]["as_of"],
@@ -174,6 +177,8 @@ def metric_summaries(
                 latest_figure=display_of(latest),
                 sparkline=resampled([point(claim) for claim in main], SPARKLINE_WIDTH),
                 sparkline_source=names.shown(main[0]["source"]),
+                period=declared.period(metric),
+                note=declared.metrics[metric].note if metric in declared.metrics else None,
             )
         )
     return rows
@@ -277,7 +282,7 @@ def chart_series(claims: Iterable[Claim]) -> list[ChartSeries]:
 # The columns of each view in the machine formats, in order; they only ever gain columns.
 METRICS_COLUMNS = (
     "metric unit kind claims sources first_as_of latest_as_of latest_value latest_source "
-    "latest_point"
+    "latest_point period note"
 ).split()
 SOURCES_COLUMNS = "source aliases claims metrics rating first_reported latest_reported".split()
 

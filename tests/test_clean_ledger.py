@@ -101,6 +101,7 @@ def test_metrics_describe_is_appended_and_used_by_the_views(cli, nights, ledger_
     )  # fmt: skip
     row = cli.json("metrics")[0]
     assert (row["metric"], row["unit"], row["kind"]) == ("ru.drones.downed", "drones", "per-period")
+    assert (row["period"], row["note"]) == ("night", "downed in one night")
     # A per-period metric compares night by night: on 2 July, Monitor's of 1 July is stale.
     rows = cli.json("compare", "ru.drones.downed", "--at", "2025-07-02")
     assert {(r["source"], r["stale"]) for r in rows} == {

@@ -153,7 +153,25 @@ def test_enough_figure_phrases():
     ],
 )
 def test_same_unit(first, second, same):
-    assert figures.same_unit(first, second) is same
+    from osintlog.units import same_unit
+
+    assert same_unit(first, second) is same
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("drones", "Shahed drones", True),
+        ("soldiers", "troops", True),  # people under arms: one metric's unit
+        ("fighters", "personnel", True),
+        ("soldiers", "%", False),
+        ("tanks", "vehicles", False),
+    ],
+)
+def test_same_metric_unit(first, second, same):
+    from osintlog.units import same_metric_unit
+
+    assert same_metric_unit(first, second) is same
 
 
 @pytest.mark.parametrize("example", figures.EXAMPLES)

@@ -11,6 +11,7 @@ from osintlog.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 CORE = [
     "figures",
+    "units",
     "dates",
     "date_words",
     "periods",
@@ -22,6 +23,7 @@ CORE = [
     "json_store",
     "ledger",
     "integrity",
+    "declarations",
     "views",
     "timeline",
     "comparison",

@@ -189,6 +189,8 @@ def test_metrics(cli, small):
             "latest_value": "several hundred",
             "latest_source": "Charlie",
             "latest_point": 100,
+            "period": None,
+            "note": None,
         },
         {
             "metric": "t.y",
@@ -201,6 +203,8 @@ def test_metrics(cli, small):
             "latest_value": "40%",
             "latest_source": "Delta",
             "latest_point": 40,
+            "period": None,
+            "note": None,
         },
     ]
     # The trend is one source's: Alpha and Bravo have two claims each, Bravo the later latest;
