@@ -45,9 +45,11 @@ FORMS = [
     "{m} million",
     "several hundred",
     "tens of thousands",
-    "{p}%",
     "another {g}",
 ]
+# A metric has one unit: every tenth metric is a share (its figures percentages), the others
+# count soldiers or shells (a row may leave the unit out).
+UNITS = ["soldiers", "shells"]
 QUOTE = (
     "{source} said on Tuesday that {value} had been recorded in the area, according to officials "
     "who spoke on condition of anonymity, adding that the figure could change as reports came in."
@@ -91,7 +93,9 @@ MINIMAL_TYPER = textwrap.dedent(
 )
 
 
-def figure_text(rng: random.Random) -> str:
+def figure_text(rng: random.Random, share: bool = False) -> str:
+    if share:
+        return f"{rng.randint(1, 99)}%"
     n = rng.randint(1, 200_000)
     return rng.choice(FORMS).format(
         n=n,
@@ -110,13 +114,15 @@ def synthetic_rows(count: int, seed: int = 7) -> list[dict[str, str]]:
         day = start + timedelta(days=rng.randint(0, 1000))
         as_of = day.isoformat() if i % 3 else day.isoformat()[:7]
         source = rng.choice(SOURCES)
-        value = figure_text(rng)
+        number = rng.randrange(len(METRICS))
+        share = number % 10 == 9
+        value = figure_text(rng, share)
         rows.append(
             {
-                "metric": rng.choice(METRICS),
+                "metric": METRICS[number],
                 "value": value,
-                # a percentage carries its unit, %: another given is refused
-                "unit": "" if value.endswith("%") else rng.choice(["soldiers", "shells", ""]),
+                # a percentage carries its unit, %; a metric has one unit
+                "unit": "" if share else rng.choice([UNITS[number % 2], ""]),
                 "as_of": as_of,
                 "reported": (day + timedelta(days=rng.randint(0, 30))).isoformat(),
                 "source": source,

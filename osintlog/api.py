@@ -87,6 +87,8 @@ class _Views:
 class Ledger:
     """One ledger, by its path (default: $OSINTLOG_DB, else ledger.json in the user data folder).
 
+    Claims and rows it returns are the caller's: changing them changes nothing stored.
+
     Every method reads the ledger once; a method that writes appends in one atomic write under
     the ledger's lock, or raises (an `osintlog.errors.OsintlogError`) and writes nothing.
     `today` is the day relative dates count from ("--since yesterday") and the default report
@@ -316,7 +318,7 @@ class Ledger:
         if similar and confirm is not None:
             confirm(claim, similar)
         result = self._ledger.append([ledger.claim_entry(claim)], context.now, check_units)
-        return Added(claim, bool(result.added), similar)
+        return Added(claim, bool(result.added), [dict(other) for other in similar])
 
     def _context_of(
         self,
@@ -336,7 +338,7 @@ class Ledger:
         new claim of them would stand beside (see `add`)."""
         snapshot = self._ledger.read()
         key = {"metric": metric, "source": source, "as_of": as_of, "id": ""}
-        return similar_claims(snapshot, key)
+        return [dict(other) for other in similar_claims(snapshot, key)]
 
     def add_claims(self, rows: Iterable[Mapping[str, Any]]) -> ledger.AppendResult:
         """Log several claims (rows of claim fields) in one write."""
@@ -362,7 +364,7 @@ class Ledger:
             confirm(old, new)
         # The unit was held to the metric's, the claim it replaces aside, as it was built.
         self._ledger.append([ledger.claim_entry(new)], context.now, integrity.check_supersedes)
-        return old, new
+        return dict(old), new
 
     def retract(
         self, claim_id: str, reason: str, *, confirm: Confirm | None = None
@@ -379,7 +381,7 @@ class Ledger:
             claim["id"], reason.strip(), context.analyst, context.now
         )
         self._ledger.append([entry], context.now, integrity.check_supersedes)
-        return claim, entry
+        return dict(claim), entry
 
     def rate_source(self, name: str, grade: str) -> str:
         """Set a source's standing reliability (a letter A-F); returns the letter. A name no
@@ -410,8 +412,8 @@ class Ledger:
         declarations = snapshot.declarations()
         if declarations.key(target) == declarations.key(alias):
             raise NotAllowed(f'"{alias}" and "{target}" are one source already')
-        self._declare("alias", name=alias, canonical=declarations.spelled.get(
-            declarations.key(target), target))  # fmt: skip
+        shown_as = declarations.spelled.get(declarations.key(target), target)
+        self._declare("alias", name=alias, canonical=shown_as)
         return alias
 
     def describe_metric(

@@ -41,23 +41,28 @@ class Declarations:
 
     @classmethod
     def of(cls, entries: Iterable[Mapping[str, Any]]) -> Declarations:
+        """From a ledger's entries, in order. An entry that is not what its kind says (a file
+        edited by hand: `verify` names it) is passed over."""
         found = cls()
         for entry in entries:
-            kind = entry.get("kind")
-            if kind == "metric":
-                found.metrics[entry["metric"]] = MetricDeclaration(
-                    entry["metric"], entry.get("unit"), entry.get("metric_kind"),
-                    entry.get("period"), entry.get("note"),
-                )  # fmt: skip
-            elif kind == "alias":
-                name = fold_source(entry["name"])
-                if entry.get("canonical"):
-                    found.alias_of[name] = fold_source(entry["canonical"])
-                    found.spelled[fold_source(entry["canonical"])] = entry["canonical"]
+            kind, texts = entry.get("kind"), _texts(entry)
+            if kind == "metric" and "metric" in texts:
+                found.metrics[texts["metric"]] = MetricDeclaration(
+                    texts["metric"],
+                    texts.get("unit"),
+                    texts.get("metric_kind"),
+                    texts.get("period"),
+                    texts.get("note"),
+                )
+            elif kind == "alias" and "name" in texts:
+                name = fold_source(texts["name"])
+                if "canonical" in texts:
+                    found.alias_of[name] = fold_source(texts["canonical"])
+                    found.spelled[fold_source(texts["canonical"])] = texts["canonical"]
                 else:
                     found.alias_of.pop(name, None)
-            elif kind == "rating":
-                found.ratings.append((fold_source(entry["source"]), entry["reliability"]))
+            elif kind == "rating" and "source" in texts and "reliability" in texts:
+                found.ratings.append((fold_source(texts["source"]), texts["reliability"]))
         return found
 
     def key(self, name: str) -> str:
@@ -107,6 +112,10 @@ class Declarations:
     def kind(self, metric: str) -> str | None:
         declared = self.metrics.get(metric)
         return declared.kind if declared else None
+
+
+def _texts(entry: Mapping[str, Any]) -> dict[str, str]:
+    return {key: value for key, value in entry.items() if isinstance(value, str) and value}
 
 
 def metric_units(claims: Iterable[Claim], declarations: Declarations) -> dict[str, str]:

@@ -33,15 +33,34 @@ class JsonFileStore(Storage):
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        # The file as last loaded, and the signature it had: a command that reads the ledger,
+        # then takes the lock and reads it again to append (`add`), parses it once.
+        self._loaded: tuple[tuple[int, ...], Stored] | None = None
 
     def load(self) -> Stored:
+        signature = self._signature()
+        if self._loaded is not None and signature is not None and self._loaded[0] == signature:
+            return self._loaded[1]
         data = self.read() or {}
         table = data.get(ENTRIES_TABLE, {})
         entries = [table[key] for key in sorted(table, key=int)]
         header = next(iter(data.get(META_TABLE, {}).values()), None)
-        return Stored(header, entries, raw=data)
+        stored = Stored(header, entries, raw=data)
+        self._loaded = (signature, stored) if signature is not None else None
+        return stored
+
+    def _signature(self) -> tuple[int, ...] | None:
+        """What changes when the file is replaced or written: a write renames a new file over
+        it (a new inode, times and size). The signature is taken before the file is read, so a
+        change in between only makes the next load read again."""
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_ino, found.st_dev, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
     def append(self, stored: Stored, lines: Iterable[bytes]) -> None:
+        self._loaded = None  # written or not, the next load reads the file again
         data = dict(stored.raw or {})
         if META_TABLE not in data and stored.header is not None:
             data[META_TABLE] = {"1": stored.header}

@@ -170,3 +170,21 @@ def test_the_readmes_python_session_runs_as_written(tmp_path, monkeypatch, capsy
     assert printed[0] == "2025-04 dprk.troops.deployed 15 000 South Korean lawmakers"
     assert "2025-08 dprk.troops.deployed about 11,000 NIS" in printed
     assert printed[-1] == "0 11"
+
+
+def test_an_open_ledger_sees_what_another_process_wrote(ledger, tmp_path):
+    import subprocess
+    import sys
+
+    ledger.add("m.x", "1", source="A", as_of="2025-01-01")
+    returned = ledger.claims(metric="m.x")
+    returned[0]["value"] = "changed by the caller"  # the caller's copy: nothing stored changes
+    assert [c["value"] for c in ledger.claims(metric="m.x")] == ["1"]
+    code = (
+        "import osintlog, sys; osintlog.Ledger(sys.argv[1]).add("
+        "'m.x', '2', source='B', as_of='2025-01-02')"
+    )
+    subprocess.run([sys.executable, "-c", code, str(ledger.path)], check=True)
+    assert [c["value"] for c in ledger.claims(metric="m.x")] == ["1", "2"]
+    ledger.add("m.x", "3", source="C", as_of="2025-01-03")
+    assert [c["value"] for c in ledger.claims(metric="m.x")] == ["1", "2", "3"]

@@ -212,3 +212,16 @@ def test_declarations_are_entries_that_merge_carries(cli, nights, ledger_path: P
     assert cli.json("--db", str(mine), "metrics")[0]["kind"] == "per-period"
     assert len(cli.json("--db", str(mine), "sources")) == 3  # the two ministries are one
     cli.ok("--db", str(mine), "verify")
+
+
+def test_a_hand_broken_declaration_is_passed_over_and_verify_names_it(
+    cli, nights, ledger_path: Path
+):
+    cli.ok("sources", "alias", "Russia's Defence Ministry", "Russian MoD")
+    data = json.loads(ledger_path.read_text(encoding="utf-8"))
+    last = str(max(map(int, data["entries"])))
+    data["entries"][last]["name"] = 5  # not a name
+    ledger_path.write_text(json.dumps(data), encoding="utf-8")
+    assert len(cli.json("sources")) == 4  # the alias is passed over
+    cli.ok("compare", "ru.drones.downed", "--at", "2025-07-02")
+    assert "is not a source alias" in cli.fails("verify", code=1).stderr
