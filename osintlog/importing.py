@@ -9,7 +9,9 @@ The order of its steps is part of its speed and its safety, and lives here alone
 3. Only then does `progress` start (a Rich progress bar imports 50 ms of modules and starts a
    thread to redraw itself, which the workers need none of).
 4. The ledger is read and locked, and each part is chained and written as it comes back, in file
-   order (`ledger.Ledger.append`); the new file replaces the ledger once every row has passed.
+   order (`ledger.Ledger.append`), each entry passing `integrity.ImportChecks` (references, one
+   unit per metric, claims beside others counted) there, in that order; the new file replaces
+   the ledger once every row has passed.
    With bad rows and no `skip_invalid`, the import is refused after every row was checked, so
    that the message names them all, and nothing is written.
 5. A CSV file whose cuts fell inside a record (a quote in an unquoted cell) is found out by the
@@ -83,7 +85,7 @@ def import_claims(
             result = run.append(run.check(1))
     added = sum(1 for entry in result.added if entry["kind"] == "claim")
     report = ImportReport(added, run.claims - added, run.errors, rows.ignored, dry_run)
-    report.similar = run.similar.count
+    report.similar = run.checks.similar
     return report
 
 
@@ -104,7 +106,7 @@ class _Run:
         self.skip_invalid, self.dry_run, self.progress = skip_invalid, dry_run, progress
         self.claims = 0
         self.errors: list[str] = []
-        self.similar = integrity.SimilarCount()
+        self.checks = integrity.ImportChecks()
 
     def check(self, processes: int) -> Parts:
         """The parts as they are checked: with more than one process, they start now."""
@@ -116,9 +118,8 @@ class _Run:
         """Each part as it is checked, while the ledger is read and locked; all or nothing."""
         entries = self._entries(parts)
         if self.dry_run:
-            return _counted(self.ledger, entries, self.similar)
-        checks = integrity.both(integrity.check_references, integrity.check_units)
-        return self.ledger.append(entries, self.context.now, integrity.both(checks, self.similar))
+            return _counted(self.ledger, entries, self.checks)
+        return self.ledger.append(entries, self.context.now, self.checks)
 
     def _entries(self, parts: Parts) -> Iterator[SerialisedEntries]:
         for part, errors in parts:
@@ -130,21 +131,26 @@ class _Run:
 
 
 def _counted(
-    ledger: Ledger, parts: Iterator[SerialisedEntries], similar: integrity.SimilarCount
+    ledger: Ledger, parts: Iterator[SerialisedEntries], checks: integrity.ImportChecks
 ) -> AppendResult:
-    """What an import would add: the entries the ledger lacks (nothing is written)."""
+    """What an import would add: the entries the ledger lacks, checked as the import checks
+    them (nothing is written)."""
     snapshot = ledger.read()
-    known, count = snapshot.ids(), similar(snapshot)
+    known, check = snapshot.ids(), checks(snapshot)
     result = AppendResult([], [])
     for part in parts:
-        for entry_id, kind, facts in zip(part.ids, part.kinds, part.facts, strict=True):
+        for entry_id, kind, refers, facts in zip(
+            part.ids, part.kinds, part.refers, part.facts, strict=True
+        ):
             if entry_id in known:
                 result.existing.append(entry_id)
                 continue
             entry = {"id": entry_id, "kind": kind}
+            if refers:
+                entry["target" if kind == "retraction" else "supersedes"] = refers
             if facts:
                 entry["metric"], entry["unit"], entry["source"], entry["as_of"] = facts
-            count(entry)
+            check(entry)
             result.added.append(entry)
             known.add(entry_id)
     return result

@@ -64,6 +64,7 @@ def test_amend_import_and_merge_hold_the_unit_too(cli, nights, ledger_path: Path
     new = tmp_path / "new.csv"
     new.write_text("metric,value,unit,source\nm.new,4,tanks,X\nm.new,5,%,X\n", encoding="utf-8")
     assert 'the metric is counted in "tanks"' in cli.fails("import", str(new)).stderr
+    assert 'the metric is counted in "tanks"' in cli.fails("import", "--dry-run", str(new)).stderr
     other = tmp_path / "other.json"
     cli.ok("--db", str(other), "add", "ru.drones.downed", "30%", "-s", "Y")
     assert 'counted in "drones"' in cli.fails("merge", str(other)).stderr
