@@ -69,9 +69,13 @@ def emit(
 
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
+        # csv quotes a cell with a newline, but not one with a bare CR (not in "\n"), which
+        # a spreadsheet would read as the end of the record: such a row is quoted throughout.
+        quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(columns)
         for record in records:
-            writer.writerow([csv_cell(record.get(column), column) for column in columns])
+            cells = [csv_cell(record.get(column), column) for column in columns]
+            (quoted if "\r" in "".join(cells) else writer).writerow(cells)
     elif fmt == "json":
         rows = [{column: record.get(column) for column in columns} for record in records]
         out.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")

@@ -224,3 +224,18 @@ def test_tabs_and_line_ends_in_a_cell_are_text_not_control_characters(cli, tmp_p
     source.write_text('metric,value,source,quote\nm.x,5,S,"one\ttwo\nthree — ok"\n')
     cli.ok("import", str(source))
     assert cli.json("list")[0]["quote"] == "one\ttwo\nthree — ok"
+
+
+def test_a_cell_with_a_bare_carriage_return_is_quoted_so_the_row_stays_one(cli, tmp_path):
+    cli.ok("add", "m.x", "5", "-s", "S", "--quote", "said\r=HYPERLINK(1) the rest")
+    text = cli.ok("export").stdout
+    # A spreadsheet ends a record at a bare CR outside quotes: the row is quoted throughout.
+    row_line = text.split("\n", 1)[1]
+    assert row_line.startswith('"') and '"said\r=HYPERLINK(1) the rest"' in row_line
+    [row] = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert row["quote"] == "said\r=HYPERLINK(1) the rest"
+    copy = tmp_path / "c.csv"
+    copy.write_bytes(text.encode("utf-8"))
+    cli.ok("--db", str(tmp_path / "o.json"), "import", str(copy))
+    [claim] = cli.json("--db", str(tmp_path / "o.json"), "list")
+    assert claim["quote"] == "said\r=HYPERLINK(1) the rest" and claim["id"] == row["id"]
