@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from osintlog.figures import Number, format_number
+from osintlog.shown import printable
 from osintlog.views import ChartSeries
 
 SERIES_COLOURS = ("blue", "red", "green", "magenta", "cyan", "yellow")
@@ -33,8 +34,9 @@ def value_ticks(series: Sequence[ChartSeries]) -> list[Number]:
     if not values:
         return []
     low, high = min(values), max(values)
-    if low == high:
-        return [low]
+    if low == high:  # one value: a span around it, so that it sits mid-axis
+        margin = max(1, abs(low) / 10)
+        low, high = low - margin, high + margin
     raw = (high - low) / (Y_TICKS - 1)
     magnitude = 10 ** (len(str(int(raw))) - 1) if raw >= 1 else 1
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
@@ -65,7 +67,7 @@ def chart_text(metric: str, series: Sequence[ChartSeries], width: int, colour: b
     figure.theme("simple" if colour else "colorless")
     figure.date("x").activate(form="%Y-%m-%d")
     unit = axis_label(series)
-    figure.title(f"{metric} ({unit})" if unit else metric)
+    figure.title(printable(f"{metric} ({unit})" if unit else metric))
     ticks = value_ticks(series)
     if ticks:
         figure.ruler("y").ticks(ticks, [format_number(tick) for tick in ticks])
@@ -91,7 +93,7 @@ def chart_text(metric: str, series: Sequence[ChartSeries], width: int, colour: b
         markers = [plotext.marker(KINDS.get(p[4], KINDS["exact"])[0], pixel=pixel) for p in known]
         figure.draw(figure.signal(days, values, marker=markers))
     legend = "   ".join(
-        f"{SERIES_TRACES[index % len(SERIES_TRACES)]} {one.source}"
+        f"{SERIES_TRACES[index % len(SERIES_TRACES)]} {printable(one.source)}"
         for index, one in enumerate(series)
     )
     return figure.build().string(colorless=not colour).rstrip("\n") + "\n" + legend
@@ -112,7 +114,7 @@ def save_chart_image(metric: str, series: Sequence[ChartSeries], path: str) -> N
     for one in series:
         known = [p for p in one.points if p[2] is not None]
         days = [date.fromisoformat(p[0]) for p in known]
-        (line,) = axes.plot(days, [p[2] for p in known], label=one.source)
+        (line,) = axes.plot(days, [p[2] for p in known], label=_image_label(one.source))
         colour = line.get_color()
         for kind, (_, marker, _) in KINDS.items():
             chosen = [(d, p[2]) for d, p in zip(days, known, strict=True) if p[4] == kind]
@@ -126,7 +128,7 @@ def save_chart_image(metric: str, series: Sequence[ChartSeries], path: str) -> N
         if spans:
             xs, lows, highs = zip(*spans, strict=True)
             axes.vlines(xs, lows, highs, color=colour, alpha=0.6)
-    axes.set_title(metric)
+    axes.set_title(_image_label(metric))
     axes.set_ylabel(axis_label(series))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(_tidy(value))))
     kinds = [
@@ -148,6 +150,13 @@ def save_chart_image(metric: str, series: Sequence[ChartSeries], path: str) -> N
     figure.autofmt_xdate()
     figure.savefig(path)
     pyplot.close(figure)
+
+
+def _image_label(text: str) -> str:
+    """Text as matplotlib shows it as it is: `$` is not the start of a formula, and a label
+    starting with `_` is not left out of the legend."""
+    label = printable(text).replace("$", r"\$")
+    return " " + label if label.startswith("_") else label
 
 
 def _has_span(point: tuple[str, Number | None, Number | None, Number | None, str]) -> bool:

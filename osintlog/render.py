@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,10 +19,9 @@ from osintlog.fields import ACTIVE
 from osintlog.figures import Number, display_of, format_number
 from osintlog.integrity import HistoryRow
 from osintlog.ledger import LedgerInfo
+from osintlog.shown import printable, printable_lines
 
 PROGRESS_THRESHOLD = 2000
-# What Rich leaves out of a Text: the control characters but newline and tab.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 PIPED_WIDTH = 240
 STATUS_STYLES = {ACTIVE: "green", "superseded": "yellow", "retracted": "red"}
 
@@ -46,7 +44,7 @@ def stderr_console() -> Console:
 
 def message(text: str) -> None:
     """A note for the user on stderr (never data)."""
-    stderr_console().print(Text(text))
+    stderr_console().print(Text(printable_lines(text)))
 
 
 figure_text = display_of
@@ -86,6 +84,11 @@ class Grid:
     notes: tuple[str, ...] = ()
     hide_empty: bool = False
 
+    def __post_init__(self) -> None:
+        # Cells and notes hold text from reports and ledgers: shown, never acted on.
+        self.rows = [[printable(cell) for cell in row] for row in self.rows]
+        self.notes = tuple(map(printable, self.notes))
+
     def _layout(self, width: int) -> tuple[dict[int, int], list[list[int]]]:
         """The width of each column shown (by index), and each cell's width on the terminal,
         measured once (a table may have 100,000 cells)."""
@@ -115,10 +118,7 @@ class Grid:
 
     def plain(self, width: int) -> str:
         """The grid as plain text, for a pipe or a file."""
-        text = "\n".join([*self._lines(*self._layout(width)), *self.notes])
-        # Stored text has no control characters (refused on input); a hostile file's are
-        # dropped here as Rich drops them on a terminal.
-        return text if text.replace("\n", "").isprintable() else _CONTROL.sub("", text)
+        return "\n".join([*self._lines(*self._layout(width)), *self.notes])
 
     def render(self, width: int) -> Text:
         """The grid for a terminal: the header bold, cells in their styles, the notes dim."""
@@ -229,7 +229,7 @@ def claim_card(claim: Claim) -> Table:
         value = shown.get(name)
         if value is None or value == "":
             continue
-        table.add_row(Text(name.replace("_", " ")), Text(str(value)))
+        table.add_row(Text(name.replace("_", " ")), Text(printable(str(value))))
     return table
 
 
@@ -248,7 +248,7 @@ def info_table(info: LedgerInfo) -> Table:
         ("sources", f"{info.sources:,}"),
     ]
     for name, value in rows:
-        table.add_row(Text(name), Text(value))
+        table.add_row(Text(name), Text(printable(value)))
     return table
 
 
@@ -272,7 +272,7 @@ def print_table(table: RenderableType | Grid | list[Grid]) -> None:
 def print_lines(lines: Iterable[str]) -> None:
     console = stderr_console()
     for line in lines:
-        console.print(Text(line))
+        console.print(Text(printable_lines(line)))
 
 
 @contextlib.contextmanager
@@ -381,5 +381,5 @@ def candidate_card(candidate: dict[str, Any], number: int, total: int) -> Table:
         ("quote", candidate["quote"]),
     ]
     for name, value in rows:
-        table.add_row(Text(name), Text(value))
+        table.add_row(Text(name), Text(printable(value)))
     return table

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE = [
     "figures",
     "units",
+    "shown",
     "dates",
     "date_words",
     "periods",

@@ -268,4 +268,25 @@ def test_tables_drop_control_characters_a_hand_edited_ledger_carries(cli, ledger
     ledger_path.write_text(text, encoding="utf-8")
     for command in (["list"], ["diff", "m.x"], ["compare", "m.x"], ["sources"], ["metrics"]):
         out = cli.ok(*command).stdout
-        assert "\x1b" not in out and "Pl[31main" in out, command
+        assert "\x1b" not in out and "Pl\\x1b[31main" in out, command
+
+
+HOSTILE = "Evil\x1b]52;c;ZXZpbA==\x07 \u202emirror\u200b\x9b2J"
+
+
+def test_text_from_a_ledger_is_shown_escaped_in_every_view(cli, ledger_path: Path):
+    claim_id = cli.ok("add", "m.x", "5", "--source", "Plain", "--as-of", "2025-01-01").stdout
+    text = ledger_path.read_text(encoding="utf-8")
+    hostile = json.dumps(HOSTILE)[1:-1]
+    ledger_path.write_text(text.replace('"Plain"', f'"{hostile}"'), encoding="utf-8")
+    shown = "Evil\\x1b]52;c;ZXZpbA==\\x07 \\u202emirror\\u200b\\x9b2J"
+    commands = [
+        ["list"], ["show", claim_id.strip()], ["history", claim_id.strip()], ["sources"],
+        ["metrics"], ["diff", "m.x"], ["diff"], ["compare", "m.x"], ["chart", "m.x"],
+    ]  # fmt: skip
+    for command in commands:
+        result = cli.ok(*command)
+        everything = result.stdout + result.stderr
+        for raw in ("\x1b", "\x07", "\u202e", "\u200b", "\x9b"):
+            assert raw not in everything, (command, raw)
+        assert shown in result.stdout or command[0] == "history", command
