@@ -155,6 +155,42 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
     return claim
 
 
+# The text fields every stored claim has; the other text fields may be null.
+_ALWAYS = frozenset(
+    {"id", "metric", "value", "source", "as_of", "reported", "analyst", "logged_at"}
+)
+
+
+def stored_problem(entry: Mapping[str, Any]) -> str:
+    """What is wrong with a stored claim's fields by their kinds, or "" (a teammate's ledger is
+    held to what `add` would store): text is text, within its length and without control
+    characters; the figure's numbers are numbers; tags are a list of text; the rating is a
+    letter A-F and a digit 1-6."""
+    for name in TEXT_FIELDS - {"rating", "credibility"}:
+        value = entry.get(name)
+        if value is None:
+            if name in _ALWAYS:
+                return f"has no {name}"
+            continue
+        if type(value) is not str:
+            return f"its {name} is not text"
+        if len(value) > MAX_TEXT.get(name, MAX_SHORT_TEXT) or _CONTROL.search(value):
+            return f"its {name} is too long or holds control characters"
+    for name in ("low", "high", "best"):
+        value = entry.get(name)
+        if value is not None and (type(value) is bool or not isinstance(value, int | float)):
+            return f"its {name} is not a number"
+    tags = entry.get("tags")
+    if not isinstance(tags, list) or not all(type(tag) is str for tag in tags):
+        return "its tags are not a list of text"
+    if entry.get("reliability") not in (None, *"ABCDEF"):
+        return "its reliability is not a letter A-F"
+    credibility = entry.get("credibility")
+    if credibility is not None and (type(credibility) is not int or not 1 <= credibility <= 6):
+        return "its credibility is not a digit 1-6"
+    return ""
+
+
 def content_id(claim: Mapping[str, Any]) -> str:
     """The claim's id: a hash of what it asserts, not of who logged it or when."""
     get = claim.get

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from osintlog.chain import SerialisedEntries, entry_hash, entry_id
-from osintlog.claims import Claim, content_id, metric_key, short_id
+from osintlog.claims import Claim, content_id, metric_key, short_id, stored_problem
 from osintlog.declarations import METRIC_KINDS
 from osintlog.errors import BadClaim, BadInput, NotAllowed, OsintlogError
 from osintlog.fields import FIELDS, RETRACTED, SUPERSEDED, row_of
@@ -308,6 +308,9 @@ def _claim_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
     missing = [name for name in FIELDS if name != "status" and name not in entry]
     if missing:
         return f"lacks {', '.join(missing)}"
+    problem = stored_problem(entry)
+    if problem:
+        return problem
     if content_id(entry) != entry["id"]:
         return (
             "its content no longer matches its id: the metric, figure, source, a date or "

@@ -338,3 +338,38 @@ def test_a_snapshot_never_marks_its_stored_entries(cli, seeded, tmp_path):
         "status" not in e
         for e in integrity.missing_entries(Ledger(tmp_path / "n").read(), snapshot)
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("source", None, "has no source"),
+        ("source", 5, "its source is not text"),
+        ("unit", ["drones"], "its unit is not text"),
+        ("tags", [1], "its tags are not a list of text"),
+        ("note", "a\x1b]52;c;x\x07b", "holds control characters"),
+        ("credibility", "=cmd", "its credibility is not a digit 1-6"),
+        ("best", "5", "its best is not a number"),
+    ],
+)
+def test_a_rehashed_entry_of_the_wrong_kind_fails_verify_and_is_not_merged(
+    cli, ledger_path, tmp_path, field, value, says
+):
+    # A teammate's file, rehashed after the edit, so that only the types give it away.
+    from osintlog.chain import chain
+    from osintlog.claims import content_id
+
+    hostile = tmp_path / "hostile.json"
+    cli.ok("--db", str(hostile), "add", "m.x", "5", "--source", "S", "--as-of", "2025-01-01")
+    data = json.loads(hostile.read_text(encoding="utf-8"))
+    entry = data["entries"]["1"]
+    entry[field] = value
+    entry.pop("prev"), entry.pop("hash")
+    entry["id"] = content_id(entry)
+    chain(entry, "")
+    hostile.write_text(json.dumps(data), encoding="utf-8")
+    assert says in cli.fails("--db", str(hostile), "verify", code=1).stderr
+    cli.ok("add", "m.y", "1", "--source", "T")
+    before = ledger_path.read_bytes()
+    assert "it fails verify" in cli.fails("merge", str(hostile)).stderr
+    assert ledger_path.read_bytes() == before
