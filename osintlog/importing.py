@@ -125,6 +125,7 @@ class _Run:
         for part, errors in parts:
             self.errors.extend(errors)
             self.claims += part.kinds.count("claim")
+            self.checks.brought.update(part.ids)
             yield part
         if self.errors and not self.skip_invalid:
             raise BadInput(_refusal(self.errors, self.claims))

@@ -138,16 +138,21 @@ def serialised_import_entries(claims: list[Claim]) -> SerialisedEntries:
 
 class ImportChecks:
     """The check an import's entries pass under the lock, in file order, as one function (an
-    import has 100,000 entries): a claim an entry supersedes or retracts is in the ledger or
-    earlier in the file; a claim is in its metric's unit (`check_units`); and the claims that
-    stand beside an active claim, or an earlier new one, of the same metric, source and as-of
-    are counted (`similar`), and let pass."""
+    import has 100,000 entries):
+    - an entry that supersedes or retracts a claim follows `amend`'s and `retract`'s rules —
+      the claim is the latest version, not retracted — and the claim is one the file brings
+      (`brought`, filled as its parts come): an import changes no claim it does not bring;
+    - a claim is in its metric's unit (`check_units`);
+    - the claims that stand beside an active claim, or an earlier new one, of the same metric,
+      source and as-of are counted (`similar`), and let pass."""
 
     def __init__(self) -> None:
         self.similar = 0
+        self.brought: set[str] = set()
 
     def __call__(self, snapshot: Snapshot) -> Callable[[Mapping[str, Any]], None]:
         known = {claim["id"] for claim in snapshot.claims()}
+        superseded, retracted = (set(ids) for ids in snapshot.changed_ids())
         units = snapshot.metric_units()
         key = snapshot.declarations().key
         sources: dict[str, str] = {}  # a few hundred names in 100,000 rows
@@ -155,11 +160,8 @@ class ImportChecks:
 
         def check(entry: Mapping[str, Any]) -> None:
             target = entry.get("target") or entry.get("supersedes")
-            if target and target not in known:
-                raise BadInput(
-                    f"claim {short_id(entry['id'])} refers to {short_id(target)}, which is "
-                    "neither in the ledger nor earlier in the file; import that claim first"
-                )
+            if target:
+                self._check_change(entry, target, known, superseded, retracted)
             if entry.get("kind") != "claim":
                 return
             known.add(entry["id"])
@@ -182,6 +184,38 @@ class ImportChecks:
                 seen.add(place)
 
         return check
+
+    def _check_change(
+        self,
+        entry: Mapping[str, Any],
+        target: str,
+        known: set[str],
+        superseded: set[str],
+        retracted: set[str],
+    ) -> None:
+        retracts = entry.get("kind") == "retraction"
+        if retracts:
+            action, who, what = "retract", "a retraction", "retracted"
+        else:
+            action, who, what = "supersede", f"claim {short_id(entry['id'])}", "amended"
+        if target not in known:
+            raise BadInput(
+                f"{who} refers to {short_id(target)}, which is neither in the ledger nor "
+                "earlier in the file; import that claim first"
+            )
+        if target not in self.brought:
+            raise BadInput(
+                f"{who} would {action} {short_id(target)}, a claim the file does not bring: an "
+                "import changes only its own claims (correct a claim with osintlog amend or "
+                "retract; take a colleague's corrections with osintlog merge)"
+            )
+        if target in superseded or target in retracted:
+            state = "retracted" if target in retracted else "superseded"
+            raise BadInput(
+                f"{who} would {action} {short_id(target)}, which is {state} already: only the "
+                f"latest version of a claim may be {what}"
+            )
+        (retracted if retracts else superseded).add(target)
 
 
 @dataclass

@@ -58,12 +58,12 @@ class Snapshot:
 
     def status(self, claim_id: str) -> str:
         """active, superseded (an amendment replaced it) or retracted."""
-        superseded, retracted = self._changes()
+        superseded, retracted = self.changed_ids()
         if claim_id in retracted:
             return RETRACTED
         return SUPERSEDED if claim_id in superseded else ACTIVE
 
-    def _changes(self) -> tuple[set[str], set[str]]:
+    def changed_ids(self) -> tuple[set[str], set[str]]:
         """The ids of the claims superseded, and of those retracted (worked out once)."""
         if self._changed is None:
             superseded = {e["supersedes"] for e in self.entries if e.get("supersedes")}
@@ -78,7 +78,7 @@ class Snapshot:
 
     def active(self) -> list[Claim]:
         """The claims neither superseded nor retracted, as stored."""
-        superseded, retracted = self._changes()
+        superseded, retracted = self.changed_ids()
         if not superseded and not retracted:
             return list(self.claims())
         changed = superseded | retracted

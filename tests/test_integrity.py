@@ -373,3 +373,34 @@ def test_a_rehashed_entry_of_the_wrong_kind_fails_verify_and_is_not_merged(
     before = ledger_path.read_bytes()
     assert "it fails verify" in cli.fails("merge", str(hostile)).stderr
     assert ledger_path.read_bytes() == before
+
+
+def test_an_import_changes_none_of_the_ledgers_claims_it_does_not_bring(cli, ledger_path, tmp_path):
+    ours = cli.ok("add", "m.x", "600", "--source", "S", "--as-of", "2025-04-01").stdout.strip()
+    before = ledger_path.read_bytes()
+    file = tmp_path / "rewrite.csv"
+    file.write_text(f"metric,value,source,as_of,supersedes\nm.x,6000,S,2025-04-01,{ours}\n")
+    refused = cli.fails("import", str(file)).stderr
+    assert f"would supersede {ours[:10]}, a claim the file does not bring" in refused
+    assert "osintlog merge" in refused
+    assert ledger_path.read_bytes() == before
+    # A file that brings a claim may amend it once: the second amendment of it is refused, as
+    # amend refuses to amend a superseded claim.
+    scratch = tmp_path / "scratch.json"
+    first = cli.ok("--db", str(scratch), "add", "m.y", "5", "-s", "T", "--as-of", "2025-01-01")
+    x = first.stdout.strip()
+    rows = (
+        "metric,value,source,as_of,supersedes\n"
+        "m.y,5,T,2025-01-01,\n"
+        f"m.y,6,T,2025-01-01,{x}\n"
+        f"m.y,7,T,2025-01-01,{x}\n"
+    )
+    twice = tmp_path / "twice.csv"
+    twice.write_text(rows)
+    refused = cli.fails("import", str(twice)).stderr
+    assert f"would supersede {x[:10]}, which is superseded already" in refused
+    assert "only the latest version of a claim may be amended" in refused
+    assert ledger_path.read_bytes() == before
+    twice.write_text(rows.rsplit("m.y,7", 1)[0])
+    cli.ok("import", str(twice))
+    assert [c["value"] for c in cli.json("list", "--metric", "m.y")] == ["6"]
