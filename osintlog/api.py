@@ -66,6 +66,16 @@ def _check_every(every: str | None) -> None:
 
 
 @dataclass
+class MergeReport:
+    """What `merge` did (or, on a dry run, would do): how many entries it appended, and each
+    change they make to claims the ledger held, in words."""
+
+    added: int
+    changes: list[str]
+    dry_run: bool = False
+
+
+@dataclass
 class _Views:
     """What the views read from one snapshot."""
 
@@ -494,12 +504,14 @@ class Ledger:
         unit per metric was held), each with the ids of the claims in another unit."""
         return integrity.unit_warnings(self._ledger.read())
 
-    def merge(self, other: str | Path) -> int:
-        """Append the entries of another ledger that this one lacks; returns how many."""
+    def merge(self, other: str | Path, *, dry_run: bool = False) -> MergeReport:
+        """Append the entries of another ledger that this one lacks (that file is only read).
+        The report counts them and names each change they make to claims this ledger held:
+        amendments and retractions, by whom. `dry_run` checks and reports, and writes nothing."""
         other = Path(other)
         if not other.is_file():
             raise BadInput(f"{other} is not a file")
-        theirs = ledger.Ledger(other, self._ledger.lock_timeout).read()
+        theirs = ledger.Ledger(other, self._ledger.lock_timeout).read_only()
         problem = integrity.verify(theirs)
         if problem is not None:
             raise BadInput(f"refusing to merge {other}: it fails verify: {problem}")
@@ -508,8 +520,15 @@ class Ledger:
             fault = integrity.verify(ours)
             if fault is not None:
                 raise BadInput(f"refusing to merge into {self.path}: it fails verify: {fault}")
-            return lambda entry: None
+            return check_units(ours)
 
-        entries = integrity.missing_entries(self._ledger.read(), theirs)
-        checks = integrity.both(check, check_units)
-        return len(self._ledger.append(entries, self.context().now, checks).added)
+        ours = self._ledger.read()
+        entries = integrity.missing_entries(ours, theirs)
+        changes = integrity.changes_to(ours, entries)
+        if dry_run:
+            each = check(ours)
+            for entry in entries:
+                each(entry)
+            return MergeReport(len(entries), changes, dry_run=True)
+        added = self._ledger.append(entries, self.context().now, check).added
+        return MergeReport(len(added), changes)

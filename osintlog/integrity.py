@@ -431,6 +431,29 @@ def _logged_problem(entry: Mapping[str, Any]) -> str:
     return ""
 
 
+def changes_to(ours: Snapshot, entries: list[dict[str, Any]]) -> list[str]:
+    """Each change the entries make to a claim `ours` holds, in words: who amended or
+    retracted which claim, and how."""
+    held = {claim["id"]: claim for claim in ours.claims()}
+    said = []
+    for entry in entries:
+        target = entry.get("supersedes") or entry.get("target")
+        if target not in held:
+            continue
+        old, who = held[target], entry.get("analyst", "?")
+        if entry.get("kind") == "retraction":
+            said.append(
+                f"{who} retracts {short_id(target)} {old['metric']} {old['value']}: "
+                f"{entry.get('reason')}"
+            )
+        else:
+            said.append(
+                f"{who} amends {short_id(target)} {old['metric']} {old['value']} -> "
+                f"{entry.get('metric')} {entry.get('value')} ({short_id(entry['id'])})"
+            )
+    return said
+
+
 def missing_entries(ours: Snapshot, theirs: Snapshot) -> list[dict[str, Any]]:
     """The entries of `theirs` that `ours` lacks (by id), in their order, without their chain
     (appending chains them anew); ids, analysts and times are kept."""

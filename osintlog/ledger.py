@@ -149,6 +149,14 @@ class Ledger:
                     self.store.append(stored, ())
         return Snapshot(self.path, stored.entries, stored.schema)
 
+    def read_only(self) -> Snapshot:
+        """The ledger as it is, brought up to date in memory if an older osintlog wrote it, and
+        never written (a ledger merged from, or another analyst's file)."""
+        stored = self.store.load()
+        if _outdated(stored):
+            upgrade(stored)
+        return Snapshot(self.path, stored.entries, stored.schema)
+
     def _current(self) -> Stored:
         """The ledger under the lock, upgraded in memory if an older osintlog wrote it (the
         caller's append then saves the upgrade with its own entries, in one write)."""

@@ -153,7 +153,7 @@ def test_merge_two_notebooks(ledger, tmp_path):
     other = osintlog.Ledger(tmp_path / "other.json")
     other.add("m.x", "7", source="Colleague", reported=THU)
     ledger.add("m.x", "8", source="Me", reported=THU)
-    assert ledger.merge(other.path) == 1
+    assert ledger.merge(other.path).added == 1
     assert sorted(c["source"] for c in ledger.claims()) == ["Colleague", "Me"]
     assert ledger.info().claims == {"active": 2, "superseded": 0, "retracted": 0}
 

@@ -404,3 +404,39 @@ def test_an_import_changes_none_of_the_ledgers_claims_it_does_not_bring(cli, led
     twice.write_text(rows.rsplit("m.y,7", 1)[0])
     cli.ok("import", str(twice))
     assert [c["value"] for c in cli.json("list", "--metric", "m.y")] == ["6"]
+
+
+def test_merge_names_what_it_changes_and_dry_run_writes_nothing(cli, ledger_path, tmp_path):
+    ours = cli.ok("add", "m.x", "600", "-s", "S", "--as-of", "2025-04-01").stdout.strip()
+    other = tmp_path / "other.json"
+    shutil.copy(ledger_path, other)
+    env_db = ("--db", str(other))
+    cli.ok(*env_db, "amend", ours, "--value", "6000", "--yes")
+    cli.ok(*env_db, "add", "m.z", "1", "-s", "T")
+    before = ledger_path.read_bytes()
+    dry = cli.ok("merge", "--dry-run", str(other)).stderr
+    assert f"tester amends {ours[:10]} m.x 600 -> m.x 6000" in dry
+    assert "dry run: would merge 2 entries" in dry
+    assert ledger_path.read_bytes() == before
+    done = cli.ok("merge", str(other)).stderr
+    assert f"tester amends {ours[:10]} m.x 600 -> m.x 6000" in done and "merged 2 entries" in done
+    assert [c["value"] for c in cli.json("list", "--metric", "m.x")] == ["6000"]
+
+
+def test_merging_from_a_ledger_an_older_osintlog_wrote_leaves_that_file_as_it_was(
+    cli, ledger_path, tmp_path
+):
+    claim = {
+        "metric": "m.old", "value": "about 5", "low": None, "high": None, "best": 5,
+        "qualifier": "approx", "unit": None, "as_of": "2025", "reported": "2025-03-01",
+        "source": "S", "via": None, "url": None, "quote": None, "reliability": None,
+        "credibility": None, "tags": [], "note": None, "analyst": "old",
+        "logged_at": "2025-03-01T00:00:00Z", "supersedes": None,
+    }  # fmt: skip
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"_osintlog": {"1": {"schema": 0}}, "entries": {"1": claim}}))
+    before = old.read_bytes()
+    cli.ok("add", "m.x", "1", "-s", "S")
+    assert "merged 1 entries" in cli.ok("merge", str(old)).stderr
+    assert old.read_bytes() == before
+    assert [c["value"] for c in cli.json("list", "--metric", "m.old")] == ["about 5"]

@@ -56,13 +56,19 @@ def verify(ctx: typer.Context) -> None:
 def merge(
     ctx: typer.Context,
     other: Annotated[Path, typer.Argument(metavar="OTHER_LEDGER", help="Another ledger file.")],
+    dry_run: Annotated[bool, typer.Option(help="Say what would change; write nothing.")] = False,
 ) -> None:
-    """Append the entries of another ledger that this one lacks, keeping their ids and authors.
+    """Append the entries of another ledger that this one lacks, keeping their ids and authors;
+    names each amendment and retraction of a claim you held.
 
-    Example: osintlog merge ../colleague/ledger.json
+    Example: osintlog merge --dry-run ../colleague/ledger.json
     """
-    added = ledger_of(ctx).merge(other)
-    render.message(f"merged {added} entries from {other}")
+    report = ledger_of(ctx).merge(other, dry_run=dry_run)
+    render.print_lines(report.changes)
+    if report.dry_run:
+        render.message(f"dry run: would merge {report.added} entries from {other}")
+    else:
+        render.message(f"merged {report.added} entries from {other}")
 
 
 def git_merge_driver(
