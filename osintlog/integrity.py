@@ -55,24 +55,6 @@ def check_supersedes(snapshot: Snapshot) -> Callable[[Mapping[str, Any]], None]:
     return check
 
 
-Check = Callable[[Snapshot], Callable[[Mapping[str, Any]], None]]
-
-
-def both(first: Check, second: Check) -> Check:
-    """A check made of two: each new entry must pass both."""
-
-    def check(snapshot: Snapshot) -> Callable[[Mapping[str, Any]], None]:
-        one, other = first(snapshot), second(snapshot)
-
-        def each(entry: Mapping[str, Any]) -> None:
-            one(entry)
-            other(entry)
-
-        return each
-
-    return check
-
-
 def check_units(snapshot: Snapshot) -> Callable[[Mapping[str, Any]], None]:
     """Every new claim is in its metric's unit: the ledger's, or the first new claim's for a
     metric new to it (so that one import or merge cannot mix units either)."""
