@@ -7,11 +7,8 @@ a ledger read-only with `TinyDB(path, storage=JsonFileStore)`."""
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
-import stat
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +16,8 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from osintlog.errors import LedgerCorrupt, LedgerWriteFailed
+from osintlog.atomic import atomic_write
+from osintlog.errors import LedgerCorrupt
 from osintlog.store import SCHEMA_VERSION, Stored
 
 META_TABLE = "_osintlog"
@@ -164,72 +162,3 @@ def check_ledger_shape(path: Path, data: Any) -> None:
     entries = data.get(ENTRIES_TABLE, {})
     if not isinstance(entries, dict) or not all(isinstance(e, dict) for e in entries.values()):
         raise LedgerCorrupt(f"{refusal} (its entries are not records); left untouched")
-
-
-def atomic_write(path: Path, chunks: Iterable[bytes | bytearray]) -> None:
-    """Write to a temporary file beside `path`, fsync it, then rename it over `path`; if making
-    the chunks raises, the ledger is left as it was.
-
-    Where Linux allows, the temporary file has no name until it is complete (O_TMPFILE), so that
-    a process killed while it writes (an import writes as it checks) leaves nothing behind.
-    """
-    temporary: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = _temporary_file(path)
-    except OSError as error:
-        raise LedgerWriteFailed(f"cannot write {path}: {error.strerror}") from error
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-            if temporary is None:
-                temporary = _name_file(handle.fileno(), path)
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temporary, path)
-    except OSError as error:
-        _remove(temporary)
-        raise LedgerWriteFailed(
-            f"cannot write {path}: {error.strerror}; the ledger is unchanged"
-        ) from error
-    except BaseException:
-        _remove(temporary)
-        raise
-    _fsync_folder(path.parent)
-
-
-def _temporary_file(path: Path) -> tuple[int, str | None]:
-    """A file to write beside `path`: without a name where Linux allows, else a hidden one."""
-    if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
-        with contextlib.suppress(OSError):  # not every file system has them
-            return os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o600), None
-    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-
-
-def _name_file(descriptor: int, path: Path) -> str:
-    """Give a file without a name a hidden one beside `path`, to rename it over `path`."""
-    name = f".{path.name}.{os.urandom(6).hex()}.tmp"
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:  # a folder descriptor makes Python call linkat, which follows the /proc link
-        os.link(f"/proc/self/fd/{descriptor}", name, dst_dir_fd=folder, follow_symlinks=True)
-    finally:
-        os.close(folder)
-    return str(path.parent / name)
-
-
-def _remove(temporary: str | None) -> None:
-    if temporary is not None:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)

@@ -239,3 +239,28 @@ def test_a_cell_with_a_bare_carriage_return_is_quoted_so_the_row_stays_one(cli, 
     cli.ok("--db", str(tmp_path / "o.json"), "import", str(copy))
     [claim] = cli.json("--db", str(tmp_path / "o.json"), "list")
     assert claim["quote"] == "said\r=HYPERLINK(1) the rest" and claim["id"] == row["id"]
+
+
+def test_export_to_a_file_is_atomic_and_a_new_file_follows_the_umask(cli, seeded, tmp_path):
+    import os
+    import stat
+
+    target = tmp_path / "out.csv"
+    old = os.umask(0o027)
+    try:
+        cli.ok("export", "-o", str(target))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640  # rw-rw-rw- less the umask 027
+    first = target.read_bytes()
+    target.chmod(0o604)
+    cli.ok("add", "m.new", "1", "-s", "S")
+    cli.ok("export", "-o", str(target))
+    assert stat.S_IMODE(target.stat().st_mode) == 0o604 and target.read_bytes() != first
+    # A folder in the way: the write fails, and the export before it is left as it was.
+    before = target.read_bytes()
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "out.csv").mkdir()
+    assert "cannot write" in cli.fails("export", "-o", str(blocked / "out.csv")).stderr
+    assert target.read_bytes() == before

@@ -21,6 +21,7 @@ CORE = [
     "query",
     "chain",
     "store",
+    "atomic",
     "json_store",
     "ledger",
     "integrity",

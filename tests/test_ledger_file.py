@@ -120,3 +120,18 @@ def test_a_script_reads_the_ledger_with_tinydb_as_the_readme_shows(cli, ledger_p
     # three claims and one retraction, in the order appended
     assert [e["kind"] for e in entries] == ["claim", "claim", "retraction", "claim"]
     assert [e["metric"] for e in entries if e["kind"] == "claim"] == ["m.a", "m.b", "m.c"]
+
+
+def test_a_new_ledger_follows_the_umask_and_an_old_one_keeps_its_mode(cli, ledger_path):
+    import os
+    import stat
+
+    old = os.umask(0o077)
+    try:
+        cli.ok("add", "m.x", "1", "-s", "S")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(ledger_path.stat().st_mode) == 0o600  # rw-rw-rw- less 077
+    ledger_path.chmod(0o640)
+    cli.ok("add", "m.x", "2", "-s", "S", "--as-of", "2025-01-01")
+    assert stat.S_IMODE(ledger_path.stat().st_mode) == 0o640

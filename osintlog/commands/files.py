@@ -114,12 +114,12 @@ def export(
         return emit(records, claim_columns(), chosen, sys.stdout)
     import io
 
+    from osintlog.atomic import atomic_write
+
     buffer = io.StringIO()
     emit(records, claim_columns(), chosen, buffer)
-    try:
-        output.write_text(buffer.getvalue(), encoding="utf-8")
-    except OSError as error:
-        raise BadInput(f"cannot write {output}: {error.strerror}") from error
+    kept = f"{output} is as it was" if output.exists() else "nothing was written"
+    atomic_write(output, [buffer.getvalue().encode("utf-8")], kept)
     render.message(f"exported {len(records)} claims to {output}")
 
 
