@@ -30,9 +30,10 @@ from osintlog.declarations import (
     metric_units,
 )
 from osintlog.errors import BadClaim, BadInput, NotAllowed
+from osintlog.fields import EVERY
 from osintlog.formats import InputFormat, load_input
 from osintlog.integrity import check_units, similar_claims
-from osintlog.periods import EVERY, period_end
+from osintlog.periods import period_end
 from osintlog.query import Query
 
 if TYPE_CHECKING:

@@ -12,10 +12,7 @@ from typing import Any
 
 from osintlog.claims import Claim, fold_source
 from osintlog.errors import BadClaim, NotAllowed
-
-METRIC_KINDS = ("total", "cumulative", "per-period", "plan")
-# A per-period metric's period: `compare` sets figures of one period against each other.
-PERIODS = ("night", "day", "week", "month")
+from osintlog.fields import METRIC_KINDS, METRIC_PERIODS
 
 
 @dataclass
@@ -146,8 +143,8 @@ def check_declaration(
     """Refuse a metric declaration that says nothing, or contradicts itself or the claims."""
     if kind is not None and kind not in METRIC_KINDS:
         raise BadClaim(f'--kind "{kind}": use one of {", ".join(METRIC_KINDS)}')
-    if period is not None and period not in PERIODS:
-        raise BadClaim(f'--period "{period}": use one of {", ".join(PERIODS)}')
+    if period is not None and period not in METRIC_PERIODS:
+        raise BadClaim(f'--period "{period}": use one of {", ".join(METRIC_PERIODS)}')
     if kind == "per-period" and period is None:
         raise BadClaim("a per-period metric needs its --period: night, day, week or month")
     if period is not None and kind != "per-period":

@@ -9,9 +9,8 @@ from typing import Any
 
 from osintlog.chain import SerialisedEntries, entry_hash, entry_id
 from osintlog.claims import Claim, content_id, metric_key, short_id, stored_problem
-from osintlog.declarations import METRIC_KINDS
 from osintlog.errors import BadClaim, BadInput, NotAllowed, OsintlogError
-from osintlog.fields import FIELDS, RETRACTED, SUPERSEDED, row_of
+from osintlog.fields import FIELDS, METRIC_KINDS, RETRACTED, SUPERSEDED, row_of
 from osintlog.figures import parse_figure
 from osintlog.ledger import Snapshot, new_entry
 from osintlog.periods import is_partial_date, is_stored_date

@@ -100,10 +100,6 @@ def after_report(as_of: str, reported: str) -> bool:
     return period_start(last_part(as_of)) > period_end(reported)
 
 
-# The periods a series is rolled up by (`diff --every`, `compare --every`).
-EVERY = ("day", "week", "month", "quarter", "year")
-
-
 def period_label(day: str, every: str) -> str:
     """The period a full ISO day falls in, as its label: 2025-04-09 is 2025-04-09 (day),
     2025-W15 (week, Monday to Sunday, ISO numbering), 2025-04, 2025-Q2, 2025."""

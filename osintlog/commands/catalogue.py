@@ -4,13 +4,13 @@ alias`). Each declaration is an entry appended to the ledger; the latest wins.""
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
 
 from osintlog.commands.common import OsintlogGroup, emit_rows, ledger_of, render, show_view, tables
-from osintlog.commands.options import FormatOption
+from osintlog.commands.options import FormatOption, choices
+from osintlog.fields import METRIC_KINDS, METRIC_PERIODS
 from osintlog.formats import OutputFormat
 
 metrics_app = typer.Typer(cls=OsintlogGroup, invoke_without_command=True)
@@ -37,18 +37,8 @@ def metrics(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> None:
     )
 
 
-class Kind(str, Enum):
-    total = "total"
-    cumulative = "cumulative"
-    per_period = "per-period"
-    plan = "plan"
-
-
-class Period(str, Enum):
-    night = "night"
-    day = "day"
-    week = "week"
-    month = "month"
+Kind = choices("Kind", METRIC_KINDS)
+Period = choices("Period", METRIC_PERIODS)
 
 
 @metrics_app.command("describe")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -63,6 +64,11 @@ def date_order(dayfirst: bool, monthfirst: bool) -> str | None:
     if dayfirst and monthfirst:
         raise BadClaim("--dayfirst and --monthfirst contradict each other; give one")
     return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
+
+
+def choices(name: str, values: Sequence[str]) -> type[Enum]:
+    """An option's choices as Typer takes them (a str Enum), from the core's one list of them."""
+    return Enum(name, {value.replace("-", "_"): value for value in values}, type=str)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

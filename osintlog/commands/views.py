@@ -17,8 +17,9 @@ from osintlog.commands.common import (
     show_view,
     tables,
 )
-from osintlog.commands.options import FormatOption, SinceOption, UntilOption
+from osintlog.commands.options import FormatOption, SinceOption, UntilOption, choices
 from osintlog.errors import BadInput
+from osintlog.fields import EVERY
 from osintlog.formats import OutputFormat, emit
 
 SourcesOption = Annotated[
@@ -27,12 +28,7 @@ SourcesOption = Annotated[
 ]
 
 
-class Every(str, Enum):
-    day = "day"
-    week = "week"
-    month = "month"
-    quarter = "quarter"
-    year = "year"
+Every = choices("Every", EVERY)
 
 
 def diff(
