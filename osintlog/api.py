@@ -391,6 +391,7 @@ class Ledger:
         entry = integrity.retraction_entry(
             claim["id"], reason.strip(), context.analyst, context.now
         )
+        integrity.check_new_entry(entry)
         self._ledger.append([entry], context.now, integrity.check_supersedes)
         return dict(claim), entry
 
@@ -456,6 +457,7 @@ class Ledger:
     def _declare(self, kind: str, **fields: Any) -> None:
         context = self.context()
         entry = ledger.new_entry(kind, context.analyst, context.now, **fields)
+        integrity.check_new_entry(entry)
         self._ledger.append([entry], context.now)
 
     def import_file(

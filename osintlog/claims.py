@@ -21,7 +21,7 @@ from osintlog.dates import (
     parse_date,
     period_start,
 )
-from osintlog.errors import BadClaim, BadDate, OsintlogError
+from osintlog.errors import BadClaim, BadDate, BadSetting, OsintlogError
 from osintlog.fields import (
     CONTENT_FIELDS,
     FUTURE,
@@ -29,6 +29,7 @@ from osintlog.fields import (
     TEXT_FIELDS,
 )
 from osintlog.figures import Figure, parse_figure
+from osintlog.plain_text import PROSE_FIELDS, refusal, text_problem
 from osintlog.units import same_metric_unit, same_unit
 
 if TYPE_CHECKING:
@@ -43,11 +44,11 @@ ID_LENGTH = 32
 SHORT_ID = 10
 MAX_TEXT = {"quote": 20_000, "note": 20_000, "url": 2_000}
 MAX_SHORT_TEXT = 500
+MAX_TAG = 100
 
 _METRIC = re.compile(r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*", re.ASCII)
 _RATING = re.compile(r"([A-Fa-f])?([1-6])?")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z", re.ASCII)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,12 @@ class Context:
 
 
 def default_analyst() -> str:
-    """$OSINTLOG_ANALYST, else the user name; works without a terminal."""
+    """$OSINTLOG_ANALYST, else the user name; works without a terminal. Held to the rule for
+    text like any field (a name with an escape sequence is refused, not stored)."""
     if name := os.environ.get("OSINTLOG_ANALYST", "").strip():
+        if len(name) > MAX_SHORT_TEXT or (problem := text_problem(name)):
+            why = problem or f"more than {MAX_SHORT_TEXT} characters"
+            raise BadSetting(f"OSINTLOG_ANALYST holds {why}: set it to a plain name")
         return name
     try:
         return getpass.getuser()
@@ -163,19 +168,18 @@ _ALWAYS = frozenset(
 
 def stored_problem(entry: Mapping[str, Any]) -> str:
     """What is wrong with a stored claim's fields by their kinds, or "" (a teammate's ledger is
-    held to what `add` would store): text is text, within its length and without control
-    characters; the figure's numbers are numbers; tags are a list of text; the rating is a
-    letter A-F and a digit 1-6."""
+    held to what `add` would store): text is text, within its length and keeps the rule for
+    text (`plain_text`); the figure's numbers are numbers; tags are a list of text; the rating
+    is a letter A-F and a digit 1-6."""
     for name in TEXT_FIELDS - {"rating", "credibility"}:
         value = entry.get(name)
         if value is None:
             if name in _ALWAYS:
                 return f"has no {name}"
             continue
-        if type(value) is not str:
-            return f"its {name} is not text"
-        if len(value) > MAX_TEXT.get(name, MAX_SHORT_TEXT) or _CONTROL.search(value):
-            return f"its {name} is too long or holds control characters"
+        problem = text_field_problem(name, value)
+        if problem:
+            return problem
     for name in ("low", "high", "best"):
         value = entry.get(name)
         if value is not None and (type(value) is bool or not isinstance(value, int | float)):
@@ -183,12 +187,28 @@ def stored_problem(entry: Mapping[str, Any]) -> str:
     tags = entry.get("tags")
     if not isinstance(tags, list) or not all(type(tag) is str for tag in tags):
         return "its tags are not a list of text"
+    for tag in tags:
+        if len(tag) > MAX_TAG or text_problem(tag):
+            return f"its tag {tag[:40]!r} is too long or breaks the rule for text"
+    if entry.get(FUTURE, False) not in (True, False):
+        return "its future flag is not true or false"
     if entry.get("reliability") not in (None, *"ABCDEF"):
         return "its reliability is not a letter A-F"
     credibility = entry.get("credibility")
     if credibility is not None and (type(credibility) is not int or not 1 <= credibility <= 6):
         return "its credibility is not a digit 1-6"
     return ""
+
+
+def text_field_problem(name: str, value: Any, limit: int | None = None) -> str:
+    """What is wrong with a stored text field, or "": not text, too long, or breaking the rule
+    for text (a line break allowed in prose alone)."""
+    if type(value) is not str:
+        return f"its {name} is not text"
+    if len(value) > (limit or MAX_TEXT.get(name, MAX_SHORT_TEXT)):
+        return f"its {name} is too long"
+    problem = text_problem(value, name in PROSE_FIELDS)
+    return f"its {name} holds {problem}" if problem else ""
 
 
 def content_id(claim: Mapping[str, Any]) -> str:
@@ -250,7 +270,8 @@ def _blank(value: Any) -> bool:
 
 def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
     """Every text field given, stripped, blanks left out; refused when a field is not text, is
-    too long or carries control characters. One pass, as imports run it for every row."""
+    too long or breaks the rule for text (`plain_text`). A quote's or note's Windows line ends
+    are read as line breaks. One pass, as imports run it for every row."""
     texts: dict[str, str] = {}
     for name, value in raw.items():
         if type(value) is str:
@@ -267,11 +288,13 @@ def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
             limit = MAX_TEXT.get(name, MAX_SHORT_TEXT)
             if len(text) > limit:
                 raise BadClaim(f"{name} is {len(text):,} characters long; the limit is {limit:,}")
-    joined = "".join(texts.values())
-    # isprintable, a quick scan, is true of nearly every row; the regex is 8 times slower.
-    if not joined.isprintable() and _CONTROL.search(joined):
-        bad = next(name for name, text in texts.items() if _CONTROL.search(text))
-        raise BadClaim(f"{bad} contains control characters")
+    # isprintable, a quick scan, is true of nearly every row.
+    if not "".join(texts.values()).isprintable():
+        for name, text in texts.items():
+            if name in PROSE_FIELDS and "\r" in text:
+                texts[name] = text = text.replace("\r\n", "\n")
+            if problem := text_problem(text, name in PROSE_FIELDS):
+                raise BadClaim(refusal(name, problem))
     return texts
 
 
@@ -376,8 +399,10 @@ def _tag_list(items: list[str]) -> list[str]:
     tags = set()
     for item in items:
         tag = item.strip()
-        if _CONTROL.search(tag) or len(tag) > 100:
-            raise BadClaim(f"tag {tag[:40]!r} is too long or has control characters")
+        if len(tag) > MAX_TAG:
+            raise BadClaim(f"tag {tag[:40]!r}... is longer than {MAX_TAG} characters")
+        if problem := text_problem(tag):
+            raise BadClaim(refusal("a tag", problem))
         if tag:
             tags.add(tag)
     return sorted(tags)

@@ -8,6 +8,7 @@ phone-number-like runs of digits.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from osintlog.figures import (
     Figure,
     parse_figure,
 )
+from osintlog.plain_text import neutralised
 from osintlog.units import same_metric_unit
 
 MASK = "§"
@@ -46,7 +48,12 @@ ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec no nos vs approx est e.g i.e etc al fig
     inc ltd co corp jr sr""".split()
 )
-_SENTENCE_END = re.compile(r"""[.!?]+["”’')\]]*(?=\s+["“‘(\[]?[A-Z0-9])""")
+# A match starts only where a run of stops starts, so a run of 30,000 dots is read once.
+_SENTENCE_END = re.compile(r"""(?<![.!?])[.!?]+["”’')\]]*(?=\s+["“‘(\[]?[A-Z0-9])""")
+# No sentence of a report is longer; a longer run of text is read in pieces of at most this
+# many characters, cut between words, so that the work per sentence is bounded (see
+# benchmarks/extract_hostile.py).
+MAX_SENTENCE = 1_000
 _LEADING_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
 
 
@@ -65,21 +72,37 @@ def split_sentences(text: str) -> list[Sentence]:
     for number, block in enumerate(re.split(r"\n[ \t]*\n", text)):
         paragraph = " ".join(block.split())
         start = 0
-        for match in _SENTENCE_END.finditer(paragraph):
-            if _ends_with_abbreviation(paragraph[start : match.start() + 1]):
-                continue
-            sentences.append(Sentence(paragraph[start : match.end()].strip(), number, line))
-            start = match.end()
-        if paragraph[start:].strip():
-            sentences.append(Sentence(paragraph[start:].strip(), number, line))
+        ends = [
+            match.end()
+            for match in _SENTENCE_END.finditer(paragraph)
+            if not _ends_with_abbreviation(paragraph, match.start() + 1)
+        ]
+        for end in [*ends, len(paragraph)]:
+            for piece in _pieces(paragraph[start:end].strip()):
+                sentences.append(Sentence(piece, number, line))
+            start = end
         line += block.count("\n") + 2
     return sentences
 
 
-def _ends_with_abbreviation(text: str) -> bool:
-    if not text.endswith("."):
+def _pieces(text: str) -> list[str]:
+    """A sentence, or a run of text too long to be one cut between words into pieces of at
+    most MAX_SENTENCE characters."""
+    pieces = []
+    while len(text) > MAX_SENTENCE:
+        cut = text.rfind(" ", 0, MAX_SENTENCE + 1)
+        cut = cut if cut > 0 else MAX_SENTENCE
+        pieces.append(text[:cut].strip())
+        text = text[cut:].strip()
+    return [*pieces, text] if text else pieces
+
+
+def _ends_with_abbreviation(paragraph: str, end: int) -> bool:
+    """Whether the full stop before `end` follows an abbreviation or an initial."""
+    if paragraph[end - 1] != ".":
         return False
-    word = text[:-1].rsplit(None, 1)[-1].lower().strip("(\"“'")
+    start = max(paragraph.rfind(" ", max(end - 13, 0), end - 1) + 1, end - 12)
+    word = paragraph[start : end - 1].lower().strip("(\"“'")
     return word in ABBREVIATIONS or bool(re.fullmatch(r"[a-z]", word))
 
 
@@ -324,12 +347,21 @@ def found_text(sentence: str, found: Found) -> str:
 
 def _nearest_action(sentence: str, found: Found) -> str | None:
     best: tuple[int, str] | None = None
-    for action, pattern in ACTIONS:
-        for match in re.finditer(pattern, sentence, re.IGNORECASE):
-            distance = min(abs(match.start() - found.end), abs(found.start - match.end()))
-            if best is None or distance < best[0]:
-                best = (distance, action)
+    for start, end, action in _actions(sentence):
+        distance = min(abs(start - found.end), abs(found.start - end))
+        if best is None or distance < best[0]:
+            best = (distance, action)
     return best[1] if best else None
+
+
+@functools.lru_cache(maxsize=4)
+def _actions(sentence: str) -> list[tuple[int, int, str]]:
+    """Where the sentence names each action, found once for all its figures."""
+    return [
+        (match.start(), match.end(), action)
+        for action, pattern in ACTIONS
+        for match in re.finditer(pattern, sentence, re.IGNORECASE)
+    ]
 
 
 # --- who said it, and when ---------------------------------------------------------------------
@@ -448,8 +480,10 @@ def reported_date(text: str, given: str | None, today: date) -> tuple[str, str]:
 def extract(
     text: str, *, today: date, reported: str | None = None, via: str | None = None
 ) -> list[dict[str, Any]]:
-    """Candidate claims, in the order the report states them, as claim-shaped records."""
-    report_date, body = reported_date(text, reported, today)
+    """Candidate claims, in the order the report states them, as claim-shaped records. The
+    report's text is neutralised first (`plain_text.neutralised`): no escape sequence reaches
+    a quote, or is read as a figure."""
+    report_date, body = reported_date(neutralised(text), reported, today)
     candidates = []
     sentences = split_sentences(body)
     for index, sentence in enumerate(sentences):

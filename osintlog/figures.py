@@ -248,13 +248,25 @@ def _plain_figure(value: str) -> Figure | None:
         return None
     phrase, single, *ends = match.groups()
     if single is not None:
-        return _hedged(value, int(_ungrouped(single)), _HEDGE_KIND.get(phrase), None)
-    low, high = (int(_ungrouped(end)) for end in ends if end is not None)
+        return _hedged(value, _whole(single), _HEDGE_KIND.get(phrase), None)
+    low, high = (_whole(end) for end in ends if end is not None)
     return _ranged(value, low, high, None)
 
 
 def _ungrouped(digits: str) -> str:
     return digits.replace(",", "").replace(" ", "")
+
+
+# More digits than any figure osintlog accepts (10^15) may have, leading zeros and all: refused
+# before Python turns them into a number (which it refuses itself beyond 4,300 digits).
+_MAX_DIGITS = 40
+
+
+def _whole(digits: str) -> int:
+    plain = _ungrouped(digits)
+    if len(plain) > _MAX_DIGITS:
+        raise BadFigure(f'"{digits[:20]}..." has more digits than any figure osintlog accepts')
+    return int(plain)
 
 
 def _any_figure(value: str) -> Figure:
@@ -417,9 +429,8 @@ def _numeral(body: str) -> tuple[Quantity, bool] | None:
             f'"{digits}" is ambiguous: write {digits.replace(".", "")} for the whole number '
             "or use a decimal point only for fractions"
         )
-    plain = _ungrouped(digits)
     try:
-        number: Quantity = Decimal(plain) if "." in plain else int(plain)
+        number: Quantity = Decimal(_ungrouped(digits)) if "." in digits else _whole(digits)
     except InvalidOperation:
         return None
     if magnitude:

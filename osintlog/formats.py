@@ -36,25 +36,12 @@ class InputFormat(str, Enum):
 MACHINE_FORMATS = (OutputFormat.csv, OutputFormat.json, OutputFormat.jsonl)
 # The formats an output file's extension names (`export -o claims.jsonl`).
 BY_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-# Columns whose cells are numbers (or empty): never prefixed, whatever their first character.
-NUMERIC_COLUMNS = frozenset(
-    {
-        "low",
-        "high",
-        "best",
-        "point",
-        "credibility",
-        "claims",
-        "sources",
-        "metrics",
-        "change",
-        "change_pct",
-    }
-)
-_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
-_FORMULA_FIRST = frozenset("'=+-@\t\r")  # how any text _FORMULA_START matches begins
+# Text a spreadsheet would run as a formula: a tab or CR first, or one of = + - @ (or their
+# full-width forms) after any spaces (of any width) and apostrophes. Apostrophes are part of it
+# so that the prefix `csv_cell` adds is undone exactly (`restore_csv_cell`).
+_FORMULA_START = re.compile(r"'*[\t\r]|[\s']*[=+\-@\uff1d\uff0b\uff0d\uff20]")
+_FORMULA_FIRST = frozenset("'=+-@\uff1d\uff0b\uff0d\uff20")
 _NUMBERS = (int, float)
-_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 # Large enough for any field osintlog accepts and for a hostile one, so that the row is refused
 # with a message about the field rather than the whole file with a parser error.
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
@@ -74,7 +61,7 @@ def emit(
         quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(columns)
         for record in records:
-            cells = [csv_cell(record.get(column), column) for column in columns]
+            cells = [csv_cell(record.get(column)) for column in columns]
             (quoted if "\r" in "".join(cells) else writer).writerow(cells)
     elif fmt == "json":
         rows = [{column: record.get(column) for column in columns} for record in records]
@@ -108,9 +95,10 @@ def output_format(path: str, given: str | None) -> str:
     return BY_SUFFIX.get(suffix, "csv")
 
 
-def csv_cell(value: Any, column: str) -> str:
+def csv_cell(value: Any) -> str:
     """A CSV cell: lists joined by ';', and text a spreadsheet would run as a formula prefixed
-    with an apostrophe (numeric columns are left alone)."""
+    with an apostrophe. A number is written as one, never prefixed; text is text in any column
+    (a numeric column holds numbers only, but an old ledger's text there is still prefixed)."""
     if type(value) is str:  # the common case first: an export writes millions of cells
         text = value
     elif value is None:
@@ -123,14 +111,15 @@ def csv_cell(value: Any, column: str) -> str:
         text = ";".join(str(item) for item in value)
     else:
         text = str(value)
-    if text[:1] in _FORMULA_FIRST and column not in NUMERIC_COLUMNS and _FORMULA_START.match(text):
+    first = text[:1]
+    if (first in _FORMULA_FIRST or first.isspace()) and _FORMULA_START.match(text):
         return "'" + text
     return text
 
 
 def restore_csv_cell(text: str) -> str:
     """Undo exactly the prefix csv_cell adds."""
-    return text[1:] if text[:1] == "'" and _NEUTRALISED.match(text) else text
+    return text[1:] if text[:1] == "'" and _FORMULA_START.match(text, 1) else text
 
 
 def format_for(name: str, data: bytes, given: InputFormat | None) -> InputFormat:

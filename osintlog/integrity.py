@@ -8,12 +8,28 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from osintlog.chain import SerialisedEntries, entry_hash, entry_id
-from osintlog.claims import Claim, content_id, metric_key, short_id, stored_problem
+from osintlog.claims import (
+    Claim,
+    content_id,
+    metric_key,
+    short_id,
+    stored_problem,
+    text_field_problem,
+)
 from osintlog.errors import BadClaim, BadInput, NotAllowed, OsintlogError
-from osintlog.fields import FIELDS, METRIC_KINDS, RETRACTED, SUPERSEDED, row_of
+from osintlog.fields import (
+    FIELDS,
+    FUTURE,
+    METRIC_KINDS,
+    METRIC_PERIODS,
+    RETRACTED,
+    SUPERSEDED,
+    row_of,
+)
 from osintlog.figures import parse_figure
 from osintlog.ledger import Snapshot, new_entry
 from osintlog.periods import is_partial_date, is_stored_date
+from osintlog.shown import printable
 from osintlog.units import same_metric_unit
 
 KINDS = ("claim", "retraction", "rating", "metric", "alias")
@@ -304,19 +320,28 @@ def _entry_problem(entry: Mapping[str, Any], previous: str, seen: Mapping[str, s
         return "does not follow the entry before it: an entry was removed, inserted or moved"
     if entry["id"] in seen:
         return f"its id {short_id(entry['id'])} appears twice"
-    checks = {
-        "claim": _claim_problem,
-        "retraction": _retraction_problem,
-        "rating": _rating_problem,
-        "metric": _metric_problem,
-        "alias": _alias_problem,
-    }
-    problem = checks[entry["kind"]](entry, seen)
+    unknown = entry.keys() - _KEYS[entry["kind"]]
+    if unknown:
+        return f"holds fields osintlog does not know: {printable(', '.join(sorted(unknown)))[:80]}"
+    check = _claim_problem if entry["kind"] == "claim" else _NON_CLAIM_CHECKS[entry["kind"]]
+    problem = check(entry, seen)
     if problem:
         return problem
     if entry_hash(entry) != entry["hash"]:
         return "was edited by hand: its hash does not match its content"
     return ""
+
+
+# The keys each kind of entry holds besides its fields: a stored entry with any other is refused.
+_CHAINED = frozenset({"kind", "id", "prev", "hash", "analyst", "logged_at"})
+_KEYS = {
+    "claim": _CHAINED | {name for name in FIELDS if name != "status"} | {FUTURE},
+    "retraction": _CHAINED | {"target", "reason"},
+    "rating": _CHAINED | {"source", "reliability"},
+    "metric": _CHAINED | {"metric", "unit", "metric_kind", "period", "note"},
+    "alias": _CHAINED | {"name", "canonical"},
+}
+MAX_REASON = 2_000
 
 
 def _claim_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
@@ -335,7 +360,7 @@ def _claim_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
         if metric_key(entry["metric"]) != entry["metric"]:
             return "its metric is not a lower-case key"
         figure = parse_figure(entry["value"])
-    except (OsintlogError, AttributeError, TypeError) as error:
+    except (OsintlogError, AttributeError, TypeError, ValueError) as error:
         return f"does not hold a valid claim ({error})"
     derived = (figure.low, figure.high, figure.best, figure.qualifier)
     if derived != tuple(entry[name] for name in ("low", "high", "best", "qualifier")):
@@ -348,37 +373,65 @@ def _claim_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
 
 
 def _retraction_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
-    if seen.get(entry.get("target")) != "claim":
-        return f"retracts {entry.get('target')!r}, which is no earlier claim"
+    target = entry.get("target")
+    if not isinstance(target, str) or seen.get(target) != "claim":
+        return f"retracts {printable(repr(target))[:80]}, which is no earlier claim"
     if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
         return "has no reason"
-    return _id_problem(entry) or _logged_problem(entry)
+    return text_field_problem("reason", entry["reason"], MAX_REASON) or _declared(entry)
 
 
 def _rating_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
-    if not isinstance(entry.get("source"), str) or entry.get("reliability") not in tuple("ABCDEF"):
+    if entry.get("reliability") not in tuple("ABCDEF"):
         return "is not a source rating (a source and a letter A-F)"
-    return _id_problem(entry) or _logged_problem(entry)
+    return text_field_problem("source", entry.get("source")) or _declared(entry)
 
 
 def _metric_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
-    texts = [entry.get(name) for name in ("unit", "metric_kind", "period", "note")]
-    if not isinstance(entry.get("metric"), str) or not all(
-        text is None or isinstance(text, str) for text in texts
-    ):
-        return "is not a metric's declaration (a metric, and its unit, kind, period or note)"
-    if entry.get("metric_kind") not in (None, *METRIC_KINDS):
-        return f"declares an unknown kind {entry.get('metric_kind')!r}"
-    return _id_problem(entry) or _logged_problem(entry)
+    metric = entry.get("metric")
+    try:
+        if not isinstance(metric, str) or metric_key(metric) != metric:
+            return "declares no metric (a lower-case dotted key)"
+    except BadClaim:
+        return "declares no metric (a lower-case dotted key)"
+    for name in ("unit", "note"):
+        if entry.get(name) is not None and (problem := text_field_problem(name, entry[name])):
+            return problem
+    kind, period = entry.get("metric_kind"), entry.get("period")
+    if kind not in (None, *METRIC_KINDS):
+        return f"declares an unknown kind {printable(repr(kind))[:80]}"
+    if period not in (None, *METRIC_PERIODS) or (period is not None) != (kind == "per-period"):
+        return f"declares the period {printable(repr(period))[:80]} for a {kind} metric"
+    return _declared(entry)
 
 
 def _alias_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
     canonical = entry.get("canonical")
-    if not isinstance(entry.get("name"), str) or not (
-        canonical is None or isinstance(canonical, str)
-    ):
-        return "is not a source alias (a name, and the source it stands for or none)"
+    problem = text_field_problem("name", entry.get("name"))
+    if not problem and canonical is not None:
+        problem = text_field_problem("canonical", canonical)
+    return problem or _declared(entry)
+
+
+def _declared(entry: Mapping[str, Any]) -> str:
     return _id_problem(entry) or _logged_problem(entry)
+
+
+def check_new_entry(entry: Mapping[str, Any]) -> None:
+    """Refuse a retraction or declaration about to be appended that `verify` would fail: its
+    text breaks the rule for text, or is too long (the claims are held to it as they are
+    built)."""
+    problem = _NON_CLAIM_CHECKS[entry["kind"]](entry, {entry.get("target"): "claim"})
+    if problem:
+        raise BadClaim(f"the {entry['kind']} {problem.removeprefix('its ')}")
+
+
+_NON_CLAIM_CHECKS = {
+    "retraction": _retraction_problem,
+    "rating": _rating_problem,
+    "metric": _metric_problem,
+    "alias": _alias_problem,
+}
 
 
 def unit_warnings(snapshot: Snapshot) -> list[str]:
@@ -408,8 +461,8 @@ def _logged_problem(entry: Mapping[str, Any]) -> str:
     if not isinstance(entry.get("analyst"), str) or not isinstance(entry.get("logged_at"), str):
         return "has no analyst or time"
     if not _TIMESTAMP.fullmatch(entry["logged_at"]):
-        return f"logged_at {entry['logged_at']!r} is not a UTC timestamp"
-    return ""
+        return f"logged_at {printable(repr(entry['logged_at']))[:80]} is not a UTC timestamp"
+    return text_field_problem("analyst", entry["analyst"])
 
 
 def changes_to(ours: Snapshot, entries: list[dict[str, Any]]) -> list[str]:

@@ -225,4 +225,5 @@ def test_a_hand_broken_declaration_is_passed_over_and_verify_names_it(
     ledger_path.write_text(json.dumps(data), encoding="utf-8")
     assert len(cli.json("sources")) == 4  # the alias is passed over
     cli.ok("compare", "ru.drones.downed", "--at", "2025-07-02")
-    assert "is not a source alias" in cli.fails("verify", code=1).stderr
+    says = cli.fails("verify", code=1).stderr
+    assert "entry 6 (alias " in says and "): its name is not text" in says

@@ -226,19 +226,36 @@ def test_tabs_and_line_ends_in_a_cell_are_text_not_control_characters(cli, tmp_p
     assert cli.json("list")[0]["quote"] == "one\ttwo\nthree — ok"
 
 
-def test_a_cell_with_a_bare_carriage_return_is_quoted_so_the_row_stays_one(cli, tmp_path):
-    cli.ok("add", "m.x", "5", "-s", "S", "--quote", "said\r=HYPERLINK(1) the rest")
-    text = cli.ok("export").stdout
-    # A spreadsheet ends a record at a bare CR outside quotes: the row is quoted throughout.
-    row_line = text.split("\n", 1)[1]
-    assert row_line.startswith('"') and '"said\r=HYPERLINK(1) the rest"' in row_line
-    [row] = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert row["quote"] == "said\r=HYPERLINK(1) the rest"
+def test_a_cell_with_a_bare_carriage_return_is_quoted_so_the_row_stays_one(cli, ledger_path):
+    # A bare CR is no longer taken in (a quote's line ends are LF); a ledger from before may
+    # hold one, and a spreadsheet would end the record there: the row is quoted throughout.
+    from osintlog.formats import emit
+
+    assert "quote holds U+000D" in cli.fails("add", "m.x", "5", "-s", "S", "--quote", "a\rb").stderr
+    out = io.StringIO()
+    emit([{"id": "1", "quote": "said\r=HYPERLINK(1) the rest"}], ("id", "quote"), "csv", out)
+    row_line = out.getvalue().split("\n", 1)[1]
+    assert row_line == '"1","said\r=HYPERLINK(1) the rest"\n'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [" =HYPERLINK(1)", "\u00a0=cmd|' /C calc'!A0", "\uff1dcmd", "\u3000+1", "' -2", "@SUM(A1)"],
+    ids=["space", "nbsp", "full-width-equals", "ideographic-space", "apostrophe-space", "at"],
+)
+def test_export_prefixes_a_formula_after_spaces_and_in_full_width_and_import_restores_it(
+    cli, tmp_path, text
+):
+    cli.ok("add", "m.x", "5", "-s", "S", "--note", text)
+    exported = cli.ok("export").stdout
+    [row] = list(csv.DictReader(io.StringIO(exported, newline="")))
+    stored = cli.json("list")[0]["note"]
+    assert row["note"] == "'" + stored
     copy = tmp_path / "c.csv"
-    copy.write_bytes(text.encode("utf-8"))
+    copy.write_text(exported, encoding="utf-8")
     cli.ok("--db", str(tmp_path / "o.json"), "import", str(copy))
     [claim] = cli.json("--db", str(tmp_path / "o.json"), "list")
-    assert claim["quote"] == "said\r=HYPERLINK(1) the rest" and claim["id"] == row["id"]
+    assert (claim["note"], claim["id"]) == (stored, row["id"])
 
 
 def test_export_to_a_file_is_atomic_and_a_new_file_follows_the_umask(cli, seeded, tmp_path):

@@ -212,3 +212,45 @@ def test_every_figure_form_add_reads_is_found_in_a_sentence(form):
         if (c["low"], c["high"], c["best"], c["qualifier"])
         == (wanted.low, wanted.high, wanted.best, wanted.qualifier)
     ], [c["value"] for c in found]
+
+
+# --- hostile text ------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from osintlog.extract import extract  # noqa: E402
+from osintlog.plain_text import text_problem  # noqa: E402
+
+HOSTILE_SHAPES = {
+    "dots": "Troops. " + "." * 40_000 + " Then 400 drones were launched.",
+    "long sentence": "the troops moved on " * 4_000 + "said X",
+    "many figures": "The ministry said " + ", ".join(f"{n} drones" for n in range(100, 4_000)),
+    "digit run": "A report of " + "9" * 5_000 + " soldiers.",
+    "stop first": ". X said 300 soldiers died.\n\n. \n\n.",
+    "only stops": ".!?" * 1_000,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE_SHAPES.values(), ids=HOSTILE_SHAPES.keys())
+def test_extract_reads_hostile_shapes_without_crashing(text):
+    # No time is asserted here (benchmarks/extract_hostile.py measures it), but each of these
+    # took minutes, or crashed, before extract was made linear.
+    for candidate in extract(text, today=date(2025, 9, 1), reported="2025-08-31"):
+        assert text_problem(candidate["quote"], prose=True) == ""
+        assert len(candidate["quote"]) <= 1_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_extract_never_crashes_and_quotes_keep_the_rule(text):
+    for candidate in extract(text, today=date(2025, 9, 1), reported="2025-08-31"):
+        assert text_problem(candidate["quote"], prose=True) == ""
+        assert candidate["value"] in candidate["quote"]
+
+
+def test_an_escape_sequence_in_a_report_is_no_figure_and_never_reaches_a_quote():
+    report = "The ministry said \x1b[52m soldiers were seen, and 300 drones \x1b]0;pwned\x07hit."
+    [candidate] = extract(report, today=date(2025, 9, 1), reported="2025-08-31")
+    assert candidate["value"] == "300"
+    assert "\x1b" not in candidate["quote"] and "pwned" not in candidate["quote"]

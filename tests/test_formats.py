@@ -63,3 +63,17 @@ def test_line_numbers_count_every_line_of_a_part_before():
     # after m.2 (m.1's first line end is inside its quotes) and after m.3
     locations = [[str(location) for location, _ in part] for part in rows.parts(3)]
     assert locations == [["f.csv:2", "f.csv:4"], ["f.csv:5"], ["f.csv:6"]]
+
+
+_RUNNABLE_FIRST = "=+-@\uff1d\uff0b\uff0d\uff20"
+
+
+@given(st.text())
+def test_a_csv_cell_is_never_runnable_and_restores_exactly(text):
+    from osintlog.formats import csv_cell, restore_csv_cell
+
+    cell = csv_cell(text)
+    assert restore_csv_cell(cell) == text
+    unprefixed = cell.lstrip().lstrip("'").lstrip()
+    runnable = cell[:1] in ("\t", "\r") or unprefixed[:1] in tuple(_RUNNABLE_FIRST)
+    assert not runnable or cell.startswith("'")
