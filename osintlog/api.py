@@ -31,7 +31,7 @@ from osintlog.declarations import (
 )
 from osintlog.errors import BadClaim, BadInput, NotAllowed
 from osintlog.fields import EVERY
-from osintlog.formats import InputFormat, load_input
+from osintlog.formats import InputFormat, check_input_file, load_input
 from osintlog.integrity import check_units, similar_claims
 from osintlog.periods import period_end
 from osintlog.query import Query
@@ -512,8 +512,10 @@ class Ledger:
         The report counts them and names each change they make to claims this ledger held:
         amendments and retractions, by whom. `dry_run` checks and reports, and writes nothing."""
         other = Path(other)
-        if not other.is_file():
-            raise BadInput(f"{other} is not a file")
+        try:
+            check_input_file(other, other.stat())
+        except OSError as error:
+            raise BadInput(f"cannot read {other}: {error.strerror}") from error
         theirs = ledger.Ledger(other, self._ledger.lock_timeout).read_only()
         problem = integrity.verify(theirs)
         if problem is not None:

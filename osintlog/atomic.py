@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,15 +17,22 @@ def atomic_write(
 ) -> None:
     """Write to a temporary file beside `path`, fsync it, then rename it over `path`; if making
     the chunks raises, or the disk refuses (LedgerWriteFailed, whose message ends with `kept`),
-    the file is left as it was. The file keeps its mode; a new one takes the user's umask.
+    the file is left as it was.
+
+    A symbolic link is written through: the file it points to is replaced, the link stays. The
+    file keeps its mode, and its owner and group where the user may give them (so one
+    `sudo osintlog add` leaves a ledger its owner can still write); a new file takes the
+    user's umask.
 
     Where Linux allows, the temporary file has no name until it is complete (O_TMPFILE), so that
     a process killed while it writes (an import writes as it checks) leaves nothing behind.
     """
+    target = written_path(path)
     temporary: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = _temporary_file(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        existing = _status(target)
+        descriptor, temporary = _temporary_file(target)
     except OSError as error:
         raise LedgerWriteFailed(f"cannot write {path}: {error.strerror}") from error
     try:
@@ -34,29 +40,46 @@ def atomic_write(
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
+            _keep_mode_and_owner(handle.fileno(), existing)
             os.fsync(handle.fileno())
             if temporary is None:
-                temporary = _name_file(handle.fileno(), path)
-        os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
+                temporary = _name_file(handle.fileno(), target)
+        os.replace(temporary, target)
     except OSError as error:
         _remove(temporary)
         raise LedgerWriteFailed(f"cannot write {path}: {error.strerror}; {kept}") from error
     except BaseException:
         _remove(temporary)
         raise
-    _fsync_folder(path.parent)
+    _fsync_folder(target.parent)
 
 
-def _mode_for(path: Path) -> int:
-    """The mode a file written at `path` takes: the file's own, or for a new one what the
-    user's umask leaves of rw-rw-rw-."""
+def written_path(path: Path) -> Path:
+    """The file a write to `path` replaces: the path itself, or the file its symbolic links
+    lead to (which need not exist yet)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _status(path: Path) -> os.stat_result | None:
     try:
-        return stat.S_IMODE(path.stat().st_mode)
+        return path.stat()
     except FileNotFoundError:
+        return None
+
+
+def _keep_mode_and_owner(descriptor: int, existing: os.stat_result | None) -> None:
+    """Give the new file the old one's mode, owner and group; a new file what the user's umask
+    leaves of rw-rw-rw-. An owner the user may not give (another user's file) is left as it
+    is: the user's own, as any editor's save would leave it."""
+    if existing is None:
         mask = os.umask(0)
         os.umask(mask)
-        return 0o666 & ~mask
+        os.fchmod(descriptor, 0o666 & ~mask)
+        return
+    with contextlib.suppress(OSError):
+        if (existing.st_uid, existing.st_gid) != (os.geteuid(), os.getegid()):
+            os.fchown(descriptor, existing.st_uid, existing.st_gid)
+    os.fchmod(descriptor, stat.S_IMODE(existing.st_mode))
 
 
 def _temporary_file(path: Path) -> tuple[int, str | None]:
@@ -64,6 +87,8 @@ def _temporary_file(path: Path) -> tuple[int, str | None]:
     if hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd"):
         with contextlib.suppress(OSError):  # not every file system has them
             return os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o600), None
+    import tempfile  # only where there is no O_TMPFILE: most runs never need it
+
     return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
 
 

@@ -15,8 +15,18 @@ HASH_LENGTH = 32
 
 @dataclass
 class AppendResult:
+    """What an append wrote: the entries given as dicts that were added (chained in place),
+    the ids already there, and how many entries and claims were added, however given (the
+    entries of a large import are counted, not kept)."""
+
     added: list[dict[str, Any]]
     existing: list[str]
+    written: int = 0
+    claims_written: int = 0
+
+    def count(self, kind: str) -> None:
+        self.written += 1
+        self.claims_written += kind == "claim"
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:
@@ -96,9 +106,10 @@ class SerialisedEntries:
         result: AppendResult,
     ) -> Generator[bytes, None, str]:
         """As `Ledger.append` takes entries, in one loop (an import has 100,000 of them): the
-        line of each entry not `known`, chained after `previous`; returns the last hash. The
-        entries added are the dicts the check saw: id, kind, the claim they supersede or
-        retract, a claim's metric, unit, source and as-of, prev and hash."""
+        line of each entry not `known`, chained after `previous`; returns the last hash. Each
+        is checked as a dict of what the check needs (id, kind, the claim it supersedes or
+        retracts, a claim's metric, unit, source and as-of), then counted in `result`, not
+        kept: an import's memory is its parts', not its ledger's."""
         hashed, cuts, sha256 = self.hashed, self.cuts, hashlib.sha256
         places = zip(cuts[0:-1:2], cuts[1::2], cuts[2::2], strict=True)
         for entry_id, kind, refers, facts, (start, prev_at, end) in zip(
@@ -115,11 +126,10 @@ class SerialisedEntries:
                 entry["metric"], entry["unit"], entry["source"], entry["as_of"] = facts
             if check is not None:
                 check(entry)
-            entry["prev"], prev = previous, previous.encode()
+            prev = previous.encode()
             before, after = hashed[start:prev_at], hashed[prev_at:end]
             previous = sha256(b"".join((before, prev, after))).hexdigest()[:HASH_LENGTH]
-            entry["hash"] = previous
-            result.added.append(entry)
+            result.count(kind)
             # The hashed form, its hash added last: the line a dict in that order would give.
             yield b"".join((before, prev, after[:-1], b',"hash":"', previous.encode(), b'"}'))
         return previous

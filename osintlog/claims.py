@@ -422,6 +422,7 @@ def build_claims(
     finish: Callable[[list[Claim]], Part],
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
+    parts: int = 1,
 ) -> Iterator[tuple[Part, list[str]]]:
     """Validate every row, a part of the file at a time: for each part, in order, what `finish`
     makes of its claims, and one message per bad row naming its location.
@@ -431,10 +432,11 @@ def build_claims(
     above 1 the parts are read and checked in that many processes, started at once (see
     `workers.stream_parts`), `finish` too, with the same outcome; a CSV file whose cuts fall
     inside a record then raises MisalignedParts, and must be read with one. `progress` hears of
-    the rows checked.
+    the rows checked. In one process the rows are read in `parts` parts, one after the other,
+    so that only one part's claims are held at a time.
     """
     if workers < 2:
-        return _one_part(rows, context, finish, progress)
+        return _in_turn(rows.parts(parts), context, finish, progress)
     from osintlog.workers import PARTS_EACH, stream_parts  # only large imports need it
 
     def check(part: Iterable[Row], index: int) -> tuple[Part, list[str], int]:
@@ -446,14 +448,19 @@ def build_claims(
     return _reported(results, progress)
 
 
-def _one_part(
-    rows: Rows,
+def _in_turn(
+    parts: list[Iterable[Row]],
     context: Context,
     finish: Callable[[list[Claim]], Part],
     progress: Callable[[int], None] | None,
 ) -> Iterator[tuple[Part, list[str]]]:
-    claims, errors = _checked_rows(rows.parts(1)[0], context, progress)
-    yield finish(claims), errors
+    checked = 0
+    for part in parts:
+        claims, errors = _checked_rows(part, context, None)
+        checked += len(claims) + len(errors)
+        if progress is not None:
+            progress(checked)
+        yield finish(claims), errors
 
 
 def _reported(

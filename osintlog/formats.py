@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from osintlog.errors import BadInput, MisalignedParts
+from osintlog.errors import BadInput, BadSetting, MisalignedParts
 from osintlog.fields import DERIVED_COLUMNS, INPUT_COLUMNS, REQUIRED
 
 
@@ -399,12 +401,63 @@ def _jsonl_rows(name: str, text: str) -> list[tuple[str, dict[str, Any]]]:
     return rows
 
 
+# What `import`, `extract` and `merge` read at most unless $OSINTLOG_MAX_INPUT says otherwise.
+DEFAULT_MAX_INPUT = 1 << 30
+_SIZE = re.compile(r"(\d+)\s*([kmg]?)i?b?", re.IGNORECASE)
+
+
+def max_input() -> int:
+    """The largest input file, in bytes: $OSINTLOG_MAX_INPUT (bytes, or with K, M or G), else
+    1 GiB."""
+    text = os.environ.get("OSINTLOG_MAX_INPUT", "").strip()
+    if not text:
+        return DEFAULT_MAX_INPUT
+    match = _SIZE.fullmatch(text)
+    if match is None:
+        raise BadSetting(f"OSINTLOG_MAX_INPUT={text!r}: give a size such as 2G, 500M or 100000")
+    number, scale = match.groups()
+    return int(number) << {"": 0, "k": 10, "m": 20, "g": 30}[scale.lower()]
+
+
 def load_input(name: str, stdin: BinaryIO | None) -> tuple[str, bytes]:
-    """The bytes of a file to import (`-` is `stdin`), with the name to show in errors."""
+    """The bytes of a file to import (`-` is `stdin`), with the name to show in errors. Only a
+    regular file is read (a device such as /dev/zero, a pipe or a folder is refused: pipe it
+    in as `-`), and no more than `max_input()` bytes of it or of stdin."""
+    limit = max_input()
     if name == "-" and stdin is not None:
-        return "<stdin>", stdin.read()
+        data = stdin.read(limit + 1)
+        if len(data) > limit:
+            raise BadInput(_too_large("<stdin>", limit))
+        return "<stdin>", data
     try:
-        with open(name, "rb") as handle:
+        # Not blocking: a pipe with no writer would hang here, before it could be refused.
+        descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise BadInput(f"cannot read {name}: {error.strerror}") from error
+    try:
+        check_input_file(name, os.fstat(descriptor), limit)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
             return name, handle.read()
     except OSError as error:
         raise BadInput(f"cannot read {name}: {error.strerror}") from error
+    finally:
+        os.close(descriptor)
+
+
+def check_input_file(name: object, status: os.stat_result, limit: int | None = None) -> None:
+    """Refuse what is no regular file, or a file larger than the limit (`max_input()`)."""
+    if not stat.S_ISREG(status.st_mode):
+        raise BadInput(
+            f"{name} is not a regular file (a folder, a device or a pipe): save it to a file, "
+            "or pipe it in as -"
+        )
+    limit = max_input() if limit is None else limit
+    if status.st_size > limit:
+        raise BadInput(_too_large(name, limit))
+
+
+def _too_large(name: object, limit: int) -> str:
+    return (
+        f"{name} is larger than {limit:,} bytes, the most osintlog reads: if it is what you "
+        "meant, raise OSINTLOG_MAX_INPUT (for example OSINTLOG_MAX_INPUT=4G)"
+    )

@@ -36,6 +36,8 @@ from osintlog.ledger import Ledger
 if TYPE_CHECKING:
     from osintlog.formats import Rows
 
+# In one process, the rows are checked this many at a time: its memory is one part's claims.
+ROWS_IN_TURN = 5_000
 Parts = Iterator[tuple[SerialisedEntries, list[str]]]
 # Called once the workers are forked, with the number of rows and the columns left out; gives
 # the callback that hears how many rows have been checked, for as long as the import runs.
@@ -74,7 +76,8 @@ def import_claims(
     del data  # the rows hold the text: see step 1
     count = rows.count  # of a CSV file, its lines: counted once
     run = _Run(ledger, rows, context, skip_invalid, dry_run)
-    parts = run.check(workers.worker_count(count))
+    processes = workers.worker_count(count)
+    parts = run.check(processes, 1 if processes > 1 else -(-count // ROWS_IN_TURN))
     starting = progress(count, rows.ignored) if progress else contextlib.nullcontext(None)
     with starting as advance:
         run.progress = advance or (lambda done: None)
@@ -82,8 +85,8 @@ def import_claims(
             result = run.append(parts)
         except MisalignedParts:  # see step 5
             run = _Run(ledger, rows, context, skip_invalid, dry_run, run.progress)
-            result = run.append(run.check(1))
-    added = sum(1 for entry in result.added if entry["kind"] == "claim")
+            result = run.append(run.check(1, 1))
+    added = result.claims_written
     report = ImportReport(added, run.claims - added, run.errors, rows.ignored, dry_run)
     report.similar = run.checks.similar
     return report
@@ -108,11 +111,12 @@ class _Run:
         self.errors: list[str] = []
         self.checks = integrity.ImportChecks()
 
-    def check(self, processes: int) -> Parts:
-        """The parts as they are checked: with more than one process, they start now."""
+    def check(self, processes: int, parts: int) -> Parts:
+        """The parts as they are checked: with more than one process, they start now; in one,
+        the rows are read in `parts` parts in turn."""
         finish = integrity.serialised_import_entries
         report = lambda done: self.progress(done)  # noqa: E731 (the callback is set later)
-        return build_claims(self.rows, self.context, finish, report, processes)
+        return build_claims(self.rows, self.context, finish, report, processes, max(parts, 1))
 
     def append(self, parts: Parts) -> AppendResult:
         """Each part as it is checked, while the ledger is read and locked; all or nothing."""
@@ -152,7 +156,7 @@ def _counted(
             if facts:
                 entry["metric"], entry["unit"], entry["source"], entry["as_of"] = facts
             check(entry)
-            result.added.append(entry)
+            result.count(kind)
             known.add(entry_id)
     return result
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,8 @@ class JsonFileStore(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
+            if not stat.S_ISREG(os.stat(self.path).st_mode):  # /dev/zero, a pipe: never read
+                raise LedgerCorrupt(f"{self.path} is no ledger: it is not a regular file")
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return None

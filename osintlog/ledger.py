@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from osintlog.atomic import written_path
 from osintlog.chain import AppendResult, SerialisedEntries, chain, entry_id
 from osintlog.claims import Claim, content_id, short_id
 from osintlog.declarations import Declarations, metric_units
@@ -169,7 +170,9 @@ class Ledger:
     def _locked(self) -> Iterator[None]:
         from filelock import FileLock, Timeout
 
-        lock = FileLock(f"{self.path}.lock", timeout=self.lock_timeout)
+        # Beside the file written, so that a ledger reached through a link and by its own name
+        # has one lock.
+        lock = FileLock(f"{written_path(self.path)}.lock", timeout=self.lock_timeout)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             lock.acquire()
@@ -238,8 +241,9 @@ def _new_lines(
             check(entry)
         previous = chain(entry, previous)
         result.added.append(entry)
+        result.count(entry["kind"])
         yield orjson.dumps(entry)
-    if not result.added and not snapshot.upgraded:
+    if not result.written and not snapshot.upgraded:
         raise _NothingToWrite
 
 

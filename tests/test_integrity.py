@@ -214,7 +214,7 @@ def test_merge_refuses_a_ledger_that_fails_verify(cli, tmp_path, seeded):
     assert seeded.read_bytes() == before
     (tmp_path / "x.json").write_text("[]")
     assert "not an osintlog ledger" in cli.fails("merge", str(tmp_path / "x.json")).stderr
-    assert "is not a file" in cli.fails("merge", str(tmp_path / "missing.json")).stderr
+    assert "missing.json: No such file or directory" in cli.fails("merge", str(tmp_path / "missing.json")).stderr
 
 
 def test_a_ledger_written_before_the_chain_is_upgraded_once(cli, ledger_path):

@@ -59,4 +59,4 @@ def test_an_unreadable_ledger_is_a_clear_error(cli, tmp_path: Path):
     folder = tmp_path / "ledger.json"
     folder.mkdir()
     result = cli.fails("--db", str(folder), "list")
-    assert "cannot read ledger" in result.stderr
+    assert "is no ledger: it is not a regular file" in result.stderr
