@@ -504,8 +504,10 @@ class Ledger:
 
     def warnings(self) -> list[str]:
         """What is wrong but not refused: metrics whose claims mix units (logged before one
-        unit per metric was held), each with the ids of the claims in another unit."""
-        return integrity.unit_warnings(self._ledger.read())
+        unit per metric was held), each with the ids of the claims in another unit; analysts
+        whose entries were logged at times that go backwards (a clock set back)."""
+        snapshot = self._ledger.read()
+        return integrity.unit_warnings(snapshot) + integrity.clock_warnings(snapshot)
 
     def merge(self, other: str | Path, *, dry_run: bool = False) -> MergeReport:
         """Append the entries of another ledger that this one lacks (that file is only read).

@@ -451,6 +451,27 @@ def unit_warnings(snapshot: Snapshot) -> list[str]:
     ]
 
 
+def clock_warnings(snapshot: Snapshot) -> list[str]:
+    """Each analyst whose entries' `logged_at` go backwards in the ledger's order: their clock
+    was set back (a merge keeps each analyst's entries in their order, so it causes none).
+    Nothing is ordered by `logged_at` (see `query.claim_order`); the times are only wrong."""
+    latest: dict[str, str] = {}
+    found: dict[str, list[int]] = {}
+    for position, entry in enumerate(snapshot.entries, 1):
+        analyst, logged = entry["analyst"], entry["logged_at"]
+        if logged < latest.get(analyst, ""):
+            found.setdefault(analyst, []).append(position)
+        else:
+            latest[analyst] = logged
+    return [
+        f"{len(positions)} entr{'y' if len(positions) == 1 else 'ies'} by {printable(analyst)} "
+        f"logged at a time before an earlier entry of theirs (entry "
+        f"{', '.join(map(str, positions[:10]))}{' ...' if len(positions) > 10 else ''}): was "
+        "a clock set back? osintlog orders by the ledger, not by these times"
+        for analyst, positions in sorted(found.items())
+    ]
+
+
 def _id_problem(entry: Mapping[str, Any]) -> str:
     if entry_id(entry) != entry["id"]:
         return "its content no longer matches its id (edited by hand)"

@@ -87,10 +87,12 @@ def searchable_text(claim: Claim) -> str:
     return " ".join(str(part) for part in parts if part).casefold() + " " + " ".join(claim["tags"])
 
 
-def claim_order(claim: Claim) -> tuple[str, str, str]:
-    """Timeline order: where the as-of sits (`dates.timeline_day`), then reported date, then
-    when it was logged."""
+def claim_order(claim: Claim) -> tuple[str, str]:
+    """Timeline order: where the as-of sits (`dates.timeline_day`), then reported date. Claims
+    alike in both keep the order they were given in, the ledger's (sorts are stable): the one
+    logged later comes later whatever its `logged_at` says, so that a clock set back on one
+    machine cannot make an older claim the latest."""
     as_of, reported = claim["as_of"], claim["reported"]
     if len(as_of) == 10 and len(reported) == 10:  # two days, as nearly every claim has
-        return as_of, reported, claim["logged_at"]
-    return timeline_day(as_of, reported), period_start(reported), claim["logged_at"]
+        return as_of, reported
+    return timeline_day(as_of, reported), period_start(reported)

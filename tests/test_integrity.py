@@ -447,3 +447,27 @@ def test_merging_from_a_ledger_an_older_osintlog_wrote_leaves_that_file_as_it_wa
     assert "merged 1 entries" in cli.ok("merge", str(old)).stderr
     assert old.read_bytes() == before
     assert [c["value"] for c in cli.json("list", "--metric", "m.old")] == ["about 5"]
+
+
+def test_a_clock_set_back_changes_no_order_and_verify_warns_of_it(cli, tmp_path):
+    day = ("--as-of", "2025-03-01", "--reported", "2025-03-02")
+    cli.ok("add", "m.x", "500", "--source", "S", *day)
+    # The same source, as-of and report, logged next on a machine whose clock is a year behind.
+    late = tmp_path / "late.csv"
+    late.write_text(
+        "metric,value,source,as_of,reported,logged_at\n"
+        "m.x,650,S,2025-03-01,2025-03-02,2024-01-01T00:00:00Z\n",
+        encoding="utf-8",
+    )
+    cli.ok("import", str(late))
+    [latest] = cli.json("compare", "m.x", "--at", "2025-03-05")
+    assert latest["latest_value"] == "650"  # logged last: the latest, whatever its clock said
+    assert [(r["value"], r["change"]) for r in cli.json("diff", "m.x")] == [
+        ("500", None),
+        ("650", 150),
+    ]
+    result = cli.ok("verify")
+    assert (
+        "1 entry by tester logged at a time before an earlier entry of theirs (entry 2): "
+        "was a clock set back?"
+    ) in result.stderr

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 # Five claims on t.x: an approximation, a range, a bound each way and a vague figure, two of them
-# on the same as-of and reported day (told apart by when they were logged); one claim on t.y.
+# on the same as-of and reported day (told apart by the order they were logged in, not by their
+# logged_at, which a clock set back would get wrong); one claim on t.y.
 LEDGER_CSV = """metric,value,unit,as_of,reported,source,rating,logged_at
 t.x,"about 1,000",soldiers,2025-01,2025-01-10,Alpha,B2,2025-01-10T08:00:00Z
 t.x,"1,200-1,400",soldiers,2025-02,2025-02-05,Bravo,C3,2025-02-05T08:00:00Z
 t.x,"up to 2,000",soldiers,2025-03,2025-03-01,ALPHA,,2025-03-01T08:00:00Z
-t.x,several hundred,soldiers,2025-03,2025-03-02,Charlie,,2025-03-02T10:00:00Z
 t.x,"at least 1,500",soldiers,2025-03,2025-03-02, bravo ,B2,2025-03-02T09:00:00Z
+t.x,several hundred,soldiers,2025-03,2025-03-02,Charlie,,2025-03-02T10:00:00Z
 t.y,40%,,2024,2024-06-01,Delta,A1,2024-06-01T08:00:00Z
 """
 
@@ -35,8 +36,8 @@ TIMELINE = ("source", "value", "low", "high", "best", "qualifier", "change", "ch
 
 
 def test_diff_takes_each_change_from_the_same_sources_previous_claim(cli, small):
-    # Timeline order: Alpha 01-10, Bravo 02-05, ALPHA 03-01, then on 03-02 bravo (logged at
-    # 09:00) before Charlie (10:00). Alpha 1,000 -> 2,000 (its bound); Bravo 1,300 (midpoint)
+    # Timeline order: Alpha 01-10, Bravo 02-05, ALPHA 03-01, then on 03-02 bravo (logged
+    # first) before Charlie. Alpha 1,000 -> 2,000 (its bound); Bravo 1,300 (midpoint)
     # -> 1,500; Charlie's first claim has nothing to be set against.
     assert rows(cli, "diff", "t.x", keys=TIMELINE) == [
         ("Alpha", "about 1,000", None, None, 1000, "approx", None, None),
