@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
 from typing import Any
 
 from osintlog.chain import SerialisedEntries, entry_hash, entry_id
@@ -451,21 +452,28 @@ def unit_warnings(snapshot: Snapshot) -> list[str]:
     ]
 
 
+# How far back an analyst's `logged_at` may step before it is a clock set back: a command takes
+# the time before it waits for the lock, so writers at once step back by up to their wait.
+CLOCK_SLACK = timedelta(minutes=10)
+
+
 def clock_warnings(snapshot: Snapshot) -> list[str]:
-    """Each analyst whose entries' `logged_at` go backwards in the ledger's order: their clock
-    was set back (a merge keeps each analyst's entries in their order, so it causes none).
-    Nothing is ordered by `logged_at` (see `query.claim_order`); the times are only wrong."""
-    latest: dict[str, str] = {}
+    """Each analyst whose entries' `logged_at` go back by more than CLOCK_SLACK in the ledger's
+    order: their clock was set back (a merge keeps each analyst's entries in their order, so it
+    causes none). Nothing is ordered by `logged_at` (see `query.claim_order`); the times are
+    only wrong."""
+    latest: dict[str, datetime] = {}
     found: dict[str, list[int]] = {}
     for position, entry in enumerate(snapshot.entries, 1):
-        analyst, logged = entry["analyst"], entry["logged_at"]
-        if logged < latest.get(analyst, ""):
+        analyst = entry["analyst"]
+        logged = datetime.fromisoformat(entry["logged_at"][:19])  # to the second is enough
+        if analyst in latest and logged < latest[analyst] - CLOCK_SLACK:
             found.setdefault(analyst, []).append(position)
         else:
-            latest[analyst] = logged
+            latest[analyst] = max(logged, latest.get(analyst, logged))
     return [
         f"{len(positions)} entr{'y' if len(positions) == 1 else 'ies'} by {printable(analyst)} "
-        f"logged at a time before an earlier entry of theirs (entry "
+        f"logged at a time well before an earlier entry of theirs (entry "
         f"{', '.join(map(str, positions[:10]))}{' ...' if len(positions) > 10 else ''}): was "
         "a clock set back? osintlog orders by the ledger, not by these times"
         for analyst, positions in sorted(found.items())

@@ -291,3 +291,15 @@ def test_text_from_a_ledger_is_shown_escaped_in_every_view(cli, ledger_path: Pat
         for raw in ("\x1b", "\x07", "\u202e", "\u200b", "\x9b"):
             assert raw not in everything, (command, raw)
         assert shown in result.stdout or command[0] == "history", command
+
+
+def test_chart_image_shows_a_dollar_and_a_leading_underscore_as_text(cli, tmp_path: Path):
+    pytest.importorskip("matplotlib")
+    cli.ok("add", "m.x", "5", "--source", "$\\foo$", "--as-of", "2025-01-01")
+    cli.ok("add", "m.x", "7", "--source", "_hidden", "--as-of", "2025-01-02")
+    image = tmp_path / "c.svg"
+    cli.ok("chart", "m.x", "-o", str(image))
+    # matplotlib's SVG names each text it draws in a comment: here, the legend's two sources,
+    # as written (not a formula, and not left out as a name starting with _ would be).
+    drawn = image.read_text(encoding="utf-8")
+    assert "<!-- $\\foo$ -->" in drawn and "_hidden -->" in drawn

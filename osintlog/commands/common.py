@@ -8,6 +8,7 @@ first time a command uses them, so that `--version` and `--help` start as fast a
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
@@ -71,6 +72,18 @@ class OsintlogGroup(TyperGroup):
             _fail(str(error), error.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted; the ledger is unchanged", 130)
+        except (TypeError, KeyError, AttributeError, ValueError, IndexError) as error:
+            # The last line of defence: what no check foresaw in a ledger edited by hand (merged
+            # ledgers and imports are checked whole). One line, as every error; the details
+            # with OSINTLOG_DEBUG=1.
+            if os.environ.get("OSINTLOG_DEBUG"):
+                raise
+            _fail(
+                f"osintlog met something it cannot read ({type(error).__name__}); if the ledger "
+                "was edited by hand, osintlog verify names the entry (set OSINTLOG_DEBUG=1 for "
+                "the details, and report it if verify passes)",
+                2,
+            )
 
 
 class _MadeWhenNamed(MutableMapping[str, Any]):
