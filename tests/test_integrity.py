@@ -356,6 +356,7 @@ def test_a_snapshot_never_marks_its_stored_entries(cli, seeded, tmp_path):
         ("tags", ["ok", "a\u2028b"], r"its tag 'a\u2028b' is too long or breaks the rule"),
         ("future", "yes", "its future flag is not true or false"),
         ("colour", "red", "holds fields osintlog does not know: colour"),
+        ("value", "9" * 450, "does not hold a valid claim"),
         ("credibility", "=cmd", "its credibility is not a digit 1-6"),
         ("best", "5", "its best is not a number"),
     ],

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from osintlog.chain import chain, entry_id
+from osintlog.claims import content_id
 from osintlog.plain_text import neutralised, text_problem
 
 ESC_CLEAR = "\x1b[2J"
@@ -98,12 +99,12 @@ def test_an_analyst_name_with_an_escape_is_refused_not_stored(cli, ledger_path, 
 
 @pytest.mark.parametrize(
     "cell",
-    ["S\u202eevil", "S\x85T", "S\u200b", "S\u2028T", "S\x7f", "S\ufeffT"],
-    ids=["rlo", "nel", "zwsp", "line-sep", "del", "bom-inside"],
+    ["S\u202eevil", "S\x85T", "S\u200b", "S\u2028T", "S\x7f", "S\ufeffT", "S\nT"],
+    ids=["rlo", "nel", "zwsp", "line-sep", "del", "bom-inside", "newline"],
 )
 def test_import_refuses_a_cell_that_breaks_the_rule(cli, ledger_path, tmp_path, cell):
     path = tmp_path / "in.csv"
-    path.write_text(f"metric,value,source\nm.x,5,Good\nm.x,6,{cell}\n", encoding="utf-8")
+    path.write_text(f'metric,value,source\nm.x,5,Good\nm.x,6,"{cell}"\n', encoding="utf-8")
     result = cli.fails("import", str(path))
     assert "in.csv:3: source holds U+" in result.stderr
     assert not ledger_path.exists()
@@ -119,7 +120,7 @@ def _rehashed(path: Path, position: int, **changes) -> None:
         entry = entries[number]
         if int(number) == position:
             entry.update(changes)
-            entry["id"] = entry_id(entry)
+            entry["id"] = content_id(entry) if entry["kind"] == "claim" else entry_id(entry)
         entry.pop("prev"), entry.pop("hash")
         previous = chain(entry, previous)
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -164,4 +165,26 @@ def test_a_rehashed_declaration_that_breaks_the_schema_fails_verify_and_merge(
     cli.ok("add", "m.y", "1", "--source", "U")
     before = ledger_path.read_bytes()
     assert "it fails verify" in cli.fails("merge", str(theirs)).stderr
+    assert ledger_path.read_bytes() == before
+
+
+def test_a_name_with_an_escape_is_refused_and_shown_escaped(cli, ledger_path):
+    cli.ok("add", "m.x", "5", "--source", "S")
+    before = ledger_path.read_bytes()
+    result = cli.fails("sources", "rate", f"S{OSC_52}", "B")
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "S\\x1b]52;c;ZWNobyBoaQ==\\x07" in result.stderr
+    assert ledger_path.read_bytes() == before
+
+
+def test_the_git_merge_driver_refuses_a_hostile_ledger_and_leaves_ours(cli, ledger_path, tmp_path):
+    theirs = tmp_path / "theirs.json"
+    cli.ok("--db", str(theirs), "add", "m.x", "5", "--source", "S", "--as-of", "2025-01-01")
+    _rehashed(theirs, 1, source=None)
+    cli.ok("add", "m.y", "1", "--source", "T")
+    before = ledger_path.read_bytes()
+    result = cli.fails(
+        "git-merge-driver", str(tmp_path / "base.json"), str(ledger_path), str(theirs)
+    )
+    assert "it fails verify: entry 1 (claim " in result.stderr and "has no source" in result.stderr
     assert ledger_path.read_bytes() == before
