@@ -188,8 +188,8 @@ def stored_problem(entry: Mapping[str, Any]) -> str:
     if not isinstance(tags, list) or not all(type(tag) is str for tag in tags):
         return "its tags are not a list of text"
     for tag in tags:
-        if len(tag) > MAX_TAG or text_problem(tag):
-            return f"its tag {tag[:40]!r} is too long or breaks the rule for text"
+        if len(tag) > MAX_TAG or text_problem(tag) or ";" in tag or tag != tag.strip():
+            return f"its tag {tag[:40]!r} is too long, holds ';' or breaks the rule for text"
     if entry.get(FUTURE, False) not in (True, False):
         return "its future flag is not true or false"
     if entry.get("reliability") not in (None, *"ABCDEF"):
@@ -387,7 +387,8 @@ def _tags(value: Any) -> list[str]:
         return list(_tags_of_text(value))
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise BadClaim("tags must be text separated by ';' or a list of text")
-    return _tag_list(value)
+    # A tag cannot hold ';', which joins tags in a CSV cell: "a;b" given as one is two tags.
+    return _tag_list([tag for item in value for tag in item.split(";")])
 
 
 @functools.lru_cache(maxsize=1024)

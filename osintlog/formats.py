@@ -23,21 +23,35 @@ class OutputFormat(str, Enum):
 
     table = "table"
     csv = "csv"
+    tsv = "tsv"
     json = "json"
     jsonl = "jsonl"
 
 
 class InputFormat(str, Enum):
-    """What `import` reads."""
+    """What `import` reads, and `export` writes."""
 
     csv = "csv"
+    tsv = "tsv"
     json = "json"
     jsonl = "jsonl"
+    xlsx = "xlsx"
 
 
-MACHINE_FORMATS = (OutputFormat.csv, OutputFormat.json, OutputFormat.jsonl)
-# The formats an output file's extension names (`export -o claims.jsonl`).
-BY_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+MACHINE_FORMATS = (OutputFormat.csv, OutputFormat.tsv, OutputFormat.json, OutputFormat.jsonl)
+# The formats a file's extension names (`export -o claims.jsonl`, `import claims.xlsx`).
+BY_SUFFIX = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xlsx": "xlsx",
+}
+# The cell separators a CSV file may use: a comma, or a semicolon as spreadsheets save CSV
+# where the comma is the decimal mark; a tab for TSV.
+_DELIMITERS = {"csv": (",", ";"), "tsv": ("\t",)}
 # Text a spreadsheet would run as a formula: a tab or CR first, or one of = + - @ (or their
 # full-width forms) after any spaces (of any width) and apostrophes. Apostrophes are part of it
 # so that the prefix `csv_cell` adds is undone exactly (`restore_csv_cell`).
@@ -56,11 +70,12 @@ def emit(
     way every command writes rows for scripts. Only `columns` are written, in that order."""
     import orjson  # here, not at the top: --help and --version need none of this module's I/O
 
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+    if fmt in ("csv", "tsv"):
+        delimiter = "," if fmt == "csv" else "\t"
+        writer = csv.writer(out, lineterminator="\n", delimiter=delimiter)
         # csv quotes a cell with a newline, but not one with a bare CR (not in "\n"), which
         # a spreadsheet would read as the end of the record: such a row is quoted throughout.
-        quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        quoted = csv.writer(out, lineterminator="\n", delimiter=delimiter, quoting=csv.QUOTE_ALL)
         writer.writerow(columns)
         for record in records:
             cells = [csv_cell(record.get(column)) for column in columns]
@@ -73,7 +88,18 @@ def emit(
             row = {column: record.get(column) for column in columns}
             out.write(orjson.dumps(row).decode() + "\n")
     else:
-        raise BadInput(f'"{fmt}" is not a format osintlog writes rows in (csv, json, jsonl)')
+        raise BadInput(f'"{fmt}" is not a format osintlog writes rows in (csv, tsv, json, jsonl)')
+
+
+def export_bytes(records: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> bytes:
+    """What `export` writes: the records in a machine format, or an .xlsx workbook."""
+    if fmt == "xlsx":
+        from osintlog.xlsx import workbook_bytes
+
+        return workbook_bytes(records, columns)
+    buffer = io.StringIO()
+    emit(records, columns, fmt, buffer)
+    return buffer.getvalue().encode("utf-8")
 
 
 def emit_object(record: Mapping[str, Any], out: TextIO) -> None:
@@ -91,8 +117,8 @@ def output_format(path: str, given: str | None) -> str:
     suffix = PurePath(path).suffix.lower()
     if suffix and suffix not in BY_SUFFIX:
         raise BadInput(
-            f"{path}: osintlog does not write {suffix} files; give a .csv, .json or .jsonl name, "
-            "or --format"
+            f"{path}: osintlog does not write {suffix} files; give a .csv, .tsv, .json, .jsonl "
+            "or .xlsx name, or --format"
         )
     return BY_SUFFIX.get(suffix, "csv")
 
@@ -128,6 +154,8 @@ def format_for(name: str, data: bytes, given: InputFormat | None) -> InputFormat
     """The format of an input: as given, else from the file's extension, else by its content."""
     if given is not None:
         return given
+    if data.startswith(b"PK\x03\x04"):  # a zip file: what an .xlsx is, whatever its name
+        return InputFormat.xlsx
     suffix = PurePath(name).suffix.lower()
     if suffix in BY_SUFFIX:
         return InputFormat(BY_SUFFIX[suffix])
@@ -158,9 +186,15 @@ if TYPE_CHECKING:  # a class only for the type checker: --help and --version imp
 def read_rows(name: str, data: bytes, fmt: InputFormat) -> Rows:
     """The rows of claims in a file's bytes. A CSV file is checked as far as its header here;
     its records are read when a part of them is iterated, so that each process reads its own."""
+    if fmt == InputFormat.xlsx:
+        from osintlog.xlsx import workbook_rows
+
+        header, rows = workbook_rows(name, data)
+        _check_columns(name, header)
+        return ListedRows(rows, header)
     text = decode_text(name, data)
-    if fmt == InputFormat.csv:
-        return CsvRows(name, text)
+    if fmt in (InputFormat.csv, InputFormat.tsv):
+        return CsvRows(name, text, _DELIMITERS[fmt.value])
     if fmt == InputFormat.json:
         return ListedRows(_json_rows(name, text))
     return ListedRows(_jsonl_rows(name, text))
@@ -181,9 +215,9 @@ def decode_text(name: str, data: bytes) -> str:
 class ListedRows:
     """Rows read whole (JSON and JSON Lines), cut into slices."""
 
-    def __init__(self, rows: list[Row]) -> None:
+    def __init__(self, rows: list[Row], columns: Sequence[str] = ()) -> None:
         self.rows = rows
-        self.ignored: list[str] = []
+        self.ignored = _ignored(columns)
 
     @property
     def count(self) -> int:
@@ -202,18 +236,15 @@ _END_OF_PART = "osintlog: end of part"
 class CsvRows:
     """A CSV file's records after its header, parsed only when a part of them is iterated."""
 
-    def __init__(self, name: str, text: str) -> None:
-        """Reads the header, and refuses a file without one fit for claims."""
+    def __init__(self, name: str, text: str, delimiters: Sequence[str] = (",",)) -> None:
+        """Reads the header, and refuses a file without one fit for claims. The first of the
+        `delimiters` that makes the header name the required columns is the file's."""
         self.name, self.text = name, text
-        self.columns, self.body, self.body_line = _csv_header(name, text)
+        self.delimiter, header = _csv_header(name, text, delimiters)
+        self.columns, self.body, self.body_line = header
         self._lines_before: dict[int, int] = {self.body: 0}
-        known = INPUT_COLUMNS
-        self.wanted = [index for index, column in enumerate(self.columns) if column in known]
-        self.ignored = [
-            column
-            for column in self.columns
-            if column and column not in known and column not in DERIVED_COLUMNS
-        ]
+        self.wanted = [i for i, column in enumerate(self.columns) if column in INPUT_COLUMNS]
+        self.ignored = _ignored(self.columns)
 
     @property
     def count(self) -> int:
@@ -261,7 +292,7 @@ class CsvRows:
         lines = None if end == len(self.text) else _lines_in(self.text, start, end)
         if lines is not None:
             piece += f"{_END_OF_PART}\n"
-        reader = csv.reader(io.StringIO(piece, newline=""))
+        reader = csv.reader(io.StringIO(piece, newline=""), delimiter=self.delimiter)
         aligned, offset = lines is None, 0  # offset: of the record's first line in the part
         # A row with too many cells in a part that is not the last may be of a cut's making: it
         # is told once the part proves to end between records.
@@ -342,13 +373,25 @@ def _lines_in(text: str, start: int, end: int) -> int:
     return lines + text.count("\r", start, end) - text.count("\r\n", start, end)
 
 
-def _csv_header(name: str, text: str) -> tuple[list[str], int, int]:
-    """The columns named by the header, where the records start, and the line they start on."""
+def _csv_header(
+    name: str, text: str, delimiters: Sequence[str]
+) -> tuple[str, tuple[list[str], int, int]]:
+    """The file's delimiter (the first that makes the header name the required columns), and
+    the columns named by the header, where the records start, and the line they start on."""
+    found = [(delimiter, _header(name, text, delimiter)) for delimiter in delimiters]
+    delimiter, header = next(
+        (each for each in found if all(column in each[1][0] for column in REQUIRED)), found[0]
+    )
+    _check_columns(name, header[0])
+    return delimiter, header
+
+
+def _header(name: str, text: str, delimiter: str) -> tuple[list[str], int, int]:
     csv.field_size_limit(_CSV_FIELD_LIMIT)
     size = 4096  # the header is read from the start of the text, not a copy of all of it
     while True:
         stream = io.StringIO(text[:size], newline="")
-        reader = csv.reader(stream)
+        reader = csv.reader(stream, delimiter=delimiter)
         try:
             header = next(reader, None)
         except csv.Error as error:
@@ -358,9 +401,12 @@ def _csv_header(name: str, text: str) -> tuple[list[str], int, int]:
         size *= 16
     if not header or not any(cell.strip() for cell in header):
         raise BadInput(f"{name}: empty file; a CSV of claims starts with a header row")
-    columns = [cell.strip().lower() for cell in header]
-    _check_columns(name, columns)
-    return columns, stream.tell(), reader.line_num + 1
+    return [cell.strip().lower() for cell in header], stream.tell(), reader.line_num + 1
+
+
+def _ignored(columns: Sequence[str]) -> list[str]:
+    """The columns osintlog does not know (derived columns are known, and ignored silently)."""
+    return [c for c in columns if c and c not in INPUT_COLUMNS and c not in DERIVED_COLUMNS]
 
 
 def _check_columns(name: str, columns: list[str]) -> None:

@@ -196,6 +196,11 @@ class ImportChecks:
             action, who, what = "retract", "a retraction", "retracted"
         else:
             action, who, what = "supersede", f"claim {short_id(entry['id'])}", "amended"
+        if target not in known and not retracts:
+            # An amendment whose first version the file does not hold (`export` writes active
+            # claims only): it stands on its own until that version comes, and changes nothing.
+            (retracted if retracts else superseded).add(target)
+            return
         if target not in known:
             raise BadInput(
                 f"{who} refers to {short_id(target)}, which is neither in the ledger nor "
@@ -368,8 +373,10 @@ def _claim_problem(entry: Mapping[str, Any], seen: Mapping[str, str]) -> str:
         return "its low/high/best/qualifier do not match its figure (edited by hand)"
     if not (is_stored_date(entry["as_of"]) and is_partial_date(entry["reported"])):
         return "its as_of or reported is not a date"
-    if entry["supersedes"] is not None and seen.get(entry["supersedes"]) != "claim":
-        return f"supersedes {entry['supersedes']!r}, which is no earlier claim"
+    # An amendment may come without the version it supersedes (imported from an export of
+    # active claims); what it names must not be another kind of entry.
+    if seen.get(entry["supersedes"], "claim") != "claim":
+        return f"supersedes {entry['supersedes']!r}, which is no claim"
     return _logged_problem(entry)
 
 

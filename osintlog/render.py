@@ -42,6 +42,13 @@ def stderr_console() -> Console:
     return Console(file=sys.stderr, highlight=False, soft_wrap=True)
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """ "1 claim", "2 claims", "1 entry", "3 entries"."""
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count:,} {many or noun + 's'}"
+
+
 def message(text: str) -> None:
     """A note for the user on stderr (never data)."""
     stderr_console().print(Text(printable_lines(text)))

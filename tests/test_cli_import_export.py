@@ -103,7 +103,7 @@ def test_line_numbers_count_multiline_cells(cli, tmp_path):
 
 def test_dry_run_writes_nothing(cli, ledger_path, tmp_path):
     result = cli.ok("import", str(write(tmp_path / "c.csv", GOOD)), "--dry-run")
-    assert "would import 1 claims" in result.stderr
+    assert "would import 1 claim " in result.stderr
     assert not ledger_path.exists()
 
 
@@ -200,7 +200,7 @@ def test_the_installed_executable_imports_and_exports(tmp_path):
     assert bad.returncode == 2 and bad.stderr.startswith('error: "lots" is not a figure')
     assert "Traceback" not in bad.stderr
     piped = run("import", "-", input="metric,value,source\nm.y,5,S\n")
-    assert piped.returncode == 0 and "imported 1 claims" in piped.stderr
+    assert piped.returncode == 0 and "imported 1 claim " in piped.stderr
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")

@@ -180,7 +180,7 @@ def test_a_plan_by_a_later_month_is_a_future_candidate_that_imports(cli, tmp_pat
     assert (row["value"], row["as_of"], row["future"]) == ("another 3,000", "2025-12", "true")
     path = tmp_path / "c.csv"
     path.write_text(out, encoding="utf-8")
-    assert "imported 1 claims" in cli.ok("import", str(path)).stderr
+    assert "imported 1 claim " in cli.ok("import", str(path)).stderr
 
 
 FORMS_ADD_READS = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,12 +22,6 @@ from osintlog.formats import InputFormat, OutputFormat, decode_text, emit, load_
 
 if TYPE_CHECKING:
     from osintlog import api
-
-
-class ExportFormat(str, Enum):
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
 
 
 def import_claims(
@@ -68,11 +61,16 @@ def import_claims(
     if report.errors:
         render.print_lines(f"skipped {error}" for error in report.errors)
     if dry_run:
-        render.message(f"dry run: would import {report.added} claims ({report.already} already in)")
-    else:
-        skipped = f", {len(report.errors)} bad rows skipped" if report.errors else ""
         render.message(
-            f"imported {report.added} claims ({report.already} already in the ledger{skipped})"
+            f"dry run: would import {render.plural(report.added, 'claim')} "
+            f"({report.already} already in)"
+        )
+    else:
+        bad = render.plural(len(report.errors), "bad row")
+        skipped = f", {bad} skipped" if report.errors else ""
+        render.message(
+            f"imported {render.plural(report.added, 'claim')} "
+            f"({report.already} already in the ledger{skipped})"
         )
     if report.similar:
         render.message(
@@ -92,35 +90,40 @@ def _import_progress(total: int, ignored: list[str]) -> Any:
 def export(
     ctx: typer.Context,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE|-", help="Write here (- is stdout)."),
     ] = None,
     query: dict[str, Any] = QUERY,
     fmt: Annotated[
-        ExportFormat | None,
+        InputFormat | None,
         typer.Option(
-            "--format", "-f", help="csv, json or jsonl (default: from the -o file name, else csv)."
+            "--format",
+            "-f",
+            help="csv, tsv, json, jsonl or xlsx (default: from the -o file name, else csv).",
         ),
     ] = None,
 ) -> None:
     """Export claims for scripts and spreadsheets; import reads it back.
 
-    Example: osintlog export --metric 'dprk.*' -o dprk.csv
+    Example: osintlog export --metric 'dprk.*' -o dprk.xlsx
     """
-    from osintlog.formats import output_format
+    from osintlog.formats import export_bytes, output_format
 
-    chosen = output_format(str(output or ""), fmt.value if fmt else None)
+    target = None if output in (None, "-") else Path(output)
+    chosen = output_format(str(target or ""), fmt.value if fmt else None)
+    if target is None and chosen == "xlsx" and sys.stdout.isatty():
+        raise BadInput("an .xlsx workbook is no text for a terminal: give -o FILE.xlsx")
     records = list(ledger_of(ctx).records(**query))
-    if output is None:
-        return emit(records, claim_columns(), chosen, sys.stdout)
-    import io
-
+    data = export_bytes(records, claim_columns(), chosen)
+    if target is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return
     from osintlog.atomic import atomic_write
 
-    buffer = io.StringIO()
-    emit(records, claim_columns(), chosen, buffer)
-    kept = f"{output} is as it was" if output.exists() else "nothing was written"
-    atomic_write(output, [buffer.getvalue().encode("utf-8")], kept)
-    render.message(f"exported {len(records)} claims to {output}")
+    kept = f"{target} is as it was" if target.exists() else "nothing was written"
+    atomic_write(target, [data], kept)
+    render.message(f"exported {render.plural(len(records), 'claim')} to {target}")
 
 
 def extract_claims(
@@ -192,7 +195,8 @@ def _review(ledger: api.Ledger, candidates: list[dict[str, Any]]) -> None:
             )
         accepted.append(candidate)
     result = ledger.add_claims(accepted)
-    render.message(f"added {len(result.added)} claims ({len(result.existing)} already in)")
+    added = render.plural(len(result.added), "claim")
+    render.message(f"added {added} ({len(result.existing)} already in)")
 
 
 def _ask(question: str, default: str | None, check: Any) -> str:

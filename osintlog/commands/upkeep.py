@@ -66,9 +66,11 @@ def merge(
     report = ledger_of(ctx).merge(other, dry_run=dry_run)
     render.print_lines(report.changes)
     if report.dry_run:
-        render.message(f"dry run: would merge {report.added} entries from {other}")
+        render.message(
+            f"dry run: would merge {render.plural(report.added, 'entry', 'entries')} from {other}"
+        )
     else:
-        render.message(f"merged {report.added} entries from {other}")
+        render.message(f"merged {render.plural(report.added, 'entry', 'entries')} from {other}")
 
 
 def git_merge_driver(
