@@ -29,7 +29,7 @@ from osintlog.declarations import (
     known_name,
     metric_units,
 )
-from osintlog.errors import BadClaim, BadInput, NotAllowed
+from osintlog.errors import BadClaim, BadInput, LedgerMissing, NotAllowed
 from osintlog.fields import EVERY
 from osintlog.formats import InputFormat, check_input_file, load_input
 from osintlog.integrity import check_units, similar_claims
@@ -116,6 +116,26 @@ class Ledger:
         self.path = Path(path).expanduser() if path else ledger.default_path()
         self._ledger = ledger.Ledger(self.path, lock_timeout)
         self.today = today or date.today()
+        self._existed = self.exists()
+
+    def exists(self) -> bool:
+        """Whether the ledger is there (the first write creates it)."""
+        return self._ledger.store.size() is not None
+
+    @property
+    def created(self) -> bool:
+        """Whether this Ledger's writes created the ledger."""
+        return not self._existed and self.exists()
+
+    def _existing(self) -> ledger.Snapshot:
+        """The ledger, to read: one that is not there is an error, not an empty ledger (a
+        mistyped path would otherwise answer "nothing")."""
+        if not self.exists():
+            raise LedgerMissing(
+                f"no ledger at {self.path}: check --db (or $OSINTLOG_DB); the first "
+                "osintlog add or import creates one"
+            )
+        return self._ledger.read()
 
     def context(self, order: Order | None = None, future: bool = False) -> Context:
         """What a new claim takes from here: today, the analyst, the clock, how to read dates."""
@@ -136,7 +156,7 @@ class Ledger:
         self, query: Query | None = None, **options: Any
     ) -> tuple[list[Claim], dict[str, str]]:
         """The claims selected and the sources' standing ratings, from one read."""
-        snapshot = self._ledger.read()
+        snapshot = self._existing()
         query = query or self.query(**options)
         declarations = snapshot.declarations()
         if declarations.alias_of:  # a source filter takes every name of the source
@@ -151,18 +171,18 @@ class Ledger:
 
     def claim(self, claim_id: str) -> Claim:
         """One claim by its id or a unique prefix of it, with its status."""
-        snapshot = self._ledger.read()
+        snapshot = self._existing()
         return snapshot.with_status([snapshot.resolve(claim_id)])[0]
 
     def claim_records(self, claim_id: str) -> Iterator[dict[str, Any]]:
         """One claim as `export` writes it."""
-        snapshot = self._ledger.read()
+        snapshot = self._existing()
         claims = snapshot.with_status([snapshot.resolve(claim_id)])
         return views.claim_records(claims, snapshot.standing_ratings())
 
     def history(self, claim_id: str) -> list[integrity.HistoryRow]:
         """Every version of a claim and its retraction, oldest first."""
-        snapshot = self._ledger.read()
+        snapshot = self._existing()
         return integrity.history(snapshot, snapshot.resolve(claim_id)["id"])
 
     # --- views -----------------------------------------------------------------------------
@@ -170,7 +190,7 @@ class Ledger:
     def _active(self) -> _Views:
         """What the views read: the active claims as they see them (a claim from an alias
         under the name of the source it stands for), the standing ratings, the declarations."""
-        snapshot = self._ledger.read()
+        snapshot = self._existing()
         declared = snapshot.declarations()
         return _Views(declared.canonical(snapshot.active()), snapshot.standing_ratings(), declared)
 
@@ -278,7 +298,7 @@ class Ledger:
 
     def sources(self) -> list[views.SourceSummary]:
         """Every source with its aliases, claims, metrics, standing rating and reports."""
-        snapshot = self._ledger.read()
+        snapshot = self._existing()
         return views.source_summaries(
             snapshot.active(), snapshot.standing_ratings(), snapshot.declarations()
         )
@@ -367,7 +387,7 @@ class Ledger:
         **changes: Any,
     ) -> tuple[Claim, Claim]:
         """Correct a claim: append a claim that supersedes it. Returns the old and the new."""
-        snapshot = self._ledger.read()
+        snapshot = self._existing()
         old = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "amended")
         context = self._context_of(snapshot, order, future, leaving=old["id"])
         new = claim_fields.amended_claim(old, changes, context)
@@ -383,7 +403,7 @@ class Ledger:
         """Withdraw a claim with a reason: append a retraction. Returns the claim and it."""
         if not reason.strip():
             raise BadClaim("--reason is required: say why the claim is withdrawn")
-        snapshot = self._ledger.read()
+        snapshot = self._existing()
         claim = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "retracted")
         if confirm is not None:
             confirm(claim, None)
@@ -500,13 +520,13 @@ class Ledger:
 
     def verify(self) -> integrity.Problem | None:
         """The first place the chain, an id or the schema is wrong, or None."""
-        return integrity.verify(self._ledger.read())
+        return integrity.verify(self._existing())
 
     def warnings(self) -> list[str]:
         """What is wrong but not refused: metrics whose claims mix units (logged before one
         unit per metric was held), each with the ids of the claims in another unit; analysts
         whose entries were logged at times that go backwards (a clock set back)."""
-        snapshot = self._ledger.read()
+        snapshot = self._existing()
         return integrity.unit_warnings(snapshot) + integrity.clock_warnings(snapshot)
 
     def merge(self, other: str | Path, *, dry_run: bool = False) -> MergeReport:

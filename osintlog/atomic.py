@@ -32,6 +32,11 @@ def atomic_write(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         existing = _status(target)
+        if existing is not None and not _may_write(target, existing):
+            raise LedgerWriteFailed(
+                f"{path} is read-only (mode {stat.filemode(existing.st_mode)}): it was not "
+                f"written; {kept} (chmod u+w it to let osintlog write)"
+            )
         descriptor, temporary = _temporary_file(target)
     except OSError as error:
         raise LedgerWriteFailed(f"cannot write {path}: {error.strerror}") from error
@@ -58,6 +63,15 @@ def written_path(path: Path) -> Path:
     """The file a write to `path` replaces: the path itself, or the file its symbolic links
     lead to (which need not exist yet)."""
     return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _may_write(path: Path, existing: os.stat_result) -> bool:
+    """Whether the user may write the file itself. A rename replaces a file its folder lets the
+    user replace, whatever the file's own mode: that mode is honoured here. For root, who may
+    write anything, a file nobody may write (chmod 444) is read-only all the same."""
+    if os.geteuid() == 0:
+        return bool(existing.st_mode & 0o222)
+    return os.access(path, os.W_OK)
 
 
 def _status(path: Path) -> os.stat_result | None:

@@ -35,6 +35,10 @@ class LedgerCorrupt(OsintlogError):
     """The ledger file is not a valid osintlog ledger; it is never overwritten."""
 
 
+class LedgerMissing(OsintlogError):
+    """A command that reads the ledger found none at its path."""
+
+
 class LedgerBusy(OsintlogError):
     """Another osintlog process held the ledger's lock for longer than the timeout."""
 

@@ -164,11 +164,27 @@ def test_list_table_shows_hedges_and_brackets_as_written(cli):
     assert "\x1b[" not in out
 
 
-def test_list_on_an_empty_ledger_says_so(cli, ledger_path: Path):
-    result = cli.ok("list")
+def test_a_missing_ledger_is_an_error_for_reads_and_announced_on_first_write(
+    cli, ledger_path: Path, tmp_path: Path
+):
+    for command in (["list"], ["diff"], ["sources"], ["metrics"], ["export"], ["verify"]):
+        result = cli.fails(*command)
+        assert f"no ledger at {ledger_path}: check --db" in result.stderr, command
+        assert result.stdout == ""
+    assert not ledger_path.exists()
+    typo = tmp_path / "ledgr.json"
+    result = cli.fails("list", "--db", str(typo))  # --db after the command, as DESIGN allows
+    assert f"no ledger at {typo}" in result.stderr
+    added = cli.ok("add", "m.x", "5", "--source", "S")
+    assert f"created the ledger {ledger_path}" in added.stderr
+    assert "created the ledger" not in cli.ok("add", "m.x", "6", "--source", "S").stderr
+
+
+def test_list_on_a_ledger_without_a_match_says_so(cli, ledger_path: Path):
+    cli.ok("add", "m.x", "5", "--source", "S")
+    result = cli.ok("list", "--metric", "other.*")
     assert result.stdout == ""
     assert "no claims" in result.stderr
-    assert not ledger_path.exists()
 
 
 def test_show_by_unique_prefix(cli):

@@ -200,3 +200,18 @@ def test_inputs_must_be_regular_files_under_a_limit_the_user_can_raise(
     cli.ok("import", str(big))
     monkeypatch.setenv("OSINTLOG_MAX_INPUT", "lots")
     assert "give a size such as 2G" in cli.fails("import", str(big)).stderr
+
+
+def test_a_read_only_ledger_is_not_written(cli, ledger_path, tmp_path):
+    cli.ok("add", "m.x", "5", "--source", "S")
+    ledger_path.chmod(0o444)
+    before = ledger_path.read_bytes()
+    result = cli.fails("add", "m.x", "6", "--source", "S", "--as-of", "2025-01-02")
+    assert "is read-only (mode -r--r--r--): it was not written" in result.stderr
+    assert ledger_path.read_bytes() == before and ledger_path.stat().st_mode & 0o777 == 0o444
+    out = tmp_path / "kept.csv"
+    out.write_text("mine\n", encoding="utf-8")
+    out.chmod(0o444)
+    assert "is read-only" in cli.fails("export", "-o", str(out)).stderr
+    assert out.read_text(encoding="utf-8") == "mine\n"
+    cli.ok("list")  # reading it is fine

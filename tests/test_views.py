@@ -258,7 +258,12 @@ def test_chart_image_without_matplotlib_says_how_to_get_it(cli, small, tmp_path)
     assert "png or .svg" in cli.fails("chart", "t.x", "-o", str(tmp_path / "c.gif")).stderr
 
 
-def test_views_on_an_empty_ledger(cli):
+def test_views_on_an_empty_ledger(cli, ledger_path: Path):
+    from osintlog.store import SCHEMA_VERSION
+
+    header = {"schema": SCHEMA_VERSION, "app": "osintlog", "created": "2025-01-01T00:00:00Z"}
+    ledger_path.write_text(json.dumps({"_osintlog": {"1": header}, "entries": {}}))
+    cli.ok("verify")
     assert "the ledger holds no claims yet" in cli.fails("diff", "t.x").stderr
     assert cli.ok("metrics").stdout == "" and json.loads(cli.ok("diff", "-f", "json").stdout) == []
 

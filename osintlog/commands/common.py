@@ -65,9 +65,17 @@ class OsintlogGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl([(name, entry.get_short_help_str(limit)) for name, entry in listed])
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = global_options_first(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: typer.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            done = super().invoke(ctx)
+            if ctx.parent is None and isinstance(ctx.obj, Settings):
+                ctx.obj.announce_new_ledger()
+            return done
         except OsintlogError as error:
             _fail(str(error), error.exit_code)
         except KeyboardInterrupt:
@@ -139,15 +147,53 @@ def _fail(text: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+# The options given before the command that take a value (`--db` may also come after it).
+_GLOBAL_VALUES = ("--db", "--lock-timeout")
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """The arguments with `--db PATH` and `--lock-timeout S` given after the command moved
+    before it, where Click reads them (`osintlog list --db x.json`)."""
+    front: list[str] = []
+    rest: list[str] = []
+    command_seen = False
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in _GLOBAL_VALUES:
+            taken = 1 if "=" in arg else 2
+            (front if command_seen else rest).extend(args[index : index + taken])
+            index += taken
+            continue
+        command_seen = command_seen or not arg.startswith("-")
+        rest.append(arg)
+        index += 1
+    return front + rest
+
+
 class Settings:
     """The global options, handed to every command through the Typer context."""
 
     def __init__(self, db: Path | None, lock_timeout: float) -> None:
         self.db = db
         self.lock_timeout = lock_timeout
+        self.opened: list[api.Ledger] = []
 
     def ledger(self) -> api.Ledger:
-        return core.Ledger(self.db, lock_timeout=self.lock_timeout)
+        ledger = core.Ledger(self.db, lock_timeout=self.lock_timeout)
+        self.opened.append(ledger)
+        return ledger
+
+    def announce_new_ledger(self) -> None:
+        """Say on stderr that the command created the ledger (a mistyped --db shows here)."""
+        for ledger in self.opened:
+            if ledger.created:
+                render.message(f"created the ledger {ledger.path}")
+                return
 
 
 def ledger_of(ctx: typer.Context) -> api.Ledger:

@@ -44,7 +44,7 @@ def test_write_failures_leave_the_ledger_intact(cli, seeded, monkeypatch, target
     monkeypatch.undo()
     assert seeded.read_bytes() == before
     assert not [p for p in seeded.parent.iterdir() if p.name.endswith(".tmp")]
-    assert cli.ok("verify").stdout == ""
+    assert cli.ok("--db", str(seeded), "verify").stdout == ""  # undo() dropped OSINTLOG_DB
 
 
 def test_a_ledger_in_a_folder_that_cannot_be_created(cli, tmp_path: Path):
