@@ -65,6 +65,12 @@ class Declined(OsintlogError):
     exit_code = 1
 
 
+class Interrupted(OsintlogError):
+    """Ctrl-C: the message says what was kept (exit 130, as DESIGN says)."""
+
+    exit_code = 130
+
+
 class VerifyFailed(OsintlogError):
     """The ledger fails verification: an entry was altered, removed or inserted by hand."""
 

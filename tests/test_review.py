@@ -147,3 +147,37 @@ def test_declining_a_correction_on_a_terminal_exits_1_and_writes_nothing(tmp_pat
         terminal.type("n")
         assert terminal.wait() == 1, command
     assert ledger.read_bytes() == before
+
+
+def _review_terminal(tmp_path: Path) -> tuple[Terminal, dict[str, str], str]:
+    executable = shutil.which("osintlog", path=str(Path(sys.executable).parent))
+    env = {"PATH": "/usr/bin:/bin", "OSINTLOG_DB": str(tmp_path / "ledger.json")}
+    env |= {"OSINTLOG_ANALYST": "t", "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
+    argv = [executable, "extract", str(REPORT), "--via", "Babel", "--review"]
+    return Terminal(argv, env), env, executable
+
+
+def _values(executable: str, env: dict[str, str]) -> list[str]:
+    listed = subprocess.run([executable, "list", "-f", "jsonl"], env=env, capture_output=True)
+    return sorted(json.loads(line)["value"] for line in listed.stdout.splitlines())
+
+
+@pytest.mark.parametrize(("keep", "kept"), [("y", ["101"]), ("n", [])])
+def test_review_asks_again_on_a_wrong_answer_and_ctrl_c_offers_to_keep(tmp_path, keep, kept):
+    terminal, env, executable = _review_terminal(tmp_path)
+    terminal.expect(PROMPT)  # 1: 101 portraits
+    terminal.type("yes please")  # no answer of the four: asked again, never taken as accept
+    terminal.expect(b"answer a, e, s or q")
+    terminal.expect(PROMPT)
+    terminal.type("a")
+    terminal.expect(PROMPT)  # 2
+    os.write(terminal.fd, b"\x03")  # Ctrl-C
+    terminal.expect(b"Keep the 1 claim accepted so far?")
+    terminal.type(keep)
+    said = "kept the 1 accepted claim" if kept else "nothing was added"
+    terminal.expect(f"error: interrupted; {said}".encode())
+    assert terminal.wait() == 130
+    if kept:
+        assert _values(executable, env) == kept
+    else:
+        assert not (tmp_path / "ledger.json").exists()

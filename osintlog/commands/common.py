@@ -80,6 +80,9 @@ class OsintlogGroup(TyperGroup):
             _fail(str(error), error.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted; the ledger is unchanged", 130)
+        except typer.Abort:  # Ctrl-C or the end of input at a prompt
+            typer.echo("", err=True)  # the prompt's line is left open
+            _fail("interrupted; the ledger is unchanged", 130)
         except (TypeError, KeyError, AttributeError, ValueError, IndexError) as error:
             # The last line of defence: what no check foresaw in a ledger edited by hand (merged
             # ledgers and imports are checked whole). One line, as every error; the details

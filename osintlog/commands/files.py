@@ -17,7 +17,7 @@ from osintlog.commands.options import (
     date_order,
     with_groups,
 )
-from osintlog.errors import BadInput, OsintlogError
+from osintlog.errors import BadInput, Interrupted, OsintlogError
 from osintlog.formats import InputFormat, OutputFormat, decode_text, emit, load_input
 
 if TYPE_CHECKING:
@@ -165,22 +165,38 @@ def extract_claims(
     )
 
 
-def _review(ledger: api.Ledger, candidates: list[dict[str, Any]]) -> None:
-    """Accept, edit the metric of, or skip each candidate; then one write of the accepted."""
-    from osintlog.claims import metric_key
+_CHOICES = {"": "a", "a": "a", "accept": "a", "e": "e", "edit": "e", "s": "s", "skip": "s"}
+_CHOICES |= {"q": "q", "quit": "q"}
 
+
+def _review(ledger: api.Ledger, candidates: list[dict[str, Any]]) -> None:
+    """Accept, edit the metric of, or skip each candidate; then one write of the accepted.
+    Ctrl-C offers to keep the candidates accepted so far (exit 130 either way)."""
     if not sys.stdin.isatty():
         raise BadInput("--review needs a terminal; without one, use --format csv and import")
-    accepted = []
+    accepted: list[dict[str, Any]] = []
+    try:
+        _walk(ledger, candidates, accepted)
+    except (KeyboardInterrupt, typer.Abort):
+        typer.echo("", err=True)
+        kept = bool(accepted) and _keep(len(accepted))
+        if kept:
+            _add_accepted(ledger, accepted)
+        what = f"kept the {render.plural(len(accepted), 'accepted claim')}" if kept else ""
+        raise Interrupted(f"interrupted; {what or 'nothing was added'}") from None
+    _add_accepted(ledger, accepted)
+
+
+def _walk(
+    ledger: api.Ledger, candidates: list[dict[str, Any]], accepted: list[dict[str, Any]]
+) -> None:
+    from osintlog.claims import metric_key
+
     for number, candidate in enumerate(candidates, 1):
         render.print_table(render.candidate_card(candidate, number, len(candidates)))
-        choice = (
-            typer.prompt("[a]ccept, [e]dit metric, [s]kip, [q]uit", default="a", err=True)
-            .strip()
-            .lower()[:1]
-        )
+        choice = _choice()
         if choice == "q":
-            break
+            return
         if choice == "s":
             continue
         if choice == "e":
@@ -194,6 +210,27 @@ def _review(ledger: api.Ledger, candidates: list[dict[str, Any]]) -> None:
                 f"as of {as_of}; a correction is osintlog amend {render.short_id(other['id'])}"
             )
         accepted.append(candidate)
+
+
+def _choice() -> str:
+    """a, e, s or q; any other answer is asked again (it is never taken as accept)."""
+    while True:
+        answer = typer.prompt("[a]ccept, [e]dit metric, [s]kip, [q]uit", default="a", err=True)
+        if (choice := _CHOICES.get(answer.strip().lower())) is not None:
+            return choice
+        typer.echo("answer a, e, s or q", err=True)
+
+
+def _keep(count: int) -> bool:
+    try:
+        return typer.confirm(
+            f"Keep the {render.plural(count, 'claim')} accepted so far?", default=False, err=True
+        )
+    except (KeyboardInterrupt, typer.Abort):
+        return False
+
+
+def _add_accepted(ledger: api.Ledger, accepted: list[dict[str, Any]]) -> None:
     result = ledger.add_claims(accepted)
     added = render.plural(len(result.added), "claim")
     render.message(f"added {added} ({len(result.existing)} already in)")
