@@ -170,9 +170,18 @@ class Ledger:
         return views.claim_records(chosen, standing)
 
     def claim(self, claim_id: str) -> Claim:
-        """One claim by its id or a unique prefix of it, with its status."""
+        """One claim by its id or a unique prefix of it, with its status; a superseded claim
+        also with `superseded_by` (the ids of its amendments), a retracted one with
+        `retraction_reason`."""
         snapshot = self._existing()
-        return snapshot.with_status([snapshot.resolve(claim_id)])[0]
+        claim = snapshot.with_status([snapshot.resolve(claim_id)])[0]
+        successors = [c["id"] for c in snapshot.claims() if c["supersedes"] == claim["id"]]
+        if successors:
+            claim["superseded_by"] = successors
+        for entry in snapshot.entries:
+            if entry["kind"] == "retraction" and entry["target"] == claim["id"]:
+                claim["retraction_reason"] = entry["reason"]
+        return claim
 
     def claim_records(self, claim_id: str) -> Iterator[dict[str, Any]]:
         """One claim as `export` writes it."""
@@ -384,12 +393,16 @@ class Ledger:
         confirm: Confirm | None = None,
         future: bool = False,
         order: Order | None = None,
+        untag: Iterable[str] = (),
         **changes: Any,
     ) -> tuple[Claim, Claim]:
-        """Correct a claim: append a claim that supersedes it. Returns the old and the new."""
+        """Correct a claim: append a claim that supersedes it. Returns the old and the new.
+        `tags` are added to the claim's, `untag` removed from them; every other field given
+        replaces the claim's."""
         snapshot = self._existing()
         old = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "amended")
         context = self._context_of(snapshot, order, future, leaving=old["id"])
+        changes["tags"] = claim_fields.retagged(old["tags"], changes.get("tags") or (), untag)
         new = claim_fields.amended_claim(old, changes, context)
         if confirm is not None:
             confirm(old, new)

@@ -495,15 +495,40 @@ def _checked_rows(
     return claims, errors
 
 
+def retagged(tags: Iterable[str], added: Iterable[str], removed: Iterable[str]) -> list[str]:
+    """A claim's tags with some added and some removed (each as a tag is read: trimmed, and
+    "a;b" two tags); removing a tag the claim lacks is refused, as a likely typo."""
+    gone = set(_tags(list(removed)))
+    missing = sorted(gone - set(tags))
+    if missing:
+        raise BadClaim(
+            f"the claim has no tag {', '.join(missing)} to remove (it has: "
+            f"{', '.join(tags) or 'none'})"
+        )
+    return sorted((set(tags) | set(_tags(list(added)))) - gone)
+
+
+def changed_fields(old: Claim, new: Claim) -> list[tuple[str, Any, Any]]:
+    """What an amendment changed: each content field whose value differs, old and new."""
+    return [
+        (name, old[name], new[name])
+        for name in CONTENT_FIELDS
+        if name != "supersedes" and old[name] != new[name]
+    ]
+
+
 def amended_claim(old: Claim, changes: Mapping[str, Any], context: Context) -> Claim:
-    """The claim that supersedes `old`: its fields with the given changes, logged anew."""
+    """The claim that supersedes `old`: its fields with the given changes, logged anew (tags as
+    given: all of them, see `retagged`)."""
     raw: dict[str, Any] = {name: old[name] for name in CONTENT_FIELDS}
     raw[FUTURE] = old.get(FUTURE, False)
     raw.update((name, value) for name, value in changes.items() if value not in (None, []))
+    if "tags" in changes:
+        raw["tags"] = changes["tags"]
     if "rating" in raw:
         raw.pop("reliability"), raw.pop("credibility")
     raw["supersedes"] = old["id"]
     new = build_claim(raw, context)
-    if all(new[name] == old[name] for name in CONTENT_FIELDS if name != "supersedes"):
+    if not changed_fields(old, new):
         raise BadClaim("nothing to amend: give at least one field with a new value")
     return new

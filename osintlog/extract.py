@@ -8,10 +8,11 @@ phone-number-like runs of digits.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -39,7 +40,9 @@ from osintlog.units import same_metric_unit
 MASK = "§"
 # A candidate's columns: a claim's fields, and whether its as-of lies after the report (a plan
 # "by December"), which lets `import` take it.
-CANDIDATE_COLUMNS = (*FIELDS, FUTURE)
+# A candidate's columns: a claim's, and the report's line its figure is on (which an import
+# of the candidates ignores without a word).
+CANDIDATE_COLUMNS = (*FIELDS, FUTURE, "line")
 
 # --- sentences -------------------------------------------------------------------------------
 
@@ -61,16 +64,31 @@ _LEADING_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNO
 class Sentence:
     text: str
     paragraph: int
-    line: int
+    # Where the sentence starts in its paragraph, and where each of the paragraph's lines starts
+    # there, with its line number in the report: a figure's own line is told from them.
+    offset: int = 0
+    line_starts: list[int] = field(default_factory=lambda: [0])
+    line_numbers: list[int] = field(default_factory=lambda: [1])
+
+    @property
+    def line(self) -> int:
+        """The line the sentence starts on."""
+        return self.line_at(0)
+
+    def line_at(self, position: int) -> int:
+        """The report's line that the sentence's character at `position` is on."""
+        index = bisect.bisect_right(self.line_starts, self.offset + position) - 1
+        return self.line_numbers[max(index, 0)]
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, first_line: int = 1) -> list[Sentence]:
     """Sentences, paragraph by paragraph; line breaks inside a paragraph are spaces, and a full
-    stop after an abbreviation (U.S., Gen., Jan.) or an initial does not end a sentence."""
+    stop after an abbreviation (U.S., Gen., Jan.) or an initial does not end a sentence. Lines
+    are numbered from `first_line`."""
     sentences: list[Sentence] = []
-    line = 1
+    line = first_line
     for number, block in enumerate(re.split(r"\n[ \t]*\n", text)):
-        paragraph = " ".join(block.split())
+        paragraph, starts, numbers = _joined_lines(block, line)
         start = 0
         ends = [
             match.end()
@@ -78,23 +96,47 @@ def split_sentences(text: str) -> list[Sentence]:
             if not _ends_with_abbreviation(paragraph, match.start() + 1)
         ]
         for end in [*ends, len(paragraph)]:
-            for piece in _pieces(paragraph[start:end].strip()):
-                sentences.append(Sentence(piece, number, line))
+            for offset, piece in _pieces(paragraph, start, end):
+                sentences.append(Sentence(piece, number, offset, starts, numbers))
             start = end
         line += block.count("\n") + 2
     return sentences
 
 
-def _pieces(text: str) -> list[str]:
-    """A sentence, or a run of text too long to be one cut between words into pieces of at
-    most MAX_SENTENCE characters."""
+def _joined_lines(block: str, line: int) -> tuple[str, list[int], list[int]]:
+    """A paragraph's lines joined by single spaces, and where each line starts in it, with
+    its line number."""
+    words: list[str] = []
+    starts: list[int] = []
+    numbers: list[int] = []
+    length = 0
+    for number, text in enumerate(block.split("\n"), line):
+        joined = " ".join(text.split())
+        if not joined:
+            continue
+        if words:
+            length += 1
+        starts.append(length)
+        numbers.append(number)
+        words.append(joined)
+        length += len(joined)
+    return " ".join(words), starts or [0], numbers or [line]
+
+
+def _pieces(paragraph: str, start: int, end: int) -> list[tuple[int, str]]:
+    """The sentence paragraph[start:end], stripped, with where it starts; a run of text too
+    long to be one sentence cut between words into pieces of at most MAX_SENTENCE characters."""
     pieces = []
-    while len(text) > MAX_SENTENCE:
+    while True:
+        while start < end and paragraph[start] == " ":
+            start += 1
+        text = paragraph[start:end].rstrip()
+        if len(text) <= MAX_SENTENCE:
+            return [*pieces, (start, text)] if text else pieces
         cut = text.rfind(" ", 0, MAX_SENTENCE + 1)
         cut = cut if cut > 0 else MAX_SENTENCE
-        pieces.append(text[:cut].strip())
-        text = text[cut:].strip()
-    return [*pieces, text] if text else pieces
+        pieces.append((start, text[:cut].rstrip()))
+        start += cut
 
 
 def _ends_with_abbreviation(paragraph: str, end: int) -> bool:
@@ -463,15 +505,16 @@ def as_of_date(
 # --- the whole report --------------------------------------------------------------------------
 
 
-def reported_date(text: str, given: str | None, today: date) -> tuple[str, str]:
-    """The report's date (from --reported, else a leading `date YYYY-MM-DD` line) and the text
-    without that line."""
+def reported_date(text: str, given: str | None, today: date) -> tuple[str, str, int]:
+    """The report's date (from --reported, else a leading `date YYYY-MM-DD` line), the text
+    without that line, and the number of the report's line the rest starts on."""
     match = _LEADING_DATE.match(text)
     body = text[match.end() :] if match else text
+    first_line = text.count("\n", 0, match.end()) + 1 if match else 1
     if given:
-        return parse_date(given, today=today), body
+        return parse_date(given, today=today), body, first_line
     if match:
-        return match.group(1), body
+        return match.group(1), body, first_line
     raise BadInput(
         "no reported date: give --reported DATE, or start the text with a line 'date YYYY-MM-DD'"
     )
@@ -483,9 +526,9 @@ def extract(
     """Candidate claims, in the order the report states them, as claim-shaped records. The
     report's text is neutralised first (`plain_text.neutralised`): no escape sequence reaches
     a quote, or is read as a figure."""
-    report_date, body = reported_date(neutralised(text), reported, today)
+    report_date, body, first_line = reported_date(neutralised(text), reported, today)
     candidates = []
-    sentences = split_sentences(body)
+    sentences = split_sentences(body, first_line)
     for index, sentence in enumerate(sentences):
         figures = find_figures(sentence.text)
         if not figures:
@@ -569,7 +612,7 @@ def _candidate(
         via=via,
         quote=sentence.text,
         tags=[],
-        line=sentence.line,
+        line=sentence.line_at(found.start),
     )
     record[FUTURE] = as_of is not None and after_report(as_of, reported)
     return record

@@ -61,8 +61,10 @@ EVERY = ("day", "week", "month", "quarter", "year")
 FUTURE = "future"
 # The columns of `export` and of `list` in the machine formats, in order: they only ever grow.
 EXPORT_COLUMNS = (*FIELDS, *DERIVED_COLUMNS, FUTURE)
-# The columns an import reads; the derived ones it ignores without a word, any other with one.
+# The columns an import reads; the derived ones (and the line an `extract` candidate was found
+# on) it ignores without a word, any other with one.
 INPUT_COLUMNS = frozenset({*FIELDS, "rating", FUTURE})
+SILENTLY_IGNORED = frozenset({*DERIVED_COLUMNS, "line"})
 
 
 Row = TypeVar("Row")

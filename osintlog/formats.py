@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from osintlog.errors import BadInput, BadSetting, MisalignedParts
-from osintlog.fields import DERIVED_COLUMNS, INPUT_COLUMNS, REQUIRED
+from osintlog.fields import INPUT_COLUMNS, REQUIRED, SILENTLY_IGNORED
 
 
 class OutputFormat(str, Enum):
@@ -406,7 +406,7 @@ def _header(name: str, text: str, delimiter: str) -> tuple[list[str], int, int]:
 
 def _ignored(columns: Sequence[str]) -> list[str]:
     """The columns osintlog does not know (derived columns are known, and ignored silently)."""
-    return [c for c in columns if c and c not in INPUT_COLUMNS and c not in DERIVED_COLUMNS]
+    return [c for c in columns if c and c not in INPUT_COLUMNS and c not in SILENTLY_IGNORED]
 
 
 def _check_columns(name: str, columns: list[str]) -> None:

@@ -14,7 +14,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from osintlog.claims import Claim, rating_text, short_id
+from osintlog.claims import Claim, changed_fields, rating_text, short_id
 from osintlog.fields import ACTIVE
 from osintlog.figures import Number, display_of, format_number
 from osintlog.integrity import HistoryRow
@@ -47,6 +47,21 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
     if count == 1:
         return f"1 {noun}"
     return f"{count:,} {many or noun + 's'}"
+
+
+def amendment_text(old: Claim, new: Claim) -> str:
+    """ "amended 6f79611b98 -> b0d70e339a: value 600 -> 650; tags kursk -> kursk, revised"."""
+    changes = "; ".join(
+        f"{name} {_field_text(before)} → {_field_text(after)}"
+        for name, before, after in changed_fields(old, new)
+    )
+    return f"amended {short_id(old['id'])} → {short_id(new['id'])}: {changes}"
+
+
+def _field_text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(value) or "(none)"
+    return "(none)" if value is None else str(value)
 
 
 def message(text: str) -> None:
@@ -227,10 +242,12 @@ def claim_card(claim: Claim) -> Table:
         "rating": rating_text(claim["reliability"], claim["credibility"]) or "not judged",
         "tags": ", ".join(claim["tags"]),
         "future": "yes: a plan or forecast, after its report" if claim.get("future") else None,
+        "superseded_by": ", ".join(claim.get("superseded_by", ())),
     }
     order = (
         "id metric figure value qualifier low high best unit as_of reported future source via "
-        "url quote rating tags note analyst logged_at supersedes status"
+        "url quote rating tags note analyst logged_at supersedes status superseded_by "
+        "retraction_reason"
     ).split()
     for name in order:
         value = shown.get(name)
@@ -329,6 +346,7 @@ def history_table(rows: Sequence[HistoryRow]) -> Grid:
         Column("source", shrink=True),
         Column("analyst"),
         Column("logged at"),
+        Column("reason", shrink=True),
     ]
     cells = [
         [
@@ -337,9 +355,10 @@ def history_table(rows: Sequence[HistoryRow]) -> Grid:
             "" if row.value is None else display_of(vars(row)),
             row.metric or "",
             row.as_of or "",
-            (row.reason if row.event == "retracted" else row.source) or "",
+            row.source or "",
             row.analyst,
             row.logged_at[:19] + "Z",
+            row.reason or "",
         ]
         for row in rows
     ]

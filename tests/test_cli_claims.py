@@ -272,3 +272,30 @@ def test_a_narrow_terminal_drops_the_least_needed_columns_first(cli, seeded, mon
     assert lines[0].split() == ["id", "as", "of", "metric", "figure", "source", "rating"]
     assert max(len(line) for line in lines) == 90
     assert any("South Korean l… B2" in line for line in lines)
+
+
+def test_amend_adds_and_removes_tags_and_says_what_changed(cli):
+    first = cli.ok("add", "m.x", "500", "--source", "S", "--tag", "kursk").stdout.strip()
+    result = cli.ok("amend", first, "--value", "600", "--tag", "revised", "--untag", "kursk")
+    second = result.stdout.strip()
+    assert f"amended {first[:10]} → {second[:10]}: value 500 → 600; tags kursk → revised" in (
+        result.stderr
+    )
+    third = cli.ok("amend", second, "--tag", "a;b").stdout.strip()
+    assert cli.json("show", third)[0]["tags"] == ["a", "b", "revised"]
+    says = cli.fails("amend", third, "--untag", "kurks").stderr
+    assert "the claim has no tag kurks to remove (it has: a, b, revised)" in says
+
+
+def test_show_names_the_successor_and_the_retraction_reason_and_history_the_reason(cli):
+    first = cli.ok("add", "m.x", "500", "--source", "S").stdout.strip()
+    second = cli.ok("amend", first, "--value", "600").stdout.strip()
+    cli.ok("retract", second, "--reason", "misread the table")
+    assert f"superseded by  {second}" in cli.ok("show", first).stdout
+    shown = cli.ok("show", second).stdout
+    assert "status             retracted" in shown
+    assert "retraction reason  misread the table" in shown
+    table = cli.ok("history", first).stdout.splitlines()
+    header = "id event figure metric as of source analyst logged at reason"
+    assert table[0].split() == header.split()
+    assert table[3].endswith("misread the table") and " S " not in table[3]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 from pathlib import Path
 
@@ -254,3 +255,28 @@ def test_an_escape_sequence_in_a_report_is_no_figure_and_never_reaches_a_quote()
     [candidate] = extract(report, today=date(2025, 9, 1), reported="2025-08-31")
     assert candidate["value"] == "300"
     assert "\x1b" not in candidate["quote"] and "pwned" not in candidate["quote"]
+
+
+def test_each_candidate_names_its_figures_own_line_and_machine_output_carries_it(cli, tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text(
+        "date 2025-08-22\n"  # 1
+        "\n"  # 2
+        "The ministry said on Monday that\n"  # 3
+        "about 400 drones were launched overnight,\n"  # 4
+        "and that 12 missiles followed.\n"  # 5
+        "\n\n\n"  # 6, 7, 8
+        "Officials said 300 soldiers were wounded.\n",  # 9
+        encoding="utf-8",
+    )
+    rows = json.loads(cli.ok("extract", str(report), "--via", "V", "-f", "json").stdout)
+    assert [(row["value"], row["line"]) for row in rows] == [
+        ("about 400", 4),
+        ("12", 5),
+        ("300", 9),
+    ]
+    out = tmp_path / "c.csv"
+    out.write_text(cli.ok("extract", str(report), "--via", "V", "-f", "csv").stdout)
+    assert "line" in out.read_text().splitlines()[0].split(",")
+    imported = cli.ok("import", str(out))
+    assert "ignored" not in imported.stderr and "imported 3 claims" in imported.stderr

@@ -122,17 +122,27 @@ def amend(
     value: Annotated[str | None, typer.Option(help="The corrected figure, as written.")] = None,
     metric: Annotated[str | None, typer.Option(help="The corrected metric.")] = None,
     fields: dict[str, Any] = CLAIM_FIELDS,
+    untag: Annotated[
+        list[str] | None, typer.Option("--untag", help="Remove a tag; repeat for more.")
+    ] = None,
     reading: dict[str, Any] = READING,
     yes: YesOption = False,
 ) -> None:
     """Correct a claim: appends a new claim that supersedes it; prints the new id.
 
-    Example: osintlog amend 3f2a9c --value "about 4,800" --note "corrected figure"
+    --tag adds a tag to the claim's, --untag removes one; every other option replaces the
+    field. Example: osintlog amend 3f2a9c --value "about 4,800" --note "corrected figure"
     """
     old, new = ledger_of(ctx).amend(
-        claim_id, confirm=_confirm(yes), metric=metric, value=value, **fields, **reading
+        claim_id,
+        confirm=_confirm(yes),
+        metric=metric,
+        value=value,
+        untag=untag or (),
+        **fields,
+        **reading,
     )
-    render.message(f"amended {render.claim_label(old)}: now {render.claim_label(new)}")
+    render.message(render.amendment_text(old, new))
     typer.echo(new["id"])
 
 
