@@ -49,7 +49,7 @@ app = typer.Typer(
     cls=Commands,
     help="A ledger of figures quoted in open-source reporting: who claimed what, when, how sure.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -74,14 +74,20 @@ def main_options(
     lock_timeout: Annotated[
         float, typer.Option(help="Seconds to wait for another osintlog writing the ledger.")
     ] = 10.0,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No messages on stderr but warnings and errors."),
+    ] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+        typer.Option(
+            "--version", "-V", callback=_show_version, is_eager=True, help="Show the version."
+        ),
     ] = False,
 ) -> None:
     if not 0 <= lock_timeout <= 86_400:
         raise typer.BadParameter("give seconds from 0 to 86400", param_hint="--lock-timeout")
-    ctx.obj = Settings(db.expanduser() if db else None, lock_timeout)
+    ctx.obj = Settings(db.expanduser() if db else None, lock_timeout, quiet)
 
 
 def main() -> None:
@@ -93,7 +99,7 @@ def main() -> None:
     cannot be written (a full disk) is one line on stderr and exit code 2, as any other error.
     """
     gc.disable()
-    if sys.argv[1:] == ["--version"]:
+    if sys.argv[1:] in (["--version"], ["-V"]):
         # The one call that needs none of the commands: answered before Typer builds them.
         print(f"osintlog {__version__}")
         return

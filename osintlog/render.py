@@ -65,7 +65,9 @@ def _field_text(value: Any) -> str:
 
 
 def message(text: str) -> None:
-    """A note for the user on stderr (never data)."""
+    """A note for the user on stderr (never data); with --quiet, only a warning is."""
+    if os.environ.get("OSINTLOG_QUIET") and not text.startswith("warning:"):
+        return
     stderr_console().print(Text(printable_lines(text)))
 
 

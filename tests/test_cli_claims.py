@@ -299,3 +299,20 @@ def test_show_names_the_successor_and_the_retraction_reason_and_history_the_reas
     header = "id event figure metric as of source analyst logged at reason"
     assert table[0].split() == header.split()
     assert table[3].endswith("misread the table") and " S " not in table[3]
+
+
+def test_quiet_keeps_data_warnings_and_errors_and_global_options_go_after_the_command(
+    cli, tmp_path
+):
+    db = str(tmp_path / "q.json")
+    added = cli.ok("add", "m.x", "5", "--source", "S", "-q", "--db", db)
+    assert added.stderr == "" and len(added.stdout.strip()) == 32  # the id, no message
+    again = cli.ok("-q", "--db", db, "add", "m.x", "6", "--source", "S")
+    assert again.stderr.startswith("warning: S already gave m.x")
+    assert (
+        "error: no claim has an id starting with"
+        in cli.fails("-q", "--db", db, "show", "ffff").stderr
+    )
+    assert cli.ok("-V").stdout == cli.ok("--version").stdout
+    assert cli.ok("--version").stdout.startswith("osintlog ")
+    assert "--install-completion" in cli.ok("--help").stdout

@@ -34,7 +34,7 @@ def add(
 ) -> None:
     """Log one claim; prints its id.
 
-    Example: osintlog add dprk.troops.killed "about 4,700" --source "South Korean lawmakers"
+    Example: osintlog add dprk.troops.casualties "about 4,700" --source "South Korean lawmakers"
     --as-of "April 2025" --reported 2025-08-22 --rating B2
     """
     if fields["source"] is None:

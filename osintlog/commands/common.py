@@ -150,13 +150,15 @@ def _fail(text: str, code: int) -> None:
     raise typer.Exit(code)
 
 
-# The options given before the command that take a value (`--db` may also come after it).
+# The options given before the command that take a value, and those that do not: they may also
+# come after it (`osintlog list --db x.json -q`).
 _GLOBAL_VALUES = ("--db", "--lock-timeout")
+_GLOBAL_FLAGS = ("--quiet", "-q")
 
 
 def global_options_first(args: list[str]) -> list[str]:
-    """The arguments with `--db PATH` and `--lock-timeout S` given after the command moved
-    before it, where Click reads them (`osintlog list --db x.json`)."""
+    """The arguments with `--db PATH`, `--lock-timeout S` and `--quiet` given after the command
+    moved before it, where Click reads them (`osintlog list --db x.json`)."""
     front: list[str] = []
     rest: list[str] = []
     command_seen = False
@@ -167,6 +169,10 @@ def global_options_first(args: list[str]) -> list[str]:
             rest += args[index:]
             break
         name = arg.split("=", 1)[0]
+        if command_seen and arg in _GLOBAL_FLAGS:
+            front.append(arg)
+            index += 1
+            continue
         if name in _GLOBAL_VALUES:
             taken = 1 if "=" in arg else 2
             (front if command_seen else rest).extend(args[index : index + taken])
@@ -181,10 +187,12 @@ def global_options_first(args: list[str]) -> list[str]:
 class Settings:
     """The global options, handed to every command through the Typer context."""
 
-    def __init__(self, db: Path | None, lock_timeout: float) -> None:
+    def __init__(self, db: Path | None, lock_timeout: float, quiet: bool = False) -> None:
         self.db = db
         self.lock_timeout = lock_timeout
         self.opened: list[api.Ledger] = []
+        if quiet:
+            os.environ["OSINTLOG_QUIET"] = "1"  # read by render.message, in this process
 
     def ledger(self) -> api.Ledger:
         ledger = core.Ledger(self.db, lock_timeout=self.lock_timeout)
