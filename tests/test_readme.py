@@ -1,10 +1,11 @@
 """The README's examples run as written: every `console` block, in order, in one fresh folder
-(holding a copy of data/ and tests/reports/), each `$ ` command run by the shell with the installed `osintlog`, its
-output compared with the lines under it — as sqlite-utils tests its documentation.
+(holding a copy of data/ and tests/reports/), each `$ ` command run by the shell with the
+installed `osintlog`, its output compared with the lines under it — as sqlite-utils tests its
+documentation.
 
-In the expected output, a line `...` stands for any number of lines, `[...]` within a line for any
-text, and a UTC timestamp for any other. A block right after `<!-- not run: REASON -->` is skipped (it needs a terminal, or a
-second machine)."""
+In the expected output, a line `...` stands for any number of lines, `[...]` within a line for
+any text, and a UTC timestamp for any other. A block right after `<!-- not run: REASON -->` is
+skipped (it needs a terminal)."""
 
 from __future__ import annotations
 
