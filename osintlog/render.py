@@ -64,9 +64,13 @@ def _field_text(value: Any) -> str:
     return "(none)" if value is None else str(value)
 
 
+# Set for one command by --quiet: messages but warnings are left out.
+QUIET = False
+
+
 def message(text: str) -> None:
     """A note for the user on stderr (never data); with --quiet, only a warning is."""
-    if os.environ.get("OSINTLOG_QUIET") and not text.startswith("warning:"):
+    if QUIET and not text.startswith("warning:"):
         return
     stderr_console().print(Text(printable_lines(text)))
 

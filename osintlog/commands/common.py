@@ -95,6 +95,9 @@ class OsintlogGroup(TyperGroup):
                 "the details, and report it if verify passes)",
                 2,
             )
+        finally:
+            if ctx.parent is None and "osintlog.render" in sys.modules:
+                sys.modules["osintlog.render"].QUIET = False  # --quiet was for one command
 
 
 class _MadeWhenNamed(MutableMapping[str, Any]):
@@ -192,7 +195,9 @@ class Settings:
         self.lock_timeout = lock_timeout
         self.opened: list[api.Ledger] = []
         if quiet:
-            os.environ["OSINTLOG_QUIET"] = "1"  # read by render.message, in this process
+            from osintlog import render as rendering  # only then: a script's run needs no Rich
+
+            rendering.QUIET = True
 
     def ledger(self) -> api.Ledger:
         ledger = core.Ledger(self.db, lock_timeout=self.lock_timeout)
