@@ -111,10 +111,13 @@ def emit_object(record: Mapping[str, Any], out: TextIO) -> None:
 
 def output_format(path: str, given: str | None) -> str:
     """The machine format of an output file: as given, else by its extension, else csv; an
-    extension osintlog cannot write is refused rather than written as something else."""
-    if given is not None:
-        return given
+    extension osintlog cannot write, or one that names another format than the one given, is
+    refused rather than written as something else."""
     suffix = PurePath(path).suffix.lower()
+    if given is not None:
+        if suffix in BY_SUFFIX and BY_SUFFIX[suffix] != given:
+            raise BadInput(f"{path} names a {suffix} file, but --format says {given}")
+        return given
     if suffix and suffix not in BY_SUFFIX:
         raise BadInput(
             f"{path}: osintlog does not write {suffix} files; give a .csv, .tsv, .json, .jsonl "

@@ -281,3 +281,39 @@ def test_export_to_a_file_is_atomic_and_a_new_file_follows_the_umask(cli, seeded
     (blocked / "out.csv").mkdir()
     assert "cannot write" in cli.fails("export", "-o", str(blocked / "out.csv")).stderr
     assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["-o", "out.docx"], "osintlog does not write .docx files"),
+        (["-o", "out.xlsx", "-f", "csv"], "out.xlsx names a .xlsx file, but --format says csv"),
+        (["--format", "table"], "'table' is not one of"),
+    ],
+)
+def test_export_refuses_a_format_it_cannot_write_before_writing(
+    cli, seeded, tmp_path, monkeypatch, args, says
+):
+    monkeypatch.chdir(tmp_path)
+    result = cli.fails("export", *args)
+    assert says in result.stderr
+    assert not list(tmp_path.glob("out.*"))
+
+
+def test_export_to_dash_is_stdout_and_tsv_and_semicolon_csv_import(
+    cli, seeded, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    tsv = cli.ok("export", "-o", "-", "--format", "tsv").stdout
+    assert not (tmp_path / "-").exists()
+    assert tsv.splitlines()[0].startswith("id\tmetric\tvalue\t")
+    (tmp_path / "c.tsv").write_text(tsv, encoding="utf-8")
+    cli.ok("--db", str(tmp_path / "t.json"), "import", "c.tsv")
+    assert len(cli.json("--db", str(tmp_path / "t.json"), "list")) == 11
+    (tmp_path / "eu.csv").write_text(
+        'metric;value;source;as_of\nm.x;"12 000";Babel;2025-04\nm.x;about 4 700;GUR;2025-05\n',
+        encoding="utf-8",
+    )
+    cli.ok("--db", str(tmp_path / "eu.json"), "import", "eu.csv")
+    values = [row["value"] for row in cli.json("--db", str(tmp_path / "eu.json"), "list")]
+    assert values == ["12 000", "about 4 700"]
