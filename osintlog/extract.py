@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from osintlog.attribution import attribution
 from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.fields import FIELDS, FUTURE
@@ -408,75 +409,11 @@ def _actions(sentence: str) -> list[tuple[int, int, str]]:
 
 # --- who said it, and when ---------------------------------------------------------------------
 
-_SAYING = (
-    r"said|says|stated|states|reported|reports|told|noted|notes|wrote|writes|claimed|claims|"
-    r"estimated|estimates|announced|added|confirmed|believe|believes|assessed"
-)
-NAME_CONNECTORS = frozenset({"of", "the", "for", "and", "on"})
-PRONOUNS = frozenset("he she they it we i you this that these those".split())
 # A sentence that opens with a pronoun goes on with the claim of the sentence before it.
 _CONTINUES = re.compile(
     r"^(?:[^,]{0,40},\s*)?(?:he|she|they|it|this|these|those|of these|of them|of whom)\b",
     re.IGNORECASE,
 )
-_ACCORDING = re.compile(r"\baccording to ([^,.;:()]+)", re.IGNORECASE)
-_CITING = re.compile(r"\bciting ([^,.;:()]+)", re.IGNORECASE)
-_SUBJECT_VERB = re.compile(rf"([^,;:()]+?)\s+(?:{_SAYING})\b")
-_VERB_SUBJECT = re.compile(rf",\s+(?:{_SAYING})\s+((?:[A-Z][\w'’-]*\s?)+)")
-_ASIDES = re.compile(r",\s*(?:citing|according to|quoting)\s[^,]*,")
-_BRACKETS = re.compile(r"\s*\([^)]*\)\s*")
-_LEAD_IN = re.compile(
-    r"^(?:and|but|while|however|meanwhile|also|the|a|an|in|on|at|as early as|earlier|later)\s+",
-    re.IGNORECASE,
-)
-
-
-def attribution(sentence: str) -> str | None:
-    """Who the sentence says asserts its figures: "according to X", "X said", "citing X"."""
-    if match := _ACCORDING.search(sentence):
-        return _name(match.group(1))
-    plain = _BRACKETS.sub(", ", _ASIDES.sub("", sentence))
-    if match := _VERB_SUBJECT.search(plain):
-        return _name(match.group(1))
-    for match in _SUBJECT_VERB.finditer(plain):
-        name = _subject(match.group(1))
-        if name:
-            return name
-    if match := _CITING.search(sentence):
-        return _name(match.group(1))
-    return None
-
-
-def _subject(chunk: str) -> str | None:
-    """The speaker before a verb of saying: a run of capitalised words ("The U.S. Department of
-    Defense", "Kyrylo Budanov"), else a short phrase with a capital ("South Korean lawmakers")."""
-    words = chunk.split()
-    capitals: list[str] = []
-    for word in reversed(words):
-        if word[:1].isupper() or (capitals and word in NAME_CONNECTORS):
-            capitals.insert(0, word)
-        else:
-            break
-    while capitals and capitals[0] in NAME_CONNECTORS:
-        capitals.pop(0)
-    if len(capitals) >= 2 or (capitals and len(words) == len(capitals)):
-        return _name(" ".join(capitals))
-    if 1 <= len(words) <= 4 and any(word[:1].isupper() for word in words):
-        return _name(" ".join(words))
-    return None
-
-
-def _name(text: str) -> str | None:
-    name = text.strip(" \"'“”’")
-    while (stripped := _LEAD_IN.sub("", name)) != name:
-        name = stripped
-    name = re.split(r"\s+(?:that|who|which|on|in|to)\s", name)[0]
-    words = name.split()
-    if not words or len(words) > 6 or not any(w[:1].isupper() for w in words):
-        return None
-    if len(words) == 1 and words[0].lower() in PRONOUNS:
-        return None
-    return " ".join(words)
 
 
 def as_of_date(
@@ -528,14 +465,17 @@ def extract(
     a quote, or is read as a figure."""
     report_date, body, first_line = reported_date(neutralised(text), reported, today)
     candidates = []
+    last_speaker: str | None = None
     sentences = split_sentences(body, first_line)
     for index, sentence in enumerate(sentences):
+        said = attribution(sentence.text, last_speaker)
+        last_speaker = said or last_speaker
         figures = find_figures(sentence.text)
         if not figures:
             continue
-        source = attribution(sentence.text)
+        source = said
         if source is None and _continues(sentences, index):
-            source = attribution(sentences[index - 1].text)
+            source = attribution(sentences[index - 1].text, last_speaker)
         as_of = as_of_date(sentence.text, masked(sentence.text)[1], report_date, today)
         previous_unit = None
         for found in figures:

@@ -1,0 +1,180 @@
+"""Who a report's sentence says asserts its figures, by rules: "according to X", "X said" (any
+of many verbs of saying, in any tense), "..., said X", "citing X", a headline's "– X" and
+"..., X says". The first attribution in the sentence that names someone wins; a pronoun ("according
+to him") is the last speaker the report named.
+
+A speaker is a name ("South Korean lawmakers", "the U.S. Department of Defense", "the refugee
+agency (UNHCR)", "the Health Ministry in Gaza") or a determiner and a noun ("an army statement",
+"the official"), never a word that opens a sentence ("As reported", "An estimated")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_VERBS = (
+    "said|says|say|stated|states|reported|reports|told|tells|noted|notes|wrote|writes|claimed|"
+    "claims|estimated|estimates|announced|announces|added|adds|confirmed|confirms|believe|"
+    "believes|assessed|assesses|warned|warns|anticipates|anticipated|clarified|clarifies|"
+    "showed|shows|revealed|reveals|spoke|speaks|counted|counts|recorded|records|explained|"
+    "explains|insisted|insists|acknowledged|acknowledges|admitted|admits|stressed|stresses"
+)
+# A verb of saying, after "has", "have" or "had" (and "been") where the sentence has them.
+_SAYING = re.compile(rf"\b(?:(?:has|have|had)\s+(?:been\s+)?)?(?:{_VERBS})\b")
+# Words that are also plural nouns: "estimates from three countries" says nothing.
+_NOUN_LIKE = re.compile(
+    r"(?:estimates|reports|claims|notes|states|shows|counts|records)\s+(?:from|of|for|by|in|on)\b"
+)
+_ACCORDING = re.compile(r"\baccording to ([^,.;:()]+)", re.IGNORECASE)
+_CITING = re.compile(r"\bciting ([^,.;:()]+)", re.IGNORECASE)
+_ASIDES = re.compile(r",\s*(?:citing|according to|quoting)\s[^,]*,")
+_VERB_SUBJECT = re.compile(rf",\s+(?:{_VERBS})\s+((?:[A-Z][\w'’.-]*\s?)+)")
+# A headline's source after a dash at its end: "Russia launches 40 drones – Ukraine's air force".
+_HEADLINE_DASH = re.compile(r"\s[–—-]\s+([^–—.!?]{2,60})$")
+# Where a speaker's phrase ends on its left: a clause boundary.
+_BOUNDARY = re.compile(r"[,;:()\"“”]|\s[–—]\s")
+_ABBREVIATION = re.compile(r"\([A-Z][A-Z0-9.&-]{1,9}\)")
+
+DETERMINERS = frozenset({"the", "a", "an"})
+NAME_CONNECTORS = frozenset({"of", "the", "for", "and", "on", "in", "de"})
+PRONOUNS = frozenset("he she they it we i you this that these those him her them us".split())
+# Words that open a sentence or a clause and are no speaker: "As reported", "An estimated".
+OPENERS = frozenset(
+    "as an a the and but while however meanwhile also in on at earlier later so yet then now "
+    "still it this that there here which who what when if after before since during some many "
+    "most all both each".split()
+)
+# Words no speaker's phrase holds: auxiliaries, and the like.
+_NOT_IN_NAMES = frozenset(
+    "is are was were be been being has have had will would could can may might must should "
+    "that which who whom whose than then there not no".split()
+)
+_TRAILING = frozenset(
+    "has have had been was were is are will would could also later earlier previously again "
+    "first publicly today yesterday".split()
+)
+_LEAD_IN = re.compile(
+    r"^(?:and|but|while|however|meanwhile|also|as early as|earlier|later)\s+", re.IGNORECASE
+)
+
+
+@dataclass
+class Found:
+    start: int
+    speaker: str
+
+
+def attribution(sentence: str, last_speaker: str | None = None) -> str | None:
+    """Who the sentence says asserts its figures, or None. `last_speaker` answers a pronoun."""
+    found = [*_according(sentence, last_speaker), *_verbs(sentence), *_others(sentence)]
+    found.sort(key=lambda each: each.start)
+    return found[0].speaker if found else None
+
+
+def _according(sentence: str, last_speaker: str | None) -> list[Found]:
+    found = []
+    for pattern in (_ACCORDING, _CITING):
+        for match in pattern.finditer(sentence):
+            named = match.group(1).strip()
+            pronoun = named.lower() in PRONOUNS
+            speaker = last_speaker if pronoun else _name(named, allow_lower=True)
+            if speaker:
+                found.append(Found(match.start(), speaker))
+    return found
+
+
+def _verbs(sentence: str) -> list[Found]:
+    """Each "SPEAKER said" (in any tense), the speaker taken from the clause before the verb
+    ("South Korean lawmakers, citing intelligence, stated": the aside is passed over)."""
+    sentence = _ASIDES.sub(lambda aside: " " * len(aside.group()), sentence)
+    found = []
+    for match in _SAYING.finditer(sentence):
+        if _NOUN_LIKE.match(sentence, match.start()):
+            continue
+        before = sentence[: match.start()]
+        boundary = max((m.end() for m in _BOUNDARY.finditer(before)), default=0)
+        chunk = _with_abbreviation(sentence, boundary, match.start())
+        speaker = speaker_of(chunk)
+        if speaker:
+            found.append(Found(boundary, speaker))
+    for match in _VERB_SUBJECT.finditer(sentence):
+        if speaker := _name(match.group(1)):
+            found.append(Found(match.start(), speaker))
+    return found
+
+
+def _with_abbreviation(sentence: str, boundary: int, end: int) -> str:
+    """The clause before a verb, with a bracketed abbreviation the boundary cut off put back:
+    "the refugee agency (UNHCR) said" is one speaker."""
+    if boundary and sentence[boundary - 1] == ")":
+        opening = sentence.rfind("(", 0, boundary)
+        if opening >= 0 and _ABBREVIATION.fullmatch(sentence[opening:boundary]):
+            start = max((m.end() for m in _BOUNDARY.finditer(sentence[:opening])), default=0)
+            return sentence[start:end]
+    return sentence[boundary:end]
+
+
+def _others(sentence: str) -> list[Found]:
+    found = []
+    match = _HEADLINE_DASH.search(sentence)
+    if match and (speaker := _name(match.group(1), allow_lower=True)):
+        found.append(Found(match.start(), speaker))
+    return found
+
+
+def speaker_of(chunk: str) -> str | None:
+    """The speaker a clause ends with, before its verb of saying: a run of capitalised words
+    (with "of", "the", "in" and a bracketed abbreviation inside), else a determiner and up to
+    four words, else the clause itself when it is short and names no auxiliary."""
+    words = chunk.strip(" \"'“”‘’").split()
+    while words and words[-1].lower() in _TRAILING:
+        words.pop()
+    if not words:
+        return None
+    run = _capitalised_run(words)
+    if len(run) >= 2 or (run and len(run) == len(words)):
+        return _name(" ".join(run))
+    last_determiner = max(
+        (i for i, word in enumerate(words) if word.lower() in DETERMINERS), default=None
+    )
+    phrase = words[last_determiner + 1 :] if last_determiner is not None else words
+    if last_determiner is None and len(phrase) > 4:
+        return None
+    return _name(" ".join(phrase), allow_lower=True)
+
+
+def _capitalised_run(words: list[str]) -> list[str]:
+    run: list[str] = []
+    for word in reversed(words):
+        if word[:1].isupper() or _ABBREVIATION.fullmatch(word):
+            run.insert(0, word)
+        elif run and word.lower() in NAME_CONNECTORS:
+            run.insert(0, word)
+        else:
+            break
+    while run and (run[0].lower() in NAME_CONNECTORS or run[0].lower() in DETERMINERS):
+        run.pop(0)
+    return run
+
+
+def _name(text: str, allow_lower: bool = False) -> str | None:
+    """A speaker's name, cleaned, or None when the words cannot be one."""
+    name = text.strip(" \"'“”’‘")
+    while (stripped := _LEAD_IN.sub("", name)) != name:
+        name = stripped
+    # "the mayor of Kyiv who ...": the relative clause is no part of the name; "in Gaza" is
+    name = re.split(r"\s+(?:that|who|which|to)\s|\s+(?:on|in)\s+(?![A-Z])", name)[0]
+    words = name.split()
+    while words and words[0].lower() in DETERMINERS:
+        words.pop(0)
+    if not words or len(words) > 6:
+        return None
+    if words[0].lower() in OPENERS or any(w.lower() in _NOT_IN_NAMES for w in words):
+        return None
+    if any(w[:1].isdigit() for w in words):
+        return None
+    if not allow_lower and not any(w[:1].isupper() for w in words):
+        return None
+    if len(words) == 1 and words[0].lower() in PRONOUNS:
+        return None
+    return " ".join(words).rstrip(".,")
