@@ -9,6 +9,7 @@ phone-number-like runs of digits.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import re
 from collections.abc import Iterable
@@ -420,23 +421,75 @@ def as_of_date(
     sentence: str, dates: list[tuple[int, int, str]], reported: str, today: date
 ) -> str | None:
     """The first date the sentence gives, resolved against the report's date: "October" is the
-    October before the report, but "by December" or "until March" the one after it."""
-    for start, _end, text in dates:
-        relative = re.fullmatch(r"(this|last|next) year", text, re.IGNORECASE)
-        if relative:
-            shift = {"this": 0, "last": -1, "next": 1}[relative.group(1).lower()]
-            return f"{int(reported[:4]) + shift:04d}"
-        try:
-            resolved = parse_date(text, today=today, reported=reported)
-        except BadDate:
-            continue
-        ahead = re.search(
-            r"\b(?:by|until|before|next)\s+$", sentence[max(0, start - 8) : start], re.IGNORECASE
-        )
-        if ahead and not re.search(r"\d{4}", text) and resolved < reported[: len(resolved)]:
-            resolved = f"{int(resolved[:4]) + 1:04d}{resolved[4:]}"
-        return resolved
+    October before the report, but "by December" or "until March" the one after it; "since
+    October" is the span from then to the report; "from March to September 2023" one span."""
+    for index in range(len(dates)):
+        if (resolved := _resolved(sentence, dates, index, reported, today)) is not None:
+            return resolved
     return None
+
+
+# What may stand between a figure and a date that is its own: its noun, then a preposition
+# ("400 shells in 2022", "28,000 troops last October", "60,000 by October").
+_ATTACHED = re.compile(
+    r"(?:\s+[A-Za-z][\w'-]*){0,3}?"
+    r"\s+(?:in|by|since|during|on|until|as of|last|from|at the end of)\s+|\s+"
+)
+
+
+def attached_date(
+    sentence: str,
+    dates: list[tuple[int, int, str]],
+    end: int,
+    before: int,
+    reported: str,
+    today: date,
+) -> str | None:
+    """The date that directly follows a figure ending at `end` (before the next figure, at
+    `before`), as a list sentence gives each figure its own: "from 400 in 2022 to 913 in early
+    2024". It belongs to the figure before any date of the sentence."""
+    for index, (start, _end, _text) in enumerate(dates):
+        if end <= start < before and _ATTACHED.fullmatch(sentence, end, start):
+            return _resolved(sentence, dates, index, reported, today)
+    return None
+
+
+def _resolved(
+    sentence: str, dates: list[tuple[int, int, str]], index: int, reported: str, today: date
+) -> str | None:
+    start, _end, text = dates[index]
+    relative = re.fullmatch(r"(this|last|next) year", text, re.IGNORECASE)
+    if relative:
+        shift = {"this": 0, "last": -1, "next": 1}[relative.group(1).lower()]
+        return f"{int(reported[:4]) + shift:04d}"
+    for wider in _wider(sentence, dates, index):
+        with contextlib.suppress(BadDate):
+            return parse_date(wider, today=today, reported=reported)
+    try:
+        resolved = parse_date(text, today=today, reported=reported)
+    except BadDate:
+        return None
+    ahead = re.search(
+        r"\b(?:by|until|before|next)\s+$", sentence[max(0, start - 8) : start], re.IGNORECASE
+    )
+    if ahead and not re.search(r"\d{4}", text) and resolved < reported[: len(resolved)]:
+        resolved = f"{int(resolved[:4]) + 1:04d}{resolved[4:]}"
+    return resolved
+
+
+def _wider(sentence: str, dates: list[tuple[int, int, str]], index: int) -> list[str]:
+    """The date with the words that make it a span: "since October" (to the report), "from
+    March to September 2023"."""
+    start, end, text = dates[index]
+    before = sentence[max(0, start - 6) : start].lower()
+    wider = []
+    if before.endswith("since "):
+        wider.append(f"since {text}")
+    if before.endswith("from ") and index + 1 < len(dates):
+        following = dates[index + 1]
+        if re.fullmatch(r"\s+(?:to|until|through)\s+", sentence[end : following[0]]):
+            wider.append(f"from {sentence[start : following[1]]}")
+    return wider
 
 
 # --- the whole report --------------------------------------------------------------------------
@@ -476,9 +529,14 @@ def extract(
         source = said
         if source is None and _continues(sentences, index):
             source = attribution(sentences[index - 1].text, last_speaker)
-        as_of = as_of_date(sentence.text, masked(sentence.text)[1], report_date, today)
+        dates = masked(sentence.text)[1]
+        as_of = as_of_date(sentence.text, dates, report_date, today)
         previous_unit = None
-        for found in figures:
+        for number, found in enumerate(figures):
+            following = figures[number + 1].start if number + 1 < len(figures) else None
+            own = attached_date(
+                sentence.text, dates, found.end, following or len(sentence.text), report_date, today
+            )
             unit = (
                 ("%" if found.figure.unit == "%" else None)
                 or found.currency
@@ -490,7 +548,7 @@ def extract(
             if unit is None and _bare_small_number(found):
                 continue
             candidates.append(
-                _candidate(sentence, found, unit, as_of, report_date, source or via, via)
+                _candidate(sentence, found, unit, own or as_of, report_date, source or via, via)
             )
     return _one_unit_per_metric(candidates)
 

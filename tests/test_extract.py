@@ -39,7 +39,8 @@ DPRK = [
 
 OWN_REPORTS = {
     "abbreviations.txt": [
-        ("at least 1,200", "KN-23 missiles", "U.S. Department of Defense", "2025-01-10"),
+        # "fired at least 1,200 ... since mid-2022": the figure's own date, a span to the report
+        ("at least 1,200", "KN-23 missiles", "U.S. Department of Defense", "2022/2025-01-15"),
         ("about 300", None, "Gen. Smith", None),
         ("1,500", "T-72 tanks", "Institute for the Study of War", "2024-10"),
     ],
