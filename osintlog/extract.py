@@ -12,7 +12,7 @@ import bisect
 import contextlib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -85,12 +85,12 @@ class Sentence:
 
 def split_sentences(text: str, first_line: int = 1) -> list[Sentence]:
     """Sentences, paragraph by paragraph; line breaks inside a paragraph are spaces, and a full
-    stop after an abbreviation (U.S., Gen., Jan.) or an initial does not end a sentence. Lines
-    are numbered from `first_line`."""
+    stop after an abbreviation (U.S., Gen., Jan.) or an initial does not end a sentence. A
+    headline, a byline, a caption or a timestamp is a paragraph of its own (`_paragraphs`).
+    Lines are numbered from `first_line`."""
     sentences: list[Sentence] = []
-    line = first_line
-    for number, block in enumerate(re.split(r"\n[ \t]*\n", text)):
-        paragraph, starts, numbers = _joined_lines(block, line)
+    for number, (lines, line) in enumerate(_paragraphs(text, first_line)):
+        paragraph, starts, numbers = _joined_lines(lines, line)
         start = 0
         ends = [
             match.end()
@@ -101,18 +101,60 @@ def split_sentences(text: str, first_line: int = 1) -> list[Sentence]:
             for offset, piece in _pieces(paragraph, start, end):
                 sentences.append(Sentence(piece, number, offset, starts, numbers))
             start = end
-        line += block.count("\n") + 2
     return sentences
 
 
-def _joined_lines(block: str, line: int) -> tuple[str, list[int], list[int]]:
+# A line that is no part of the prose around it: a byline, a timestamp, a caption's credit.
+_STANDALONE = re.compile(
+    r"(?:By\s+[A-Z]|Updated\b|Published\b|Posted\b|Last updated\b|Photo\b|Image\b|Caption\b"
+    r"|Source:|Credit:|\d{1,2}:\d{2}\b|\d+\s+(?:seconds?|minutes?|hours?|days?)\s+ago\b)",
+    re.IGNORECASE,
+)
+_ENDS_A_SENTENCE = re.compile(r"[.!?:;\"”’)]\s*$")
+
+
+def _paragraphs(text: str, first_line: int) -> Iterator[tuple[list[str], int]]:
+    """The text's paragraphs (blocks between blank lines) as their lines, each with the number
+    of its first line. A byline or a timestamp line is a paragraph of its own, and so is a line
+    without a stop right before one (a headline, a caption): a wrapped line of prose is not
+    told from a headline otherwise, so no other line is taken apart."""
+    line = first_line
+    for block in re.split(r"\n[ \t]*\n", text):
+        lines = block.split("\n")
+        current: list[str] = []
+        start = line
+        for offset, text_line in enumerate(lines):
+            stripped = text_line.strip()
+            following = lines[offset + 1].strip() if offset + 1 < len(lines) else ""
+            alone = bool(stripped) and (
+                _STANDALONE.match(stripped) is not None
+                or (
+                    _STANDALONE.match(following) is not None
+                    and not _ENDS_A_SENTENCE.search(stripped)
+                )
+            )
+            if alone:
+                if current:
+                    yield current, start
+                yield [text_line], line + offset
+                current = []
+                continue
+            if not current:
+                start = line + offset
+            current.append(text_line)
+        if current:
+            yield current, start
+        line += block.count("\n") + 2
+
+
+def _joined_lines(lines: list[str], line: int) -> tuple[str, list[int], list[int]]:
     """A paragraph's lines joined by single spaces, and where each line starts in it, with
     its line number."""
     words: list[str] = []
     starts: list[int] = []
     numbers: list[int] = []
     length = 0
-    for number, text in enumerate(block.split("\n"), line):
+    for number, text in enumerate(lines, line):
         joined = " ".join(text.split())
         if not joined:
             continue
