@@ -324,6 +324,8 @@ ACTIONS = [
     ("fired", r"\bfired\b|\blaunched\b"),
     ("deployed", r"\bdeployed\b|\bstationed\b|\bout of\b|\barrived\b"),
 ]
+# Words between a figure and its noun that are no part of the unit.
+QUALIFIERS = frozenset("other more additional further new separate different fresh extra".split())
 FUNCTION_WORDS = frozenset("and or to for from the of in on at by with than".split())
 STOP_WORDS = frozenset(
     "is was were are has have had this its his hers theirs us as was his plus less".split()
@@ -372,8 +374,12 @@ def _counts_something(sentence: str, end: int, text: str) -> bool:
 
 
 def _unit_follows(sentence: str, end: int) -> bool:
+    """Whether a countable noun follows the figure, within its next three words: "two
+    soldiers", "three cruise missiles", "three North Korean soldiers" (not "two days later")."""
     word = _next_word(sentence, end)
-    return word in NOUN_CLASS or (bool(word) and word not in TIME_NOUNS and _plural(word))
+    if word in NOUN_CLASS or (bool(word) and word not in TIME_NOUNS and _plural(word)):
+        return True
+    return unit_after(sentence, end) is not None
 
 
 def _next_word(sentence: str, end: int) -> str:
@@ -390,6 +396,8 @@ def unit_after(sentence: str, end: int) -> str | None:
     phrase = re.split(r"[,;:()!?\"“”]|\.(?!\d)", sentence[end : end + 60])[0]
     words = re.findall(r"[A-Za-z][\w-]*", phrase)
     if words[:1] == ["of"]:
+        words = words[1:]
+    if words[:1] and words[0].lower() in QUALIFIERS:  # "10 other regions": the regions
         words = words[1:]
     for count, word in enumerate(words[:3]):
         if word.lower() in FUNCTION_WORDS:
