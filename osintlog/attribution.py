@@ -91,9 +91,8 @@ def _verbs(sentence: str) -> list[Found]:
     for match in _SAYING.finditer(sentence):
         if _NOUN_LIKE.match(sentence, match.start()):
             continue
-        before = sentence[: match.start()]
-        boundary = max((m.end() for m in _BOUNDARY.finditer(before)), default=0)
-        chunk = _with_abbreviation(sentence, boundary, match.start())
+        boundary, end = _clause_before(sentence, match.start())
+        chunk = _with_abbreviation(sentence, boundary, end)
         speaker = speaker_of(chunk)
         if speaker:
             found.append(Found(boundary, speaker))
@@ -101,6 +100,18 @@ def _verbs(sentence: str) -> list[Found]:
         if speaker := _name(match.group(1)):
             found.append(Found(match.start(), speaker))
     return found
+
+
+def _clause_before(sentence: str, position: int) -> tuple[int, int]:
+    """Where the clause before `position` starts and ends; right after a comma, the clause before
+    it: "The governor of the region, Oleh Synehubov, reported" names Oleh Synehubov."""
+    before = sentence[:position]
+    boundary = max((m.end() for m in _BOUNDARY.finditer(before)), default=0)
+    if boundary and not before[boundary:].strip() and before[boundary - 1] == ",":
+        end = boundary - 1
+        start = max((m.end() for m in _BOUNDARY.finditer(before[:end])), default=0)
+        return start, end
+    return boundary, position
 
 
 def _with_abbreviation(sentence: str, boundary: int, end: int) -> str:
