@@ -281,3 +281,17 @@ def test_each_candidate_names_its_figures_own_line_and_machine_output_carries_it
     assert "line" in out.read_text().splitlines()[0].split(",")
     imported = cli.ok("import", str(out))
     assert "ignored" not in imported.stderr and "imported 3 claims" in imported.stderr
+
+
+def test_a_byline_names_the_outlet_and_a_dateline_the_reports_date():
+    report = (
+        "Strikes hit the port overnight\n"
+        "By Jane Doe, Test Wire\n"
+        "Published 3 May 2025, 10:32\n\n"
+        "At least 35 buildings were damaged. The mayor said 12 people were hurt.\n"
+    )
+    rows = extract(report, today=date(2025, 9, 1))
+    assert [(r["value"], r["source"], r["via"], r["reported"]) for r in rows] == [
+        ("At least 35", "Test Wire", "Test Wire", "2025-05-03"),
+        ("12", "mayor", "Test Wire", "2025-05-03"),
+    ]
