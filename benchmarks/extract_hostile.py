@@ -17,6 +17,7 @@ SHAPES = {
         "The ministry said " + ", ".join(f"{i % 900 + 100} drones" for i in range(n // 12))
     )[:n],
     "digits": lambda n: "A report of " + "9" * n + " soldiers.",
+    "verbs of saying": lambda n: ("A, said the (UNHCR) said " * (n // 26 + 1))[:n],
 }
 
 

@@ -9,6 +9,7 @@ agency (UNHCR)", "the Health Ministry in Gaza") or a determiner and a noun ("an 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -35,6 +36,8 @@ _HEADLINE_DASH = re.compile(r"\s[–—-]\s+([^–—.!?]{2,60})$")
 _BOUNDARY = re.compile(r"[,;:()\"“”]|\s[–—]\s")
 _ABBREVIATION = re.compile(r"\([A-Z][A-Z0-9.&-]{1,9}\)")
 
+# Characters left of a verb that may hold its speaker (six words and a determiner, and more).
+_LONGEST_SPEAKER = 120
 DETERMINERS = frozenset({"the", "a", "an"})
 NAME_CONNECTORS = frozenset({"of", "the", "for", "and", "on", "in", "de"})
 PRONOUNS = frozenset("he she they it we i you this that these those him her them us".split())
@@ -87,12 +90,14 @@ def _verbs(sentence: str) -> list[Found]:
     """Each "SPEAKER said" (in any tense), the speaker taken from the clause before the verb
     ("South Korean lawmakers, citing intelligence, stated": the aside is passed over)."""
     sentence = _ASIDES.sub(lambda aside: " " * len(aside.group()), sentence)
+    boundaries = [m.end() for m in _BOUNDARY.finditer(sentence)]
     found = []
     for match in _SAYING.finditer(sentence):
         if _NOUN_LIKE.match(sentence, match.start()):
             continue
-        boundary, end = _clause_before(sentence, match.start())
-        chunk = _with_abbreviation(sentence, boundary, end)
+        boundary, end = _clause_before(sentence, boundaries, match.start())
+        # A speaker is a few words: what lies further left of the verb is no part of it.
+        chunk = _with_abbreviation(sentence, boundaries, boundary, end)[-_LONGEST_SPEAKER:]
         speaker = speaker_of(chunk)
         if speaker:
             found.append(Found(boundary, speaker))
@@ -102,26 +107,28 @@ def _verbs(sentence: str) -> list[Found]:
     return found
 
 
-def _clause_before(sentence: str, position: int) -> tuple[int, int]:
+def _boundary_before(boundaries: list[int], position: int) -> int:
+    """The end of the last clause boundary at or before `position` (0: the sentence's start)."""
+    index = bisect.bisect_right(boundaries, position) - 1
+    return boundaries[index] if index >= 0 else 0
+
+
+def _clause_before(sentence: str, boundaries: list[int], position: int) -> tuple[int, int]:
     """Where the clause before `position` starts and ends; right after a comma, the clause before
     it: "The governor of the region, Oleh Synehubov, reported" names Oleh Synehubov."""
-    before = sentence[:position]
-    boundary = max((m.end() for m in _BOUNDARY.finditer(before)), default=0)
-    if boundary and not before[boundary:].strip() and before[boundary - 1] == ",":
-        end = boundary - 1
-        start = max((m.end() for m in _BOUNDARY.finditer(before[:end])), default=0)
-        return start, end
+    boundary = _boundary_before(boundaries, position)
+    if boundary and not sentence[boundary:position].strip() and sentence[boundary - 1] == ",":
+        return _boundary_before(boundaries, boundary - 1), boundary - 1
     return boundary, position
 
 
-def _with_abbreviation(sentence: str, boundary: int, end: int) -> str:
+def _with_abbreviation(sentence: str, boundaries: list[int], boundary: int, end: int) -> str:
     """The clause before a verb, with a bracketed abbreviation the boundary cut off put back:
     "the refugee agency (UNHCR) said" is one speaker."""
     if boundary and sentence[boundary - 1] == ")":
-        opening = sentence.rfind("(", 0, boundary)
-        if opening >= 0 and _ABBREVIATION.fullmatch(sentence[opening:boundary]):
-            start = max((m.end() for m in _BOUNDARY.finditer(sentence[:opening])), default=0)
-            return sentence[start:end]
+        opening = sentence.rfind("(", max(0, boundary - 12), boundary)
+        if opening >= 0 and _ABBREVIATION.fullmatch(sentence, opening, boundary):
+            return sentence[_boundary_before(boundaries, opening) : end]
     return sentence[boundary:end]
 
 

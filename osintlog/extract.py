@@ -330,10 +330,20 @@ def as_of_date(
     """The first date the sentence gives, resolved against the report's date: "October" is the
     October before the report, but "by December" or "until March" the one after it; "since
     October" is the span from then to the report; "from March to September 2023" one span."""
-    for index in range(len(dates)):
+    for index, (start, _end, _text) in enumerate(dates):
+        if _EVENT_DATE.search(sentence, max(0, start - 40), start):
+            continue  # "seized during an offensive in August" dates the offensive
         if (resolved := _resolved(sentence, dates, index, reported, today)) is not None:
             return resolved
     return None
+
+
+# A date that dates an event the sentence mentions, not its figures: it follows "during",
+# "after", "before", "when" or "following" and at most four words ("during an offensive in").
+_EVENT_DATE = re.compile(
+    r"\b(?:during|after|before|when|following)\s+(?:[\w'-]+\s+){0,4}(?:in\s+|on\s+)?$",
+    re.IGNORECASE,
+)
 
 
 # What may stand between a figure and a date that is its own: its noun, then a preposition

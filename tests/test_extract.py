@@ -231,6 +231,7 @@ HOSTILE_SHAPES = {
     "digit run": "A report of " + "9" * 5_000 + " soldiers.",
     "stop first": ". X said 300 soldiers died.\n\n. \n\n.",
     "only stops": ".!?" * 1_000,
+    "verbs of saying": "A, said the (UNHCR) said according to him " * 2_000,
 }
 
 
