@@ -542,6 +542,19 @@ class Ledger:
         snapshot = self._existing()
         return integrity.unit_warnings(snapshot) + integrity.clock_warnings(snapshot)
 
+    def copy_to(self, target: str | Path) -> int:
+        """Copy the whole ledger — every entry, its id, hash and place in the chain — into a new
+        ledger at `target`, in the store its name chooses (`*.sqlite`, `*.db`: SQLite; else the
+        JSON file). The ledger must pass `verify`; `target` must not hold a ledger yet. Returns
+        the number of entries copied; the copy verifies as the original does."""
+        source = self._existing()
+        problem = integrity.verify(source)
+        if problem is not None:
+            raise BadInput(f"refusing to copy {self.path}: it fails verify: {problem}")
+        destination = ledger.Ledger(Path(target).expanduser(), self._ledger.lock_timeout)
+        destination.copy_from(source, self._ledger.store.load().header)
+        return len(source.entries)
+
     def merge(self, other: str | Path, *, dry_run: bool = False) -> MergeReport:
         """Append the entries of another ledger that this one lacks (that file is only read).
         The report counts them and names each change they make to claims this ledger held:

@@ -32,7 +32,7 @@ def atomic_write(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         existing = _status(target)
-        if existing is not None and not _may_write(target, existing):
+        if existing is not None and not may_write(target, existing):
             raise LedgerWriteFailed(
                 f"{path} is read-only (mode {stat.filemode(existing.st_mode)}): it was not "
                 f"written; {kept} (chmod u+w it to let osintlog write)"
@@ -65,7 +65,7 @@ def written_path(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def _may_write(path: Path, existing: os.stat_result) -> bool:
+def may_write(path: Path, existing: os.stat_result) -> bool:
     """Whether the user may write the file itself. A rename replaces a file its folder lets the
     user replace, whatever the file's own mode: that mode is honoured here. For root, who may
     write anything, a file nobody may write (chmod 444) is read-only all the same."""

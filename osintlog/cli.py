@@ -34,6 +34,7 @@ class Commands(OsintlogGroup):
             CommandInfo("history", callback=claims.history),
             CommandInfo("verify", callback=upkeep.verify),
             CommandInfo("merge", callback=upkeep.merge),
+            CommandInfo("copy", callback=upkeep.copy),
             CommandInfo("extract", callback=files.extract_claims),
             CommandInfo("diff", callback=views.diff),
             CommandInfo("compare", callback=views.compare),

@@ -20,6 +20,7 @@ from osintlog.errors import (
     AmbiguousId,
     LedgerBusy,
     LedgerWriteFailed,
+    NotAllowed,
     UnknownClaim,
 )
 from osintlog.fields import ACTIVE, FIELDS, FUTURE, RETRACTED, SUPERSEDED
@@ -187,6 +188,18 @@ class Ledger:
             yield
         finally:
             lock.release()
+
+    def copy_from(self, source: Snapshot, header: dict[str, Any] | None) -> None:
+        """Store another ledger's entries as they are (ids, hashes, chain) in this one, which
+        must hold none yet: all of them in one atomic write, under the lock."""
+        with self._locked():
+            stored = self._current()
+            if stored.header is not None or stored.entries:
+                raise NotAllowed(
+                    f"{self.path} holds a ledger already: copy into a new file (or merge)"
+                )
+            stored.header = dict(header or {"schema": SCHEMA_VERSION, "app": "osintlog"})
+            self.store.append(stored, (orjson.dumps(entry) for entry in source.entries))
 
     def append(
         self,

@@ -3,7 +3,8 @@
 A store keeps a ledger's header (schema version, app, when it was created) and its entries in the
 order they were appended; it loads them whole and appends new ones in one atomic step. Everything
 else — ids, the hash chain, checks, the lock, statuses, views — lives above it (`ledger.Ledger`),
-so a second store (SQLite, say) is one new module implementing `Store`, chosen in `open_store`.
+so each store is one module implementing `Store`, chosen in `open_store`: the JSON file
+(`json_store`) and SQLite (`sqlite_store`).
 """
 
 from __future__ import annotations
@@ -55,8 +56,31 @@ class Store(Protocol):
         ...
 
 
+# What the first bytes of a SQLite file are, and the names a new SQLite ledger is given.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def is_sqlite(path: Path) -> bool:
+    """Whether the ledger at `path` is a SQLite file: an existing one by what it holds, a new
+    (or empty) one by its name."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        start = b""
+    except OSError:
+        return False
+    return start == SQLITE_MAGIC if start else path.suffix.lower() in SQLITE_SUFFIXES
+
+
 def open_store(path: Path) -> Store:
-    """The store for a ledger at `path`: the JSON file (the only store so far)."""
+    """The store for a ledger at `path`: a SQLite file (`sqlite_store`) or the JSON file
+    (`json_store`), by `is_sqlite`."""
+    if is_sqlite(path):
+        from osintlog.sqlite_store import SqliteStore
+
+        return SqliteStore(path)
     from osintlog.json_store import JsonFileStore
 
     return JsonFileStore(path)

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import stored
 
 NIGHTS = """metric,value,unit,as_of,reported,source
 ru.drones.downed,296,drones,2025-07-01,2025-07-02,Air Force
@@ -26,8 +27,7 @@ def nights(cli, tmp_path: Path) -> None:
 
 
 def stored_claims(ledger_path: Path) -> list[dict]:
-    entries = json.loads(ledger_path.read_text(encoding="utf-8"))["entries"].values()
-    return [entry for entry in entries if entry["kind"] == "claim"]
+    return [entry for entry in stored(ledger_path)[1] if entry["kind"] == "claim"]
 
 
 def test_a_claim_in_another_unit_is_refused_and_one_without_takes_the_metrics(
@@ -203,7 +203,7 @@ def test_a_claim_beside_another_of_the_same_night_is_warned_of(cli, nights, tmp_
 def test_declarations_are_entries_that_merge_carries(cli, nights, ledger_path: Path, tmp_path):
     cli.ok("metrics", "describe", "ru.drones.downed", "--kind", "per-period", "--period", "night")
     cli.ok("sources", "alias", "Russia's Defence Ministry", "Russian MoD")
-    entries = list(json.loads(ledger_path.read_text(encoding="utf-8"))["entries"].values())
+    entries = stored(ledger_path)[1]
     declared = [(e["kind"], e.get("metric") or e.get("name")) for e in entries[-2:]]
     assert declared == [("metric", "ru.drones.downed"), ("alias", "Russia's Defence Ministry")]
     assert entries[-1]["canonical"] == "Russian MoD" and entries[-2]["period"] == "night"
@@ -215,6 +215,7 @@ def test_declarations_are_entries_that_merge_carries(cli, nights, ledger_path: P
     cli.ok("--db", str(mine), "verify")
 
 
+@pytest.mark.json_file
 def test_a_hand_broken_declaration_is_passed_over_and_verify_names_it(
     cli, nights, ledger_path: Path
 ):

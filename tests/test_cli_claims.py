@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import stored
 
 KILLED = [
     "add",
@@ -65,9 +66,9 @@ def test_add_stores_the_claim_with_its_parsed_figure(cli, ledger_path: Path):
         "future": False,
     }
     assert claim["logged_at"].endswith("Z")
-    stored = json.loads(ledger_path.read_text())
-    assert stored["_osintlog"]["1"]["schema"] == 1
-    assert stored["entries"]["1"]["id"] == claim_id
+    header, entries = stored(ledger_path)
+    assert header["schema"] == 1
+    assert entries[0]["id"] == claim_id
 
 
 def test_logging_the_same_claim_twice_adds_nothing(cli, ledger_path: Path):

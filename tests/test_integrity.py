@@ -97,6 +97,7 @@ def test_retract_needs_a_reason(cli, seeded):
     assert "--reason is required" in cli.fails("retract", claim, "--reason", " ").stderr
 
 
+@pytest.mark.json_file
 def test_nothing_is_ever_edited_in_place(cli, seeded):
     """Every command leaves the entries already stored exactly as they were."""
     before = json.loads(seeded.read_text())["entries"]
@@ -116,6 +117,7 @@ def tamper(path: Path, position: int, **changes) -> None:
     path.write_text(json.dumps(data, indent=2))
 
 
+@pytest.mark.json_file
 @pytest.mark.parametrize(
     ("changes", "says"),
     [
@@ -140,6 +142,7 @@ def test_any_hand_edit_fails_verify_and_names_the_entry(cli, seeded, changes, sa
     assert says in result.stderr
 
 
+@pytest.mark.json_file
 def test_a_removed_or_moved_entry_fails_verify(cli, seeded):
     data = json.loads(seeded.read_text())
     del data["entries"]["3"]
@@ -147,6 +150,7 @@ def test_a_removed_or_moved_entry_fails_verify(cli, seeded):
     assert "does not follow the entry before it" in cli.fails("verify", code=1).stderr
 
 
+@pytest.mark.json_file
 def test_a_consistent_forgery_of_the_chain_is_caught_by_the_content_id(cli, seeded):
     """Recomputing the hashes after an edit still leaves the id not matching the content."""
     data = json.loads(seeded.read_text())

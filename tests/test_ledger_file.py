@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import orjson
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,6 +29,7 @@ def entry_lines(path: Path) -> list[str]:
     return lines[start : lines.index("  }", start)]
 
 
+@pytest.mark.json_file
 def test_each_entry_is_one_line_its_hash_last(cli, ledger_path, tmp_path):
     source = tmp_path / "rows.csv"
     source.write_text(ROWS, encoding="utf-8")
@@ -52,6 +54,7 @@ def test_each_entry_is_one_line_its_hash_last(cli, ledger_path, tmp_path):
     assert cli.ok("verify").stdout == ""
 
 
+@pytest.mark.json_file
 def test_an_import_writes_each_entry_as_any_other_write_would(cli, ledger_path, tmp_path):
     source = tmp_path / "rows.csv"
     source.write_text(ROWS, encoding="utf-8")
@@ -66,6 +69,7 @@ def test_an_import_writes_each_entry_as_any_other_write_would(cli, ledger_path, 
     assert entry_lines(merged) == entry_lines(ledger_path)
 
 
+@pytest.mark.json_file
 def test_the_file_is_what_its_entries_make(cli, ledger_path):
     cli.ok("add", "m.a", "1", "--source", "S")
     written = ledger_path.read_bytes()
@@ -106,6 +110,7 @@ def test_entries_serialised_in_bulk_chain_as_dicts_do(given_entries, first):
     assert result.written == len(expected) and result.added == []  # counted, not kept
 
 
+@pytest.mark.json_file
 def test_a_script_reads_the_ledger_with_tinydb_as_the_readme_shows(cli, ledger_path, tmp_path):
     from tinydb import TinyDB
 
@@ -151,6 +156,7 @@ def test_a_symlinked_ledger_is_written_through_to_its_target(cli, tmp_path, monk
     cli.ok("--db", str(target), "verify")
 
 
+@pytest.mark.json_file
 def test_a_rewrite_keeps_the_ledgers_owner_group_and_mode(cli, ledger_path):
     import os
 

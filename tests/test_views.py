@@ -268,6 +268,7 @@ def test_views_on_an_empty_ledger(cli, ledger_path: Path):
     assert cli.ok("metrics").stdout == "" and json.loads(cli.ok("diff", "-f", "json").stdout) == []
 
 
+@pytest.mark.json_file
 def test_tables_drop_control_characters_a_hand_edited_ledger_carries(cli, ledger_path: Path):
     cli.ok("add", "m.x", "5", "--source", "Plain", "--as-of", "2025-01-01")
     text = ledger_path.read_text(encoding="utf-8").replace('"Plain"', '"Pl\\u001b[31main"')
@@ -280,6 +281,7 @@ def test_tables_drop_control_characters_a_hand_edited_ledger_carries(cli, ledger
 HOSTILE = "Evil\x1b]52;c;ZXZpbA==\x07 \u202emirror\u200b\x9b2J"
 
 
+@pytest.mark.json_file
 def test_text_from_a_ledger_is_shown_escaped_in_every_view(cli, ledger_path: Path):
     claim_id = cli.ok("add", "m.x", "5", "--source", "Plain", "--as-of", "2025-01-01").stdout
     text = ledger_path.read_text(encoding="utf-8")

@@ -73,6 +73,19 @@ def merge(
         render.message(f"merged {render.plural(report.added, 'entry', 'entries')} from {other}")
 
 
+def copy(
+    ctx: typer.Context,
+    target: Annotated[Path, typer.Argument(metavar="TO", help="A new ledger file.")],
+) -> None:
+    """Copy the whole ledger into a new file, in the store its name chooses: *.sqlite or *.db
+    for SQLite, else the JSON file. Ids, hashes and the chain are kept; verify passes on both.
+
+    Example: osintlog --db ledger.json copy ledger.sqlite
+    """
+    copied = ledger_of(ctx).copy_to(target)
+    render.message(f"copied {render.plural(copied, 'entry', 'entries')} to {target}")
+
+
 def git_merge_driver(
     ancestor: Annotated[Path, typer.Argument(help="%O: the common ancestor (unused).")],
     ours: Annotated[Path, typer.Argument(help="%A: our version; the result is written here.")],

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import LEDGER_NAME
 from filelock import FileLock
 
 from .conftest import claims_in, environment, executable, run, verified
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.reliability
 
 
 def test_concurrent_adds_all_land(tmp_path: Path):
-    ledger = tmp_path / "ledger.json"
+    ledger = tmp_path / LEDGER_NAME
     writers = 8
     processes = [
         subprocess.Popen(
@@ -35,7 +36,7 @@ def test_concurrent_adds_all_land(tmp_path: Path):
 
 
 def test_concurrent_imports_and_adds_interleave_whole(tmp_path: Path):
-    ledger = tmp_path / "ledger.json"
+    ledger = tmp_path / LEDGER_NAME
     files = []
     for n in range(3):
         path = tmp_path / f"part{n}.csv"
@@ -57,7 +58,7 @@ def test_concurrent_imports_and_adds_interleave_whole(tmp_path: Path):
 
 
 def test_a_lock_held_too_long_is_a_busy_error(tmp_path: Path):
-    ledger = tmp_path / "ledger.json"
+    ledger = tmp_path / LEDGER_NAME
     assert run(ledger, "add", "b.x", "1", "--source", "S").returncode == 0
     before = ledger.read_bytes()
     with FileLock(f"{ledger}.lock"):

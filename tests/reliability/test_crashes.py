@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import LEDGER_NAME
 
 from .conftest import claims_in, environment, executable, run, verified, write_csv
 
@@ -41,7 +42,7 @@ def seed_ledger(ledger: Path, tmp_path: Path, count: int = 300) -> None:
 @pytest.mark.parametrize("command", ["add", "amend", "import", "merge"])
 def test_kill_9_never_corrupts(tmp_path: Path, command: str):
     rng = random.Random(f"{command}-9")
-    ledger = tmp_path / "ledger.json"
+    ledger = tmp_path / LEDGER_NAME
     seed_ledger(ledger, tmp_path)
     big = write_csv(tmp_path / "big.csv", 3000, "big.x")
     other = tmp_path / "other.json"
@@ -63,12 +64,12 @@ def test_kill_9_never_corrupts(tmp_path: Path, command: str):
         # all or nothing; a second import or merge of the same file adds nothing
         whole = {"import": 3000, "merge": 2000}.get(command, 1)
         assert after in (before, before + whole)
-        assert not list(tmp_path.glob(".ledger.json.*.tmp")), "no temporary file is left"
+        assert not list(tmp_path.glob(f".{LEDGER_NAME}.*.tmp")), "no temporary file is left"
 
 
 def start_large_import(tmp_path: Path, rows: int, **streams: Any) -> LargeImport:
     """A small ledger, and an import of `rows` rows into it started in two processes."""
-    ledger = tmp_path / "ledger.json"
+    ledger = tmp_path / LEDGER_NAME
     seed_ledger(ledger, tmp_path, 50)
     big = write_csv(tmp_path / "big.csv", rows, "big.x")
     before = ledger.read_bytes()
@@ -131,7 +132,7 @@ def processes_reading(path: Path) -> list[int]:
 
 def test_a_crash_leaves_a_stale_lock_that_does_not_block(tmp_path: Path):
     """The lock is an OS lock on a file: a killed writer releases it with its process."""
-    ledger = tmp_path / "ledger.json"
+    ledger = tmp_path / LEDGER_NAME
     seed_ledger(ledger, tmp_path, 10)
     shutil.copy(ledger, tmp_path / "copy.json")
     kill_at_random(

@@ -22,6 +22,7 @@ def fail_with(code: int):
     return failing
 
 
+@pytest.mark.json_file
 @pytest.mark.parametrize(
     ("target", "code", "says"),
     [

@@ -1,0 +1,171 @@
+"""A ledger in a SQLite file (the standard library's sqlite3), a `store.Store`: the same entries,
+in the same order, each kept as the compact JSON line the JSON file holds (so ids and the hash
+chain are the same bytes), beside columns indexed for the views (kind, metric, source, as-of).
+One transaction per append: all the new entries or none. WAL journal, so readers never wait.
+
+The file opens as it is in Datasette or sqlite-utils: `claims` is a view of every claim with the
+columns `export` writes (status aside, which depends on the entries after a claim)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from osintlog.errors import LedgerCorrupt, LedgerWriteFailed
+from osintlog.store import SCHEMA_VERSION, Stored
+
+_CLAIM_COLUMNS = (
+    "id metric value low high best qualifier unit as_of reported source via url quote "
+    "reliability credibility tags note analyst logged_at supersedes"
+).split()
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS header (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    position INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    metric TEXT,
+    source TEXT,
+    as_of TEXT,
+    line TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entries_metric ON entries (metric);
+CREATE INDEX IF NOT EXISTS entries_source ON entries (source);
+CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
+CREATE INDEX IF NOT EXISTS entries_id ON entries (id);
+CREATE VIEW IF NOT EXISTS claims AS SELECT
+    {", ".join(f"json_extract(line, '$.{name}') AS {name}" for name in _CLAIM_COLUMNS)}
+    FROM entries WHERE kind = 'claim' ORDER BY position;
+"""
+
+
+class SqliteStore:
+    """A ledger in one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def load(self) -> Stored:
+        if not self.path.exists():
+            return Stored(None, [])
+        with self._connection() as connection:
+            if not _has_tables(connection):  # being created by another osintlog this moment
+                return Stored(None, [])
+            header = dict(connection.execute("SELECT key, value FROM header"))
+            rows = connection.execute("SELECT line FROM entries ORDER BY position")
+            entries = [orjson.loads(line) for (line,) in rows]
+        meta = orjson.loads(header["meta"]) if "meta" in header else None
+        return Stored(meta, entries)
+
+    def append(self, stored: Stored, lines: Iterable[bytes]) -> None:
+        self._refuse_read_only()
+        existed = self.path.exists()
+        try:
+            with self._connection(writing=True) as connection:
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    if stored.header is not None:
+                        connection.execute(
+                            "INSERT OR IGNORE INTO header VALUES ('meta', ?)",
+                            (orjson.dumps(stored.header).decode(),),
+                        )
+                    first = connection.execute(
+                        "SELECT COALESCE(MAX(position), 0) + 1 FROM entries"
+                    ).fetchone()[0]
+                    connection.executemany(
+                        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", _rows(lines, first)
+                    )
+                    connection.execute("COMMIT")
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+        except BaseException as failure:
+            if not existed:  # a ledger that was not there is not left behind, empty
+                for leftover in ("", "-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(f"{self.path}{leftover}")
+            if isinstance(failure, sqlite3.Error):
+                raise LedgerWriteFailed(
+                    f"cannot write {self.path}: {failure}; the ledger is unchanged"
+                ) from failure
+            raise
+
+    def size(self) -> int | None:
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return None
+
+    @contextlib.contextmanager
+    def _connection(self, writing: bool = False) -> Iterator[sqlite3.Connection]:
+        if not writing and not stat.S_ISREG(os.stat(self.path).st_mode):
+            raise LedgerCorrupt(f"{self.path} is no ledger: it is not a regular file")
+        try:
+            connection = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        except sqlite3.Error as error:
+            raise LedgerCorrupt(f"cannot open {self.path}: {error}") from error
+        try:
+            try:
+                _check(connection, self.path)  # before anything could change a foreign file
+                if writing:
+                    connection.execute("PRAGMA journal_mode=WAL")
+                    connection.executescript(_SCHEMA)
+            except sqlite3.DatabaseError as error:
+                raise LedgerCorrupt(
+                    f"{self.path} is not an osintlog ledger ({error}); it was left untouched"
+                ) from error
+            yield connection
+        finally:
+            connection.close()
+
+    def _refuse_read_only(self) -> None:
+        from osintlog.atomic import may_write  # only a write needs it
+
+        with contextlib.suppress(FileNotFoundError):
+            existing = self.path.stat()
+            if not may_write(self.path, existing):
+                raise LedgerWriteFailed(
+                    f"{self.path} is read-only (mode {stat.filemode(existing.st_mode)}): it was "
+                    "not written; the ledger is unchanged (chmod u+w it to let osintlog write)"
+                )
+
+
+def _has_tables(connection: sqlite3.Connection) -> bool:
+    return connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+
+
+def _check(connection: sqlite3.Connection, path: Path) -> None:
+    """Refuse a SQLite file that is no osintlog ledger, or one a newer osintlog wrote; an empty
+    one (no tables yet) is a ledger not yet written."""
+    tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    if not tables:
+        return
+    if not {"header", "entries"} <= tables:
+        raise LedgerCorrupt(f"{path} is not an osintlog ledger (no entries table); left untouched")
+    row = connection.execute("SELECT value FROM header WHERE key = 'meta'").fetchone()
+    schema = orjson.loads(row[0]).get("schema") if row else None
+    if isinstance(schema, int) and schema > SCHEMA_VERSION:
+        raise LedgerCorrupt(
+            f"{path} was written by a newer osintlog (schema {schema}); upgrade osintlog to read it"
+        )
+
+
+def _rows(lines: Iterable[bytes], first: int) -> Iterator[tuple[Any, ...]]:
+    for position, line in enumerate(lines, first):
+        entry = orjson.loads(line)
+        yield (
+            position,
+            entry["id"],
+            entry["kind"],
+            entry.get("metric"),
+            entry.get("source"),
+            entry.get("as_of"),
+            line.decode("utf-8"),
+        )

@@ -1,0 +1,68 @@
+"""The SQLite store: a ledger named *.sqlite or *.db keeps the same entries, ids and chain as the
+JSON file; `copy` moves a ledger between the two, byte for byte back; the file opens as it is in
+sqlite-utils (and so Datasette), with a `claims` view of the export's columns. (The whole suite
+runs on SQLite too: OSINTLOG_TEST_STORE=sqlite python -m pytest.)"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+from conftest import DATA
+
+
+def test_a_ledger_named_sqlite_is_a_sqlite_file_with_the_same_claims(cli, tmp_path: Path):
+    json_db, sqlite_db = tmp_path / "l.json", tmp_path / "l.sqlite"
+    for db in (json_db, sqlite_db):
+        cli.ok("--db", str(db), "import", str(DATA))
+        cli.ok("--db", str(db), "amend", "6f79", "--value", "about 600")
+        cli.ok("--db", str(db), "verify")
+    assert sqlite_db.read_bytes()[:16] == b"SQLite format 3\x00"
+    views = (["export", "--all", "-f", "json"], ["diff", "-f", "json"], ["metrics", "-f", "csv"])
+    for view in views:
+        # the two amendments were logged a moment apart: all else is the same
+        json_out, sqlite_out = (
+            re.sub(r'"logged_at": "[^"]*"', "", cli.ok("--db", str(db), *view).stdout)
+            for db in (json_db, sqlite_db)
+        )
+        assert json_out == sqlite_out, view
+
+
+def test_copy_moves_a_ledger_between_the_stores_and_back_byte_for_byte(cli, tmp_path: Path):
+    original, middle, back = tmp_path / "a.json", tmp_path / "b.db", tmp_path / "c.json"
+    cli.ok("--db", str(original), "import", str(DATA))
+    cli.ok("--db", str(original), "sources", "rate", "Reuters", "B")
+    cli.ok("--db", str(original), "copy", str(middle))
+    cli.ok("--db", str(middle), "verify")
+    assert "copied 12 entries to" in cli.ok("--db", str(middle), "copy", str(back)).stderr
+    assert back.read_bytes() == original.read_bytes()
+    refused = cli.fails("--db", str(original), "copy", str(middle))
+    assert "holds a ledger already" in refused.stderr
+
+
+def test_the_file_opens_in_sqlite_utils_with_a_claims_view(cli, tmp_path: Path):
+    import sqlite_utils
+
+    db = tmp_path / "l.sqlite"
+    cli.ok("--db", str(db), "import", str(DATA))
+    rows = list(sqlite_utils.Database(db)["claims"].rows)
+    exported = json.loads(cli.ok("--db", str(db), "export", "-f", "json").stdout)
+    assert len(rows) == 11
+    assert {row["id"] for row in rows} == {row["id"] for row in exported}
+    first = next(row for row in rows if row["id"].startswith("6f79611b98"))
+    assert (first["metric"], first["value"], first["best"]) == ("dprk.troops.killed", "600", 600)
+    with sqlite3.connect(db) as connection:
+        indexes = {row[1] for row in connection.execute("PRAGMA index_list(entries)")}
+    assert {"entries_metric", "entries_source", "entries_as_of"} <= indexes
+
+
+def test_a_sqlite_file_that_is_no_ledger_is_refused_and_left_alone(cli, tmp_path: Path):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE notes (text TEXT)")
+    before = other.read_bytes()
+    says = cli.fails("--db", str(other), "add", "m.x", "5", "--source", "S").stderr
+    assert "is not an osintlog ledger (no entries table)" in says
+    assert other.read_bytes() == before
