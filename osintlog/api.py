@@ -127,6 +127,16 @@ class Ledger:
         """Whether this Ledger's writes created the ledger."""
         return not self._existed and self.exists()
 
+    def _part(self, metric: str | None) -> ledger.Snapshot:
+        """The ledger to read for a view of `metric` (a name or a glob): only that metric's part
+        where the store can read it so (SQLite) and it holds the metric, else all of it (so a
+        metric it lacks is refused naming the closest it holds)."""
+        if metric and self.exists():
+            part = self._ledger.read_metric(metric.strip().lower())
+            if part is not None and part.claims():
+                return part
+        return self._existing()
+
     def _existing(self) -> ledger.Snapshot:
         """The ledger, to read: one that is not there is an error, not an empty ledger (a
         mistyped path would otherwise answer "nothing")."""
@@ -156,8 +166,8 @@ class Ledger:
         self, query: Query | None = None, **options: Any
     ) -> tuple[list[Claim], dict[str, str]]:
         """The claims selected and the sources' standing ratings, from one read."""
-        snapshot = self._existing()
         query = query or self.query(**options)
+        snapshot = self._part(query.metric)
         declarations = snapshot.declarations()
         if declarations.alias_of:  # a source filter takes every name of the source
             query = dataclasses.replace(query, source_key=declarations.key)
@@ -196,10 +206,10 @@ class Ledger:
 
     # --- views -----------------------------------------------------------------------------
 
-    def _active(self) -> _Views:
+    def _active(self, snapshot: ledger.Snapshot | None = None) -> _Views:
         """What the views read: the active claims as they see them (a claim from an alias
         under the name of the source it stands for), the standing ratings, the declarations."""
-        snapshot = self._existing()
+        snapshot = snapshot or self._existing()
         declared = snapshot.declarations()
         return _Views(declared.canonical(snapshot.active()), snapshot.standing_ratings(), declared)
 
@@ -209,8 +219,9 @@ class Ledger:
         return dataclasses.replace(self.query(**options), source_key=declared.key).select(claims)
 
     def _metric_claims(self, metric: str, source: str | Sequence[str] | None = None) -> _Views:
-        """What the views read, of a metric (or a glob's metrics) and the sources given."""
-        seen = self._active()
+        """What the views read, of a metric (or a glob's metrics) and the sources given: only
+        that metric's part of the ledger where the store can read it so (SQLite), else all."""
+        seen = self._active(self._part(metric))
         chosen = views.select_metrics(seen.claims, metric)
         seen.claims = self._window(chosen, seen.declared, source=source)
         return seen

@@ -151,6 +151,16 @@ class Ledger:
                     self.store.append(stored, ())
         return Snapshot(self.path, stored.entries, stored.schema)
 
+    def read_metric(self, metric: str) -> Snapshot | None:
+        """What a view of one metric (or a metric glob) reads, where the store can read only
+        that (SQLite: see `SqliteStore.load_metric`); None where it cannot (the JSON file,
+        which is read whole anyway). Never for a write or `verify`: the chain is not whole."""
+        load = getattr(self.store, "load_metric", None)
+        if load is None:
+            return None
+        stored = load(metric)
+        return Snapshot(self.path, stored.entries, stored.schema)
+
     def read_only(self) -> Snapshot:
         """The ledger as it is, brought up to date in memory if an older osintlog wrote it, and
         never written (a ledger merged from, or another analyst's file)."""

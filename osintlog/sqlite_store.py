@@ -34,12 +34,14 @@ CREATE TABLE IF NOT EXISTS entries (
     metric TEXT,
     source TEXT,
     as_of TEXT,
+    refers TEXT,
     line TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS entries_metric ON entries (metric);
 CREATE INDEX IF NOT EXISTS entries_source ON entries (source);
 CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
 CREATE INDEX IF NOT EXISTS entries_id ON entries (id);
+CREATE INDEX IF NOT EXISTS entries_refers ON entries (refers);
 CREATE VIEW IF NOT EXISTS claims AS SELECT
     {", ".join(f"json_extract(line, '$.{name}') AS {name}" for name in _CLAIM_COLUMNS)}
     FROM entries WHERE kind = 'claim' ORDER BY position;
@@ -64,6 +66,29 @@ class SqliteStore:
         meta = orjson.loads(header["meta"]) if "meta" in header else None
         return Stored(meta, entries)
 
+    def load_metric(self, metric: str) -> Stored:
+        """What a view of one metric (or a glob's metrics) needs, read through the indexes:
+        that metric's claims, the claims that supersede them (an amendment may move a claim
+        to another metric), and every entry that is no claim (retractions, ratings,
+        declarations, aliases: few). In the ledger's order."""
+        if not self.path.exists():
+            return Stored(None, [])
+        glob = any(char in metric for char in "*?[")
+        test = "metric GLOB ?" if glob else "metric = ?"
+        with self._connection() as connection:
+            if not _has_tables(connection):
+                return Stored(None, [])
+            header = dict(connection.execute("SELECT key, value FROM header"))
+            rows = connection.execute(
+                f"""SELECT line FROM entries WHERE kind != 'claim' OR {test}
+                OR refers IN (SELECT id FROM entries WHERE kind = 'claim' AND {test})
+                ORDER BY position""",
+                (metric, metric),
+            )
+            entries = [orjson.loads(line) for (line,) in rows]
+        meta = orjson.loads(header["meta"]) if "meta" in header else None
+        return Stored(meta, entries)
+
     def append(self, stored: Stored, lines: Iterable[bytes]) -> None:
         self._refuse_read_only()
         existed = self.path.exists()
@@ -80,7 +105,7 @@ class SqliteStore:
                         "SELECT COALESCE(MAX(position), 0) + 1 FROM entries"
                     ).fetchone()[0]
                     connection.executemany(
-                        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", _rows(lines, first)
+                        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _rows(lines, first)
                     )
                     connection.execute("COMMIT")
                 except BaseException:
@@ -167,5 +192,6 @@ def _rows(lines: Iterable[bytes], first: int) -> Iterator[tuple[Any, ...]]:
             entry.get("metric"),
             entry.get("source"),
             entry.get("as_of"),
+            entry.get("supersedes") or entry.get("target"),
             line.decode("utf-8"),
         )

@@ -18,9 +18,22 @@ def test_a_ledger_named_sqlite_is_a_sqlite_file_with_the_same_claims(cli, tmp_pa
     for db in (json_db, sqlite_db):
         cli.ok("--db", str(db), "import", str(DATA))
         cli.ok("--db", str(db), "amend", "6f79", "--value", "about 600")
+        # moved to another metric: the one-metric view of the first must see it superseded
+        cli.ok("--db", str(db), "amend", "a8db", "--metric", "dprk.troops.present")
+        cli.ok("--db", str(db), "retract", "2f52", "--reason", "duplicate")
+        cli.ok("--db", str(db), "sources", "alias", "Ukrainian intelligence", "GUR")
         cli.ok("--db", str(db), "verify")
     assert sqlite_db.read_bytes()[:16] == b"SQLite format 3\x00"
-    views = (["export", "--all", "-f", "json"], ["diff", "-f", "json"], ["metrics", "-f", "csv"])
+    views = (
+        ["export", "--all", "-f", "json"],
+        ["diff", "-f", "json"],
+        ["metrics", "-f", "csv"],
+        ["diff", "dprk.troops.deployed", "-f", "json"],
+        ["diff", "dprk.troops.*", "-f", "json"],
+        ["compare", "dprk.troops.deployed", "--at", "2025-08-22", "-f", "json"],
+        ["list", "--metric", "dprk.troops.*", "--all", "-f", "json"],
+        ["chart", "dprk.troops.deployed"],
+    )
     for view in views:
         # the two amendments were logged a moment apart: all else is the same
         json_out, sqlite_out = (
