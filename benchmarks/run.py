@@ -225,14 +225,30 @@ TARGETS = {
 }
 
 
-def run_size(size: int, runs: int, folder: Path) -> list[Result]:
+# The floors of the SQLite store: a plain SELECT of what a command reads (one metric's entries,
+# or all of them), as the issue that added the store sets them.
+FLOOR_SELECT = textwrap.dedent(
+    """
+    import sqlite3, sys
+    connection = sqlite3.connect(sys.argv[1])
+    if len(sys.argv) > 2:
+        rows = connection.execute("SELECT line FROM entries WHERE metric = ?", (sys.argv[2],))
+    else:
+        rows = connection.execute("SELECT line FROM entries")
+    rows.fetchall()
+    """
+)
+
+
+def run_size(size: int, runs: int, folder: Path, store: str = "json") -> list[Result]:
     rows = synthetic_rows(size)
-    ledger = folder / f"ledger-{size}.json"
+    suffix = ".sqlite" if store == "sqlite" else ".json"
+    ledger = folder / f"ledger-{size}{suffix}"
     build_ledger(ledger, rows)
     source_csv = folder / f"claims-{size}.csv"
     write_csv(source_csv, rows)
     del rows
-    scratch = folder / "scratch.json"
+    scratch = folder / f"scratch{suffix}"
     env = dict(os.environ, OSINTLOG_DB=str(ledger), OSINTLOG_ANALYST="bench", COLUMNS="120")
     # As installed for a user: compiled modules are cached (this machine disables that).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -258,6 +274,8 @@ def run_size(size: int, runs: int, folder: Path) -> list[Result]:
             [python, "-c", FLOOR_CSV, str(source_csv), str(scratch)],
             [["unlink", str(scratch)]],
         ),
+        "select": ([python, "-c", FLOOR_SELECT, str(ledger)], []),
+        "select metric": ([python, "-c", FLOOR_SELECT, str(ledger), metric], []),
     }
     startup = [
         [python, "-c", MINIMAL_TYPER, "--version"],
@@ -282,6 +300,9 @@ def run_size(size: int, runs: int, folder: Path) -> list[Result]:
     results: list[Result] = []
     for name, argvs in checks:
         floor_name, target = TARGETS.get(name, ("read", None))
+        if store == "sqlite" and floor_name != "csv+write":  # its floors; the targets are JSON's
+            one_metric = name in ("list --metric", "compare", "diff METRIC")
+            floor_name, target = ("select metric" if one_metric else "select"), None
         floor_argv, before = floors[floor_name]
         # The floor and the command take turns, so that the machine's drift (large on a shared
         # virtual machine) falls on both alike and the ratio holds.
@@ -314,6 +335,9 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--store", choices=("json", "sqlite"), default="json", help="the ledger's store"
+    )
     options = parser.parse_args()
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
@@ -324,8 +348,9 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as folder:
         for size in (int(s) for s in options.sizes.split(",")):
-            results = run_size(size, options.runs, Path(folder))
-            file_mb = (Path(folder) / f"ledger-{size}.json").stat().st_size / 1e6
+            results = run_size(size, options.runs, Path(folder), options.store)
+            suffix = ".sqlite" if options.store == "sqlite" else ".json"
+            file_mb = (Path(folder) / f"ledger-{size}{suffix}").stat().st_size / 1e6
             report(size, results, file_mb)
 
 

@@ -40,7 +40,6 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_metric ON entries (metric);
 CREATE INDEX IF NOT EXISTS entries_source ON entries (source);
 CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
-CREATE INDEX IF NOT EXISTS entries_id ON entries (id);
 CREATE INDEX IF NOT EXISTS entries_refers ON entries (refers);
 CREATE VIEW IF NOT EXISTS claims AS SELECT
     {", ".join(f"json_extract(line, '$.{name}') AS {name}" for name in _CLAIM_COLUMNS)}
@@ -53,43 +52,63 @@ class SqliteStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        # The ledger as last loaded whole, and the signature the files had then: a command that
+        # reads the ledger, then takes the lock and reads it again to append (`add`), loads it
+        # once.
+        self._loaded: tuple[tuple[int, ...], Stored] | None = None
 
     def load(self) -> Stored:
-        if not self.path.exists():
-            return Stored(None, [])
-        with self._connection() as connection:
-            if not _has_tables(connection):  # being created by another osintlog this moment
-                return Stored(None, [])
-            header = dict(connection.execute("SELECT key, value FROM header"))
-            rows = connection.execute("SELECT line FROM entries ORDER BY position")
-            entries = [orjson.loads(line) for (line,) in rows]
-        meta = orjson.loads(header["meta"]) if "meta" in header else None
-        return Stored(meta, entries)
+        signature = self._signature()
+        if self._loaded is not None and signature and self._loaded[0] == signature:
+            return self._loaded[1]
+        stored = self._read()
+        self._loaded = (signature, stored) if signature else None
+        return stored
+
+    def _signature(self) -> tuple[int, ...]:
+        """What changes when any process writes the ledger: the database file and its
+        write-ahead log, their sizes and times (taken before reading: a write in between only
+        makes the next load read again). Empty when there is no file."""
+        found: list[int] = []
+        for name in (str(self.path), f"{self.path}-wal"):
+            try:
+                status = os.stat(name)
+            except OSError:
+                if name == str(self.path):
+                    return ()
+                continue
+            found += [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+        return tuple(found)
 
     def load_metric(self, metric: str) -> Stored:
         """What a view of one metric (or a glob's metrics) needs, read through the indexes:
         that metric's claims, the claims that supersede them (an amendment may move a claim
         to another metric), and every entry that is no claim (retractions, ratings,
         declarations, aliases: few). In the ledger's order."""
+        test = "metric GLOB ?" if any(char in metric for char in "*?[") else "metric = ?"
+        return self._read(
+            f"WHERE kind != 'claim' OR {test} "
+            f"OR refers IN (SELECT id FROM entries WHERE kind = 'claim' AND {test})",
+            (metric, metric),
+        )
+
+    def _read(self, where: str = "", parameters: tuple[str, ...] = ()) -> Stored:
+        """The header, and the entries `where` selects (all by default), in the ledger's order."""
         if not self.path.exists():
             return Stored(None, [])
-        glob = any(char in metric for char in "*?[")
-        test = "metric GLOB ?" if glob else "metric = ?"
         with self._connection() as connection:
-            if not _has_tables(connection):
+            if not _has_tables(connection):  # being created by another osintlog this moment
                 return Stored(None, [])
             header = dict(connection.execute("SELECT key, value FROM header"))
             rows = connection.execute(
-                f"""SELECT line FROM entries WHERE kind != 'claim' OR {test}
-                OR refers IN (SELECT id FROM entries WHERE kind = 'claim' AND {test})
-                ORDER BY position""",
-                (metric, metric),
+                f"SELECT line FROM entries {where} ORDER BY position", parameters
             )
             entries = [orjson.loads(line) for (line,) in rows]
         meta = orjson.loads(header["meta"]) if "meta" in header else None
         return Stored(meta, entries)
 
     def append(self, stored: Stored, lines: Iterable[bytes]) -> None:
+        self._loaded = None  # written or not, the next load reads the file again
         self._refuse_read_only()
         existed = self.path.exists()
         try:
