@@ -41,6 +41,7 @@ CREATE INDEX IF NOT EXISTS entries_metric ON entries (metric);
 CREATE INDEX IF NOT EXISTS entries_source ON entries (source);
 CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
 CREATE INDEX IF NOT EXISTS entries_refers ON entries (refers);
+CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind);
 CREATE VIEW IF NOT EXISTS claims AS SELECT
     {", ".join(f"json_extract(line, '$.{name}') AS {name}" for name in _CLAIM_COLUMNS)}
     FROM entries WHERE kind = 'claim' ORDER BY position;
@@ -85,10 +86,18 @@ class SqliteStore:
         that metric's claims, the claims that supersede them (an amendment may move a claim
         to another metric), and every entry that is no claim (retractions, ratings,
         declarations, aliases: few). In the ledger's order."""
+        from osintlog.integrity import KINDS  # the one list of entry kinds
+
         test = "metric GLOB ?" if any(char in metric for char in "*?[") else "metric = ?"
+        others = ", ".join(f"'{kind}'" for kind in KINDS if kind != "claim")
+        # Three indexed look-ups joined (an OR of them would scan every row; and "AND kind =
+        # 'claim'" in the last would take the kind index, a million rows, over the metric's).
         return self._read(
-            f"WHERE kind != 'claim' OR {test} "
-            f"OR refers IN (SELECT id FROM entries WHERE kind = 'claim' AND {test})",
+            f"""WHERE position IN (
+                SELECT position FROM entries WHERE {test}
+                UNION SELECT position FROM entries WHERE kind IN ({others})
+                UNION SELECT position FROM entries WHERE refers IN (
+                    SELECT id FROM entries WHERE {test}))""",
             (metric, metric),
         )
 
