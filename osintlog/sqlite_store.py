@@ -124,6 +124,10 @@ class SqliteStore:
             with self._connection(writing=True) as connection:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
+                    # In the transaction: a reader never sees half a schema.
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            connection.execute(statement)
                     if stored.header is not None:
                         connection.execute(
                             "INSERT OR IGNORE INTO header VALUES ('meta', ?)",
@@ -169,7 +173,6 @@ class SqliteStore:
                 _check(connection, self.path)  # before anything could change a foreign file
                 if writing:
                     connection.execute("PRAGMA journal_mode=WAL")
-                    connection.executescript(_SCHEMA)
             except sqlite3.DatabaseError as error:
                 raise LedgerCorrupt(
                     f"{self.path} is not an osintlog ledger ({error}); it was left untouched"
