@@ -38,7 +38,6 @@ class InputFormat(str, Enum):
     xlsx = "xlsx"
 
 
-MACHINE_FORMATS = (OutputFormat.csv, OutputFormat.tsv, OutputFormat.json, OutputFormat.jsonl)
 # The formats a file's extension names (`export -o claims.jsonl`, `import claims.xlsx`).
 BY_SUFFIX = {
     ".csv": "csv",
@@ -216,7 +215,7 @@ def decode_text(name: str, data: bytes) -> str:
 
 
 class ListedRows:
-    """Rows read whole (JSON and JSON Lines), cut into slices."""
+    """Rows read whole (JSON, JSON Lines, an .xlsx workbook), cut into slices."""
 
     def __init__(self, rows: list[Row], columns: Sequence[str] = ()) -> None:
         self.rows = rows

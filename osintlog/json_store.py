@@ -19,7 +19,7 @@ from tinydb.storages import Storage
 
 from osintlog.atomic import atomic_write
 from osintlog.errors import LedgerCorrupt
-from osintlog.store import SCHEMA_VERSION, Stored
+from osintlog.store import SCHEMA_VERSION, Stored, file_signature
 
 META_TABLE = "_osintlog"
 ENTRIES_TABLE = "entries"
@@ -49,14 +49,8 @@ class JsonFileStore(Storage):
         return stored
 
     def _signature(self) -> tuple[int, ...] | None:
-        """What changes when the file is replaced or written: a write renames a new file over
-        it (a new inode, times and size). The signature is taken before the file is read, so a
-        change in between only makes the next load read again."""
-        try:
-            found = os.stat(self.path)
-        except OSError:
-            return None
-        return found.st_ino, found.st_dev, found.st_size, found.st_mtime_ns, found.st_ctime_ns
+        # A write renames a new file over the ledger: a new inode, times and size.
+        return file_signature(self.path)
 
     def append(self, stored: Stored, lines: Iterable[bytes]) -> None:
         self._loaded = None  # written or not, the next load reads the file again

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from osintlog.errors import LedgerCorrupt, LedgerWriteFailed
-from osintlog.store import SCHEMA_VERSION, Stored
+from osintlog.store import SCHEMA_VERSION, Stored, file_signature
 
 _CLAIM_COLUMNS = (
     "id metric value low high best qualifier unit as_of reported source via url quote "
@@ -60,26 +60,15 @@ class SqliteStore:
 
     def load(self) -> Stored:
         signature = self._signature()
-        if self._loaded is not None and signature and self._loaded[0] == signature:
+        if self._loaded is not None and signature is not None and self._loaded[0] == signature:
             return self._loaded[1]
         stored = self._read()
-        self._loaded = (signature, stored) if signature else None
+        self._loaded = (signature, stored) if signature is not None else None
         return stored
 
-    def _signature(self) -> tuple[int, ...]:
-        """What changes when any process writes the ledger: the database file and its
-        write-ahead log, their sizes and times (taken before reading: a write in between only
-        makes the next load read again). Empty when there is no file."""
-        found: list[int] = []
-        for name in (str(self.path), f"{self.path}-wal"):
-            try:
-                status = os.stat(name)
-            except OSError:
-                if name == str(self.path):
-                    return ()
-                continue
-            found += [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
-        return tuple(found)
+    def _signature(self) -> tuple[int, ...] | None:
+        # A write changes the database file or its write-ahead log.
+        return file_signature(self.path, f"{self.path}-wal")
 
     def load_metric(self, metric: str) -> Stored:
         """What a view of one metric (or a glob's metrics) needs, read through the indexes:

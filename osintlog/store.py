@@ -9,6 +9,7 @@ so each store is one module implementing `Store`, chosen in `open_store`: the JS
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,24 @@ def is_sqlite(path: Path) -> bool:
     except OSError:
         return False
     return start == SQLITE_MAGIC if start else path.suffix.lower() in SQLITE_SUFFIXES
+
+
+def file_signature(*paths: str | Path) -> tuple[int, ...] | None:
+    """What changes when a store's files are written or replaced — inode, size and times of
+    each — taken before they are read, so that a store may keep what it loaded while they stay
+    the same (a change in between only makes the next load read again). None when the first
+    file is not there; a later one (a SQLite write-ahead log) may be missing."""
+    found: list[int] = []
+    for number, path in enumerate(paths):
+        try:
+            status = os.stat(path)
+        except OSError:
+            if number == 0:
+                return None
+            continue
+        found += [status.st_ino, status.st_dev, status.st_size]
+        found += [status.st_mtime_ns, status.st_ctime_ns]
+    return tuple(found)
 
 
 def open_store(path: Path) -> Store:
