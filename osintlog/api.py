@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from osintlog import claims as claim_fields
-from osintlog import comparison, integrity, ledger, timeline, views
+from osintlog import integrity, ledger
 from osintlog.claims import Claim, Context, fold_source
 from osintlog.dates import Order, parse_date
 from osintlog.declarations import (
@@ -35,8 +35,10 @@ from osintlog.formats import InputFormat, check_input_file, load_input
 from osintlog.integrity import check_units, similar_claims
 from osintlog.periods import period_end
 from osintlog.query import Query
+from osintlog.store import Part
 
 if TYPE_CHECKING:
+    from osintlog import comparison, timeline, views
     from osintlog.importing import ImportReport, Progress
 
 # Called with the claim as it is and as it would be (or None), before a change is written; it
@@ -89,6 +91,8 @@ class _Views:
 
     def max_age(self, metric: str, given: str | None) -> comparison.MaxAge | None:
         """The max age given, else a per-period metric's period, else none."""
+        from osintlog import comparison
+
         if given:
             return comparison.MaxAge.parse(given)
         period = self.declared.period(metric)
@@ -132,20 +136,26 @@ class Ledger:
         where the store can read it so (SQLite) and it holds the metric, else all of it (so a
         metric it lacks is refused naming the closest it holds)."""
         if metric and self.exists():
-            part = self._ledger.read_metric(metric.strip().lower())
+            part = self._ledger.read_part(Part(metrics=(metric.strip().lower(),)))
             if part is not None and part.claims():
                 return part
         return self._existing()
 
-    def _existing(self) -> ledger.Snapshot:
-        """The ledger, to read: one that is not there is an error, not an empty ledger (a
-        mistyped path would otherwise answer "nothing")."""
+    def _read(self, part: Part | None = None) -> ledger.Snapshot:
+        """The ledger, or only `part` of it where the store can read only that (SQLite): what
+        a write of a few entries needs to see."""
+        snapshot = self._ledger.read_part(part) if part else None
+        return snapshot if snapshot is not None else self._ledger.read()
+
+    def _existing(self, part: Part | None = None) -> ledger.Snapshot:
+        """The ledger (or `part` of it, see `_read`), to read: one that is not there is an
+        error, not an empty ledger (a mistyped path would otherwise answer "nothing")."""
         if not self.exists():
             raise LedgerMissing(
                 f"no ledger at {self.path}: check --db (or $OSINTLOG_DB); the first "
                 "osintlog add or import creates one"
             )
-        return self._ledger.read()
+        return self._read(part)
 
     def context(self, order: Order | None = None, future: bool = False) -> Context:
         """What a new claim takes from here: today, the analyst, the clock, how to read dates."""
@@ -176,6 +186,8 @@ class Ledger:
 
     def records(self, query: Query | None = None, **options: Any) -> Iterator[dict[str, Any]]:
         """The claims selected as `export` writes them (claims.EXPORT_COLUMNS)."""
+        from osintlog import views
+
         chosen, standing = self.selection(query, **options)
         return views.claim_records(chosen, standing)
 
@@ -195,6 +207,8 @@ class Ledger:
 
     def claim_records(self, claim_id: str) -> Iterator[dict[str, Any]]:
         """One claim as `export` writes it."""
+        from osintlog import views
+
         snapshot = self._existing()
         claims = snapshot.with_status([snapshot.resolve(claim_id)])
         return views.claim_records(claims, snapshot.standing_ratings())
@@ -221,6 +235,8 @@ class Ledger:
     def _metric_claims(self, metric: str, source: str | Sequence[str] | None = None) -> _Views:
         """What the views read, of a metric (or a glob's metrics) and the sources given: only
         that metric's part of the ledger where the store can read it so (SQLite), else all."""
+        from osintlog import views
+
         seen = self._active(self._part(metric))
         chosen = views.select_metrics(seen.claims, metric)
         seen.claims = self._window(chosen, seen.declared, source=source)
@@ -242,6 +258,8 @@ class Ledger:
         """A metric's claims (or a glob's metrics') in timeline order, each with its change from
         the same source's previous claim — before the window too; `every` a period: each
         source's latest claim per period (see `diff`)."""
+        from osintlog import timeline
+
         seen = self._metric_claims(metric, source)
         _check_every(every)
         shown = self._shown(since, until)
@@ -255,6 +273,8 @@ class Ledger:
         until: str | None = None,
     ) -> list[timeline.SourceChange]:
         """Per metric and source: first and latest figure and the change (`diff` alone)."""
+        from osintlog import timeline
+
         seen = self._active()
         claims = self._window(seen.claims, seen.declared, source=source)
         return timeline.changes(claims, self._shown(since, until), seen.kinds())
@@ -284,6 +304,8 @@ class Ledger:
         max_age: str | None = None,
     ) -> list[comparison.Comparison]:
         """`compare` for a metric or every metric a glob matches, one comparison each."""
+        from osintlog import comparison
+
         seen = self._metric_claims(metric)
         day = period_end(self._day(at)) if at else self.today.isoformat()
         return [
@@ -301,6 +323,8 @@ class Ledger:
     ) -> list[comparison.PeriodComparison]:
         """The comparison over time: per period, each source's figure, and with `against` each
         one's ratio to that source; one per metric a glob matches."""
+        from osintlog import comparison
+
         _check_every(every)
         seen = self._metric_claims(metric)
         age = comparison.MaxAge.parse(max_age) if max_age else None
@@ -312,12 +336,16 @@ class Ledger:
     def metrics(self) -> list[views.MetricSummary]:
         """Every metric with its unit and kind, claims, sources, first and latest figure, and
         the latest claim's source."""
+        from osintlog import views
+
         seen = self._active()
         units = metric_units(seen.claims, seen.declared)
         return views.metric_summaries(seen.claims, seen.declared, units)
 
     def sources(self) -> list[views.SourceSummary]:
         """Every source with its aliases, claims, metrics, standing rating and reports."""
+        from osintlog import views
+
         snapshot = self._existing()
         return views.source_summaries(
             snapshot.active(), snapshot.standing_ratings(), snapshot.declarations()
@@ -332,6 +360,8 @@ class Ledger:
         until: str | None = None,
     ) -> list[views.ChartSeries]:
         """One series per source of a metric, for a chart."""
+        from osintlog import views
+
         seen = self._metric_claims(metric, source)
         return views.chart_series(self.query(since=since, until=until).select(seen.claims))
 
@@ -361,14 +391,15 @@ class Ledger:
         A unit other than the metric's is refused; a claim without one takes it. When active
         claims of the same metric, source and as-of exist (`Added.similar`), `confirm` sees the
         new claim and them first, and may raise to refuse (the CLI asks on a terminal)."""
-        snapshot = self._ledger.read()
+        part = Part(metrics=(claim_fields.metric_key(metric),))
+        snapshot = self._read(part)
         context = self._context_of(snapshot, order, future)
         raw = {**fields, "metric": metric, "value": value, "source": source}
         claim = claim_fields.build_claim(raw, context)
         similar = similar_claims(snapshot, claim)
         if similar and confirm is not None:
             confirm(claim, similar)
-        result = self._ledger.append([ledger.claim_entry(claim)], context.now, check_units)
+        result = self._ledger.append([ledger.claim_entry(claim)], context.now, check_units, part)
         return Added(claim, bool(result.added), [dict(other) for other in similar])
 
     def _context_of(
@@ -410,15 +441,18 @@ class Ledger:
         """Correct a claim: append a claim that supersedes it. Returns the old and the new.
         `tags` are added to the claim's, `untag` removed from them; every other field given
         replaces the claim's."""
-        snapshot = self._existing()
-        old = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "amended")
+        old = self._changeable(claim_id, "amended")
+        metrics = {old["metric"], claim_fields.metric_key(changes.get("metric") or old["metric"])}
+        part = Part(metrics=tuple(metrics), ids=(old["id"],))
+        snapshot = self._read(part)
         context = self._context_of(snapshot, order, future, leaving=old["id"])
         changes["tags"] = claim_fields.retagged(old["tags"], changes.get("tags") or (), untag)
         new = claim_fields.amended_claim(old, changes, context)
         if confirm is not None:
             confirm(old, new)
         # The unit was held to the metric's, the claim it replaces aside, as it was built.
-        self._ledger.append([ledger.claim_entry(new)], context.now, integrity.check_supersedes)
+        entry = ledger.claim_entry(new)
+        self._ledger.append([entry], context.now, integrity.check_supersedes, part)
         return dict(old), new
 
     def retract(
@@ -427,8 +461,7 @@ class Ledger:
         """Withdraw a claim with a reason: append a retraction. Returns the claim and it."""
         if not reason.strip():
             raise BadClaim("--reason is required: say why the claim is withdrawn")
-        snapshot = self._existing()
-        claim = integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], "retracted")
+        claim = self._changeable(claim_id, "retracted")
         if confirm is not None:
             confirm(claim, None)
         context = self.context()
@@ -436,8 +469,14 @@ class Ledger:
             claim["id"], reason.strip(), context.analyst, context.now
         )
         integrity.check_new_entry(entry)
-        self._ledger.append([entry], context.now, integrity.check_supersedes)
+        part = Part(ids=(claim["id"],))
+        self._ledger.append([entry], context.now, integrity.check_supersedes, part)
         return dict(claim), entry
+
+    def _changeable(self, claim_id: str, action: str) -> Claim:
+        """The claim an id prefix names, if it may still be `action` (amended, retracted)."""
+        snapshot = self._existing(Part(ids=(claim_id.strip().lower(),)))
+        return integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], action)
 
     def rate_source(self, name: str, grade: str) -> str:
         """Set a source's standing reliability (a letter A-F); returns the letter. A name no

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from osintlog.errors import (
     UnknownClaim,
 )
 from osintlog.fields import ACTIVE, FIELDS, FUTURE, RETRACTED, SUPERSEDED
-from osintlog.store import SCHEMA_VERSION, Store, Stored, open_store
+from osintlog.store import SCHEMA_VERSION, Part, Store, Stored, open_store
 
 MIN_PREFIX = 4
 
@@ -151,14 +151,13 @@ class Ledger:
                     self.store.append(stored, ())
         return Snapshot(self.path, stored.entries, stored.schema)
 
-    def read_metric(self, metric: str) -> Snapshot | None:
-        """What a view of one metric (or a metric glob) reads, where the store can read only
-        that (SQLite: see `SqliteStore.load_metric`); None where it cannot (the JSON file,
-        which is read whole anyway). Never for a write or `verify`: the chain is not whole."""
-        load = getattr(self.store, "load_metric", None)
+    def read_part(self, part: Part) -> Snapshot | None:
+        """What `part` names (see `store.Part`), where the store can read only that (SQLite);
+        None where it cannot (the JSON file, which is read whole anyway)."""
+        load = getattr(self.store, "load_part", None)
         if load is None:
             return None
-        stored = load(metric)
+        stored = load(part)
         return Snapshot(self.path, stored.entries, stored.schema)
 
     def read_only(self) -> Snapshot:
@@ -169,10 +168,12 @@ class Ledger:
             upgrade(stored)
         return Snapshot(self.path, stored.entries, stored.schema)
 
-    def _current(self) -> Stored:
-        """The ledger under the lock, upgraded in memory if an older osintlog wrote it (the
-        caller's append then saves the upgrade with its own entries, in one write)."""
-        stored = self.store.load()
+    def _current(self, part: Part | None = None) -> Stored:
+        """The ledger under the lock (or `part` of it, where the store can read only that),
+        upgraded in memory if an older osintlog wrote it (the caller's append then saves the
+        upgrade with its own entries, in one write)."""
+        load_part = getattr(self.store, "load_part", None)
+        stored = load_part(part) if part and load_part else self.store.load()
         if _outdated(stored):
             upgrade(stored)
         return stored
@@ -216,6 +217,7 @@ class Ledger:
         entries: Iterable[dict[str, Any] | SerialisedEntries],
         created: str,
         check: Check | None = None,
+        part: Part | None = None,
     ) -> AppendResult:
         """Append the entries the ledger lacks (by id), chained, in one atomic write.
 
@@ -226,9 +228,17 @@ class Ledger:
 
         `check` sees the ledger as it is under the lock and gives the check each new entry must
         pass; one that raises refuses them all: nothing is written then.
+
+        `part` is what `check` needs of the ledger, where the store can read only that (a write
+        of a few entries, given whole, to a large ledger): the ledger's last entry and the
+        entries with the new ids are read with it.
         """
+        if part is not None:
+            entries = list(entries)
+            new_ids = tuple(e["id"] for e in entries if isinstance(e, dict))
+            part = replace(part, ids=part.ids + new_ids, tail=True)
         with self._locked():
-            stored = self._current()
+            stored = self._current(part)
             if stored.header is None:
                 stored.header = {"schema": SCHEMA_VERSION, "app": "osintlog", "created": created}
             snapshot = Snapshot(self.path, stored.entries, stored.schema, stored.upgraded)

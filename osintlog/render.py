@@ -7,12 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from rich.cells import cell_len, set_cell_size
-from rich.console import Console, RenderableType
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from osintlog.claims import Claim, changed_fields, rating_text, short_id
 from osintlog.fields import ACTIVE
@@ -20,6 +15,11 @@ from osintlog.figures import Number, display_of, format_number
 from osintlog.integrity import HistoryRow
 from osintlog.ledger import LedgerInfo
 from osintlog.shown import printable, printable_lines
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.table import Table
+    from rich.text import Text
 
 PROGRESS_THRESHOLD = 2000
 PIPED_WIDTH = 240
@@ -32,6 +32,8 @@ def stdout_console() -> Console:
     Piped into a file or a pager, a table is not squeezed into 80 columns: it keeps its
     natural width (up to 240) unless $COLUMNS says otherwise.
     """
+    from rich.console import Console
+
     console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
     if not console.is_terminal and not os.environ.get("COLUMNS"):
         console.width = PIPED_WIDTH
@@ -39,6 +41,8 @@ def stdout_console() -> Console:
 
 
 def stderr_console() -> Console:
+    from rich.console import Console
+
     return Console(file=sys.stderr, highlight=False, soft_wrap=True)
 
 
@@ -72,7 +76,8 @@ def message(text: str) -> None:
     """A note for the user on stderr (never data); with --quiet, only a warning is."""
     if QUIET and not text.startswith("warning:"):
         return
-    stderr_console().print(Text(printable_lines(text)))
+    # Written as it is (Rich would print it the same, unwrapped): a write's note needs no Rich.
+    sys.stderr.write(printable_lines(text) + "\n")
 
 
 figure_text = display_of
@@ -120,6 +125,8 @@ class Grid:
     def _layout(self, width: int) -> tuple[dict[int, int], list[list[int]]]:
         """The width of each column shown (by index), and each cell's width on the terminal,
         measured once (a table may have 100,000 cells)."""
+        from rich.cells import cell_len
+
         keep = [
             index
             for index, _ in enumerate(self.columns)
@@ -138,6 +145,8 @@ class Grid:
 
     def _lines(self, widths: dict[int, int], sizes: list[list[int]]) -> list[str]:
         """The header, then each row, as plain text."""
+        from rich.cells import cell_len
+
         header = [self.columns[i].name for i in widths]
         lines = [self._line(header, [cell_len(name) for name in header], widths)]
         for row, size in zip(self.rows, sizes, strict=True):
@@ -150,6 +159,8 @@ class Grid:
 
     def render(self, width: int) -> Text:
         """The grid for a terminal: the header bold, cells in their styles, the notes dim."""
+        from rich.text import Text
+
         widths, sizes = self._layout(width)
         lines = self._lines(widths, sizes)
         text = Text(no_wrap=True, overflow="ignore")
@@ -194,6 +205,8 @@ def _shrink(widths: dict[int, int], columns: list[Column], width: int) -> None:
 def _fit(cell: str, size: int, width: int, right: bool) -> str:
     """A cell of `size` terminal columns made exactly `width` wide: padded, or cut with …."""
     if size > width:
+        from rich.cells import set_cell_size
+
         return set_cell_size(cell, width - 1) + "…"
     if right:
         return " " * (width - size) + cell
@@ -239,6 +252,9 @@ def claims_table(claims: Sequence[Claim], show_status: bool = False) -> Grid:
 
 def claim_card(claim: Claim) -> Table:
     """One claim, field by field."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value")
@@ -264,6 +280,9 @@ def claim_card(claim: Claim) -> Table:
 
 
 def info_table(info: LedgerInfo) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("value")
@@ -300,6 +319,8 @@ def print_table(table: RenderableType | Grid | list[Grid]) -> None:
 
 
 def print_lines(lines: Iterable[str]) -> None:
+    from rich.text import Text
+
     console = stderr_console()
     for line in lines:
         console.print(Text(printable_lines(line)))
@@ -399,6 +420,9 @@ def candidates_table(candidates: Sequence[dict[str, Any]]) -> Grid:
 
 
 def candidate_card(candidate: dict[str, Any], number: int, total: int) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(
         box=None, show_header=False, pad_edge=False, title=f"candidate {number} of {total}"
     )

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from osintlog.errors import LedgerCorrupt, LedgerWriteFailed
-from osintlog.store import SCHEMA_VERSION, Stored, file_signature
+from osintlog.store import SCHEMA_VERSION, Part, Stored, file_signature
 
 _CLAIM_COLUMNS = (
     "id metric value low high best qualifier unit as_of reported source via url quote "
@@ -42,6 +43,7 @@ CREATE INDEX IF NOT EXISTS entries_source ON entries (source);
 CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
 CREATE INDEX IF NOT EXISTS entries_refers ON entries (refers);
 CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind);
+CREATE INDEX IF NOT EXISTS entries_id ON entries (id);
 CREATE VIEW IF NOT EXISTS claims AS SELECT
     {", ".join(f"json_extract(line, '$.{name}') AS {name}" for name in _CLAIM_COLUMNS)}
     FROM entries WHERE kind = 'claim' ORDER BY position;
@@ -57,12 +59,17 @@ class SqliteStore:
         # reads the ledger, then takes the lock and reads it again to append (`add`), loads it
         # once.
         self._loaded: tuple[tuple[int, ...], Stored] | None = None
+        # The same for the part of the metrics last read (see `load_part`).
+        self._part_loaded: tuple[Any, ...] | None = None
 
     def load(self) -> Stored:
         signature = self._signature()
         if self._loaded is not None and signature is not None and self._loaded[0] == signature:
             return self._loaded[1]
-        stored = self._read()
+        header, entries = self._read(
+            "SELECT line FROM entries ORDER BY position", (), lambda row: orjson.loads(row[0])
+        )
+        stored = Stored(header, entries)
         self._loaded = (signature, stored) if signature is not None else None
         return stored
 
@@ -70,43 +77,66 @@ class SqliteStore:
         # A write changes the database file or its write-ahead log.
         return file_signature(self.path, f"{self.path}-wal")
 
-    def load_metric(self, metric: str) -> Stored:
-        """What a view of one metric (or a glob's metrics) needs, read through the indexes:
-        that metric's claims, the claims that supersede them (an amendment may move a claim
-        to another metric), and every entry that is no claim (retractions, ratings,
-        declarations, aliases: few). In the ledger's order."""
+    def load_part(self, part: Part) -> Stored:
+        """What `part` names, read through the indexes (see `store.Part`). Its metrics' part is
+        kept while the files stay the same, as `load` keeps the whole: `add` reads its metric,
+        then takes the lock and reads it again with the last entry, and parses it once."""
+        signature = self._signature()
+        kept = self._part_loaded
+        if kept is not None and signature is not None and kept[:2] == (signature, part.metrics):
+            header, rows = kept[2], kept[3]
+        else:
+            header, rows = self._select(Part(metrics=part.metrics))
+            self._part_loaded = (signature, part.metrics, header, rows) if signature else None
+        if part.ids or part.tail:
+            header, more = self._select(Part(ids=part.ids, tail=part.tail))
+            rows = {**rows, **more}
+        return Stored(header, [rows[position] for position in sorted(rows)])
+
+    def _select(self, part: Part) -> tuple[dict[str, Any] | None, dict[int, dict[str, Any]]]:
+        """The header, and the entries `part` names by their position."""
         from osintlog.integrity import KINDS  # the one list of entry kinds
 
-        test = "metric GLOB ?" if any(char in metric for char in "*?[") else "metric = ?"
+        chosen: list[str] = []
+        parameters: list[str] = []
+        for metric in part.metrics:
+            test = "GLOB" if any(char in metric for char in "*?[") else "="
+            chosen.append(f"SELECT position, id FROM entries WHERE metric {test} ?")
+            parameters.append(metric)
+        for prefix in part.ids:
+            chosen.append("SELECT position, id FROM entries WHERE id GLOB ?")
+            parameters.append(re.sub(r"([*?\[])", r"[\1]", prefix) + "*")
         others = ", ".join(f"'{kind}'" for kind in KINDS if kind != "claim")
-        # Three indexed look-ups joined (an OR of them would scan every row; and "AND kind =
-        # 'claim'" in the last would take the kind index, a million rows, over the metric's).
-        return self._read(
-            f"""WHERE position IN (
-                SELECT position FROM entries WHERE {test}
-                UNION SELECT position FROM entries WHERE kind IN ({others})
-                UNION SELECT position FROM entries WHERE refers IN (
-                    SELECT id FROM entries WHERE {test}))""",
-            (metric, metric),
+        last = "UNION SELECT MAX(position) FROM entries" if part.tail else ""
+        # Indexed look-ups joined: an OR of them would scan every row (and "AND kind = 'claim'"
+        # would take the kind index, a million rows, over the metric's).
+        header, rows = self._read(
+            f"""WITH chosen(position, id) AS ({" UNION ".join(chosen) or "SELECT 0, '' WHERE 0"})
+            SELECT position, line FROM entries WHERE position IN (
+                SELECT position FROM chosen
+                UNION SELECT position FROM entries WHERE refers IN (SELECT id FROM chosen)
+                UNION SELECT position FROM entries WHERE kind IN ({others}) {last})""",
+            tuple(parameters),
+            lambda row: (row[0], orjson.loads(row[1])),
         )
+        return header, dict(rows)
 
-    def _read(self, where: str = "", parameters: tuple[str, ...] = ()) -> Stored:
-        """The header, and the entries `where` selects (all by default), in the ledger's order."""
+    def _read(
+        self, query: str, parameters: tuple[str, ...], convert: Callable[[Any], Any]
+    ) -> tuple[dict[str, Any] | None, list[Any]]:
+        """The header, and each row `query` selects, converted as it is read; none for a
+        ledger not yet written."""
         if not self.path.exists():
-            return Stored(None, [])
+            return None, []
         with self._connection() as connection:
             if not _has_tables(connection):  # being created by another osintlog this moment
-                return Stored(None, [])
+                return None, []
             header = dict(connection.execute("SELECT key, value FROM header"))
-            rows = connection.execute(
-                f"SELECT line FROM entries {where} ORDER BY position", parameters
-            )
-            entries = [orjson.loads(line) for (line,) in rows]
-        meta = orjson.loads(header["meta"]) if "meta" in header else None
-        return Stored(meta, entries)
+            rows = [convert(row) for row in connection.execute(query, parameters)]
+        return (orjson.loads(header["meta"]) if "meta" in header else None), rows
 
     def append(self, stored: Stored, lines: Iterable[bytes]) -> None:
-        self._loaded = None  # written or not, the next load reads the file again
+        self._loaded = self._part_loaded = None  # written or not, the next load reads again
         self._refuse_read_only()
         existed = self.path.exists()
         try:

@@ -35,6 +35,20 @@ class Stored:
         return self.header.get("schema") if self.header else None
 
 
+@dataclass(frozen=True)
+class Part:
+    """What a command needs of a large ledger, for a store that can read only that (SQLite,
+    `SqliteStore.load_part`): the claims of `metrics` (names or globs) and those whose id starts
+    with one of `ids`; the entries that change them (amendments, retractions); every entry that
+    is no claim (declarations, ratings, aliases: few); and, with `tail`, the last entry, which a
+    write chains its entries to. In the ledger's order. Never for `verify`: the chain is not
+    whole."""
+
+    metrics: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    tail: bool = False
+
+
 class Store(Protocol):
     """A ledger's storage. Both methods raise osintlog's own errors (LedgerCorrupt for
     something that is no ledger, LedgerWriteFailed when the disk refuses)."""

@@ -79,3 +79,40 @@ def test_a_sqlite_file_that_is_no_ledger_is_refused_and_left_alone(cli, tmp_path
     says = cli.fails("--db", str(other), "add", "m.x", "5", "--source", "S").stderr
     assert "is not an osintlog ledger (no entries table)" in says
     assert other.read_bytes() == before
+
+
+def test_a_write_reads_its_metric_only_and_still_sees_all_it_must(cli, tmp_path: Path):
+    """On SQLite, add, amend and retract read their metric's claims, the claim they change and
+    the last entry (to chain to), not the whole ledger: the refusals that need the rest of the
+    ledger (a unit, a claim logged before, a claim amended into another metric) hold alike."""
+    outcomes = []
+    for db in (tmp_path / "l.json", tmp_path / "l.sqlite"):
+        at = ("--db", str(db))
+        tanks = ("m.tanks", "40", "--unit", "tanks", "--source", "A", "--as-of", "2025-03")
+        cli.ok(*at, "add", *tanks)
+        cli.ok(*at, "add", "m.drones", "12", "--unit", "drones", "--source", "B")
+        tank, drone = (
+            cli.json(*at, "list", "--metric", name)[0]["id"][:8] for name in ("m.tanks", "m.drones")
+        )
+        steps = [
+            ("add", *tanks),  # logged two entries back: nothing is added
+            ("add", "m.tanks", "41", "--unit", "%", "--source", "C"),  # the last entry is a drone
+            ("amend", tank, "--metric", "m.drones", "--yes"),  # into a metric of another unit
+            ("amend", tank, "--metric", "m.tanks.lost", "--value", "39", "--yes"),
+            ("retract", tank, "--reason", "wrong", "--yes"),  # its amendment is of another metric
+            ("retract", drone, "--reason", "a duplicate", "--yes"),
+            ("retract", drone, "--reason", "twice", "--yes"),
+            ("verify",),
+        ]
+        done = [cli(*at, *step) for step in steps]
+        outcomes.append([(d.exit_code, d.stderr.replace(str(db), "LEDGER")) for d in done])
+    json_steps, sqlite_steps = outcomes
+    assert sqlite_steps == json_steps
+    codes = [code for code, _ in json_steps]
+    assert codes == [0, 2, 2, 0, 2, 0, 2, 0]
+    said = [text for _, text in json_steps]
+    assert "already" in said[0]
+    assert 'counted in "tanks"' in said[1]
+    assert 'counted in "drones"' in said[2]
+    assert "was superseded by" in said[4]
+    assert "is retracted" in said[6]
