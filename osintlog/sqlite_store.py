@@ -1,7 +1,9 @@
 """A ledger in a SQLite file (the standard library's sqlite3), a `store.Store`: the same entries,
 in the same order, each kept as the compact JSON line the JSON file holds (so ids and the hash
 chain are the same bytes), beside columns indexed for the views (kind, metric, source, as-of).
-One transaction per append: all the new entries or none. WAL journal, so readers never wait.
+One transaction per append: all the new entries or none. A write-ahead log, so that readers
+never wait (a new ledger's first write aside, made in a rollback journal: it writes an import's
+pages once, not twice).
 
 The file opens as it is in Datasette or sqlite-utils: `claims` is a view of every claim with the
 columns `export` writes (status aside, which depends on the entries after a claim)."""
@@ -26,7 +28,7 @@ _CLAIM_COLUMNS = (
     "id metric value low high best qualifier unit as_of reported source via url quote "
     "reliability credibility tags note analyst logged_at supersedes"
 ).split()
-_SCHEMA = f"""
+_TABLES = f"""
 CREATE TABLE IF NOT EXISTS header (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (
     position INTEGER PRIMARY KEY,
@@ -38,16 +40,20 @@ CREATE TABLE IF NOT EXISTS entries (
     refers TEXT,
     line TEXT NOT NULL
 );
+CREATE VIEW IF NOT EXISTS claims AS SELECT
+    {", ".join(f"json_extract(line, '$.{name}') AS {name}" for name in _CLAIM_COLUMNS)}
+    FROM entries WHERE kind = 'claim' ORDER BY position;
+"""
+_INDEXES = """
 CREATE INDEX IF NOT EXISTS entries_metric ON entries (metric);
 CREATE INDEX IF NOT EXISTS entries_source ON entries (source);
 CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
 CREATE INDEX IF NOT EXISTS entries_refers ON entries (refers);
 CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind);
 CREATE INDEX IF NOT EXISTS entries_id ON entries (id);
-CREATE VIEW IF NOT EXISTS claims AS SELECT
-    {", ".join(f"json_extract(line, '$.{name}') AS {name}" for name in _CLAIM_COLUMNS)}
-    FROM entries WHERE kind = 'claim' ORDER BY position;
 """
+# The page cache of a write: an import's index updates spill to disk much less (64 MB).
+_WRITE_CACHE_KB = 65536
 
 
 class SqliteStore:
@@ -143,10 +149,13 @@ class SqliteStore:
             with self._connection(writing=True) as connection:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
-                    # In the transaction: a reader never sees half a schema.
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            connection.execute(statement)
+                    # In the transaction: a reader never sees half a schema. A new ledger's
+                    # indexes are built once its rows are in (faster than row by row); an older
+                    # file gains the indexes it lacks.
+                    fresh = not _has_tables(connection)
+                    _run(connection, _TABLES)
+                    if not fresh:
+                        _run(connection, _INDEXES)
                     if stored.header is not None:
                         connection.execute(
                             "INSERT OR IGNORE INTO header VALUES ('meta', ?)",
@@ -158,10 +167,14 @@ class SqliteStore:
                     connection.executemany(
                         "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _rows(lines, first)
                     )
+                    if fresh:
+                        _run(connection, _INDEXES)
                     connection.execute("COMMIT")
                 except BaseException:
                     connection.execute("ROLLBACK")
                     raise
+                if fresh:  # written in a rollback journal, which writes new pages once
+                    _into_wal(connection)
         except BaseException as failure:
             if not existed:  # a ledger that was not there is not left behind, empty
                 for leftover in ("", "-wal", "-shm"):
@@ -191,7 +204,9 @@ class SqliteStore:
             try:
                 _check(connection, self.path)  # before anything could change a foreign file
                 if writing:
-                    connection.execute("PRAGMA journal_mode=WAL")
+                    connection.execute(f"PRAGMA cache_size=-{_WRITE_CACHE_KB}")
+                    if _has_tables(connection):
+                        _into_wal(connection)
             except sqlite3.DatabaseError as error:
                 raise LedgerCorrupt(
                     f"{self.path} is not an osintlog ledger ({error}); it was left untouched"
@@ -210,6 +225,19 @@ class SqliteStore:
                     f"{self.path} is read-only (mode {stat.filemode(existing.st_mode)}): it was "
                     "not written; the ledger is unchanged (chmod u+w it to let osintlog write)"
                 )
+
+
+def _run(connection: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
+def _into_wal(connection: sqlite3.Connection) -> None:
+    """The write-ahead log, in which readers never wait for a writer. A reader of the new
+    ledger at this moment keeps it from switching: the next write switches then."""
+    with contextlib.suppress(sqlite3.OperationalError):
+        connection.execute("PRAGMA journal_mode=WAL")
 
 
 def _has_tables(connection: sqlite3.Connection) -> bool:
