@@ -475,7 +475,9 @@ class Ledger:
 
     def _changeable(self, claim_id: str, action: str) -> Claim:
         """The claim an id prefix names, if it may still be `action` (amended, retracted)."""
-        snapshot = self._existing(Part(ids=(claim_id.strip().lower(),)))
+        prefix = claim_id.strip().lower()
+        # Too short a prefix is refused by `resolve`, without reading all the claims it starts.
+        snapshot = self._existing(Part(ids=(prefix,) if len(prefix) >= ledger.MIN_PREFIX else ()))
         return integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], action)
 
     def rate_source(self, name: str, grade: str) -> str:
@@ -487,7 +489,7 @@ class Ledger:
                 f'"{grade}" is not a reliability grade: give one letter A-F '
                 "(credibility, the digit, belongs to each claim)"
             )
-        known = known_name(name, self._ledger.read().source_names())
+        known = known_name(name, self._ledger.source_names())
         self._declare("rating", source=known, reliability=reliability)
         return reliability
 
@@ -495,8 +497,8 @@ class Ledger:
         """Make `name` an alias of the source `canonical`: every view, filter and consensus
         then takes them as one source, shown as `canonical`. None undoes the alias. Both must
         be names claims give; returns the name as the claims give it."""
-        snapshot = self._ledger.read()
-        names = snapshot.source_names()
+        snapshot = self._read(Part())  # the declarations
+        names = self._ledger.source_names()
         alias = known_name(name, names)
         if canonical is None:
             if fold_source(alias) not in snapshot.declarations().alias_of:
@@ -523,7 +525,7 @@ class Ledger:
         """Declare a metric's unit, kind (total, cumulative, per-period with its period, plan)
         and a note; what is not given is kept from the declaration before."""
         metric = claim_fields.metric_key(metric)
-        snapshot = self._ledger.read()
+        snapshot = self._read(Part(metrics=(metric,)))
         before = snapshot.declarations().metrics.get(metric)
         unit = (unit or "").strip() or (before.unit if before else None)
         kind = kind or (before.kind if before else None)
@@ -538,10 +540,12 @@ class Ledger:
         return MetricDeclaration(metric, unit, kind, period, note)
 
     def _declare(self, kind: str, **fields: Any) -> None:
+        """Append a declaration (a rating, an alias, a metric's), checked as it was built: the
+        store reads no claim for it (`Part()`), only the last entry to chain to."""
         context = self.context()
         entry = ledger.new_entry(kind, context.analyst, context.now, **fields)
         integrity.check_new_entry(entry)
-        self._ledger.append([entry], context.now)
+        self._ledger.append([entry], context.now, part=Part())
 
     def import_file(
         self,

@@ -160,6 +160,12 @@ class Ledger:
         stored = load(part)
         return Snapshot(self.path, stored.entries, stored.schema)
 
+    def source_names(self) -> set[str]:
+        """Every source name the claims give, as written: through the store's index where it
+        has one (SQLite), else from the ledger read whole."""
+        names = getattr(self.store, "source_names", None)
+        return names() if names is not None else self.read().source_names()
+
     def read_only(self) -> Snapshot:
         """The ledger as it is, brought up to date in memory if an older osintlog wrote it, and
         never written (a ledger merged from, or another analyst's file)."""

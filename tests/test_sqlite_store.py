@@ -68,7 +68,11 @@ def test_the_file_opens_in_sqlite_utils_with_a_claims_view(cli, tmp_path: Path):
     assert (first["metric"], first["value"], first["best"]) == ("dprk.troops.killed", "600", 600)
     with sqlite3.connect(db) as connection:
         indexes = {row[1] for row in connection.execute("PRAGMA index_list(entries)")}
-    assert {"entries_metric", "entries_source", "entries_as_of"} <= indexes
+        journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
+    # built after the first write's rows, in its transaction
+    assert {"entries_metric", "entries_source", "entries_as_of", "entries_id"} <= indexes
+    # the first write went through a rollback journal; the ledger then took the WAL
+    assert journal == "wal"
 
 
 def test_a_sqlite_file_that_is_no_ledger_is_refused_and_left_alone(cli, tmp_path: Path):
@@ -102,6 +106,13 @@ def test_a_write_reads_its_metric_only_and_still_sees_all_it_must(cli, tmp_path:
             ("retract", tank, "--reason", "wrong", "--yes"),  # its amendment is of another metric
             ("retract", drone, "--reason", "a duplicate", "--yes"),
             ("retract", drone, "--reason", "twice", "--yes"),
+            ("retract", "", "--reason", "a prefix of every id", "--yes"),
+            ("sources", "rate", "a", "B"),  # the name as the claims give it: A
+            ("sources", "rate", "Nobody", "B"),
+            ("sources", "alias", "C", "A"),  # C's one claim was refused
+            ("sources", "alias", "b", "A"),
+            ("metrics", "describe", "m.tanks.lost", "--unit", "%"),  # its claim is in tanks
+            ("metrics", "describe", "m.tanks", "--kind", "cumulative"),
             ("verify",),
         ]
         done = [cli(*at, *step) for step in steps]
@@ -109,10 +120,16 @@ def test_a_write_reads_its_metric_only_and_still_sees_all_it_must(cli, tmp_path:
     json_steps, sqlite_steps = outcomes
     assert sqlite_steps == json_steps
     codes = [code for code, _ in json_steps]
-    assert codes == [0, 2, 2, 0, 2, 0, 2, 0]
+    assert codes == [0, 2, 2, 0, 2, 0, 2, 2, 0, 2, 2, 0, 2, 0, 0]
     said = [text for _, text in json_steps]
     assert "already" in said[0]
     assert 'counted in "tanks"' in said[1]
     assert 'counted in "drones"' in said[2]
     assert "was superseded by" in said[4]
     assert "is retracted" in said[6]
+    assert "too short" in said[7]
+    assert "no source" in said[9].lower() or "Nobody" in said[9]
+    assert "tanks" in said[12]
+    sources = cli.json("--db", str(tmp_path / "l.sqlite"), "sources")
+    # B's one claim is retracted: the views show active claims only
+    assert [(row["source"], row["rating"]) for row in sources] == [("A", "B")]
