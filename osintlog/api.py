@@ -32,6 +32,7 @@ from osintlog.declarations import (
 from osintlog.errors import BadClaim, BadInput, LedgerMissing, NotAllowed
 from osintlog.fields import EVERY
 from osintlog.formats import InputFormat, check_input_file, load_input
+from osintlog.groups import claim_groups
 from osintlog.integrity import check_units, similar_claims
 from osintlog.periods import period_end
 from osintlog.query import Query
@@ -346,10 +347,13 @@ class Ledger:
         """Every source with its aliases, claims, metrics, standing rating and reports."""
         from osintlog import views
 
-        snapshot = self._existing()
-        return views.source_summaries(
-            snapshot.active(), snapshot.standing_ratings(), snapshot.declarations()
-        )
+        groups = self._ledger.claim_groups() if self.exists() else None
+        # With groups counted by the store (SQLite), only the declarations are read.
+        snapshot = self._existing(Part() if groups is not None else None)
+        if groups is None:
+            groups = claim_groups(snapshot.active())
+        declared = snapshot.declarations()
+        return views.source_summaries(groups, declared.standing(), declared)
 
     def chart_series(
         self,

@@ -96,10 +96,14 @@ class Declarations:
         for claim in claims:
             name = claim["source"]
             if name not in shown:
-                key = self.key(name)
-                shown[name] = self.spelled.get(key, name) if key != fold_source(name) else name
+                shown[name] = self.canonical_name(name)
             result.append(claim if shown[name] == name else {**claim, "source": shown[name]})
         return result
+
+    def canonical_name(self, name: str) -> str:
+        """The name a source's claims are shown under: an alias's source's, else its own."""
+        key = self.key(name)
+        return self.spelled.get(key, name) if key != fold_source(name) else name
 
     def period(self, metric: str) -> str | None:
         """A per-period metric's period (night, day, week, month), else None."""

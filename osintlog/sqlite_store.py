@@ -17,12 +17,15 @@ import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from osintlog.errors import LedgerCorrupt, LedgerWriteFailed
 from osintlog.store import SCHEMA_VERSION, Part, Stored, file_signature
+
+if TYPE_CHECKING:
+    from osintlog.groups import ClaimGroups
 
 _CLAIM_COLUMNS = (
     "id metric value low high best qualifier unit as_of reported source via url quote "
@@ -38,7 +41,9 @@ CREATE TABLE IF NOT EXISTS entries (
     source TEXT,
     as_of TEXT,
     refers TEXT,
-    line TEXT NOT NULL
+    line TEXT NOT NULL,
+    reported TEXT,
+    logged_at TEXT
 );
 CREATE VIEW IF NOT EXISTS claims AS SELECT
     {", ".join(f"json_extract(line, '$.{name}') AS {name}" for name in _CLAIM_COLUMNS)}
@@ -46,7 +51,10 @@ CREATE VIEW IF NOT EXISTS claims AS SELECT
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS entries_metric ON entries (metric);
-CREATE INDEX IF NOT EXISTS entries_source ON entries (source);
+CREATE INDEX IF NOT EXISTS claims_by_source ON entries (source, metric, logged_at, id)
+    WHERE kind = 'claim';
+CREATE INDEX IF NOT EXISTS claims_by_report ON entries (source, reported, id)
+    WHERE kind = 'claim';
 CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
 CREATE INDEX IF NOT EXISTS entries_refers ON entries (refers);
 CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind);
@@ -102,19 +110,51 @@ class SqliteStore:
     def source_names(self) -> set[str]:
         """Every source name the claims give (`ledger.Snapshot.source_names`), through the
         source index: from each name to the next (a seek per name, where DISTINCT would walk a
-        million index rows), then whether a claim gives it (by the source index: `+kind` keeps
-        SQLite from taking the kind index, a million claims, instead)."""
+        million index rows)."""
+        claims = "FROM entries INDEXED BY claims_by_source WHERE kind = 'claim'"
         _, names = self._read(
-            """WITH RECURSIVE names(name) AS (
-                SELECT MIN(source) FROM entries
-                UNION ALL SELECT (SELECT MIN(source) FROM entries WHERE source > name)
+            f"""WITH RECURSIVE names(name) AS (
+                SELECT MIN(source) {claims}
+                UNION ALL SELECT (SELECT MIN(source) {claims} AND source > name)
                 FROM names WHERE name IS NOT NULL)
-            SELECT name FROM names WHERE name IS NOT NULL
-            AND EXISTS (SELECT 1 FROM entries WHERE source = name AND +kind = 'claim')""",
+            SELECT name FROM names WHERE name IS NOT NULL""",
             (),
             lambda row: row[0],
         )
         return set(names)
+
+    def claim_groups(self) -> ClaimGroups | None:
+        """The active claims' groups (`groups.claim_groups`), counted in two queries, each
+        over an index that holds what it reads, in the order it groups by (a tenth of the
+        table's bytes, and no sorting); None for a ledger an earlier osintlog wrote without
+        them (until its next write adds them)."""
+        from osintlog.groups import ClaimGroups
+
+        def active(index: str) -> str:
+            return (
+                f"FROM entries INDEXED BY {index} WHERE kind = 'claim' "
+                "AND id NOT IN (SELECT refers FROM entries WHERE refers IS NOT NULL)"
+            )
+
+        if not self.path.exists():
+            return ClaimGroups({}, {})
+        with self._connection() as connection:
+            if not _has_tables(connection):
+                return ClaimGroups({}, {})
+            if _missing_columns(connection) or not _has_indexes(connection):
+                return None
+            by_metric = connection.execute(
+                "SELECT source, metric, count(*), min(logged_at) "
+                f"{active('claims_by_source')} GROUP BY source, metric"
+            )
+            by_report = connection.execute(
+                "SELECT source, reported, min(position), max(position) "
+                f"{active('claims_by_report')} GROUP BY source, reported"
+            )
+            return ClaimGroups(
+                {(s, m): (count, logged) for s, m, count, logged in by_metric},
+                {(s, r): (first, last) for s, r, first, last in by_report},
+            )
 
     def _select(self, part: Part) -> tuple[dict[str, Any] | None, dict[int, dict[str, Any]]]:
         """The header, and the entries `part` names by their position."""
@@ -172,6 +212,7 @@ class SqliteStore:
                     fresh = not _has_tables(connection)
                     _run(connection, _TABLES)
                     if not fresh:
+                        _add_columns(connection)
                         _run(connection, _INDEXES)
                     if stored.header is not None:
                         connection.execute(
@@ -182,7 +223,9 @@ class SqliteStore:
                         "SELECT COALESCE(MAX(position), 0) + 1 FROM entries"
                     ).fetchone()[0]
                     connection.executemany(
-                        "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _rows(lines, first)
+                        f"INSERT INTO entries ({', '.join(_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
+                        _rows(lines, first),
                     )
                     if fresh:
                         _run(connection, _INDEXES)
@@ -277,16 +320,47 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
         )
 
 
+# The columns of an entry: its place, what the indexes and the counting queries read, its line.
+_COLUMNS = "position id kind metric source as_of refers line reported logged_at".split()
+# Those an older file may lack (ALTER TABLE adds them, then they are filled from the lines).
+_ADDED_COLUMNS = ("reported", "logged_at")
+
+
 def _rows(lines: Iterable[bytes], first: int) -> Iterator[tuple[Any, ...]]:
     for position, line in enumerate(lines, first):
         entry = orjson.loads(line)
+        get = entry.get
+        claim = entry["kind"] == "claim"
         yield (
             position,
             entry["id"],
             entry["kind"],
-            entry.get("metric"),
-            entry.get("source"),
-            entry.get("as_of"),
-            entry.get("supersedes") or entry.get("target"),
+            get("metric"),
+            get("source"),
+            get("as_of"),
+            get("supersedes") or get("target"),
             line.decode("utf-8"),
+            get("reported") if claim else None,
+            get("logged_at") if claim else None,
+        )
+
+
+def _has_indexes(connection: sqlite3.Connection) -> bool:
+    """Whether the ledger has every index (one an earlier osintlog wrote gains them with its
+    next write)."""
+    have = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    return set(re.findall(r"EXISTS (\w+) ON", _INDEXES)) <= have
+
+
+def _missing_columns(connection: sqlite3.Connection) -> list[str]:
+    have = {row[1] for row in connection.execute("PRAGMA table_info(entries)")}
+    return [name for name in _ADDED_COLUMNS if name not in have]
+
+
+def _add_columns(connection: sqlite3.Connection) -> None:
+    """Give a ledger an earlier osintlog wrote the columns it lacks, filled from its lines."""
+    for name in _missing_columns(connection):
+        connection.execute(f"ALTER TABLE entries ADD COLUMN {name} TEXT")
+        connection.execute(
+            f"UPDATE entries SET {name} = json_extract(line, '$.{name}') WHERE kind = 'claim'"
         )

@@ -16,6 +16,7 @@ from osintlog.declarations import Declarations
 from osintlog.errors import UnknownMetric
 from osintlog.fields import FUTURE
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
+from osintlog.groups import ClaimGroups
 from osintlog.periods import period_start, timeline_day
 from osintlog.query import claim_order
 
@@ -93,7 +94,11 @@ class SourceNames:
     case or spacing are one source), the most used, the first logged on a tie. Linear in
     claims, and the same whatever order they come in."""
 
-    def __init__(self, claims: Iterable[Claim]) -> None:
+    def __init__(
+        self, claims: Iterable[Claim] = (), counted: Iterable[tuple[str, int, str]] = ()
+    ) -> None:
+        """From the claims, or from `counted`: spellings, each with a count of claims and the
+        earliest logged_at of them (a spelling may come more than once)."""
         seen: dict[str, dict[str, list[Any]]] = defaultdict(dict)
         for claim in claims:
             spelling = seen[fold_source(claim["source"])].setdefault(
@@ -101,6 +106,10 @@ class SourceNames:
             )
             spelling[0] += 1
             spelling[1] = min(spelling[1], claim["logged_at"])
+        for name, count, logged in counted:
+            spelling = seen[fold_source(name)].setdefault(name, [0, logged])
+            spelling[0] += count
+            spelling[1] = min(spelling[1], logged)
         self.names = {
             key: min(spellings, key=lambda name: (-spellings[name][0], spellings[name][1]))
             for key, spellings in seen.items()
@@ -209,36 +218,58 @@ class SourceSummary:
 
 
 def source_summaries(
-    claims: Iterable[Claim], standing: Mapping[str, str], declared: Declarations
+    groups: ClaimGroups, standing: Mapping[str, str], declared: Declarations
 ) -> list[SourceSummary]:
     """Per source (names folded by case and spacing, aliases with the source they stand for):
-    its other names, claims, metrics, standing rating and the span of its reports."""
-    claims = list(claims)
-    names = SourceNames(declared.canonical(claims))
-    by_source: dict[str, list[Claim]] = defaultdict(list)
+    its other names, claims, metrics, standing rating and the span of its reports; from the
+    active claims' groups (`groups.claim_groups`). The first report is the earliest by when it
+    starts (the first logged of those alike), the latest the last (the last logged)."""
+    # A spelling's first claim in the ledger decides a tie its count and time leave (claims an
+    # import logged at one moment).
+    first_of: dict[str, int] = {}
+    for (source, _), (first_at, _) in groups.by_report.items():
+        first_of[source] = min(first_of.get(source, first_at), first_at)
+    in_order = sorted(groups.by_metric.items(), key=lambda item: first_of[item[0][0]])
+    names = SourceNames(
+        counted=(
+            (declared.canonical_name(source), count, logged)
+            for (source, _), (count, logged) in in_order
+        )
+    )
+    claims: Counter[str] = Counter()
+    metrics: dict[str, set[str]] = defaultdict(set)
     spellings: dict[str, set[str]] = defaultdict(set)
-    for claim in claims:
-        key = declared.key(claim["source"])
-        by_source[key].append(claim)
-        spellings[key].add(claim["source"])
+    for (source, metric), (count, _) in groups.by_metric.items():
+        key = declared.key(source)
+        claims[key] += count
+        metrics[key].add(metric)
+        spellings[key].add(source)
+    first: dict[str, tuple[str, int, str]] = {}  # key -> (day it starts, position, reported)
+    latest: dict[str, tuple[str, int, str]] = {}
+    seen_at: dict[str, int] = {}  # key -> the position of its first claim
+    for (source, reported), (first_at, last_at) in groups.by_report.items():
+        key, start = declared.key(source), period_start(reported)
+        seen_at[key] = min(seen_at.get(key, first_at), first_at)
+        if key not in first or (start, first_at) < first[key][:2]:
+            first[key] = (start, first_at, reported)
+        if key not in latest or (start, last_at) > latest[key][:2]:
+            latest[key] = (start, last_at, reported)
     rows = []
-    for key, group in by_source.items():
-        reported = [period_start(claim["reported"]) for claim in group]
-        first = group[reported.index(min(reported))]
-        latest = group[len(reported) - 1 - reported[::-1].index(max(reported))]
+    for key in sorted(seen_at, key=seen_at.__getitem__):
         shown = names.names[key]
         rows.append(
             SourceSummary(
                 source=shown,
+                # by case-folded name, then as written: the same order in every run
                 aliases=sorted(
                     {n for n in spellings[key] if fold_source(n) != fold_source(shown)},
-                    key=str.casefold,
+                    key=lambda name: (name.casefold(), name),
                 ),
-                claims=len(group),
-                metrics=len({claim["metric"] for claim in group}),
+                claims=claims[key],
+                metrics=len(metrics[key]),
                 rating=standing.get(key),
-                first_reported=first["reported"],
-                latest_reported=latest["reported"],
+                first_reported=first[key][2],
+                latest_reported=latest[key][2],
             )
         )
     rows.sort(key=lambda row: (-row.claims, row.source.casefold()))

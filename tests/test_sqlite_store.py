@@ -8,9 +8,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import tempfile
+from datetime import date
 from pathlib import Path
 
 from conftest import DATA
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 
 def test_a_ledger_named_sqlite_is_a_sqlite_file_with_the_same_claims(cli, tmp_path: Path):
@@ -70,7 +74,7 @@ def test_the_file_opens_in_sqlite_utils_with_a_claims_view(cli, tmp_path: Path):
         indexes = {row[1] for row in connection.execute("PRAGMA index_list(entries)")}
         journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
     # built after the first write's rows, in its transaction
-    assert {"entries_metric", "entries_source", "entries_as_of", "entries_id"} <= indexes
+    assert {"entries_metric", "claims_by_source", "entries_as_of", "entries_id"} <= indexes
     # the first write went through a rollback journal; the ledger then took the WAL
     assert journal == "wal"
 
@@ -133,3 +137,76 @@ def test_a_write_reads_its_metric_only_and_still_sees_all_it_must(cli, tmp_path:
     sources = cli.json("--db", str(tmp_path / "l.sqlite"), "sources")
     # B's one claim is retracted: the views show active claims only
     assert [(row["source"], row["rating"]) for row in sources] == [("A", "B")]
+
+
+SPELLINGS = ["Reuters", "reuters", "Reuters ", "GUR", "Ukrainian intelligence", "ISW"]
+REPORTED = ["2025-03-01", "2025-03", "2025", "2025-02-28", "2025-03-31", "2024"]
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("claim"),
+            st.sampled_from(SPELLINGS),
+            st.sampled_from(["m.a", "m.b", "m.c"]),
+            st.sampled_from(REPORTED),
+            st.integers(1, 40),
+        ),
+        st.tuples(st.sampled_from(["amend", "retract"]), st.integers(0, 30)),
+        st.tuples(st.just("alias"), st.sampled_from(SPELLINGS), st.sampled_from(SPELLINGS)),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=STEPS)
+def test_the_sqlite_stores_claim_groups_are_those_of_the_claims(tmp_path: Path, steps):
+    """The groups SQLite counts in a query (`SqliteStore.claim_groups`) are those worked out
+    from the active claims (`groups.claim_groups`): counts and earliest logged_at alike, and
+    the first and last of each report in the same order; so `sources` answers alike."""
+    from osintlog.api import Ledger as Api
+    from osintlog.claims import Context, amended_claim, build_claim
+    from osintlog.groups import claim_groups
+    from osintlog.integrity import retraction_entry
+    from osintlog.ledger import Ledger, claim_entry, new_entry
+    from osintlog.sqlite_store import SqliteStore
+
+    entries, claims = [], []
+    for number, step in enumerate(steps):
+        logged = f"2026-01-01T00:00:{number % 7:02d}.000000Z"  # clocks that go back, too
+        context = Context(date(2026, 1, 1), "tester", logged)
+        if step[0] == "claim":
+            _, source, metric, reported, value = step
+            fields = {"metric": metric, "value": str(value), "source": source}
+            claim = build_claim({**fields, "reported": reported, "as_of": reported}, context)
+            claims.append(claim)
+            entries.append(claim_entry(claim))
+        elif step[0] == "amend" and claims:
+            old = claims[step[1] % len(claims)]
+            new = amended_claim(old, {"value": str(1000 + number)}, context)
+            claims.append(new)
+            entries.append(claim_entry(new))
+        elif step[0] == "retract" and claims:
+            entries.append(retraction_entry(claims[step[1] % len(claims)]["id"], "x", "t", logged))
+        elif step[0] == "alias" and step[1] != step[2]:
+            entries.append(new_entry("alias", "t", logged, name=step[1], canonical=step[2]))
+    assume(claims)
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    json_path, sqlite_path = folder / "l.json", folder / "l.sqlite"
+    for path in (json_path, sqlite_path):
+        Ledger(path).append([dict(entry) for entry in entries], "2026-01-01T00:00:00.000000Z")
+
+    counted = SqliteStore(sqlite_path).claim_groups()
+    worked_out = claim_groups(Ledger(json_path).read().active())
+    assert counted is not None
+    assert counted.by_metric == worked_out.by_metric
+    assert _ranked(counted.by_report) == _ranked(worked_out.by_report)
+    assert Api(sqlite_path).sources() == Api(json_path).sources()
+
+
+def _ranked(spans: dict) -> dict:
+    """The spans with each position replaced by its rank among them: their order only."""
+    rank = {p: n for n, p in enumerate(sorted({p for span in spans.values() for p in span}))}
+    return {key: tuple(rank[p] for p in span) for key, span in spans.items()}
