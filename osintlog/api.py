@@ -11,6 +11,7 @@ this class: every command is one call to it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from osintlog.declarations import (
 from osintlog.errors import BadClaim, BadInput, LedgerMissing, NotAllowed
 from osintlog.fields import EVERY
 from osintlog.formats import InputFormat, check_input_file, load_input
-from osintlog.groups import claim_groups
+from osintlog.groups import ClaimGroups, Claims, ListedClaims, claim_groups
 from osintlog.integrity import check_units, similar_claims
 from osintlog.periods import period_end
 from osintlog.query import Query
@@ -339,21 +340,27 @@ class Ledger:
         the latest claim's source."""
         from osintlog import views
 
-        seen = self._active()
-        units = metric_units(seen.claims, seen.declared)
-        return views.metric_summaries(seen.claims, seen.declared, units)
+        with self._counted() as (groups, claims, declared):
+            return views.metric_summaries(groups, claims, declared)
 
     def sources(self) -> list[views.SourceSummary]:
         """Every source with its aliases, claims, metrics, standing rating and reports."""
         from osintlog import views
 
-        groups = self._ledger.claim_groups() if self.exists() else None
-        # With groups counted by the store (SQLite), only the declarations are read.
-        snapshot = self._existing(Part() if groups is not None else None)
-        if groups is None:
-            groups = claim_groups(snapshot.active())
-        declared = snapshot.declarations()
-        return views.source_summaries(groups, declared.standing(), declared)
+        with self._counted() as (groups, _, declared):
+            return views.source_summaries(groups, declared.standing(), declared)
+
+    @contextlib.contextmanager
+    def _counted(self) -> Iterator[tuple[ClaimGroups, Claims, Declarations]]:
+        """The active claims' groups, the claims they point to (`groups`), the declarations:
+        counted by the store in queries where it can (SQLite), else from the whole ledger."""
+        with self._ledger.counted() as counted:
+            # Counted by the store, the ledger is read for its declarations only.
+            snapshot = self._existing(Part() if counted is not None else None)
+            if counted is None:
+                active = snapshot.active()
+                counted = claim_groups(active), ListedClaims(active)
+            yield counted[0], counted[1], snapshot.declarations()
 
     def chart_series(
         self,
@@ -455,8 +462,9 @@ class Ledger:
         if confirm is not None:
             confirm(old, new)
         # The unit was held to the metric's, the claim it replaces aside, as it was built.
-        entry = ledger.claim_entry(new)
-        self._ledger.append([entry], context.now, integrity.check_supersedes, part)
+        self._ledger.append(
+            [ledger.claim_entry(new)], context.now, integrity.check_supersedes, part
+        )
         return dict(old), new
 
     def retract(
@@ -468,13 +476,10 @@ class Ledger:
         claim = self._changeable(claim_id, "retracted")
         if confirm is not None:
             confirm(claim, None)
-        context = self.context()
-        entry = integrity.retraction_entry(
-            claim["id"], reason.strip(), context.analyst, context.now
-        )
+        now = self.context()
+        entry = integrity.retraction_entry(claim["id"], reason.strip(), now.analyst, now.now)
         integrity.check_new_entry(entry)
-        part = Part(ids=(claim["id"],))
-        self._ledger.append([entry], context.now, integrity.check_supersedes, part)
+        self._ledger.append([entry], now.now, integrity.check_supersedes, Part(ids=(claim["id"],)))
         return dict(claim), entry
 
     def _changeable(self, claim_id: str, action: str) -> Claim:

@@ -24,7 +24,7 @@ from osintlog.errors import (
     UnknownClaim,
 )
 from osintlog.fields import ACTIVE, FIELDS, FUTURE, RETRACTED, SUPERSEDED
-from osintlog.groups import ClaimGroups
+from osintlog.groups import ClaimGroups, Claims
 from osintlog.store import SCHEMA_VERSION, Part, Store, Stored, open_store
 
 MIN_PREFIX = 4
@@ -167,11 +167,11 @@ class Ledger:
         names = getattr(self.store, "source_names", None)
         return names() if names is not None else self.read().source_names()
 
-    def claim_groups(self) -> ClaimGroups | None:
-        """The active claims' groups (`groups.claim_groups`), where the store counts them in a
-        query (SQLite); None where it cannot."""
-        count = getattr(self.store, "claim_groups", None)
-        return count() if count is not None else None
+    def counted(self) -> contextlib.AbstractContextManager[tuple[ClaimGroups, Claims] | None]:
+        """The active claims' groups and the claims they point to (`groups`), where the store
+        counts them in queries (SQLite), to be read within the `with`; None where it cannot."""
+        count = getattr(self.store, "counted", None)
+        return count() if count is not None else contextlib.nullcontext(None)
 
     def read_only(self) -> Snapshot:
         """The ledger as it is, brought up to date in memory if an older osintlog wrote it, and

@@ -87,6 +87,17 @@ def searchable_text(claim: Claim) -> str:
     return " ".join(str(part) for part in parts if part).casefold() + " " + " ".join(claim["tags"])
 
 
+def order_key(claim: Claim) -> str:
+    """`claim_order` as one string (both parts are days, ten characters each), which a store
+    may keep beside a claim to sort by. Change `claim_order` and ORDER_RULE goes up with it."""
+    return "".join(claim_order(claim))
+
+
+# The version of the timeline order (`claim_order`): a store that kept keys of another refuses
+# to sort by them.
+ORDER_RULE = 1
+
+
 def claim_order(claim: Claim) -> tuple[str, str]:
     """Timeline order: where the as-of sits (`dates.timeline_day`), then reported date. Claims
     alike in both keep the order they were given in, the ledger's (sorts are stable): the one

@@ -15,17 +15,18 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from osintlog.errors import LedgerCorrupt, LedgerWriteFailed
+from osintlog.query import order_key
 from osintlog.store import SCHEMA_VERSION, Part, Stored, file_signature
 
 if TYPE_CHECKING:
-    from osintlog.groups import ClaimGroups
+    from osintlog.groups import ClaimGroups, Claims
 
 _CLAIM_COLUMNS = (
     "id metric value low high best qualifier unit as_of reported source via url quote "
@@ -43,7 +44,9 @@ CREATE TABLE IF NOT EXISTS entries (
     refers TEXT,
     line TEXT NOT NULL,
     reported TEXT,
-    logged_at TEXT
+    logged_at TEXT,
+    unit TEXT,
+    day TEXT
 );
 CREATE VIEW IF NOT EXISTS claims AS SELECT
     {", ".join(f"json_extract(line, '$.{name}') AS {name}" for name in _CLAIM_COLUMNS)}
@@ -51,7 +54,7 @@ CREATE VIEW IF NOT EXISTS claims AS SELECT
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS entries_metric ON entries (metric);
-CREATE INDEX IF NOT EXISTS claims_by_source ON entries (source, metric, logged_at, id)
+CREATE INDEX IF NOT EXISTS claims_counted ON entries (source, metric, unit, logged_at, day, id)
     WHERE kind = 'claim';
 CREATE INDEX IF NOT EXISTS claims_by_report ON entries (source, reported, id)
     WHERE kind = 'claim';
@@ -111,7 +114,7 @@ class SqliteStore:
         """Every source name the claims give (`ledger.Snapshot.source_names`), through the
         source index: from each name to the next (a seek per name, where DISTINCT would walk a
         million index rows)."""
-        claims = "FROM entries INDEXED BY claims_by_source WHERE kind = 'claim'"
+        claims = "FROM entries INDEXED BY claims_counted WHERE kind = 'claim'"
         _, names = self._read(
             f"""WITH RECURSIVE names(name) AS (
                 SELECT MIN(source) {claims}
@@ -123,38 +126,47 @@ class SqliteStore:
         )
         return set(names)
 
-    def claim_groups(self) -> ClaimGroups | None:
-        """The active claims' groups (`groups.claim_groups`), counted in two queries, each
-        over an index that holds what it reads, in the order it groups by (a tenth of the
-        table's bytes, and no sorting); None for a ledger an earlier osintlog wrote without
-        them (until its next write adds them)."""
-        from osintlog.groups import ClaimGroups
-
-        def active(index: str) -> str:
-            return (
-                f"FROM entries INDEXED BY {index} WHERE kind = 'claim' "
-                "AND id NOT IN (SELECT refers FROM entries WHERE refers IS NOT NULL)"
-            )
+    @contextlib.contextmanager
+    def counted(self) -> Iterator[tuple[ClaimGroups, Claims] | None]:
+        """The active claims' groups (`groups.claim_groups`), counted in two queries, each over
+        an index that holds what it reads in the order it groups by (a tenth of the table's
+        bytes, no sorting), and the claims they point to, read in the same transaction; None
+        for a ledger an earlier osintlog wrote without those (until its next write adds them),
+        or whose timeline keys another rule made."""
+        from osintlog.groups import ClaimGroups, Group
+        from osintlog.query import ORDER_RULE
 
         if not self.path.exists():
-            return ClaimGroups({}, {})
+            yield ClaimGroups({}, {}), _StoredClaims(None)
+            return
         with self._connection() as connection:
+            connection.execute("BEGIN")  # one snapshot of the ledger for all that is read
             if not _has_tables(connection):
-                return ClaimGroups({}, {})
+                yield ClaimGroups({}, {}), _StoredClaims(None)
+                return
+            rule = connection.execute("SELECT value FROM header WHERE key = 'order_rule'")
             if _missing_columns(connection) or not _has_indexes(connection):
-                return None
-            by_metric = connection.execute(
-                "SELECT source, metric, count(*), min(logged_at) "
-                f"{active('claims_by_source')} GROUP BY source, metric"
-            )
-            by_report = connection.execute(
-                "SELECT source, reported, min(position), max(position) "
-                f"{active('claims_by_report')} GROUP BY source, reported"
-            )
-            return ClaimGroups(
-                {(s, m): (count, logged) for s, m, count, logged in by_metric},
-                {(s, r): (first, last) for s, r, first, last in by_report},
-            )
+                yield None
+                return
+            if rule.fetchone() != (str(ORDER_RULE),):
+                yield None
+                return
+            by_metric = {}
+            for metric, source, unit, count, logged, seen, first, last in connection.execute(
+                "SELECT metric, source, coalesce(unit, ''), count(*), min(logged_at), "
+                f"min(position), min({_AT}), max({_AT}) {_active('claims_counted')} "
+                "GROUP BY source, metric, unit"
+            ):
+                group = Group(count, logged, seen, _at(first), _at(last))
+                by_metric[(metric, source, unit)] = group
+            by_report = {
+                (source, reported): (first, last)
+                for source, reported, first, last in connection.execute(
+                    "SELECT source, reported, min(position), max(position) "
+                    f"{_active('claims_by_report')} GROUP BY source, reported"
+                )
+            }
+            yield ClaimGroups(by_metric, by_report), _StoredClaims(connection)
 
     def _select(self, part: Part) -> tuple[dict[str, Any] | None, dict[int, dict[str, Any]]]:
         """The header, and the entries `part` names by their position."""
@@ -219,6 +231,8 @@ class SqliteStore:
                             "INSERT OR IGNORE INTO header VALUES ('meta', ?)",
                             (orjson.dumps(stored.header).decode(),),
                         )
+                    if fresh:
+                        _keep_order_rule(connection)
                     first = connection.execute(
                         "SELECT COALESCE(MAX(position), 0) + 1 FROM entries"
                     ).fetchone()[0]
@@ -320,10 +334,71 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
         )
 
 
-# The columns of an entry: its place, what the indexes and the counting queries read, its line.
-_COLUMNS = "position id kind metric source as_of refers line reported logged_at".split()
+# The columns of an entry: its place, what the indexes and the counting queries read, its line;
+# `day` is a claim's place in the timeline (`query.order_key`).
+_COLUMNS = "position id kind metric source as_of refers line reported logged_at unit day".split()
 # Those an older file may lack (ALTER TABLE adds them, then they are filled from the lines).
-_ADDED_COLUMNS = ("reported", "logged_at")
+_ADDED_COLUMNS = ("reported", "logged_at", "unit", "day")
+# A claim's (timeline key, position) as one string, which min() and max() order as the pair.
+_AT = "day || printf('%012d', position)"
+
+
+def _at(text: str) -> tuple[str, int]:
+    return text[:-12], int(text[-12:])
+
+
+def _active(index: str) -> str:
+    """The active claims (no amendment or retraction refers to them), read by `index`."""
+    return (
+        f"FROM entries INDEXED BY {index} WHERE kind = 'claim' "
+        "AND id NOT IN (SELECT refers FROM entries WHERE refers IS NOT NULL)"
+    )
+
+
+class _StoredClaims:
+    """`groups.Claims` of a SQLite ledger, read on the connection (and in the transaction)
+    that counted them."""
+
+    def __init__(self, connection: sqlite3.Connection | None) -> None:
+        self.connection = connection
+
+    def at(self, positions: Collection[int]) -> dict[int, dict[str, Any]]:
+        wanted, found = sorted(positions), {}
+        for start in range(0, len(wanted), 500):  # SQLite takes some hundreds of parameters
+            chunk = wanted[start : start + 500]
+            found.update(
+                (position, orjson.loads(line))
+                for position, line in self._rows(
+                    "SELECT position, line FROM entries "
+                    f"WHERE position IN ({', '.join('?' for _ in chunk)})",
+                    chunk,
+                )
+            )
+        return found
+
+    def series(self, metric: str, sources: Collection[str]) -> list[dict[str, Any]]:
+        names = sorted(sources)
+        return [
+            orjson.loads(line)
+            for _, line in self._rows(
+                f"SELECT position, line {_active('claims_counted')} "
+                f"AND source IN ({', '.join('?' for _ in names)}) AND metric = ? "
+                "ORDER BY day, position",
+                [*names, metric],
+            )
+        ]
+
+    def _rows(self, query: str, parameters: list[Any]) -> list[tuple[int, str]]:
+        if self.connection is None:
+            return []
+        return self.connection.execute(query, parameters).fetchall()
+
+
+def _keep_order_rule(connection: sqlite3.Connection) -> None:
+    """Say which timeline rule made the `day` keys (`query.ORDER_RULE`)."""
+    from osintlog.query import ORDER_RULE
+
+    connection.execute("INSERT OR REPLACE INTO header VALUES ('order_rule', ?)", (str(ORDER_RULE),))
 
 
 def _rows(lines: Iterable[bytes], first: int) -> Iterator[tuple[Any, ...]]:
@@ -342,6 +417,8 @@ def _rows(lines: Iterable[bytes], first: int) -> Iterator[tuple[Any, ...]]:
             line.decode("utf-8"),
             get("reported") if claim else None,
             get("logged_at") if claim else None,
+            get("unit") if claim else None,
+            order_key(entry) if claim else None,
         )
 
 
@@ -359,8 +436,16 @@ def _missing_columns(connection: sqlite3.Connection) -> list[str]:
 
 def _add_columns(connection: sqlite3.Connection) -> None:
     """Give a ledger an earlier osintlog wrote the columns it lacks, filled from its lines."""
-    for name in _missing_columns(connection):
+    missing = _missing_columns(connection)
+    for name in missing:
         connection.execute(f"ALTER TABLE entries ADD COLUMN {name} TEXT")
-        connection.execute(
-            f"UPDATE entries SET {name} = json_extract(line, '$.{name}') WHERE kind = 'claim'"
+    if missing:
+        connection.create_function(
+            "order_key", 1, lambda line: order_key(orjson.loads(line)), deterministic=True
         )
+        connection.execute(
+            "UPDATE entries SET reported = json_extract(line, '$.reported'), "
+            "logged_at = json_extract(line, '$.logged_at'), unit = json_extract(line, '$.unit'), "
+            "day = order_key(line) WHERE kind = 'claim'"
+        )
+        _keep_order_rule(connection)

@@ -16,7 +16,7 @@ from osintlog.declarations import Declarations
 from osintlog.errors import UnknownMetric
 from osintlog.fields import FUTURE
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
-from osintlog.groups import ClaimGroups
+from osintlog.groups import ClaimGroups, Claims, Group
 from osintlog.periods import period_start, timeline_day
 from osintlog.query import claim_order
 
@@ -155,42 +155,99 @@ class MetricSummary:
 
 
 def metric_summaries(
-    claims: Iterable[Claim], declared: Declarations, units: Mapping[str, str]
+    groups: ClaimGroups, claims: Claims, declared: Declarations
 ) -> list[MetricSummary]:
-    """Per metric: its claims and sources, first and latest as-of, the latest claim and who
-    made it, and the course of its main source (one source: never a zigzag between two)."""
-    by_metric: dict[str, list[Claim]] = defaultdict(list)
-    for claim in claims:
-        by_metric[claim["metric"]].append(claim)
-    names = SourceNames(claim for group in by_metric.values() for claim in group)
+    """Per metric: its unit (declared, else its first claim's that gives one), claims and
+    sources, first and latest as-of, the latest claim and who made it, and the course of its
+    main source (one source: never a zigzag between two) — from the active claims' groups and
+    the few whole claims they point to (`groups`)."""
+    by_metric: dict[str, list[tuple[str, str, Group]]] = defaultdict(list)
+    for (metric, source, unit), group in groups.by_metric.items():
+        by_metric[metric].append((source, unit, group))
+    for metric_groups in by_metric.values():
+        metric_groups.sort(key=lambda item: item[2].seen)
+    # SourceNames breaks a tie of count and time by the order it is given the spellings in:
+    # metric by metric (each where its first claim is), claim by claim.
+    in_order = sorted(by_metric.values(), key=lambda items: items[0][2].seen)
+    names = SourceNames(
+        counted=(
+            (declared.canonical_name(source), group.claims, group.logged)
+            for items in in_order
+            for source, _, group in items
+        )
+    )
+    ends = {
+        metric: (
+            min(group.first for _, _, group in items),
+            max(group.last for _, _, group in items),
+        )
+        for metric, items in by_metric.items()
+    }
+    shown = claims.at({at[1] for first, last in ends.values() for at in (first, last)})
     rows = []
     for metric in sorted(by_metric):
-        ordered = sorted(by_metric[metric], key=claim_order)
-        by_source: dict[str, list[Claim]] = defaultdict(list)
-        for claim in ordered:
-            by_source[fold_source(claim["source"])].append(claim)
-        main = max(by_source.values(), key=lambda series: (len(series), claim_order(series[-1])))
-        latest = ordered[-1]
+        items = by_metric[metric]
+        by_source = _by_shown_source(items, declared)
+        main = max(by_source.values(), key=lambda series: (series.claims, series.last))
+        first, latest = (shown[at[1]] for at in ends[metric])
+        points = [point(claim) for claim in claims.series(metric, main.names)]
         rows.append(
             MetricSummary(
                 metric=metric,
-                unit=units.get(metric),
+                unit=_unit(metric, items, declared),
                 kind=declared.kind(metric),
-                claims=len(ordered),
+                claims=sum(group.claims for _, _, group in items),
                 sources=len(by_source),
-                first_as_of=ordered[0]["as_of"],
+                first_as_of=first["as_of"],
                 latest_as_of=latest["as_of"],
                 latest_value=latest["value"],
-                latest_source=names.shown(latest["source"]),
+                latest_source=names.shown(declared.canonical_name(latest["source"])),
                 latest_point=point(latest),
                 latest_figure=display_of(latest),
-                sparkline=resampled([point(claim) for claim in main], SPARKLINE_WIDTH),
-                sparkline_source=names.shown(main[0]["source"]),
+                sparkline=resampled(points, SPARKLINE_WIDTH),
+                sparkline_source=names.names[main.key],
                 period=declared.period(metric),
                 note=declared.metrics[metric].note if metric in declared.metrics else None,
             )
         )
     return rows
+
+
+@dataclass
+class _Series:
+    """One source's claims of a metric, counted: its names as written, how many, where the
+    first and the last sit."""
+
+    key: str
+    names: set[str]
+    claims: int = 0
+    first: tuple[str, int] = ("\uffff", 0)
+    last: str = ""
+
+
+def _by_shown_source(
+    items: list[tuple[str, str, Group]], declared: Declarations
+) -> dict[str, _Series]:
+    """A metric's groups joined by source (as the views show them: an alias under the source
+    it stands for, names folded), in the order each source's first claim sits in the timeline:
+    the first of two main sources alike is the one that comes first."""
+    series: dict[str, _Series] = {}
+    for source, _, group in items:
+        key = fold_source(declared.canonical_name(source))
+        one = series.setdefault(key, _Series(key, set()))
+        one.names.add(source)
+        one.claims += group.claims
+        one.first = min(one.first, group.first)
+        one.last = max(one.last, group.last[0])
+    return dict(sorted(series.items(), key=lambda item: item[1].first))
+
+
+def _unit(metric: str, items: list[tuple[str, str, Group]], declared: Declarations) -> str | None:
+    """The metric's unit: declared, else that of its first claim that gives one."""
+    if metric in declared.metrics and declared.metrics[metric].unit:
+        return declared.metrics[metric].unit
+    given = [(group.seen, unit) for _, unit, group in items if unit]
+    return min(given)[1] if given else None
 
 
 def rating_rank(rating: str) -> tuple[str, str]:
@@ -227,21 +284,21 @@ def source_summaries(
     # A spelling's first claim in the ledger decides a tie its count and time leave (claims an
     # import logged at one moment).
     first_of: dict[str, int] = {}
-    for (source, _), (first_at, _) in groups.by_report.items():
-        first_of[source] = min(first_of.get(source, first_at), first_at)
-    in_order = sorted(groups.by_metric.items(), key=lambda item: first_of[item[0][0]])
+    for (_, source, _), group in groups.by_metric.items():
+        first_of[source] = min(first_of.get(source, group.seen), group.seen)
+    in_order = sorted(groups.by_metric.items(), key=lambda item: first_of[item[0][1]])
     names = SourceNames(
         counted=(
-            (declared.canonical_name(source), count, logged)
-            for (source, _), (count, logged) in in_order
+            (declared.canonical_name(source), group.claims, group.logged)
+            for (_, source, _), group in in_order
         )
     )
     claims: Counter[str] = Counter()
     metrics: dict[str, set[str]] = defaultdict(set)
     spellings: dict[str, set[str]] = defaultdict(set)
-    for (source, metric), (count, _) in groups.by_metric.items():
+    for (metric, source, _), group in groups.by_metric.items():
         key = declared.key(source)
-        claims[key] += count
+        claims[key] += group.claims
         metrics[key].add(metric)
         spellings[key].add(source)
     first: dict[str, tuple[str, int, str]] = {}  # key -> (day it starts, position, reported)

@@ -12,6 +12,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import reference_views
 from conftest import DATA
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -74,7 +75,7 @@ def test_the_file_opens_in_sqlite_utils_with_a_claims_view(cli, tmp_path: Path):
         indexes = {row[1] for row in connection.execute("PRAGMA index_list(entries)")}
         journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
     # built after the first write's rows, in its transaction
-    assert {"entries_metric", "claims_by_source", "entries_as_of", "entries_id"} <= indexes
+    assert {"entries_metric", "claims_counted", "entries_as_of", "entries_id"} <= indexes
     # the first write went through a rollback journal; the ledger then took the WAL
     assert journal == "wal"
 
@@ -149,6 +150,8 @@ STEPS = st.lists(
             st.sampled_from(["m.a", "m.b", "m.c"]),
             st.sampled_from(REPORTED),
             st.integers(1, 40),
+            st.sampled_from(REPORTED),  # as of
+            st.sampled_from(["", "troops", "%"]),
         ),
         st.tuples(st.sampled_from(["amend", "retract"]), st.integers(0, 30)),
         st.tuples(st.just("alias"), st.sampled_from(SPELLINGS), st.sampled_from(SPELLINGS)),
@@ -159,13 +162,14 @@ STEPS = st.lists(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(steps=STEPS)
 def test_the_sqlite_stores_claim_groups_are_those_of_the_claims(tmp_path: Path, steps):
-    """The groups SQLite counts in a query (`SqliteStore.claim_groups`) are those worked out
-    from the active claims (`groups.claim_groups`): counts and earliest logged_at alike, and
-    the first and last of each report in the same order; so `sources` answers alike."""
+    """The groups SQLite counts in queries (`SqliteStore.counted`) are those worked out from
+    the active claims (`groups.claim_groups`): counts and earliest logged_at alike, firsts and
+    lasts in the same order; and `sources` and `metrics` answer on both stores as they did from
+    every claim (`reference_views`)."""
     from osintlog.api import Ledger as Api
     from osintlog.claims import Context, amended_claim, build_claim
     from osintlog.groups import claim_groups
@@ -176,11 +180,11 @@ def test_the_sqlite_stores_claim_groups_are_those_of_the_claims(tmp_path: Path, 
     entries, claims = [], []
     for number, step in enumerate(steps):
         logged = f"2026-01-01T00:00:{number % 7:02d}.000000Z"  # clocks that go back, too
-        context = Context(date(2026, 1, 1), "tester", logged)
+        context = Context(date(2026, 1, 1), "tester", logged, future=True)  # plans too
         if step[0] == "claim":
-            _, source, metric, reported, value = step
-            fields = {"metric": metric, "value": str(value), "source": source}
-            claim = build_claim({**fields, "reported": reported, "as_of": reported}, context)
+            _, source, metric, reported, value, as_of, unit = step
+            fields = {"metric": metric, "value": str(value), "source": source, "unit": unit}
+            claim = build_claim({**fields, "reported": reported, "as_of": as_of}, context)
             claims.append(claim)
             entries.append(claim_entry(claim))
         elif step[0] == "amend" and claims:
@@ -198,15 +202,31 @@ def test_the_sqlite_stores_claim_groups_are_those_of_the_claims(tmp_path: Path, 
     for path in (json_path, sqlite_path):
         Ledger(path).append([dict(entry) for entry in entries], "2026-01-01T00:00:00.000000Z")
 
-    counted = SqliteStore(sqlite_path).claim_groups()
-    worked_out = claim_groups(Ledger(json_path).read().active())
-    assert counted is not None
-    assert counted.by_metric == worked_out.by_metric
-    assert _ranked(counted.by_report) == _ranked(worked_out.by_report)
-    assert Api(sqlite_path).sources() == Api(json_path).sources()
+    with SqliteStore(sqlite_path).counted() as counted:
+        assert counted is not None
+        stored = _ranked(counted[0])
+    assert stored == _ranked(claim_groups(Ledger(json_path).read().active()))
+    whole = Ledger(json_path).read()
+    for path in (json_path, sqlite_path):
+        assert Api(path).sources() == reference_views.source_summaries(whole)
+        assert Api(path).metrics() == reference_views.metric_summaries(whole)
 
 
-def _ranked(spans: dict) -> dict:
-    """The spans with each position replaced by its rank among them: their order only."""
-    rank = {p: n for n, p in enumerate(sorted({p for span in spans.values() for p in span}))}
-    return {key: tuple(rank[p] for p in span) for key, span in spans.items()}
+def _ranked(groups) -> tuple[dict, dict]:
+    """The groups with each position replaced by its rank among them: their order only."""
+    spans = groups.by_report.values()
+    positions = {p for span in spans for p in span}
+    positions |= {p for g in groups.by_metric.values() for p in (g.seen, g.first[1], g.last[1])}
+    rank = {p: n for n, p in enumerate(sorted(positions))}
+    by_metric = {
+        key: (
+            g.claims,
+            g.logged,
+            rank[g.seen],
+            (g.first[0], rank[g.first[1]]),
+            (g.last[0], rank[g.last[1]]),
+        )
+        for key, g in groups.by_metric.items()
+    }
+    by_report = {key: tuple(rank[p] for p in span) for key, span in groups.by_report.items()}
+    return by_metric, by_report
