@@ -340,7 +340,7 @@ class Ledger:
         the latest claim's source."""
         from osintlog import views
 
-        with self._counted() as (groups, claims, declared):
+        with self._counted(reports=False) as (groups, claims, declared):
             return views.metric_summaries(groups, claims, declared)
 
     def sources(self) -> list[views.SourceSummary]:
@@ -351,10 +351,10 @@ class Ledger:
             return views.source_summaries(groups, declared.standing(), declared)
 
     @contextlib.contextmanager
-    def _counted(self) -> Iterator[tuple[ClaimGroups, Claims, Declarations]]:
+    def _counted(self, reports: bool = True) -> Iterator[tuple[ClaimGroups, Claims, Declarations]]:
         """The active claims' groups, the claims they point to (`groups`), the declarations:
         counted by the store in queries where it can (SQLite), else from the whole ledger."""
-        with self._ledger.counted() as counted:
+        with self._ledger.counted(reports) as counted:
             # Counted by the store, the ledger is read for its declarations only.
             snapshot = self._existing(Part() if counted is not None else None)
             if counted is None:

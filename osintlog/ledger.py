@@ -167,11 +167,14 @@ class Ledger:
         names = getattr(self.store, "source_names", None)
         return names() if names is not None else self.read().source_names()
 
-    def counted(self) -> contextlib.AbstractContextManager[tuple[ClaimGroups, Claims] | None]:
+    def counted(
+        self, reports: bool = True
+    ) -> contextlib.AbstractContextManager[tuple[ClaimGroups, Claims] | None]:
         """The active claims' groups and the claims they point to (`groups`), where the store
-        counts them in queries (SQLite), to be read within the `with`; None where it cannot."""
+        counts them in queries (SQLite), to be read within the `with`; None where it cannot.
+        Without `reports` a store may leave the groups by report date out."""
         count = getattr(self.store, "counted", None)
-        return count() if count is not None else contextlib.nullcontext(None)
+        return count(reports) if count is not None else contextlib.nullcontext(None)
 
     def read_only(self) -> Snapshot:
         """The ledger as it is, brought up to date in memory if an older osintlog wrote it, and
