@@ -137,11 +137,8 @@ class Ledger:
         """The ledger to read for a view of `metric` (a name or a glob): only that metric's part
         where the store can read it so (SQLite) and it holds the metric, else all of it (so a
         metric it lacks is refused naming the closest it holds)."""
-        if metric and self.exists():
-            part = self._ledger.read_part(Part(metrics=(metric.strip().lower(),)))
-            if part is not None and part.claims():
-                return part
-        return self._existing()
+        snapshot = self._existing(Part(metrics=(metric.strip().lower(),)) if metric else None)
+        return snapshot if not metric or snapshot.claims() else self._existing()
 
     def _read(self, part: Part | None = None) -> ledger.Snapshot:
         """The ledger, or only `part` of it where the store can read only that (SQLite): what
@@ -277,6 +274,9 @@ class Ledger:
         """Per metric and source: first and latest figure and the change (`diff` alone)."""
         from osintlog import timeline
 
+        if not (source or since or until):  # every claim: counted by the store where it can
+            with self._counted(reports=False) as (groups, claims, declared):
+                return timeline.source_changes(groups, claims, declared)
         seen = self._active()
         claims = self._window(seen.claims, seen.declared, source=source)
         return timeline.changes(claims, self._shown(since, until), seen.kinds())

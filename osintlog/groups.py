@@ -8,7 +8,7 @@ way."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -45,6 +45,13 @@ class Claims(Protocol):
 
     def series(self, metric: str, sources: Collection[str]) -> list[Claim]:
         """The claims of a metric from these source names (as written), in timeline order."""
+        ...
+
+    def steps(
+        self, series: Mapping[tuple[str, str], Collection[str]]
+    ) -> dict[tuple[str, str], tuple[int, int]]:
+        """For each series — (metric, a name for it) -> its source names as written — how often
+        its figure rose and fell, claim to claim (`timeline.steps`)."""
         ...
 
 
@@ -86,3 +93,10 @@ class ListedClaims:
                 self._by_metric[(claim["metric"], claim["source"])].append(position)
         chosen = sorted(p for source in sources for p in self._by_metric.get((metric, source), ()))
         return sorted((self.claims[p] for p in chosen), key=order_key)
+
+    def steps(
+        self, series: Mapping[tuple[str, str], Collection[str]]
+    ) -> dict[tuple[str, str], tuple[int, int]]:
+        from osintlog.timeline import steps  # which imports this module
+
+        return {name: steps(self.series(name[0], names)) for name, names in series.items()}

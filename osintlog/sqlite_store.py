@@ -15,7 +15,7 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS entries (
     reported TEXT,
     logged_at TEXT,
     unit TEXT,
-    day TEXT
+    day TEXT,
+    point
 );
 CREATE VIEW IF NOT EXISTS claims AS SELECT
     {", ".join(f"json_extract(line, '$.{name}') AS {name}" for name in _CLAIM_COLUMNS)}
@@ -54,8 +55,8 @@ CREATE VIEW IF NOT EXISTS claims AS SELECT
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS entries_metric ON entries (metric);
-CREATE INDEX IF NOT EXISTS claims_counted ON entries (source, metric, unit, logged_at, day, id)
-    WHERE kind = 'claim';
+CREATE INDEX IF NOT EXISTS claims_counted
+    ON entries (source, metric, unit, logged_at, day, point, id) WHERE kind = 'claim';
 CREATE INDEX IF NOT EXISTS claims_by_report ON entries (source, reported, id)
     WHERE kind = 'claim';
 CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
@@ -132,10 +133,9 @@ class SqliteStore:
         an index that holds what it reads in the order it groups by (a tenth of the table's
         bytes, no sorting), and the claims they point to, read in the same transaction; None
         for a ledger an earlier osintlog wrote without those (until its next write adds them),
-        or whose timeline keys another rule made. Without `reports`, `by_report` is left
-        empty (the list of metrics does not read it)."""
+        or whose timeline keys or points other rules made (`_derived_rule`). Without
+        `reports`, `by_report` is left empty (the list of metrics does not read it)."""
         from osintlog.groups import ClaimGroups, Group
-        from osintlog.query import ORDER_RULE
 
         if not self.path.exists():
             yield ClaimGroups({}, {}), _StoredClaims(None)
@@ -145,11 +145,11 @@ class SqliteStore:
             if not _has_tables(connection):
                 yield ClaimGroups({}, {}), _StoredClaims(None)
                 return
-            rule = connection.execute("SELECT value FROM header WHERE key = 'order_rule'")
+            rule = connection.execute("SELECT value FROM header WHERE key = 'derived'")
             if _missing_columns(connection) or not _has_indexes(connection):
                 yield None
                 return
-            if rule.fetchone() != (str(ORDER_RULE),):
+            if rule.fetchone() != (_derived_rule(),):
                 yield None
                 return
             by_metric = {}
@@ -233,7 +233,7 @@ class SqliteStore:
                             (orjson.dumps(stored.header).decode(),),
                         )
                     if fresh:
-                        _keep_order_rule(connection)
+                        _keep_derived_rule(connection)
                     first = connection.execute(
                         "SELECT COALESCE(MAX(position), 0) + 1 FROM entries"
                     ).fetchone()[0]
@@ -337,9 +337,11 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
 
 # The columns of an entry: its place, what the indexes and the counting queries read, its line;
 # `day` is a claim's place in the timeline (`query.order_key`).
-_COLUMNS = "position id kind metric source as_of refers line reported logged_at unit day".split()
+_COLUMNS = (
+    "position id kind metric source as_of refers line reported logged_at unit day point".split()
+)
 # Those an older file may lack (ALTER TABLE adds them, then they are filled from the lines).
-_ADDED_COLUMNS = ("reported", "logged_at", "unit", "day")
+_ADDED_COLUMNS = ("reported", "logged_at", "unit", "day", "point")
 # A claim's (timeline key, position) as one string, which min() and max() order as the pair:
 # the position in thirteen digits (a sum is quicker to make text of than a printf).
 _AT = "day || (1000000000000 + position)"
@@ -390,20 +392,51 @@ class _StoredClaims:
             )
         ]
 
+    def steps(
+        self, series: Mapping[tuple[str, str], Collection[str]]
+    ) -> dict[tuple[str, str], tuple[int, int]]:
+        """In one query: each claim's point set against the one before it in its series (the
+        series each source name belongs to given as JSON), in timeline order."""
+        belongs = {name: key for (_, key), names in series.items() for name in names}
+        found = {name: (0, 0) for name in series}
+        for metric, key, rises, falls in self._rows(
+            # Each source's claims through the index that leads with the source.
+            """SELECT metric, key, sum(point > before), sum(point < before) FROM (
+                SELECT entries.metric AS metric, series.value AS key, entries.point AS point,
+                    LAG(entries.point) OVER (PARTITION BY entries.metric, series.value
+                        ORDER BY entries.day, entries.position) AS before
+                FROM json_each(?) AS series
+                CROSS JOIN entries INDEXED BY claims_counted ON entries.source = series.key
+                WHERE entries.kind = 'claim' AND entries.point IS NOT NULL AND entries.id
+                    NOT IN (SELECT refers FROM entries WHERE refers IS NOT NULL))
+            GROUP BY metric, key""",
+            [orjson.dumps(belongs).decode()],
+        ):
+            found[metric, key] = (rises or 0, falls or 0)
+        return found
+
     def _rows(self, query: str, parameters: list[Any]) -> list[tuple[int, str]]:
         if self.connection is None:
             return []
         return self.connection.execute(query, parameters).fetchall()
 
 
-def _keep_order_rule(connection: sqlite3.Connection) -> None:
-    """Say which timeline rule made the `day` keys (`query.ORDER_RULE`)."""
+def _derived_rule() -> str:
+    """The rules the `day` and `point` columns were made by (`query.ORDER_RULE`,
+    `views.POINT_RULE`): a ledger whose columns other rules made is not counted by them."""
     from osintlog.query import ORDER_RULE
+    from osintlog.views import POINT_RULE
 
-    connection.execute("INSERT OR REPLACE INTO header VALUES ('order_rule', ?)", (str(ORDER_RULE),))
+    return f"order {ORDER_RULE}; {POINT_RULE}"
+
+
+def _keep_derived_rule(connection: sqlite3.Connection) -> None:
+    connection.execute("INSERT OR REPLACE INTO header VALUES ('derived', ?)", (_derived_rule(),))
 
 
 def _rows(lines: Iterable[bytes], first: int) -> Iterator[tuple[Any, ...]]:
+    from osintlog.views import point  # the one number a view compares a claim by
+
     for position, line in enumerate(lines, first):
         entry = orjson.loads(line)
         get = entry.get
@@ -421,6 +454,7 @@ def _rows(lines: Iterable[bytes], first: int) -> Iterator[tuple[Any, ...]]:
             get("logged_at") if claim else None,
             get("unit") if claim else None,
             order_key(entry) if claim else None,
+            point(entry) if claim else None,
         )
 
 
@@ -440,14 +474,20 @@ def _add_columns(connection: sqlite3.Connection) -> None:
     """Give a ledger an earlier osintlog wrote the columns it lacks, filled from its lines."""
     missing = _missing_columns(connection)
     for name in missing:
-        connection.execute(f"ALTER TABLE entries ADD COLUMN {name} TEXT")
-    if missing:
-        connection.create_function(
-            "order_key", 1, lambda line: order_key(orjson.loads(line)), deterministic=True
+        # point is a number: no type, so that SQLite keeps it one
+        connection.execute(
+            f"ALTER TABLE entries ADD COLUMN {name}{'' if name == 'point' else ' TEXT'}"
         )
+    if missing:
+        from osintlog.views import point
+
+        for name, made in (("order_key", order_key), ("point_of", point)):
+            connection.create_function(
+                name, 1, lambda line, made=made: made(orjson.loads(line)), deterministic=True
+            )
         connection.execute(
             "UPDATE entries SET reported = json_extract(line, '$.reported'), "
             "logged_at = json_extract(line, '$.logged_at'), unit = json_extract(line, '$.unit'), "
-            "day = order_key(line) WHERE kind = 'claim'"
+            "day = order_key(line), point = point_of(line) WHERE kind = 'claim'"
         )
-        _keep_order_rule(connection)
+        _keep_derived_rule(connection)

@@ -5,9 +5,10 @@ claim per source and period; without a metric, the change of each metric per sou
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from osintlog.claims import Claim, fold_source
 from osintlog.fields import row_of
@@ -15,6 +16,10 @@ from osintlog.figures import Number, display_of
 from osintlog.periods import period_label, timeline_day
 from osintlog.query import claim_order
 from osintlog.views import SourceNames, change_between, common_unit, effective_rating, point
+
+if TYPE_CHECKING:
+    from osintlog.declarations import Declarations
+    from osintlog.groups import ClaimGroups, Claims, Group
 
 # A metric is read as cumulative (a running count that should never fall) when, over at least
 # this many changes within its sources, falls are at most FALLS_TOLERATED of them.
@@ -214,6 +219,83 @@ def changes(
             row.falls = cumulative and counted[source][1] > 0
             rows.append(row)
     return rows
+
+
+def source_changes(
+    groups: ClaimGroups, claims: Claims, declared: Declarations
+) -> list[SourceChange]:
+    """`changes` of every active claim (no window): from their groups, each series' rises and
+    falls (`Claims.steps`) and the few whole claims they point to (each metric and source's
+    first and latest), as a store may count them in queries. A property test holds it to
+    `changes`."""
+    kinds = {metric: d.kind for metric, d in declared.metrics.items() if d.kind}
+    in_order = sorted(groups.by_metric.items(), key=lambda item: item[1].seen)
+    names = SourceNames(
+        counted=((declared.canonical_name(s), g.claims, g.logged) for (_, s, _), g in in_order)
+    )
+    series: dict[tuple[str, str], _Run] = {}
+    # metric -> (series, unit) -> [claims, the first]
+    units: dict[str, dict[tuple[str, str], list[Any]]] = defaultdict(dict)
+    for (metric, source, unit), group in groups.by_metric.items():
+        key = fold_source(declared.canonical_name(source))
+        run = series.setdefault((metric, key), _Run(key))
+        run.add(source, group)
+        if unit:
+            counted_unit = units[metric].setdefault((key, unit), [0, group.first])
+            counted_unit[0] += group.claims
+            counted_unit[1] = min(counted_unit[1], group.first)
+    counted = claims.steps({name: run.names for name, run in series.items()})
+    shown = claims.at({at[1] for run in series.values() for at in (run.first, run.last)})
+    # Each metric's series in the order of their first claims (the first logged on a tie).
+    by_metric: dict[str, list[_Run]] = defaultdict(list)
+    for (metric, _), run in sorted(series.items(), key=lambda item: item[1].order()):
+        by_metric[metric].append(run)
+    rows = []
+    for metric in sorted(by_metric):
+        runs = by_metric[metric]
+        cumulative = is_cumulative(metric, kinds, (counted[metric, run.key] for run in runs))
+        unit = _common_unit(runs, units[metric])
+        for run in runs:
+            first, latest = shown[run.first[1]], shown[run.last[1]]
+            shown_as = names.shown(declared.canonical_name(latest["source"]))
+            row = _source_change(metric, first, latest, run.claims, shown_as)
+            row.unit = unit
+            row.falls = cumulative and counted[metric, run.key][1] > 0
+            rows.append(row)
+    return rows
+
+
+@dataclass
+class _Run:
+    """One source's series of a metric, counted from its groups."""
+
+    key: str
+    names: set[str] = field(default_factory=set)
+    claims: int = 0
+    seen: int = -1
+    first: tuple[str, int] = ("\uffff", 0)
+    last: tuple[str, int] = ("", 0)
+
+    def add(self, source: str, group: Group) -> None:
+        self.names.add(source)
+        self.claims += group.claims
+        self.seen = group.seen if self.seen < 0 else min(self.seen, group.seen)
+        self.first, self.last = min(self.first, group.first), max(self.last, group.last)
+
+    def order(self) -> tuple[str, int]:
+        return self.first[0], self.seen
+
+
+def _common_unit(runs: list[_Run], units: Mapping[tuple[str, str], list[Any]]) -> str | None:
+    """`views.common_unit` of a metric's claims taken series by series: the most given, the
+    first met on a tie."""
+    rank = {run.key: number for number, run in enumerate(runs)}
+    total: Counter[str] = Counter()
+    met: dict[str, tuple[int, tuple[str, int]]] = {}  # where each unit is first met
+    for (key, unit), (count, first) in units.items():
+        total[unit] += count
+        met[unit] = min(met.get(unit, (rank[key], first)), (rank[key], first))
+    return min(total, key=lambda unit: (-total[unit], met[unit])) if total else None
 
 
 def _source_change(

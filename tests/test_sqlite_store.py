@@ -141,6 +141,7 @@ def test_a_write_reads_its_metric_only_and_still_sees_all_it_must(cli, tmp_path:
 
 
 SPELLINGS = ["Reuters", "reuters", "Reuters ", "GUR", "Ukrainian intelligence", "ISW"]
+KINDS = ["cumulative", "total"]
 REPORTED = ["2025-03-01", "2025-03", "2025", "2025-02-28", "2025-03-31", "2024"]
 STEPS = st.lists(
     st.one_of(
@@ -155,6 +156,7 @@ STEPS = st.lists(
         ),
         st.tuples(st.sampled_from(["amend", "retract"]), st.integers(0, 30)),
         st.tuples(st.just("alias"), st.sampled_from(SPELLINGS), st.sampled_from(SPELLINGS)),
+        st.tuples(st.just("kind"), st.sampled_from(["m.a", "m.b"]), st.sampled_from(KINDS)),
     ),
     min_size=1,
     max_size=30,
@@ -168,14 +170,15 @@ STEPS = st.lists(
 def test_the_sqlite_stores_claim_groups_are_those_of_the_claims(tmp_path: Path, steps):
     """The groups SQLite counts in queries (`SqliteStore.counted`) are those worked out from
     the active claims (`groups.claim_groups`): counts and earliest logged_at alike, firsts and
-    lasts in the same order; and `sources` and `metrics` answer on both stores as they did from
-    every claim (`reference_views`)."""
+    lasts in the same order; and `sources`, `metrics` and `diff` alone answer on both stores as
+    they do from every claim (`reference_views`, `timeline.changes`)."""
     from osintlog.api import Ledger as Api
     from osintlog.claims import Context, amended_claim, build_claim
     from osintlog.groups import claim_groups
     from osintlog.integrity import retraction_entry
     from osintlog.ledger import Ledger, claim_entry, new_entry
     from osintlog.sqlite_store import SqliteStore
+    from osintlog.timeline import changes
 
     entries, claims = [], []
     for number, step in enumerate(steps):
@@ -196,6 +199,8 @@ def test_the_sqlite_stores_claim_groups_are_those_of_the_claims(tmp_path: Path, 
             entries.append(retraction_entry(claims[step[1] % len(claims)]["id"], "x", "t", logged))
         elif step[0] == "alias" and step[1] != step[2]:
             entries.append(new_entry("alias", "t", logged, name=step[1], canonical=step[2]))
+        elif step[0] == "kind":
+            entries.append(new_entry("metric", "t", logged, metric=step[1], metric_kind=step[2]))
     assume(claims)
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     json_path, sqlite_path = folder / "l.json", folder / "l.sqlite"
@@ -207,9 +212,13 @@ def test_the_sqlite_stores_claim_groups_are_those_of_the_claims(tmp_path: Path, 
         stored = _ranked(counted[0])
     assert stored == _ranked(claim_groups(Ledger(json_path).read().active()))
     whole = Ledger(json_path).read()
+    declared = whole.declarations()
+    kinds = {metric: d.kind for metric, d in declared.metrics.items() if d.kind}
+    every_change = changes(declared.canonical(whole.active()), None, kinds)
     for path in (json_path, sqlite_path):
         assert Api(path).sources() == reference_views.source_summaries(whole)
         assert Api(path).metrics() == reference_views.metric_summaries(whole)
+        assert Api(path).summaries() == every_change
 
 
 def _ranked(groups) -> tuple[dict, dict]:
