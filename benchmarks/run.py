@@ -329,7 +329,8 @@ def run_size(size: int, runs: int, folder: Path, store: str = "json") -> list[Re
         },
         "json import": (
             [*osintlog, "--db", str(json_scratch), "import", str(source_csv)],
-            [["unlink", str(json_scratch)]],
+            # before each run of the floor and of the command: both import into a new ledger
+            [["unlink", str(json_scratch)], ["unlink", str(scratch)]],
         ),
     }
     startup = [
