@@ -11,7 +11,6 @@ this class: every command is one call to it.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +32,6 @@ from osintlog.declarations import (
 from osintlog.errors import BadClaim, BadInput, LedgerMissing, NotAllowed
 from osintlog.fields import EVERY
 from osintlog.formats import InputFormat, check_input_file, load_input
-from osintlog.groups import ClaimGroups, Claims, ListedClaims, claim_groups
 from osintlog.integrity import check_units, similar_claims
 from osintlog.periods import period_end
 from osintlog.query import Query
@@ -134,9 +132,8 @@ class Ledger:
         return not self._existed and self.exists()
 
     def _part(self, metric: str | None) -> ledger.Snapshot:
-        """The ledger to read for a view of `metric` (a name or a glob): only that metric's part
-        where the store can read it so (SQLite) and it holds the metric, else all of it (so a
-        metric it lacks is refused naming the closest it holds)."""
+        """For a view of `metric` (a name or glob): its part where the store reads parts and it
+        holds the metric, else all (a metric it lacks is refused naming the closest)."""
         snapshot = self._existing(Part(metrics=(metric.strip().lower(),)) if metric else None)
         return snapshot if not metric or snapshot.claims() else self._existing()
 
@@ -275,8 +272,9 @@ class Ledger:
         from osintlog import timeline
 
         if not (source or since or until):  # every claim: counted by the store where it can
-            with self._counted(reports=False) as (groups, claims, declared):
-                return timeline.source_changes(groups, claims, declared)
+            with self._ledger.counted(reports=False) as counted:
+                if counted is not None:
+                    return timeline.source_changes(*counted, self._declared())
         seen = self._active()
         claims = self._window(seen.claims, seen.declared, source=source)
         return timeline.changes(claims, self._shown(since, until), seen.kinds())
@@ -340,27 +338,28 @@ class Ledger:
         the latest claim's source."""
         from osintlog import views
 
-        with self._counted(reports=False) as (groups, claims, declared):
-            return views.metric_summaries(groups, claims, declared)
+        with self._ledger.counted(reports=False) as counted:
+            if counted is not None:
+                return views.counted_metric_summaries(*counted, self._declared())
+        seen = self._active()
+        units = metric_units(seen.claims, seen.declared)
+        return views.metric_summaries(seen.claims, seen.declared, units)
 
     def sources(self) -> list[views.SourceSummary]:
         """Every source with its aliases, claims, metrics, standing rating and reports."""
         from osintlog import views
 
-        with self._counted() as (groups, _, declared):
-            return views.source_summaries(groups, declared.standing(), declared)
+        with self._ledger.counted() as counted:
+            if counted is not None:
+                declared = self._declared()
+                return views.counted_source_summaries(counted[0], declared.standing(), declared)
+        snapshot = self._existing()
+        declared = snapshot.declarations()
+        return views.source_summaries(snapshot.active(), declared.standing(), declared)
 
-    @contextlib.contextmanager
-    def _counted(self, reports: bool = True) -> Iterator[tuple[ClaimGroups, Claims, Declarations]]:
-        """The active claims' groups, the claims they point to (`groups`), the declarations:
-        counted by the store in queries where it can (SQLite), else from the whole ledger."""
-        with self._ledger.counted(reports) as counted:
-            # Counted by the store, the ledger is read for its declarations only.
-            snapshot = self._existing(Part() if counted is not None else None)
-            if counted is None:
-                active = snapshot.active()
-                counted = claim_groups(active), ListedClaims(active)
-            yield counted[0], counted[1], snapshot.declarations()
+    def _declared(self) -> Declarations:
+        """What the ledger declares, read alone where the store can (a view it counts)."""
+        return self._existing(Part()).declarations()
 
     def chart_series(
         self,

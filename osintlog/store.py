@@ -50,8 +50,12 @@ class Part:
 
 
 class Store(Protocol):
-    """A ledger's storage. Both methods raise osintlog's own errors (LedgerCorrupt for
-    something that is no ledger, LedgerWriteFailed when the disk refuses)."""
+    """A ledger's storage. Its methods raise osintlog's own errors (LedgerCorrupt for
+    something that is no ledger, LedgerWriteFailed when the disk refuses).
+
+    A store that can read less than the whole ledger may also have `load_part(Part)`,
+    `source_names()` and `counted(reports)` (see `SqliteStore`); `ledger.Ledger` uses them where
+    they are, and the whole ledger where they are not."""
 
     path: Path
 

@@ -224,10 +224,9 @@ def changes(
 def source_changes(
     groups: ClaimGroups, claims: Claims, declared: Declarations
 ) -> list[SourceChange]:
-    """`changes` of every active claim (no window): from their groups, each series' rises and
+    """`changes` of every active claim (no window), from their groups, each series' rises and
     falls (`Claims.steps`) and the few whole claims they point to (each metric and source's
-    first and latest), as a store may count them in queries. A property test holds it to
-    `changes`."""
+    first and latest), as a store counts them (`groups`)."""
     kinds = {metric: d.kind for metric, d in declared.metrics.items() if d.kind}
     in_order = sorted(groups.by_metric.items(), key=lambda item: item[1].seen)
     names = SourceNames(

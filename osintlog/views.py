@@ -155,12 +155,50 @@ class MetricSummary:
 
 
 def metric_summaries(
+    claims: Iterable[Claim], declared: Declarations, units: Mapping[str, str]
+) -> list[MetricSummary]:
+    """Per metric: its claims and sources, first and latest as-of, the latest claim and who
+    made it, and the course of its main source (one source: never a zigzag between two)."""
+    by_metric: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_metric[claim["metric"]].append(claim)
+    names = SourceNames(claim for group in by_metric.values() for claim in group)
+    rows = []
+    for metric in sorted(by_metric):
+        ordered = sorted(by_metric[metric], key=claim_order)
+        by_source: dict[str, list[Claim]] = defaultdict(list)
+        for claim in ordered:
+            by_source[fold_source(claim["source"])].append(claim)
+        main = max(by_source.values(), key=lambda series: (len(series), claim_order(series[-1])))
+        latest = ordered[-1]
+        rows.append(
+            MetricSummary(
+                metric=metric,
+                unit=units.get(metric),
+                kind=declared.kind(metric),
+                claims=len(ordered),
+                sources=len(by_source),
+                first_as_of=ordered[0]["as_of"],
+                latest_as_of=latest["as_of"],
+                latest_value=latest["value"],
+                latest_source=names.shown(latest["source"]),
+                latest_point=point(latest),
+                latest_figure=display_of(latest),
+                sparkline=resampled([point(claim) for claim in main], SPARKLINE_WIDTH),
+                sparkline_source=names.shown(main[0]["source"]),
+                period=declared.period(metric),
+                note=declared.metrics[metric].note if metric in declared.metrics else None,
+            )
+        )
+    return rows
+
+
+def counted_metric_summaries(
     groups: ClaimGroups, claims: Claims, declared: Declarations
 ) -> list[MetricSummary]:
-    """Per metric: its unit (declared, else its first claim's that gives one), claims and
-    sources, first and latest as-of, the latest claim and who made it, and the course of its
-    main source (one source: never a zigzag between two) — from the active claims' groups and
-    the few whole claims they point to (`groups`)."""
+    """`metric_summaries` of the active claims, from their groups and the few whole claims
+    they point to, as a store counts them (`groups`), the unit worked out as `metric_units`
+    does."""
     by_metric: dict[str, list[tuple[str, str, Group]]] = defaultdict(list)
     for (metric, source, unit), group in groups.by_metric.items():
         by_metric[metric].append((source, unit, group))
@@ -275,12 +313,45 @@ class SourceSummary:
 
 
 def source_summaries(
-    groups: ClaimGroups, standing: Mapping[str, str], declared: Declarations
+    claims: Iterable[Claim], standing: Mapping[str, str], declared: Declarations
 ) -> list[SourceSummary]:
     """Per source (names folded by case and spacing, aliases with the source they stand for):
-    its other names, claims, metrics, standing rating and the span of its reports; from the
-    active claims' groups (`groups.claim_groups`). The first report is the earliest by when it
-    starts (the first logged of those alike), the latest the last (the last logged)."""
+    its other names, claims, metrics, standing rating and the span of its reports."""
+    claims = list(claims)
+    names = SourceNames(declared.canonical(claims))
+    by_source: dict[str, list[Claim]] = defaultdict(list)
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for claim in claims:
+        key = declared.key(claim["source"])
+        by_source[key].append(claim)
+        spellings[key].add(claim["source"])
+    rows = []
+    for key, group in by_source.items():
+        reported = [period_start(claim["reported"]) for claim in group]
+        first = group[reported.index(min(reported))]
+        latest = group[len(reported) - 1 - reported[::-1].index(max(reported))]
+        shown = names.names[key]
+        rows.append(
+            SourceSummary(
+                source=shown,
+                aliases=_aliases(spellings[key], shown),
+                claims=len(group),
+                metrics=len({claim["metric"] for claim in group}),
+                rating=standing.get(key),
+                first_reported=first["reported"],
+                latest_reported=latest["reported"],
+            )
+        )
+    rows.sort(key=lambda row: (-row.claims, row.source.casefold()))
+    return rows
+
+
+def counted_source_summaries(
+    groups: ClaimGroups, standing: Mapping[str, str], declared: Declarations
+) -> list[SourceSummary]:
+    """`source_summaries` of the active claims, from their groups as a store counts them
+    (`groups`): the first report is the earliest by when it starts (the first logged of those
+    alike), the latest the last (the last logged)."""
     # A spelling's first claim in the ledger decides a tie its count and time leave (claims an
     # import logged at one moment).
     first_of: dict[str, int] = {}
@@ -317,11 +388,7 @@ def source_summaries(
         rows.append(
             SourceSummary(
                 source=shown,
-                # by case-folded name, then as written: the same order in every run
-                aliases=sorted(
-                    {n for n in spellings[key] if fold_source(n) != fold_source(shown)},
-                    key=lambda name: (name.casefold(), name),
-                ),
+                aliases=_aliases(spellings[key], shown),
                 claims=claims[key],
                 metrics=len(metrics[key]),
                 rating=standing.get(key),
@@ -331,6 +398,12 @@ def source_summaries(
         )
     rows.sort(key=lambda row: (-row.claims, row.source.casefold()))
     return rows
+
+
+def _aliases(spellings: set[str], shown: str) -> list[str]:
+    """A source's other names, by case-folded name, then as written: the same in every run."""
+    others = {name for name in spellings if fold_source(name) != fold_source(shown)}
+    return sorted(others, key=lambda name: (name.casefold(), name))
 
 
 @dataclass

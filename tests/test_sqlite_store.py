@@ -12,7 +12,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-import reference_views
 from conftest import DATA
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -167,18 +166,18 @@ STEPS = st.lists(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(steps=STEPS)
-def test_the_sqlite_stores_claim_groups_are_those_of_the_claims(tmp_path: Path, steps):
-    """The groups SQLite counts in queries (`SqliteStore.counted`) are those worked out from
-    the active claims (`groups.claim_groups`): counts and earliest logged_at alike, firsts and
-    lasts in the same order; and `sources`, `metrics` and `diff` alone answer on both stores as
-    they do from every claim (`reference_views`, `timeline.changes`)."""
+def test_the_views_sqlite_counts_answer_as_those_of_every_claim(tmp_path: Path, steps):
+    """`metrics`, `sources` and `diff` alone, which the SQLite store counts in queries
+    (`SqliteStore.counted`, `views.counted_*`, `timeline.source_changes`), answer as the views
+    that take every claim do (the JSON file's): spellings alike but for case, aliases,
+    amendments, retractions, units, plans, metric kinds and clocks that go back."""
     from osintlog.api import Ledger as Api
     from osintlog.claims import Context, amended_claim, build_claim
-    from osintlog.groups import claim_groups
+    from osintlog.declarations import metric_units
     from osintlog.integrity import retraction_entry
     from osintlog.ledger import Ledger, claim_entry, new_entry
-    from osintlog.sqlite_store import SqliteStore
     from osintlog.timeline import changes
+    from osintlog.views import metric_summaries, source_summaries
 
     entries, claims = [], []
     for number, step in enumerate(steps):
@@ -207,35 +206,14 @@ def test_the_sqlite_stores_claim_groups_are_those_of_the_claims(tmp_path: Path, 
     for path in (json_path, sqlite_path):
         Ledger(path).append([dict(entry) for entry in entries], "2026-01-01T00:00:00.000000Z")
 
-    with SqliteStore(sqlite_path).counted() as counted:
-        assert counted is not None
-        stored = _ranked(counted[0])
-    assert stored == _ranked(claim_groups(Ledger(json_path).read().active()))
     whole = Ledger(json_path).read()
     declared = whole.declarations()
+    seen = declared.canonical(whole.active())
     kinds = {metric: d.kind for metric, d in declared.metrics.items() if d.kind}
-    every_change = changes(declared.canonical(whole.active()), None, kinds)
-    for path in (json_path, sqlite_path):
-        assert Api(path).sources() == reference_views.source_summaries(whole)
-        assert Api(path).metrics() == reference_views.metric_summaries(whole)
-        assert Api(path).summaries() == every_change
-
-
-def _ranked(groups) -> tuple[dict, dict]:
-    """The groups with each position replaced by its rank among them: their order only."""
-    spans = groups.by_report.values()
-    positions = {p for span in spans for p in span}
-    positions |= {p for g in groups.by_metric.values() for p in (g.seen, g.first[1], g.last[1])}
-    rank = {p: n for n, p in enumerate(sorted(positions))}
-    by_metric = {
-        key: (
-            g.claims,
-            g.logged,
-            rank[g.seen],
-            (g.first[0], rank[g.first[1]]),
-            (g.last[0], rank[g.last[1]]),
-        )
-        for key, g in groups.by_metric.items()
-    }
-    by_report = {key: tuple(rank[p] for p in span) for key, span in groups.by_report.items()}
-    return by_metric, by_report
+    counted = Api(sqlite_path)
+    assert counted.sources() == source_summaries(whole.active(), declared.standing(), declared)
+    assert counted.metrics() == metric_summaries(seen, declared, metric_units(seen, declared))
+    assert counted.summaries() == changes(seen, None, kinds)
+    # and so the two stores answer alike
+    for view in ("sources", "metrics", "summaries"):
+        assert getattr(counted, view)() == getattr(Api(json_path), view)()
