@@ -11,6 +11,7 @@ columns `export` writes (status aside, which depends on the entries after a clai
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import sqlite3
@@ -46,7 +47,7 @@ CREATE TABLE IF NOT EXISTS entries (
     reported TEXT,
     logged_at TEXT,
     unit TEXT,
-    day TEXT,
+    at TEXT,
     point
 );
 CREATE VIEW IF NOT EXISTS claims AS SELECT
@@ -56,7 +57,9 @@ CREATE VIEW IF NOT EXISTS claims AS SELECT
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS entries_metric ON entries (metric);
 CREATE INDEX IF NOT EXISTS claims_counted
-    ON entries (source, metric, unit, logged_at, day, point, id) WHERE kind = 'claim';
+    ON entries (source, metric, unit, logged_at, at, point, id) WHERE kind = 'claim';
+CREATE INDEX IF NOT EXISTS claims_in_time ON entries (source, metric, at, point, id)
+    WHERE kind = 'claim';
 CREATE INDEX IF NOT EXISTS claims_by_report ON entries (source, reported, id)
     WHERE kind = 'claim';
 CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
@@ -155,7 +158,7 @@ class SqliteStore:
             by_metric = {}
             for metric, source, unit, count, logged, seen, first, last in connection.execute(
                 "SELECT metric, source, coalesce(unit, ''), count(*), min(logged_at), "
-                f"min(position), min({_AT}), max({_AT}) {_active('claims_counted')} "
+                f"min(position), min(at), max(at) {_active('claims_counted')} "
                 "GROUP BY source, metric, unit"
             ):
                 group = Group(count, logged, seen, _at(first), _at(last))
@@ -336,15 +339,13 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
 
 
 # The columns of an entry: its place, what the indexes and the counting queries read, its line;
-# `day` is a claim's place in the timeline (`query.order_key`).
+# `at` is a claim's place in the timeline (`query.order_key`) and then in the ledger, as one
+# string (the position in thirteen digits), which min() and max() and ORDER BY take as the pair.
 _COLUMNS = (
-    "position id kind metric source as_of refers line reported logged_at unit day point".split()
+    "position id kind metric source as_of refers line reported logged_at unit at point".split()
 )
 # Those an older file may lack (ALTER TABLE adds them, then they are filled from the lines).
-_ADDED_COLUMNS = ("reported", "logged_at", "unit", "day", "point")
-# A claim's (timeline key, position) as one string, which min() and max() order as the pair:
-# the position in thirteen digits (a sum is quicker to make text of than a printf).
-_AT = "day || (1000000000000 + position)"
+_ADDED_COLUMNS = ("reported", "logged_at", "unit", "at", "point")
 
 
 def _at(text: str) -> tuple[str, int]:
@@ -387,7 +388,7 @@ class _StoredClaims:
             for _, line in self._rows(
                 f"SELECT position, line {_active('claims_counted')} "
                 f"AND source IN ({', '.join('?' for _ in names)}) AND metric = ? "
-                "ORDER BY day, position",
+                "ORDER BY at",
                 [*names, metric],
             )
         ]
@@ -395,25 +396,39 @@ class _StoredClaims:
     def steps(
         self, series: Mapping[tuple[str, str], Collection[str]]
     ) -> dict[tuple[str, str], tuple[int, int]]:
-        """In one query: each claim's point set against the one before it in its series (the
-        series each source name belongs to given as JSON), in timeline order."""
-        belongs = {name: key for (_, key), names in series.items() for name in names}
-        found = {name: (0, 0) for name in series}
-        for metric, key, rises, falls in self._rows(
-            # Each source's claims through the index that leads with the source.
-            """SELECT metric, key, sum(point > before), sum(point < before) FROM (
-                SELECT entries.metric AS metric, series.value AS key, entries.point AS point,
-                    LAG(entries.point) OVER (PARTITION BY entries.metric, series.value
-                        ORDER BY entries.day, entries.position) AS before
-                FROM json_each(?) AS series
-                CROSS JOIN entries INDEXED BY claims_counted ON entries.source = series.key
-                WHERE entries.kind = 'claim' AND entries.point IS NOT NULL AND entries.id
-                    NOT IN (SELECT refers FROM entries WHERE refers IS NOT NULL))
-            GROUP BY metric, key""",
-            [orjson.dumps(belongs).decode()],
+        """Every active claim's point read once, in the order of the index that holds them by
+        source, metric and place in the timeline (no sorting): a series of one source name is
+        counted as its rows come; one of several names (an alias, a spelling alike) once its
+        rows are put in timeline order together."""
+        named = {
+            (metric, name): (metric, key)
+            for (metric, key), names in series.items()
+            for name in names
+        }
+        merged = {name for name, names in series.items() if len(names) > 1}
+        found = {name: [0, 0] for name in series}
+        gathered: dict[tuple[str, str], list[tuple[str, Any]]] = {name: [] for name in merged}
+        current, before = None, None
+        for source, metric, at, point in self._cursor(
+            f"SELECT source, metric, at, point {_active('claims_in_time')} "
+            "AND point IS NOT NULL ORDER BY source, metric, at"
         ):
-            found[metric, key] = (rises or 0, falls or 0)
-        return found
+            name = named[metric, source]
+            if name in merged:
+                gathered[name].append((at, point))
+                continue
+            if current != (source, metric):
+                current, before = (source, metric), None
+            _count(found[name], before, point)
+            before = point
+        for name, points in gathered.items():
+            points.sort()  # by place: no two are alike
+            for (_, first), (_, second) in itertools.pairwise(points):
+                _count(found[name], first, second)
+        return {name: (rises, falls) for name, (rises, falls) in found.items()}
+
+    def _cursor(self, query: str) -> Iterable[tuple[Any, ...]]:
+        return () if self.connection is None else self.connection.execute(query)
 
     def _rows(self, query: str, parameters: list[Any]) -> list[tuple[int, str]]:
         if self.connection is None:
@@ -422,12 +437,19 @@ class _StoredClaims:
 
 
 def _derived_rule() -> str:
-    """The rules the `day` and `point` columns were made by (`query.ORDER_RULE`,
+    """The rules the `at` and `point` columns were made by (`query.ORDER_RULE`,
     `views.POINT_RULE`): a ledger whose columns other rules made is not counted by them."""
     from osintlog.query import ORDER_RULE
     from osintlog.views import POINT_RULE
 
     return f"order {ORDER_RULE}; {POINT_RULE}"
+
+
+def _count(counts: list[int], before: Any, point: Any) -> None:
+    """A rise or a fall from `before` to `point` (none from nothing)."""
+    if before is not None:
+        counts[0] += point > before
+        counts[1] += point < before
 
 
 def _keep_derived_rule(connection: sqlite3.Connection) -> None:
@@ -453,7 +475,7 @@ def _rows(lines: Iterable[bytes], first: int) -> Iterator[tuple[Any, ...]]:
             get("reported") if claim else None,
             get("logged_at") if claim else None,
             get("unit") if claim else None,
-            order_key(entry) if claim else None,
+            f"{order_key(entry)}{1000000000000 + position}" if claim else None,
             point(entry) if claim else None,
         )
 
@@ -488,6 +510,7 @@ def _add_columns(connection: sqlite3.Connection) -> None:
         connection.execute(
             "UPDATE entries SET reported = json_extract(line, '$.reported'), "
             "logged_at = json_extract(line, '$.logged_at'), unit = json_extract(line, '$.unit'), "
-            "day = order_key(line), point = point_of(line) WHERE kind = 'claim'"
+            "at = order_key(line) || (1000000000000 + position), point = point_of(line) "
+            "WHERE kind = 'claim'"
         )
         _keep_derived_rule(connection)
