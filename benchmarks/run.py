@@ -280,7 +280,7 @@ FLOOR_SELECT = textwrap.dedent(
 SELECTS = {
     "select": "SELECT line FROM entries",
     "select metric": "SELECT line FROM entries WHERE metric = ?",
-    "select metrics' columns": "SELECT metric, source, unit, logged_at, day FROM entries",
+    "select metrics' columns": "SELECT metric, source, unit, logged_at, at FROM entries",
     "select sources' columns": "SELECT source, metric, unit, logged_at, reported FROM entries",
 }
 
