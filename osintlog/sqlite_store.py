@@ -63,8 +63,8 @@ CREATE INDEX IF NOT EXISTS claims_in_time ON entries (source, metric, at, point,
 CREATE INDEX IF NOT EXISTS claims_by_report ON entries (source, reported, id)
     WHERE kind = 'claim';
 CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
-CREATE INDEX IF NOT EXISTS entries_refers ON entries (refers);
-CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind);
+CREATE INDEX IF NOT EXISTS entries_changing ON entries (refers) WHERE refers IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_not_claims ON entries (kind) WHERE kind != 'claim';
 CREATE INDEX IF NOT EXISTS entries_id ON entries (id);
 """
 # The page cache of a write: an import's index updates spill to disk much less (64 MB).
@@ -174,8 +174,6 @@ class SqliteStore:
 
     def _select(self, part: Part) -> tuple[dict[str, Any] | None, dict[int, dict[str, Any]]]:
         """The header, and the entries `part` names by their position."""
-        from osintlog.integrity import KINDS  # the one list of entry kinds
-
         chosen: list[str] = []
         parameters: list[str] = []
         for metric in part.metrics:
@@ -185,7 +183,6 @@ class SqliteStore:
         for prefix in part.ids:
             chosen.append("SELECT position, id FROM entries WHERE id GLOB ?")
             parameters.append(re.sub(r"([*?\[])", r"[\1]", prefix) + "*")
-        others = ", ".join(f"'{kind}'" for kind in KINDS if kind != "claim")
         last = "UNION SELECT MAX(position) FROM entries" if part.tail else ""
         # Indexed look-ups joined: an OR of them would scan every row (and "AND kind = 'claim'"
         # would take the kind index, a million rows, over the metric's).
@@ -193,8 +190,9 @@ class SqliteStore:
             f"""WITH chosen(position, id) AS ({" UNION ".join(chosen) or "SELECT 0, '' WHERE 0"})
             SELECT position, line FROM entries WHERE position IN (
                 SELECT position FROM chosen
-                UNION SELECT position FROM entries WHERE refers IN (SELECT id FROM chosen)
-                UNION SELECT position FROM entries WHERE kind IN ({others}) {last})""",
+                UNION SELECT position FROM entries
+                    WHERE refers IS NOT NULL AND refers IN (SELECT id FROM chosen)
+                UNION SELECT position FROM entries WHERE kind != 'claim' {last})""",
             tuple(parameters),
             lambda row: (row[0], orjson.loads(row[1])),
         )
