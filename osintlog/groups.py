@@ -8,10 +8,13 @@ them to it (tests/test_sqlite_store.py)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
-from osintlog.claims import Claim
+from osintlog.claims import Claim, fold_source
+
+if TYPE_CHECKING:
+    from osintlog.declarations import Declarations
 
 
 @dataclass
@@ -51,3 +54,33 @@ class Claims(Protocol):
         """For each series — (metric, a name for it) -> its source names as written — how often
         its figure rose and fell, claim to claim (`timeline.steps`)."""
         ...
+
+
+@dataclass
+class SourceSeries:
+    """One source's active claims of a metric, as the views take sources (an alias under the
+    source it stands for, spellings alike as one), counted from its groups."""
+
+    key: str  # the source, folded
+    names: set[str] = field(default_factory=set)  # its names as the claims write them
+    claims: int = 0
+    seen: int = -1  # the position of its first claim in the ledger's order
+    first: tuple[str, int] = ("\uffff", 0)  # (order key, position) of its first in the timeline
+    last: tuple[str, int] = ("", 0)  # of its last
+
+    def add(self, source: str, group: Group) -> None:
+        self.names.add(source)
+        self.claims += group.claims
+        self.seen = group.seen if self.seen < 0 else min(self.seen, group.seen)
+        self.first, self.last = min(self.first, group.first), max(self.last, group.last)
+
+
+def series_by_source(
+    groups: ClaimGroups, declared: Declarations
+) -> dict[str, dict[str, SourceSeries]]:
+    """metric -> source (folded) -> its series."""
+    found: dict[str, dict[str, SourceSeries]] = {}
+    for (metric, source, _), group in groups.by_metric.items():
+        key = fold_source(declared.canonical_name(source))
+        found.setdefault(metric, {}).setdefault(key, SourceSeries(key)).add(source, group)
+    return found

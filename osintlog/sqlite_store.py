@@ -417,7 +417,10 @@ class _StoredClaims:
                 continue
             if current != (source, metric):
                 current, before = (source, metric), None
-            _count(found[name], before, point)
+            elif before is not None:  # a million rows: `_count` inline
+                counts = found[name]
+                counts[0] += point > before
+                counts[1] += point < before
             before = point
         for name, points in gathered.items():
             points.sort()  # by place: no two are alike

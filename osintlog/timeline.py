@@ -7,19 +7,20 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from osintlog.claims import Claim, fold_source
 from osintlog.fields import row_of
 from osintlog.figures import Number, display_of
+from osintlog.groups import series_by_source
 from osintlog.periods import period_label, timeline_day
 from osintlog.query import claim_order
 from osintlog.views import SourceNames, change_between, common_unit, effective_rating, point
 
 if TYPE_CHECKING:
     from osintlog.declarations import Declarations
-    from osintlog.groups import ClaimGroups, Claims, Group
+    from osintlog.groups import ClaimGroups, Claims, SourceSeries
 
 # A metric is read as cumulative (a running count that should never fall) when, over at least
 # this many changes within its sources, falls are at most FALLS_TOLERATED of them.
@@ -232,26 +233,24 @@ def source_changes(
     names = SourceNames(
         counted=((declared.canonical_name(s), g.claims, g.logged) for (_, s, _), g in in_order)
     )
-    series: dict[tuple[str, str], _Run] = {}
-    # metric -> (series, unit) -> [claims, the first]
+    # metric -> (source, unit) -> [claims, the first]
     units: dict[str, dict[tuple[str, str], list[Any]]] = defaultdict(dict)
     for (metric, source, unit), group in groups.by_metric.items():
-        key = fold_source(declared.canonical_name(source))
-        run = series.setdefault((metric, key), _Run(key))
-        run.add(source, group)
         if unit:
+            key = fold_source(declared.canonical_name(source))
             counted_unit = units[metric].setdefault((key, unit), [0, group.first])
             counted_unit[0] += group.claims
             counted_unit[1] = min(counted_unit[1], group.first)
-    counted = claims.steps({name: run.names for name, run in series.items()})
-    shown = claims.at({at[1] for run in series.values() for at in (run.first, run.last)})
-    # Each metric's series in the order of their first claims (the first logged on a tie).
-    by_metric: dict[str, list[_Run]] = defaultdict(list)
-    for (metric, _), run in sorted(series.items(), key=lambda item: item[1].order()):
-        by_metric[metric].append(run)
+    series = series_by_source(groups, declared)
+    every = [run for by_source in series.values() for run in by_source.values()]
+    counted = claims.steps(
+        {(metric, key): run.names for metric, by in series.items() for key, run in by.items()}
+    )
+    shown = claims.at({at[1] for run in every for at in (run.first, run.last)})
     rows = []
-    for metric in sorted(by_metric):
-        runs = by_metric[metric]
+    for metric in sorted(series):
+        # its series in the order of their first claims (the first logged on a tie)
+        runs = sorted(series[metric].values(), key=lambda run: (run.first[0], run.seen))
         cumulative = is_cumulative(metric, kinds, (counted[metric, run.key] for run in runs))
         unit = _common_unit(runs, units[metric])
         for run in runs:
@@ -264,28 +263,9 @@ def source_changes(
     return rows
 
 
-@dataclass
-class _Run:
-    """One source's series of a metric, counted from its groups."""
-
-    key: str
-    names: set[str] = field(default_factory=set)
-    claims: int = 0
-    seen: int = -1
-    first: tuple[str, int] = ("\uffff", 0)
-    last: tuple[str, int] = ("", 0)
-
-    def add(self, source: str, group: Group) -> None:
-        self.names.add(source)
-        self.claims += group.claims
-        self.seen = group.seen if self.seen < 0 else min(self.seen, group.seen)
-        self.first, self.last = min(self.first, group.first), max(self.last, group.last)
-
-    def order(self) -> tuple[str, int]:
-        return self.first[0], self.seen
-
-
-def _common_unit(runs: list[_Run], units: Mapping[tuple[str, str], list[Any]]) -> str | None:
+def _common_unit(
+    runs: list[SourceSeries], units: Mapping[tuple[str, str], list[Any]]
+) -> str | None:
     """`views.common_unit` of a metric's claims taken series by series: the most given, the
     first met on a tie."""
     rank = {run.key: number for number, run in enumerate(runs)}

@@ -16,7 +16,7 @@ from osintlog.declarations import Declarations
 from osintlog.errors import UnknownMetric
 from osintlog.fields import FUTURE
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
-from osintlog.groups import ClaimGroups, Claims, Group
+from osintlog.groups import ClaimGroups, Claims, Group, series_by_source
 from osintlog.periods import period_start, timeline_day
 from osintlog.query import claim_order
 
@@ -223,10 +223,12 @@ def counted_metric_summaries(
     }
     shown = claims.at({at[1] for first, last in ends.values() for at in (first, last)})
     rows = []
+    every_series = series_by_source(groups, declared)
     for metric in sorted(by_metric):
         items = by_metric[metric]
-        by_source = _by_shown_source(items, declared)
-        main = max(by_source.values(), key=lambda series: (series.claims, series.last))
+        # the first of two main sources alike: the one whose first claim comes first
+        by_source = sorted(every_series[metric].values(), key=lambda series: series.first)
+        main = max(by_source, key=lambda series: (series.claims, series.last[0]))
         first, latest = (shown[at[1]] for at in ends[metric])
         points = [point(claim) for claim in claims.series(metric, main.names)]
         rows.append(
@@ -249,35 +251,6 @@ def counted_metric_summaries(
             )
         )
     return rows
-
-
-@dataclass
-class _Series:
-    """One source's claims of a metric, counted: its names as written, how many, where the
-    first and the last sit."""
-
-    key: str
-    names: set[str]
-    claims: int = 0
-    first: tuple[str, int] = ("\uffff", 0)
-    last: str = ""
-
-
-def _by_shown_source(
-    items: list[tuple[str, str, Group]], declared: Declarations
-) -> dict[str, _Series]:
-    """A metric's groups joined by source (as the views show them: an alias under the source
-    it stands for, names folded), in the order each source's first claim sits in the timeline:
-    the first of two main sources alike is the one that comes first."""
-    series: dict[str, _Series] = {}
-    for source, _, group in items:
-        key = fold_source(declared.canonical_name(source))
-        one = series.setdefault(key, _Series(key, set()))
-        one.names.add(source)
-        one.claims += group.claims
-        one.first = min(one.first, group.first)
-        one.last = max(one.last, group.last[0])
-    return dict(sorted(series.items(), key=lambda item: item[1].first))
 
 
 def _unit(metric: str, items: list[tuple[str, str, Group]], declared: Declarations) -> str | None:
