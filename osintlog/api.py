@@ -475,10 +475,10 @@ class Ledger:
         claim = self._changeable(claim_id, "retracted")
         if confirm is not None:
             confirm(claim, None)
-        now = self.context()
-        entry = integrity.retraction_entry(claim["id"], reason.strip(), now.analyst, now.now)
+        ctx = self.context()
+        entry = integrity.retraction_entry(claim["id"], reason.strip(), ctx.analyst, ctx.now)
         integrity.check_new_entry(entry)
-        self._ledger.append([entry], now.now, integrity.check_supersedes, Part(ids=(claim["id"],)))
+        self._ledger.append([entry], ctx.now, integrity.check_supersedes, Part(ids=(claim["id"],)))
         return dict(claim), entry
 
     def _changeable(self, claim_id: str, action: str) -> Claim:
