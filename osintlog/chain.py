@@ -4,6 +4,7 @@ is not a claim, and entries serialised in bulk before their place is known (a la
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -68,13 +69,18 @@ class SerialisedEntries:
     byte what the entry as a dict would give (tests/test_ledger_file.py holds it to that).
     """
 
-    def __init__(self, entries: Iterable[dict[str, Any]]) -> None:
-        """`entries` are not chained yet (no prev, hash or status); each is given a blank prev."""
+    def __init__(
+        self, entries: Iterable[dict[str, Any]], kept: Callable[[dict[str, Any]], Any] | None = None
+    ) -> None:
+        """`entries` are not chained yet (no prev, hash or status); each is given a blank prev.
+        `kept` is the ledger's store's (`store.Store`): what it makes of each entry is kept
+        beside the entry's line."""
         self.ids: list[str] = []
         self.kinds: list[str] = []
         self.refers: list[str | None] = []
         # A claim's metric, unit, source and as-of, for the checks under the lock.
         self.facts: list[tuple[str, str | None, str, str] | None] = []
+        self.kept: list[Any] | None = [] if kept else None
         self.cuts = [0]
         hashed = bytearray()
         ids, kinds, refers, cuts, facts = self.ids, self.kinds, self.refers, self.cuts, self.facts
@@ -91,6 +97,8 @@ class SerialisedEntries:
                 if claim
                 else None
             )
+            if kept:
+                self.kept.append(kept(entry))  # type: ignore[union-attr]
             entry["prev"] = ""
             hashed_form = dumps(entry, option=sort)
             cuts.append(len(hashed) + hashed_form.index(_BLANK_PREV) + value_at)
@@ -104,16 +112,18 @@ class SerialisedEntries:
         check: Callable[[Mapping[str, Any]], None] | None,
         previous: str,
         result: AppendResult,
-    ) -> Generator[bytes, None, str]:
+    ) -> Generator[tuple[bytes, Any], None, str]:
         """As `Ledger.append` takes entries, in one loop (an import has 100,000 of them): the
-        line of each entry not `known`, chained after `previous`; returns the last hash. Each
+        line of each entry not `known`, chained after `previous`, with what `kept` made of it
+        (None without `kept`); returns the last hash. Each
         is checked as a dict of what the check needs (id, kind, the claim it supersedes or
         retracts, a claim's metric, unit, source and as-of), then counted in `result`, not
         kept: an import's memory is its parts', not its ledger's."""
         hashed, cuts, sha256 = self.hashed, self.cuts, hashlib.sha256
         places = zip(cuts[0:-1:2], cuts[1::2], cuts[2::2], strict=True)
-        for entry_id, kind, refers, facts, (start, prev_at, end) in zip(
-            self.ids, self.kinds, self.refers, self.facts, places, strict=True
+        kept = self.kept if self.kept is not None else itertools.repeat(None, len(self.ids))
+        for entry_id, kind, refers, facts, (start, prev_at, end), made in zip(
+            self.ids, self.kinds, self.refers, self.facts, places, kept, strict=True
         ):
             if entry_id in known:
                 result.existing.append(entry_id)
@@ -131,7 +141,8 @@ class SerialisedEntries:
             previous = sha256(b"".join((before, prev, after))).hexdigest()[:HASH_LENGTH]
             result.count(kind)
             # The hashed form, its hash added last: the line a dict in that order would give.
-            yield b"".join((before, prev, after[:-1], b',"hash":"', previous.encode(), b'"}'))
+            line = b"".join((before, prev, after[:-1], b',"hash":"', previous.encode(), b'"}'))
+            yield line, made
         return previous
 
 

@@ -21,6 +21,7 @@ The order of its steps is part of its speed and its safety, and lives here alone
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -114,7 +115,7 @@ class _Run:
     def check(self, processes: int, parts: int) -> Parts:
         """The parts as they are checked: with more than one process, they start now; in one,
         the rows are read in `parts` parts in turn."""
-        finish = integrity.serialised_import_entries
+        finish = functools.partial(integrity.serialised_import_entries, kept=self.ledger.kept)
         report = lambda done: self.progress(done)  # noqa: E731 (the callback is set later)
         return build_claims(self.rows, self.context, finish, report, processes, max(parts, 1))
 

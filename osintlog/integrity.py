@@ -129,9 +129,12 @@ def import_entries(claims: list[Claim]) -> list[dict[str, Any]]:
     return entries
 
 
-def serialised_import_entries(claims: list[Claim]) -> SerialisedEntries:
-    """The entries an import appends (`import_entries`), serialised where they were checked."""
-    return SerialisedEntries(import_entries(claims))
+def serialised_import_entries(
+    claims: list[Claim], kept: Callable[[dict[str, Any]], Any] | None = None
+) -> SerialisedEntries:
+    """The entries an import appends (`import_entries`), serialised where they were checked,
+    each with what the ledger's store keeps of it (`kept`, see `store.Store`)."""
+    return SerialisedEntries(import_entries(claims), kept)
 
 
 class ImportChecks:

@@ -19,7 +19,7 @@ from tinydb.storages import Storage
 
 from osintlog.atomic import atomic_write
 from osintlog.errors import LedgerCorrupt
-from osintlog.store import SCHEMA_VERSION, Stored, file_signature
+from osintlog.store import SCHEMA_VERSION, NewLine, Stored, file_signature
 
 META_TABLE = "_osintlog"
 ENTRIES_TABLE = "entries"
@@ -52,7 +52,7 @@ class JsonFileStore(Storage):
         # A write renames a new file over the ledger: a new inode, times and size.
         return file_signature(self.path)
 
-    def append(self, stored: Stored, lines: Iterable[bytes]) -> None:
+    def append(self, stored: Stored, lines: Iterable[NewLine]) -> None:
         self._loaded = None  # written or not, the next load reads the file again
         data = dict(stored.raw or {})
         if META_TABLE not in data and stored.header is not None:
@@ -61,7 +61,7 @@ class JsonFileStore(Storage):
             data[ENTRIES_TABLE] = {str(n): e for n, e in enumerate(stored.entries, 1)}
         table = data.setdefault(ENTRIES_TABLE, {})
         first = max(map(int, table), default=0) + 1
-        atomic_write(self.path, ledger_chunks(data, lines, first))
+        atomic_write(self.path, ledger_chunks(data, (line for line, _ in lines), first))
 
     def size(self) -> int | None:
         try:

@@ -25,7 +25,7 @@ from osintlog.errors import (
 )
 from osintlog.fields import ACTIVE, FIELDS, FUTURE, RETRACTED, SUPERSEDED
 from osintlog.groups import ClaimGroups, Claims
-from osintlog.store import SCHEMA_VERSION, Part, Store, Stored, open_store
+from osintlog.store import SCHEMA_VERSION, NewLine, Part, Store, Stored, open_store
 
 MIN_PREFIX = 4
 
@@ -152,6 +152,17 @@ class Ledger:
                     self.store.append(stored, ())
         return Snapshot(self.path, stored.entries, stored.schema)
 
+    @property
+    def kept(self) -> Callable[[dict[str, Any]], Any] | None:
+        """What the store keeps of an entry beside its line, made of the entry as a dict
+        (`store.Store`); None for a store that keeps only the line."""
+        return getattr(self.store, "kept", None)
+
+    def _lines(self, entries: Iterable[dict[str, Any]]) -> Iterator[NewLine]:
+        kept = self.kept
+        for entry in entries:
+            yield orjson.dumps(entry), kept(entry) if kept else None
+
     def read_part(self, part: Part) -> Snapshot | None:
         """What `part` names (see `store.Part`), where the store can read only that (SQLite);
         None where it cannot (the JSON file, which is read whole anyway)."""
@@ -226,7 +237,7 @@ class Ledger:
                     f"{self.path} holds a ledger already: copy into a new file (or merge)"
                 )
             stored.header = dict(header or {"schema": SCHEMA_VERSION, "app": "osintlog"})
-            self.store.append(stored, (orjson.dumps(entry) for entry in source.entries))
+            self.store.append(stored, self._lines(source.entries))
 
     def append(
         self,
@@ -259,7 +270,8 @@ class Ledger:
                 stored.header = {"schema": SCHEMA_VERSION, "app": "osintlog", "created": created}
             snapshot = Snapshot(self.path, stored.entries, stored.schema, stored.upgraded)
             result = AppendResult([], [])
-            lines = _new_lines(entries, snapshot, check(snapshot) if check else None, result)
+            check_entry = check(snapshot) if check else None
+            lines = _new_lines(entries, snapshot, check_entry, result, self.kept)
             with contextlib.suppress(_NothingToWrite):
                 self.store.append(stored, lines)
         return result
@@ -274,8 +286,10 @@ def _new_lines(
     snapshot: Snapshot,
     check: Callable[[Mapping[str, Any]], None] | None,
     result: AppendResult,
-) -> Iterator[bytes]:
-    """The file's line of each entry the ledger lacks, checked and chained, as they come."""
+    kept: Callable[[dict[str, Any]], Any] | None,
+) -> Iterator[NewLine]:
+    """The file's line of each entry the ledger lacks, checked and chained, as they come, with
+    what the store keeps of it (`kept`; an import's parts made that where they were checked)."""
     known = snapshot.ids()
     previous = snapshot.entries[-1]["hash"] if snapshot.entries else ""
     for entry in entries:
@@ -291,7 +305,7 @@ def _new_lines(
         previous = chain(entry, previous)
         result.added.append(entry)
         result.count(entry["kind"])
-        yield orjson.dumps(entry)
+        yield orjson.dumps(entry), kept(entry) if kept else None
     if not result.written and not snapshot.upgraded:
         raise _NothingToWrite
 

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from osintlog import views
 from osintlog.errors import LedgerCorrupt, LedgerWriteFailed
-from osintlog.query import order_key
-from osintlog.store import SCHEMA_VERSION, Part, Stored, file_signature
+from osintlog.query import ORDER_RULE, order_key
+from osintlog.store import SCHEMA_VERSION, NewLine, Part, Stored, file_signature
 
 if TYPE_CHECKING:
     from osintlog.groups import ClaimGroups, Claims
@@ -53,22 +54,26 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE VIEW IF NOT EXISTS claims AS SELECT
     {", ".join(f"json_extract(line, '$.{name}') AS {name}" for name in _CLAIM_COLUMNS)}
     FROM entries WHERE kind = 'claim' ORDER BY position;
+CREATE INDEX IF NOT EXISTS entries_changing ON entries (refers) WHERE refers IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_not_claims ON entries (kind) WHERE kind != 'claim';
 """
+# The indexes that hold every claim, or every entry: a new ledger's are built once its rows are
+# in (faster than row by row). The two above hold few entries, and are kept as rows come.
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS entries_metric ON entries (metric);
-CREATE INDEX IF NOT EXISTS claims_counted
-    ON entries (source, metric, unit, logged_at, at, point, id) WHERE kind = 'claim';
-CREATE INDEX IF NOT EXISTS claims_in_time ON entries (source, metric, at, point, id)
-    WHERE kind = 'claim';
+CREATE INDEX IF NOT EXISTS claims_by_source
+    ON entries (source, metric, at, point, unit, logged_at, id) WHERE kind = 'claim';
 CREATE INDEX IF NOT EXISTS claims_by_report ON entries (source, reported, id)
     WHERE kind = 'claim';
 CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
-CREATE INDEX IF NOT EXISTS entries_changing ON entries (refers) WHERE refers IS NOT NULL;
-CREATE INDEX IF NOT EXISTS entries_not_claims ON entries (kind) WHERE kind != 'claim';
 CREATE INDEX IF NOT EXISTS entries_id ON entries (id);
 """
+# Indexes an earlier osintlog built, which claims_by_source does the work of.
+_RETIRED = "DROP INDEX IF EXISTS claims_counted; DROP INDEX IF EXISTS claims_in_time;"
 # The page cache of a write: an import's index updates spill to disk much less (64 MB).
 _WRITE_CACHE_KB = 65536
+# The threads SQLite may sort with as it builds an index (a new ledger's, once its rows are in).
+_SORT_THREADS = min(os.cpu_count() or 1, 4)
 
 
 class SqliteStore:
@@ -118,7 +123,7 @@ class SqliteStore:
         """Every source name the claims give (`ledger.Snapshot.source_names`), through the
         source index: from each name to the next (a seek per name, where DISTINCT would walk a
         million index rows)."""
-        claims = "FROM entries INDEXED BY claims_counted WHERE kind = 'claim'"
+        claims = "FROM entries INDEXED BY claims_by_source WHERE kind = 'claim'"
         _, names = self._read(
             f"""WITH RECURSIVE names(name) AS (
                 SELECT MIN(source) {claims}
@@ -156,13 +161,11 @@ class SqliteStore:
                 yield None
                 return
             by_metric = {}
-            for metric, source, unit, count, logged, seen, first, last in connection.execute(
-                "SELECT metric, source, coalesce(unit, ''), count(*), min(logged_at), "
-                f"min(position), min(at), max(at) {_active('claims_counted')} "
-                "GROUP BY source, metric, unit"
-            ):
-                group = Group(count, logged, seen, _at(first), _at(last))
-                by_metric[(metric, source, unit)] = group
+            for metric, source, unit, *counts in _groups(connection):
+                count, logged, seen, first, last = counts
+                by_metric[(metric, source, unit)] = Group(
+                    count, logged, seen, _at(first), _at(last)
+                )
             by_report = {}
             if reports:
                 for source, reported, first, last in connection.execute(
@@ -212,7 +215,27 @@ class SqliteStore:
             rows = [convert(row) for row in connection.execute(query, parameters)]
         return (orjson.loads(header["meta"]) if "meta" in header else None), rows
 
-    def append(self, stored: Stored, lines: Iterable[bytes]) -> None:
+    @staticmethod
+    def kept(entry: Mapping[str, Any]) -> tuple[Any, ...]:
+        """An entry's columns but its position and line, its place in the timeline (`at`)
+        without its position: `store.Store`'s `kept`."""
+        get = entry.get
+        claim = entry["kind"] == "claim"
+        return (
+            order_key(entry) if claim else None,
+            entry["id"],
+            entry["kind"],
+            get("metric"),
+            get("source"),
+            get("as_of"),
+            get("supersedes") or get("target"),
+            get("reported") if claim else None,
+            get("logged_at") if claim else None,
+            get("unit") if claim else None,
+            views.point(entry) if claim else None,
+        )
+
+    def append(self, stored: Stored, lines: Iterable[NewLine]) -> None:
         self._loaded = self._part_loaded = None  # written or not, the next load reads again
         self._refuse_read_only()
         existed = self.path.exists()
@@ -220,14 +243,13 @@ class SqliteStore:
             with self._connection(writing=True) as connection:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
-                    # In the transaction: a reader never sees half a schema. A new ledger's
-                    # indexes are built once its rows are in (faster than row by row); an older
-                    # file gains the indexes it lacks.
+                    # In the transaction: a reader never sees half a schema. An older file
+                    # gains the columns and indexes it lacks.
                     fresh = not _has_tables(connection)
                     _run(connection, _TABLES)
                     if not fresh:
                         _add_columns(connection)
-                        _run(connection, _INDEXES)
+                        _run(connection, _INDEXES + _RETIRED)
                     if stored.header is not None:
                         connection.execute(
                             "INSERT OR IGNORE INTO header VALUES ('meta', ?)",
@@ -239,8 +261,8 @@ class SqliteStore:
                         "SELECT COALESCE(MAX(position), 0) + 1 FROM entries"
                     ).fetchone()[0]
                     connection.executemany(
-                        f"INSERT INTO entries ({', '.join(_COLUMNS)}) "
-                        f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
+                        f"INSERT INTO entries ({', '.join(_INSERTED)}) "
+                        f"VALUES ({', '.join('?' for _ in _INSERTED)})",
                         _rows(lines, first),
                     )
                     if fresh:
@@ -281,6 +303,7 @@ class SqliteStore:
                 _check(connection, self.path)  # before anything could change a foreign file
                 if writing:
                     connection.execute(f"PRAGMA cache_size=-{_WRITE_CACHE_KB}")
+                    connection.execute(f"PRAGMA threads={_SORT_THREADS}")
                     if _has_tables(connection):
                         _into_wal(connection)
             except sqlite3.DatabaseError as error:
@@ -339,11 +362,37 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
 # The columns of an entry: its place, what the indexes and the counting queries read, its line;
 # `at` is a claim's place in the timeline (`query.order_key`) and then in the ledger, as one
 # string (the position in thirteen digits), which min() and max() and ORDER BY take as the pair.
-_COLUMNS = (
-    "position id kind metric source as_of refers line reported logged_at unit at point".split()
+# The columns a row is inserted with, in the order `_rows` gives them.
+_INSERTED = (
+    "position line at id kind metric source as_of refers reported logged_at unit point".split()
 )
 # Those an older file may lack (ALTER TABLE adds them, then they are filled from the lines).
 _ADDED_COLUMNS = ("reported", "logged_at", "unit", "at", "point")
+
+
+_GROUPED = "count(*), min(logged_at), min(position), min(at), max(at)"
+
+
+def _groups(connection: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
+    """Each metric, source and unit with its count, first logged-at, first position, first and
+    last place in the timeline: counted by source and metric, in the index's order (a metric
+    has one unit); those whose claims are in more than one unit (a merged ledger's, say) are
+    counted again, by unit."""
+    mixed = []
+    for metric, source, unit, other, *counts in connection.execute(
+        "SELECT metric, source, min(coalesce(unit, '')), max(coalesce(unit, '')), "
+        f"{_GROUPED} {_active('claims_by_source')} GROUP BY source, metric"
+    ):
+        if unit == other:
+            yield metric, source, unit, *counts
+        else:
+            mixed.append((source, metric))
+    for source, metric in mixed:
+        yield from connection.execute(
+            f"SELECT metric, source, coalesce(unit, ''), {_GROUPED} "
+            f"{_active('claims_by_source')} AND source = ? AND metric = ? GROUP BY unit",
+            (source, metric),
+        )
 
 
 def _at(text: str) -> tuple[str, int]:
@@ -384,7 +433,7 @@ class _StoredClaims:
         return [
             orjson.loads(line)
             for _, line in self._rows(
-                f"SELECT position, line {_active('claims_counted')} "
+                f"SELECT position, line {_active('claims_by_source')} "
                 f"AND source IN ({', '.join('?' for _ in names)}) AND metric = ? "
                 "ORDER BY at",
                 [*names, metric],
@@ -408,7 +457,7 @@ class _StoredClaims:
         gathered: dict[tuple[str, str], list[tuple[str, Any]]] = {name: [] for name in merged}
         current, before = None, None
         for source, metric, at, point in self._cursor(
-            f"SELECT source, metric, at, point {_active('claims_in_time')} "
+            f"SELECT source, metric, at, point {_active('claims_by_source')} "
             "AND point IS NOT NULL ORDER BY source, metric, at"
         ):
             name = named[metric, source]
@@ -440,10 +489,7 @@ class _StoredClaims:
 def _derived_rule() -> str:
     """The rules the `at` and `point` columns were made by (`query.ORDER_RULE`,
     `views.POINT_RULE`): a ledger whose columns other rules made is not counted by them."""
-    from osintlog.query import ORDER_RULE
-    from osintlog.views import POINT_RULE
-
-    return f"order {ORDER_RULE}; {POINT_RULE}"
+    return f"order {ORDER_RULE}; {views.POINT_RULE}"
 
 
 def _count(counts: list[int], before: Any, point: Any) -> None:
@@ -457,35 +503,20 @@ def _keep_derived_rule(connection: sqlite3.Connection) -> None:
     connection.execute("INSERT OR REPLACE INTO header VALUES ('derived', ?)", (_derived_rule(),))
 
 
-def _rows(lines: Iterable[bytes], first: int) -> Iterator[tuple[Any, ...]]:
-    from osintlog.views import point  # the one number a view compares a claim by
-
-    for position, line in enumerate(lines, first):
-        entry = orjson.loads(line)
-        get = entry.get
-        claim = entry["kind"] == "claim"
-        yield (
-            position,
-            entry["id"],
-            entry["kind"],
-            get("metric"),
-            get("source"),
-            get("as_of"),
-            get("supersedes") or get("target"),
-            line.decode("utf-8"),
-            get("reported") if claim else None,
-            get("logged_at") if claim else None,
-            get("unit") if claim else None,
-            f"{order_key(entry)}{1000000000000 + position}" if claim else None,
-            point(entry) if claim else None,
-        )
+def _rows(lines: Iterable[NewLine], first: int) -> Iterator[tuple[Any, ...]]:
+    """Each line's row, in the order of `_INSERTED`."""
+    kept = SqliteStore.kept
+    for position, (line, made) in enumerate(lines, first):
+        key, *columns = made if made is not None else kept(orjson.loads(line))
+        at = f"{key}{1000000000000 + position}" if key is not None else None
+        yield position, line.decode("utf-8"), at, *columns
 
 
 def _has_indexes(connection: sqlite3.Connection) -> bool:
     """Whether the ledger has every index (one an earlier osintlog wrote gains them with its
     next write)."""
     have = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
-    return set(re.findall(r"EXISTS (\w+) ON", _INDEXES)) <= have
+    return set(re.findall(r"EXISTS (\w+) ON", _TABLES + _INDEXES)) <= have
 
 
 def _missing_columns(connection: sqlite3.Connection) -> list[str]:
@@ -502,9 +533,7 @@ def _add_columns(connection: sqlite3.Connection) -> None:
             f"ALTER TABLE entries ADD COLUMN {name}{'' if name == 'point' else ' TEXT'}"
         )
     if missing:
-        from osintlog.views import point
-
-        for name, made in (("order_key", order_key), ("point_of", point)):
+        for name, made in (("order_key", order_key), ("point_of", views.point)):
             connection.create_function(
                 name, 1, lambda line, made=made: made(orjson.loads(line)), deterministic=True
             )

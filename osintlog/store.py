@@ -49,13 +49,21 @@ class Part:
     tail: bool = False
 
 
+# An entry to append: its compact JSON line, and what the store's `kept` made of the entry (None
+# for a store without `kept`).
+NewLine = tuple[bytes, Any]
+
+
 class Store(Protocol):
     """A ledger's storage. Its methods raise osintlog's own errors (LedgerCorrupt for
     something that is no ledger, LedgerWriteFailed when the disk refuses).
 
     A store that can read less than the whole ledger may also have `load_part(Part)`,
     `source_names()` and `counted(reports)` (see `SqliteStore`); `ledger.Ledger` uses them where
-    they are, and the whole ledger where they are not."""
+    they are, and the whole ledger where they are not. A store that keeps more of an entry than
+    its line (SQLite's indexed columns) may have `kept(entry)`, which makes that of the entry as
+    a dict where the entry is built — in an import, by the processes that check its rows — so
+    that `append` need not parse the line again."""
 
     path: Path
 
@@ -63,11 +71,12 @@ class Store(Protocol):
         """The header and every entry, in the order appended; an empty Stored if none yet."""
         ...
 
-    def append(self, stored: Stored, lines: Iterable[bytes]) -> None:
-        """Store the entries whose compact JSON `lines` are after those of `stored` (what `load`
-        gave under the same lock), writing `stored.header` if the store has none yet, in one
-        atomic step: a crash, or `lines` raising, leaves the store as it was (the exception goes
-        on to the caller). `lines` may still be in the making while it is consumed."""
+    def append(self, stored: Stored, lines: Iterable[NewLine]) -> None:
+        """Store the entries whose `lines` (each with what `kept` made of it) are after those
+        of `stored` (what `load` gave under the same lock), writing `stored.header` if the
+        store has none yet, in one atomic step: a crash, or `lines` raising, leaves the store
+        as it was (the exception goes on to the caller). `lines` may still be in the making
+        while it is consumed."""
         ...
 
     def size(self) -> int | None:

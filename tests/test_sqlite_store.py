@@ -74,7 +74,7 @@ def test_the_file_opens_in_sqlite_utils_with_a_claims_view(cli, tmp_path: Path):
         indexes = {row[1] for row in connection.execute("PRAGMA index_list(entries)")}
         journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
     # built after the first write's rows, in its transaction
-    assert {"entries_metric", "claims_counted", "entries_as_of", "entries_id"} <= indexes
+    assert {"entries_metric", "claims_by_source", "entries_as_of", "entries_id"} <= indexes
     # the first write went through a rollback journal; the ledger then took the WAL
     assert journal == "wal"
 
