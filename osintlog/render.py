@@ -328,12 +328,14 @@ def print_lines(lines: Iterable[str]) -> None:
 
 @contextlib.contextmanager
 def import_progress(total: int) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr while a large import is checked (only on a terminal)."""
-    console = stderr_console()
-    if total < PROGRESS_THRESHOLD or not console.is_terminal:
+    """A progress bar on stderr while a large import is checked (only on a terminal: Rich,
+    50 ms of modules, is not imported for an import whose stderr goes to a file or a pipe)."""
+    if total < PROGRESS_THRESHOLD or not sys.stderr.isatty():
         yield lambda done: None
         return
     from rich.progress import Progress
+
+    console = stderr_console()
 
     # The bar (and the thread that redraws it) starts at the first report, not here: the
     # import forks its workers first, and a process should not fork while it runs threads.
