@@ -80,7 +80,8 @@ class SerialisedEntries:
         self.refers: list[str | None] = []
         # A claim's metric, unit, source and as-of, for the checks under the lock.
         self.facts: list[tuple[str, str | None, str, str] | None] = []
-        self.kept: list[Any] | None = [] if kept else None
+        made: list[Any] | None = [] if kept else None
+        self.kept = made
         self.cuts = [0]
         hashed = bytearray()
         ids, kinds, refers, cuts, facts = self.ids, self.kinds, self.refers, self.cuts, self.facts
@@ -97,8 +98,8 @@ class SerialisedEntries:
                 if claim
                 else None
             )
-            if kept:
-                self.kept.append(kept(entry))  # type: ignore[union-attr]
+            if made is not None and kept is not None:
+                made.append(kept(entry))
             entry["prev"] = ""
             hashed_form = dumps(entry, option=sort)
             cuts.append(len(hashed) + hashed_form.index(_BLANK_PREV) + value_at)

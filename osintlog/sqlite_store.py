@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import operator
 import os
 import re
 import sqlite3
@@ -61,15 +62,15 @@ CREATE INDEX IF NOT EXISTS entries_not_claims ON entries (kind) WHERE kind != 'c
 # in (faster than row by row). The two above hold few entries, and are kept as rows come.
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS entries_metric ON entries (metric);
-CREATE INDEX IF NOT EXISTS claims_by_source
-    ON entries (source, metric, at, point, unit, logged_at, id) WHERE kind = 'claim';
+CREATE INDEX IF NOT EXISTS claims_counted
+    ON entries (source, metric, unit, logged_at, at, point, id) WHERE kind = 'claim';
+CREATE INDEX IF NOT EXISTS claims_in_time ON entries (source, metric, at, point, id)
+    WHERE kind = 'claim';
 CREATE INDEX IF NOT EXISTS claims_by_report ON entries (source, reported, id)
     WHERE kind = 'claim';
 CREATE INDEX IF NOT EXISTS entries_as_of ON entries (as_of);
 CREATE INDEX IF NOT EXISTS entries_id ON entries (id);
 """
-# Indexes an earlier osintlog built, which claims_by_source does the work of.
-_RETIRED = "DROP INDEX IF EXISTS claims_counted; DROP INDEX IF EXISTS claims_in_time;"
 # The page cache of a write: an import's index updates spill to disk much less (64 MB).
 _WRITE_CACHE_KB = 65536
 # The threads SQLite may sort with as it builds an index (a new ledger's, once its rows are in).
@@ -123,7 +124,7 @@ class SqliteStore:
         """Every source name the claims give (`ledger.Snapshot.source_names`), through the
         source index: from each name to the next (a seek per name, where DISTINCT would walk a
         million index rows)."""
-        claims = "FROM entries INDEXED BY claims_by_source WHERE kind = 'claim'"
+        claims = "FROM entries INDEXED BY claims_counted WHERE kind = 'claim'"
         _, names = self._read(
             f"""WITH RECURSIVE names(name) AS (
                 SELECT MIN(source) {claims}
@@ -161,11 +162,13 @@ class SqliteStore:
                 yield None
                 return
             by_metric = {}
-            for metric, source, unit, *counts in _groups(connection):
-                count, logged, seen, first, last = counts
-                by_metric[(metric, source, unit)] = Group(
-                    count, logged, seen, _at(first), _at(last)
-                )
+            for metric, source, unit, count, logged, seen, first, last in connection.execute(
+                "SELECT metric, source, coalesce(unit, ''), count(*), min(logged_at), "
+                f"min(position), min(at), max(at) {_active('claims_counted')} "
+                "GROUP BY source, metric, unit"
+            ):
+                group = Group(count, logged, seen, _at(first), _at(last))
+                by_metric[(metric, source, unit)] = group
             by_report = {}
             if reports:
                 for source, reported, first, last in connection.execute(
@@ -249,7 +252,7 @@ class SqliteStore:
                     _run(connection, _TABLES)
                     if not fresh:
                         _add_columns(connection)
-                        _run(connection, _INDEXES + _RETIRED)
+                        _run(connection, _INDEXES)
                     if stored.header is not None:
                         connection.execute(
                             "INSERT OR IGNORE INTO header VALUES ('meta', ?)",
@@ -362,37 +365,12 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
 # The columns of an entry: its place, what the indexes and the counting queries read, its line;
 # `at` is a claim's place in the timeline (`query.order_key`) and then in the ledger, as one
 # string (the position in thirteen digits), which min() and max() and ORDER BY take as the pair.
-# The columns a row is inserted with, in the order `_rows` gives them.
+# In the order `_rows` gives them.
 _INSERTED = (
     "position line at id kind metric source as_of refers reported logged_at unit point".split()
 )
 # Those an older file may lack (ALTER TABLE adds them, then they are filled from the lines).
 _ADDED_COLUMNS = ("reported", "logged_at", "unit", "at", "point")
-
-
-_GROUPED = "count(*), min(logged_at), min(position), min(at), max(at)"
-
-
-def _groups(connection: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
-    """Each metric, source and unit with its count, first logged-at, first position, first and
-    last place in the timeline: counted by source and metric, in the index's order (a metric
-    has one unit); those whose claims are in more than one unit (a merged ledger's, say) are
-    counted again, by unit."""
-    mixed = []
-    for metric, source, unit, other, *counts in connection.execute(
-        "SELECT metric, source, min(coalesce(unit, '')), max(coalesce(unit, '')), "
-        f"{_GROUPED} {_active('claims_by_source')} GROUP BY source, metric"
-    ):
-        if unit == other:
-            yield metric, source, unit, *counts
-        else:
-            mixed.append((source, metric))
-    for source, metric in mixed:
-        yield from connection.execute(
-            f"SELECT metric, source, coalesce(unit, ''), {_GROUPED} "
-            f"{_active('claims_by_source')} AND source = ? AND metric = ? GROUP BY unit",
-            (source, metric),
-        )
 
 
 def _at(text: str) -> tuple[str, int]:
@@ -433,7 +411,7 @@ class _StoredClaims:
         return [
             orjson.loads(line)
             for _, line in self._rows(
-                f"SELECT position, line {_active('claims_by_source')} "
+                f"SELECT position, line {_active('claims_counted')} "
                 f"AND source IN ({', '.join('?' for _ in names)}) AND metric = ? "
                 "ORDER BY at",
                 [*names, metric],
@@ -443,10 +421,10 @@ class _StoredClaims:
     def steps(
         self, series: Mapping[tuple[str, str], Collection[str]]
     ) -> dict[tuple[str, str], tuple[int, int]]:
-        """Every active claim's point read once, in the order of the index that holds them by
-        source, metric and place in the timeline (no sorting): a series of one source name is
-        counted as its rows come; one of several names (an alias, a spelling alike) once its
-        rows are put in timeline order together."""
+        """Each series' rises and falls. A series of one source name is read as one row of
+        points, joined by SQLite as it walks the index that holds them by source, metric and
+        place in the timeline (in that order: no sorting, and no row per point); one of several
+        names (an alias, a spelling alike) as its rows, put in timeline order together."""
         named = {
             (metric, name): (metric, key)
             for (metric, key), names in series.items()
@@ -454,31 +432,41 @@ class _StoredClaims:
         }
         merged = {name for name, names in series.items() if len(names) > 1}
         found = {name: [0, 0] for name in series}
-        gathered: dict[tuple[str, str], list[tuple[str, Any]]] = {name: [] for name in merged}
-        current, before = None, None
-        for source, metric, at, point in self._cursor(
-            f"SELECT source, metric, at, point {_active('claims_by_source')} "
-            "AND point IS NOT NULL ORDER BY source, metric, at"
+        for source, metric, points in self._cursor(
+            f"SELECT source, metric, group_concat({_POINT_TEXT}) "
+            f"{_active('claims_in_time')} AND point IS NOT NULL GROUP BY source, metric",
+            [],
         ):
             name = named[metric, source]
-            if name in merged:
-                gathered[name].append((at, point))
-                continue
-            if current != (source, metric):
-                current, before = (source, metric), None
-            elif before is not None:  # a million rows: `_count` inline
-                counts = found[name]
-                counts[0] += point > before
-                counts[1] += point < before
-            before = point
-        for name, points in gathered.items():
+            if name not in merged:
+                _count_all(found[name], orjson.loads(f"[{points}]"))
+        for name, points in self._merged(merged, series, named).items():
             points.sort()  # by place: no two are alike
-            for (_, first), (_, second) in itertools.pairwise(points):
-                _count(found[name], first, second)
+            _count_all(found[name], [point for _, point in points])
         return {name: (rises, falls) for name, (rises, falls) in found.items()}
 
-    def _cursor(self, query: str) -> Iterable[tuple[Any, ...]]:
-        return () if self.connection is None else self.connection.execute(query)
+    def _merged(
+        self,
+        merged: set[tuple[str, str]],
+        series: Mapping[tuple[str, str], Collection[str]],
+        named: Mapping[tuple[str, str], tuple[str, str]],
+    ) -> dict[tuple[str, str], list[tuple[str, Any]]]:
+        """The place and point of each claim of the series of several names."""
+        gathered: dict[tuple[str, str], list[tuple[str, Any]]] = {name: [] for name in merged}
+        sources = sorted({source for name in merged for source in series[name]})
+        if not sources:
+            return gathered
+        for source, metric, at, point in self._cursor(
+            f"SELECT source, metric, at, point {_active('claims_in_time')} AND point IS NOT NULL "
+            f"AND source IN ({', '.join('?' for _ in sources)})",
+            sources,
+        ):
+            if (name := named[metric, source]) in merged:
+                gathered[name].append((at, point))
+        return gathered
+
+    def _cursor(self, query: str, parameters: list[Any]) -> Iterable[tuple[Any, ...]]:
+        return () if self.connection is None else self.connection.execute(query, parameters)
 
     def _rows(self, query: str, parameters: list[Any]) -> list[tuple[int, str]]:
         if self.connection is None:
@@ -492,11 +480,17 @@ def _derived_rule() -> str:
     return f"order {ORDER_RULE}; {views.POINT_RULE}"
 
 
-def _count(counts: list[int], before: Any, point: Any) -> None:
-    """A rise or a fall from `before` to `point` (none from nothing)."""
-    if before is not None:
-        counts[0] += point > before
-        counts[1] += point < before
+# A point as text that reads back as the same number: a whole number as it is, any other with the
+# 17 digits that give back the same double (SQLite's own text would round it to 15).
+_POINT_TEXT = "CASE typeof(point) WHEN 'real' THEN printf('%!.17g', point) ELSE point END"
+
+
+def _count_all(counts: list[int], points: list[Any]) -> None:
+    """The rises and the falls from each point to the next, added to `counts`."""
+    after = itertools.islice(points, 1, None)
+    counts[0] += sum(map(operator.lt, points, after))
+    after = itertools.islice(points, 1, None)
+    counts[1] += sum(map(operator.gt, points, after))
 
 
 def _keep_derived_rule(connection: sqlite3.Connection) -> None:

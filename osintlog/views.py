@@ -8,7 +8,7 @@ import difflib
 import fnmatch
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from osintlog.claims import Claim, fold_source, rating_text
@@ -422,5 +422,7 @@ SOURCES_COLUMNS = "source aliases claims metrics rating first_reported latest_re
 
 
 def records(rows: Iterable[Any]) -> list[dict[str, Any]]:
-    """Dataclass rows as plain dicts, for the machine formats."""
-    return [asdict(row) for row in rows]
+    """Dataclass rows (of plain values, lists of them at most) as plain dicts, for the machine
+    formats: field by field, where `asdict` would deep-copy every value (a second of `diff`'s
+    ten thousand rows at a million claims)."""
+    return [{field.name: getattr(row, field.name) for field in fields(row)} for row in rows]

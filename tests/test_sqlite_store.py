@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from conftest import DATA
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 
@@ -74,9 +74,51 @@ def test_the_file_opens_in_sqlite_utils_with_a_claims_view(cli, tmp_path: Path):
         indexes = {row[1] for row in connection.execute("PRAGMA index_list(entries)")}
         journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
     # built after the first write's rows, in its transaction
-    assert {"entries_metric", "claims_by_source", "entries_as_of", "entries_id"} <= indexes
+    assert {"entries_metric", "claims_counted", "entries_as_of", "entries_id"} <= indexes
     # the first write went through a rollback journal; the ledger then took the WAL
     assert journal == "wal"
+
+
+def test_an_import_checked_in_processes_fills_each_row_as_its_line_gives(
+    cli, tmp_path: Path, monkeypatch
+):
+    """The columns beside each line are made by the processes that check the rows (not parsed
+    again from the line): they are what the line gives, for claims of every kind of figure and
+    for the retractions a file's retracted rows bring."""
+    from osintlog.sqlite_store import SqliteStore
+
+    monkeypatch.setenv("OSINTLOG_WORKERS", "2")
+    figures = ["up to 300", "at least 50", "250-300", '"about 4,700"', "dozens", "1200"]
+    lines = ["metric,value,unit,as_of,reported,source,status,note"]
+    for number in range(600):
+        day = f"2024-03-{number % 28 + 1:02d}"
+        as_of = "2024-02" if number % 5 == 0 else day
+        status = "retracted" if number % 97 == 0 else ""
+        value = figures[number % 6]
+        cells = f"m.k{number % 7},{value},tanks,{as_of},{day},Source {number % 4},{status}"
+        lines.append(f"{cells},row {number}")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("\n".join(lines) + "\n")
+    db = tmp_path / "l.sqlite"
+    cli.ok("--db", str(db), "import", str(rows))
+    columns = "at id kind metric source as_of refers reported logged_at unit point"
+    with sqlite3.connect(db) as connection:
+        stored = connection.execute(
+            f"SELECT position, line, {', '.join(columns.split())} FROM entries ORDER BY position"
+        ).fetchall()
+    assert len(stored) == 600 + 7  # each retracted row: its claim, then the retraction
+    for position, line, at, *rest in stored:
+        key, *expected = SqliteStore.kept(json.loads(line))
+        assert (at, *rest) == (key and f"{key}{1000000000000 + position}", *expected)
+    # worked out by hand (position, line, at, id, kind, metric, source, as_of, refers, reported,
+    # logged_at, unit, point): the first row, retracted, is a figure of February 2024 ("up to
+    # 300", compared by 300) reported on 1 March; its retraction follows it; then "at least 50"
+    # (by 50) of 2 March, "250-300" (by its midpoint) and "about 4,700" of Source 3
+    claim, retraction, second, third, fourth = stored[:5]
+    assert claim[2] == "2024-02-292024-03-01" + "1000000000001" and claim[12] == 300
+    assert (retraction[4], retraction[8], retraction[2]) == ("retraction", claim[3], None)
+    assert second[2].startswith("2024-03-022024-03-02") and second[12] == 50
+    assert (third[12], fourth[12], fourth[6], fourth[11]) == (275, 4700, "Source 3", "tanks")
 
 
 def test_a_sqlite_file_that_is_no_ledger_is_refused_and_left_alone(cli, tmp_path: Path):
@@ -142,6 +184,9 @@ def test_a_write_reads_its_metric_only_and_still_sees_all_it_must(cli, tmp_path:
 SPELLINGS = ["Reuters", "reuters", "Reuters ", "GUR", "Ukrainian intelligence", "ISW"]
 KINDS = ["cumulative", "total"]
 REPORTED = ["2025-03-01", "2025-03", "2025", "2025-02-28", "2025-03-31", "2024"]
+# Points that are not whole: 3.2 twice (once as a range's midpoint), and 1 and the next double
+# above it, a rise only in the 17th digit.
+FRACTIONS = ["0.1", "1.5-2", "3.2", "between 3.1 and 3.3", "1", "1.0000000000000002"]
 STEPS = st.lists(
     st.one_of(
         st.tuples(
@@ -149,7 +194,7 @@ STEPS = st.lists(
             st.sampled_from(SPELLINGS),
             st.sampled_from(["m.a", "m.b", "m.c"]),
             st.sampled_from(REPORTED),
-            st.integers(1, 40),
+            st.one_of(st.integers(1, 40), st.sampled_from(FRACTIONS)),
             st.sampled_from(REPORTED),  # as of
             st.sampled_from(["", "troops", "%"]),
         ),
@@ -166,6 +211,19 @@ STEPS = st.lists(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(steps=STEPS)
+@example(  # a fall in the 17th digit only, which SQLite's own text for a number would lose
+    steps=[
+        ("kind", "m.a", "cumulative"),
+        *(
+            ("claim", SPELLINGS[0], "m.a", reported, value, "2025-03-01", "")
+            for reported, value in (
+                ("2025-03-01", "1"),
+                ("2025-03-01", "1.0000000000000002"),
+                ("2025-03-31", "1"),
+            )
+        ),
+    ]
+)
 def test_the_views_sqlite_counts_answer_as_those_of_every_claim(tmp_path: Path, steps):
     """`metrics`, `sources` and `diff` alone, which the SQLite store counts in queries
     (`SqliteStore.counted`, `views.counted_*`, `timeline.source_changes`), answer as the views
