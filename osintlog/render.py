@@ -125,16 +125,14 @@ class Grid:
     def _layout(self, width: int) -> tuple[dict[int, int], list[list[int]]]:
         """The width of each column shown (by index), and each cell's width on the terminal,
         measured once (a table may have 100,000 cells)."""
-        from rich.cells import cell_len
-
         keep = [
             index
             for index, _ in enumerate(self.columns)
             if not self.hide_empty or any(row[index] for row in self.rows)
         ]
-        sizes = [[cell_len(cell) for cell in row] for row in self.rows]
+        sizes = [[_width(cell) for cell in row] for row in self.rows]
         widths = {
-            i: max([cell_len(self.columns[i].name), *(size[i] for size in sizes)]) for i in keep
+            i: max([_width(self.columns[i].name), *(size[i] for size in sizes)]) for i in keep
         }
         for index in sorted(keep, key=lambda i: -self.columns[i].drop):
             if _total(widths) <= width or not self.columns[index].drop:
@@ -145,10 +143,8 @@ class Grid:
 
     def _lines(self, widths: dict[int, int], sizes: list[list[int]]) -> list[str]:
         """The header, then each row, as plain text."""
-        from rich.cells import cell_len
-
         header = [self.columns[i].name for i in widths]
-        lines = [self._line(header, [cell_len(name) for name in header], widths)]
+        lines = [self._line(header, [_width(name) for name in header], widths)]
         for row, size in zip(self.rows, sizes, strict=True):
             lines.append(self._line([row[i] for i in widths], [size[i] for i in widths], widths))
         return lines
@@ -186,6 +182,15 @@ class Grid:
             for cell, size, i in zip(cells, sizes, widths, strict=True)
         ]
         return " ".join(fitted).rstrip()
+
+
+def _width(cell: str) -> int:
+    """A cell's width on a terminal: its length, when it is ASCII (nearly every cell is)."""
+    if cell.isascii():
+        return len(cell)
+    from rich.cells import cell_len
+
+    return cell_len(cell)
 
 
 def _total(widths: dict[int, int]) -> int:

@@ -385,6 +385,18 @@ def _active(index: str) -> str:
     )
 
 
+# A point as text that reads back as the same number: a whole number as it is, any other with the
+# 17 digits that give back the same double (SQLite's own text would round it to 15).
+_POINT_TEXT = "CASE typeof(point) WHEN 'real' THEN printf('%!.17g', point) ELSE point END"
+# Each series' points in timeline order, as one text: the GROUP BY is the order of the index SQLite
+# walks, so it sorts nothing and group_concat takes each group's rows in that order (a test holds
+# the query plan to that).
+SERIES_POINTS = (
+    f"SELECT source, metric, group_concat({_POINT_TEXT}) {_active('claims_in_time')} "
+    "AND point IS NOT NULL GROUP BY source, metric"
+)
+
+
 class _StoredClaims:
     """`groups.Claims` of a SQLite ledger, read on the connection (and in the transaction)
     that counted them."""
@@ -432,11 +444,7 @@ class _StoredClaims:
         }
         merged = {name for name, names in series.items() if len(names) > 1}
         found = {name: [0, 0] for name in series}
-        for source, metric, points in self._cursor(
-            f"SELECT source, metric, group_concat({_POINT_TEXT}) "
-            f"{_active('claims_in_time')} AND point IS NOT NULL GROUP BY source, metric",
-            [],
-        ):
+        for source, metric, points in self._cursor(SERIES_POINTS, []):
             name = named[metric, source]
             if name not in merged:
                 _count_all(found[name], orjson.loads(f"[{points}]"))
@@ -478,11 +486,6 @@ def _derived_rule() -> str:
     """The rules the `at` and `point` columns were made by (`query.ORDER_RULE`,
     `views.POINT_RULE`): a ledger whose columns other rules made is not counted by them."""
     return f"order {ORDER_RULE}; {views.POINT_RULE}"
-
-
-# A point as text that reads back as the same number: a whole number as it is, any other with the
-# 17 digits that give back the same double (SQLite's own text would round it to 15).
-_POINT_TEXT = "CASE typeof(point) WHEN 'real' THEN printf('%!.17g', point) ELSE point END"
 
 
 def _count_all(counts: list[int], points: list[Any]) -> None:

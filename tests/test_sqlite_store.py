@@ -121,6 +121,21 @@ def test_an_import_checked_in_processes_fills_each_row_as_its_line_gives(
     assert (third[12], fourth[12], fourth[6], fourth[11]) == (275, 4700, "Source 3", "tanks")
 
 
+def test_each_series_points_are_joined_in_the_order_of_the_index_without_a_sort(
+    cli, tmp_path: Path
+):
+    """`diff` alone relies on SQLite joining a series' points in the order it walks the index
+    by source, metric and place in the timeline: the plan must walk it, and sort nothing."""
+    from osintlog.sqlite_store import SERIES_POINTS
+
+    db = tmp_path / "l.sqlite"
+    cli.ok("--db", str(db), "import", str(DATA))
+    with sqlite3.connect(db) as connection:
+        plan = [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {SERIES_POINTS}")]
+    assert any("USING INDEX claims_in_time" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
 def test_a_sqlite_file_that_is_no_ledger_is_refused_and_left_alone(cli, tmp_path: Path):
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as connection:
