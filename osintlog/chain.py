@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 
+from osintlog.store import Keep
+
 HASH_LENGTH = 32
 
 
@@ -69,9 +71,7 @@ class SerialisedEntries:
     byte what the entry as a dict would give (tests/test_ledger_file.py holds it to that).
     """
 
-    def __init__(
-        self, entries: Iterable[dict[str, Any]], kept: Callable[[dict[str, Any]], Any] | None = None
-    ) -> None:
+    def __init__(self, entries: Iterable[dict[str, Any]], kept: Keep | None = None) -> None:
         """`entries` are not chained yet (no prev, hash or status); each is given a blank prev.
         `kept` is the ledger's store's (`store.Store`): what it makes of each entry is kept
         beside the entry's line."""

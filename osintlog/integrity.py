@@ -31,6 +31,7 @@ from osintlog.figures import parse_figure
 from osintlog.ledger import Snapshot, new_entry
 from osintlog.periods import is_partial_date, is_stored_date
 from osintlog.shown import printable
+from osintlog.store import Keep
 from osintlog.units import same_metric_unit
 
 KINDS = ("claim", "retraction", "rating", "metric", "alias")
@@ -129,9 +130,7 @@ def import_entries(claims: list[Claim]) -> list[dict[str, Any]]:
     return entries
 
 
-def serialised_import_entries(
-    claims: list[Claim], kept: Callable[[dict[str, Any]], Any] | None = None
-) -> SerialisedEntries:
+def serialised_import_entries(claims: list[Claim], kept: Keep | None = None) -> SerialisedEntries:
     """The entries an import appends (`import_entries`), serialised where they were checked,
     each with what the ledger's store keeps of it (`kept`, see `store.Store`)."""
     return SerialisedEntries(import_entries(claims), kept)

@@ -25,7 +25,7 @@ from osintlog.errors import (
 )
 from osintlog.fields import ACTIVE, FIELDS, FUTURE, RETRACTED, SUPERSEDED
 from osintlog.groups import ClaimGroups, Claims
-from osintlog.store import SCHEMA_VERSION, NewLine, Part, Store, Stored, open_store
+from osintlog.store import SCHEMA_VERSION, Keep, NewLine, Part, Store, Stored, open_store
 
 MIN_PREFIX = 4
 
@@ -153,7 +153,7 @@ class Ledger:
         return Snapshot(self.path, stored.entries, stored.schema)
 
     @property
-    def kept(self) -> Callable[[dict[str, Any]], Any] | None:
+    def kept(self) -> Keep | None:
         """What the store keeps of an entry beside its line, made of the entry as a dict
         (`store.Store`); None for a store that keeps only the line."""
         return getattr(self.store, "kept", None)
@@ -286,7 +286,7 @@ def _new_lines(
     snapshot: Snapshot,
     check: Callable[[Mapping[str, Any]], None] | None,
     result: AppendResult,
-    kept: Callable[[dict[str, Any]], Any] | None,
+    kept: Keep | None,
 ) -> Iterator[NewLine]:
     """The file's line of each entry the ledger lacks, checked and chained, as they come, with
     what the store keeps of it (`kept`; an import's parts made that where they were checked)."""

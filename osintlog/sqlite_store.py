@@ -11,7 +11,6 @@ columns `export` writes (status aside, which depends on the entries after a clai
 from __future__ import annotations
 
 import contextlib
-import itertools
 import operator
 import os
 import re
@@ -490,9 +489,8 @@ def _derived_rule() -> str:
 
 def _count_all(counts: list[int], points: list[Any]) -> None:
     """The rises and the falls from each point to the next, added to `counts`."""
-    after = itertools.islice(points, 1, None)
+    after = points[1:]
     counts[0] += sum(map(operator.lt, points, after))
-    after = itertools.islice(points, 1, None)
     counts[1] += sum(map(operator.gt, points, after))
 
 

@@ -10,7 +10,7 @@ so each store is one module implementing `Store`, chosen in `open_store`: the JS
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -52,6 +52,8 @@ class Part:
 # An entry to append: its compact JSON line, and what the store's `kept` made of the entry (None
 # for a store without `kept`).
 NewLine = tuple[bytes, Any]
+# A store's `kept`: what it keeps of an entry beside its line, made of the entry as a dict.
+Keep = Callable[[Mapping[str, Any]], Any]
 
 
 class Store(Protocol):
