@@ -128,35 +128,47 @@ class Grid:
 
     def __post_init__(self) -> None:
         # Cells and notes hold text from reports and ledgers: shown, never acted on.
-        self.rows = [[printable(cell) for cell in row] for row in self.rows]
+        if not "".join(map("".join, self.rows)).isprintable():
+            self.rows = [[printable(cell) for cell in row] for row in self.rows]
         self.notes = tuple(map(printable, self.notes))
 
-    def _layout(self, width: int) -> tuple[dict[int, int], list[list[int]]]:
-        """The width of each column shown (by index), and each cell's width on the terminal,
-        measured once (a table may have 100,000 cells)."""
-        keep = [
-            index
-            for index, _ in enumerate(self.columns)
-            if not self.hide_empty or any(row[index] for row in self.rows)
-        ]
-        sizes = [[_width(cell) for cell in row] for row in self.rows]
+    def _layout(self, width: int) -> tuple[dict[int, int], dict[int, list[int]]]:
+        """The width of each column shown (by index), and the width on the terminal of each
+        of its cells, measured once, column by column (a table may have 100,000 cells)."""
+        sizes = dict(enumerate(map(_widths, self._cells_by_column())))
         widths = {
-            i: max([_width(self.columns[i].name), *(size[i] for size in sizes)]) for i in keep
+            i: max([_width(column.name), *sizes[i]])
+            for i, column in enumerate(self.columns)
+            if not self.hide_empty or any(sizes[i])
         }
-        for index in sorted(keep, key=lambda i: -self.columns[i].drop):
+        for index in sorted(widths, key=lambda i: -self.columns[i].drop):
             if _total(widths) <= width or not self.columns[index].drop:
                 break
             del widths[index]
         _shrink(widths, self.columns, width)
         return widths, sizes
 
-    def _lines(self, widths: dict[int, int], sizes: list[list[int]]) -> list[str]:
+    def _lines(self, widths: dict[int, int], sizes: dict[int, list[int]]) -> list[str]:
         """The header, then each row, as plain text."""
-        header = [self.columns[i].name for i in widths]
-        lines = [self._line(header, [_width(name) for name in header], widths)]
-        for row, size in zip(self.rows, sizes, strict=True):
-            lines.append(self._line([row[i] for i in widths], [size[i] for i in widths], widths))
-        return lines
+        header = " ".join(
+            _fit(self.columns[i].name, _width(self.columns[i].name), width, self.columns[i].right)
+            for i, width in widths.items()
+        )
+        cells = self._cells_by_column()
+        fitted = [self._fitted(i, cells[i], width, sizes[i]) for i, width in widths.items()]
+        rows = zip(*fitted, strict=True) if fitted else ([] for _ in self.rows)
+        return [header.rstrip(), *(" ".join(cells).rstrip() for cells in rows)]
+
+    def _cells_by_column(self) -> list[Sequence[str]]:
+        return list(zip(*self.rows, strict=True)) if self.rows else [()] * len(self.columns)
+
+    def _fitted(self, index: int, cells: Sequence[str], width: int, sizes: list[int]) -> list[str]:
+        """Every cell of a column made exactly `width` wide (see `_fit`)."""
+        right = self.columns[index].right
+        if max(sizes, default=0) <= width and sizes == list(map(len, cells)):
+            pad = str.rjust if right else str.ljust  # each cell's length is its width
+            return [pad(cell, width) for cell in cells]
+        return [_fit(cell, size, width, right) for cell, size in zip(cells, sizes, strict=True)]
 
     def plain(self, width: int) -> str:
         """The grid as plain text, for a pipe or a file."""
@@ -176,7 +188,7 @@ class Grid:
                 text.append(line + "\n")  # one append per row: thousands of rows
                 continue
             for place, i in enumerate(widths):
-                cell = _fit(row[i], sizes[number][i], widths[i], self.columns[i].right)
+                cell = _fit(row[i], sizes[i][number], widths[i], self.columns[i].right)
                 cell = cell.rstrip() if place == len(widths) - 1 else cell + " "
                 text.append(cell, style=styles[i] or None)
             text.append("\n")
@@ -185,12 +197,25 @@ class Grid:
         text.rstrip()
         return text
 
-    def _line(self, cells: list[str], sizes: list[int], widths: dict[int, int]) -> str:
-        fitted = [
-            _fit(cell, size, widths[i], self.columns[i].right)
-            for cell, size, i in zip(cells, sizes, widths, strict=True)
-        ]
-        return " ".join(fitted).rstrip()
+
+# The marks figures are written with (≈4,700, 25,000–30,000): one column wide each.
+_FIGURE_MARKS = "≈≤≥–"
+
+
+def _widths(cells: Sequence[str]) -> list[int]:
+    """Each cell's width on a terminal (see `_width`): their lengths, when all are ASCII but
+    for the marks of figures (no need of Rich's table of widths, for a piped table)."""
+    if _ascii_but_figure_marks("".join(cells)):
+        return list(map(len, cells))
+    from rich.cells import cell_len
+
+    return [len(cell) if cell.isascii() else cell_len(cell) for cell in cells]
+
+
+def _ascii_but_figure_marks(text: str) -> bool:
+    for mark in _FIGURE_MARKS:
+        text = text.replace(mark, "")
+    return text.isascii()
 
 
 def _width(cell: str) -> int:

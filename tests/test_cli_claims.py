@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import stored
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 KILLED = [
     "add",
@@ -273,6 +275,42 @@ def test_a_narrow_terminal_drops_the_least_needed_columns_first(cli, seeded, mon
     assert lines[0].split() == ["id", "as", "of", "metric", "figure", "source", "rating"]
     assert max(len(line) for line in lines) == 90
     assert any("South Korean l… B2" in line for line in lines)
+
+
+def test_a_piped_table_lines_up_wide_characters_by_their_width_on_a_terminal(cli):
+    # 中国 takes four columns on a terminal, as "Kyiv" does: both sources' rows line up.
+    cli.ok("add", "m.x", "5", "-s", "中国", "--as-of", "2024-05-01")
+    cli.ok("add", "m.x", "12", "-s", "Kyiv", "--as-of", "2024-05-02")
+    lines = cli.ok("list").stdout.splitlines()
+    assert [line.split()[-2:] for line in lines[1:]] == [
+        ["中国", "2026-12-02"],
+        ["Kyiv", "2026-12-02"],
+    ]
+    assert lines[1].index("中国") == lines[2].index("Kyiv")
+    assert len(lines[1]) == len(lines[2]) - 2  # the reported dates end in one column
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.text(alphabet="ab 9中é≈–", max_size=12), min_size=3, max_size=3),
+        max_size=6,
+    ),
+    width=st.integers(min_value=20, max_value=60),
+)
+def test_a_grid_fits_each_cell_as_the_cell_by_cell_rule_does(rows, width):
+    from rich.cells import cell_len
+
+    from osintlog.render import Column, Grid, _fit
+
+    columns = [Column("name", shrink=True), Column("figure", right=True), Column("note", drop=1)]
+    grid = Grid(columns, rows)
+    widths, _ = grid._layout(width)
+    expected = [
+        " ".join(_fit(row[i], cell_len(row[i]), widths[i], columns[i].right) for i in widths)
+        for row in rows
+    ]
+    assert grid.plain(width).split("\n")[1:] == [line.rstrip() for line in expected]
 
 
 def test_amend_adds_and_removes_tags_and_says_what_changed(cli):
