@@ -198,22 +198,23 @@ class Grid:
         return text
 
 
-# The marks figures are written with (≈4,700, 25,000–30,000): one column wide each.
-_FIGURE_MARKS = "≈≤≥–"
+# The marks osintlog writes in its tables — of figures (≈4,700, 25,000–30,000), changes
+# (−12, ±3, ×2, ↓), a cut cell (…), a sparkline (▁▂▃▄▅▆▇█): one column wide each.
+_MARKS = "≈≤≥–−±×÷→↑↓…▁▂▃▄▅▆▇█"
 
 
 def _widths(cells: Sequence[str]) -> list[int]:
     """Each cell's width on a terminal (see `_width`): their lengths, when all are ASCII but
-    for the marks of figures (no need of Rich's table of widths, for a piped table)."""
-    if _ascii_but_figure_marks("".join(cells)):
+    for osintlog's marks (no need of Rich's table of widths, for a piped table)."""
+    if _ascii_but_marks("".join(cells)):
         return list(map(len, cells))
     from rich.cells import cell_len
 
     return [len(cell) if cell.isascii() else cell_len(cell) for cell in cells]
 
 
-def _ascii_but_figure_marks(text: str) -> bool:
-    for mark in _FIGURE_MARKS:
+def _ascii_but_marks(text: str) -> bool:
+    for mark in _MARKS:
         text = text.replace(mark, "")
     return text.isascii()
 

@@ -293,7 +293,7 @@ def test_a_piped_table_lines_up_wide_characters_by_their_width_on_a_terminal(cli
 @settings(max_examples=200, deadline=None)
 @given(
     rows=st.lists(
-        st.lists(st.text(alphabet="ab 9中é≈–", max_size=12), min_size=3, max_size=3),
+        st.lists(st.text(alphabet="ab 9中é≈–−▁█", max_size=12), min_size=3, max_size=3),
         max_size=6,
     ),
     width=st.integers(min_value=20, max_value=60),
@@ -311,6 +311,14 @@ def test_a_grid_fits_each_cell_as_the_cell_by_cell_rule_does(rows, width):
         for row in rows
     ]
     assert grid.plain(width).split("\n")[1:] == [line.rstrip() for line in expected]
+
+
+def test_the_marks_a_table_measures_by_length_are_one_column_wide_on_a_terminal():
+    from rich.cells import cell_len
+
+    from osintlog.render import _MARKS
+
+    assert [cell_len(mark) for mark in _MARKS] == [1] * len(_MARKS)
 
 
 def test_amend_adds_and_removes_tags_and_says_what_changed(cli):
