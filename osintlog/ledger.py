@@ -207,25 +207,23 @@ class Ledger:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        from filelock import FileLock, Timeout
+        from osintlog.lock import LockTimeout, held
 
         # Beside the file written, so that a ledger reached through a link and by its own name
         # has one lock.
-        lock = FileLock(f"{written_path(self.path)}.lock", timeout=self.lock_timeout)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock.acquire()
-        except Timeout as error:
-            raise LedgerBusy(
-                f"ledger {self.path} is busy: another osintlog held its lock for "
-                f"{self.lock_timeout:g}s (wait, or raise --lock-timeout)"
-            ) from error
-        except OSError as error:
-            raise LedgerWriteFailed(f"cannot lock {self.path}: {error.strerror}") from error
-        try:
+        lock_path = f"{written_path(self.path)}.lock"
+        with contextlib.ExitStack() as lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                lock.enter_context(held(lock_path, self.lock_timeout))
+            except LockTimeout as error:
+                raise LedgerBusy(
+                    f"ledger {self.path} is busy: another osintlog held its lock for "
+                    f"{self.lock_timeout:g}s (wait, or raise --lock-timeout)"
+                ) from error
+            except OSError as error:
+                raise LedgerWriteFailed(f"cannot lock {self.path}: {error.strerror}") from error
             yield
-        finally:
-            lock.release()
 
     def copy_from(self, source: Snapshot, header: dict[str, Any] | None) -> None:
         """Store another ledger's entries as they are (ids, hashes, chain) in this one, which

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -73,3 +74,30 @@ def test_a_lock_held_too_long_is_a_busy_error(tmp_path: Path):
     # reads never wait for the lock
     with FileLock(f"{ledger}.lock"):
         assert run(ledger, "--lock-timeout", "0.1", "list").returncode == 0
+
+
+def test_a_writer_waits_for_the_lock_and_writes_once_it_is_let_go(tmp_path: Path):
+    ledger = tmp_path / LEDGER_NAME
+    holder = FileLock(f"{ledger}.lock", thread_local=False)
+    holder.acquire()
+    threading.Timer(0.5, holder.release).start()
+    started = time.monotonic()
+    done = run(ledger, "--lock-timeout", "10", "add", "w.x", "1", "--source", "S")
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started >= 0.5
+    assert [claim["value"] for claim in claims_in(ledger)] == ["1"]
+
+
+def test_the_lock_is_the_one_filelock_takes_so_an_older_osintlog_waits_for_it(tmp_path: Path):
+    from filelock import Timeout
+
+    from osintlog.lock import LockTimeout, held
+
+    path = str(tmp_path / f"{LEDGER_NAME}.lock")
+    with held(path, timeout=1):
+        with pytest.raises(Timeout):
+            FileLock(path, timeout=0.2).acquire()
+        with pytest.raises(LockTimeout), held(path, timeout=0.2):
+            pass
+    with FileLock(path, timeout=0.2):
+        pass  # let go with the block
