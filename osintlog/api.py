@@ -272,7 +272,7 @@ class Ledger:
         from osintlog import timeline
 
         if not (source or since or until):  # every claim: counted by the store where it can
-            with self._ledger.counted(reports=False) as counted:
+            with self._ledger.counted(reports=False, steps=True) as counted:
                 if counted is not None:
                     return timeline.source_changes(*counted, self._declared())
         seen = self._active()

@@ -179,13 +179,14 @@ class Ledger:
         return names() if names is not None else self.read().source_names()
 
     def counted(
-        self, reports: bool = True
+        self, reports: bool = True, steps: bool = False
     ) -> contextlib.AbstractContextManager[tuple[ClaimGroups, Claims] | None]:
         """The active claims' groups and the claims they point to (`groups`), where the store
         counts them in queries (SQLite), to be read within the `with`; None where it cannot.
-        Without `reports` a store may leave the groups by report date out."""
+        Without `reports` a store may leave the groups by report date out; `steps` says that
+        `Claims.steps` will be asked (a store may start on it at once)."""
         count = getattr(self.store, "counted", None)
-        return count(reports) if count is not None else contextlib.nullcontext(None)
+        return count(reports, steps) if count is not None else contextlib.nullcontext(None)
 
     def read_only(self) -> Snapshot:
         """The ledger as it is, brought up to date in memory if an older osintlog wrote it, and

@@ -16,6 +16,7 @@ import os
 import re
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,13 +137,17 @@ class SqliteStore:
         return set(names)
 
     @contextlib.contextmanager
-    def counted(self, reports: bool = True) -> Iterator[tuple[ClaimGroups, Claims] | None]:
+    def counted(
+        self, reports: bool = True, steps: bool = False
+    ) -> Iterator[tuple[ClaimGroups, Claims] | None]:
         """The active claims' groups (`groups.claim_groups`), counted in two queries, each over
         an index that holds what it reads in the order it groups by (a tenth of the table's
         bytes, no sorting), and the claims they point to, read in the same transaction; None
         for a ledger an earlier osintlog wrote without those (until its next write adds them),
         or whose timeline keys or points other rules made (`_derived_rule`). Without
-        `reports`, `by_report` is left empty (the list of metrics does not read it)."""
+        `reports`, `by_report` is left empty (the list of metrics does not read it); with
+        `steps`, the series' points that `Claims.steps` counts are read meanwhile on a second
+        core (`_PointsRead`)."""
         from osintlog.groups import ClaimGroups, Group
 
         if not self.path.exists():
@@ -160,6 +165,7 @@ class SqliteStore:
             if rule.fetchone() != (_derived_rule(),):
                 yield None
                 return
+            points = _PointsRead(self.path, _state(connection)) if steps else None
             by_metric = {}
             for metric, source, unit, count, logged, seen, first, last in connection.execute(
                 "SELECT metric, source, coalesce(unit, ''), count(*), min(logged_at), "
@@ -175,7 +181,7 @@ class SqliteStore:
                     f"{_active('claims_by_report')} GROUP BY source, reported"
                 ):
                     by_report[(source, reported)] = (first, last)
-            yield ClaimGroups(by_metric, by_report), _StoredClaims(connection)
+            yield ClaimGroups(by_metric, by_report), _StoredClaims(connection, points)
 
     def _select(self, part: Part) -> tuple[dict[str, Any] | None, dict[int, dict[str, Any]]]:
         """The header, and the entries `part` names by their position."""
@@ -400,8 +406,11 @@ class _StoredClaims:
     """`groups.Claims` of a SQLite ledger, read on the connection (and in the transaction)
     that counted them."""
 
-    def __init__(self, connection: sqlite3.Connection | None) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection | None, points: _PointsRead | None = None
+    ) -> None:
         self.connection = connection
+        self.points = points
 
     def at(self, positions: Collection[int]) -> dict[int, dict[str, Any]]:
         wanted, found = sorted(positions), {}
@@ -443,7 +452,10 @@ class _StoredClaims:
         }
         merged = {name for name, names in series.items() if len(names) > 1}
         found = {name: [0, 0] for name in series}
-        for source, metric, points in self._cursor(SERIES_POINTS, []):
+        rows = self.points.rows() if self.points else None
+        if rows is None:
+            rows = self._cursor(SERIES_POINTS, [])
+        for source, metric, points in rows:
             name = named[metric, source]
             if name not in merged:
                 _count_all(found[name], orjson.loads(f"[{points}]"))
@@ -479,6 +491,44 @@ class _StoredClaims:
         if self.connection is None:
             return []
         return self.connection.execute(query, parameters).fetchall()
+
+
+class _PointsRead:
+    """SERIES_POINTS read in a thread, on a connection of its own, while the groups are counted
+    on the first: SQLite lets go of Python's lock while it walks an index, so the two walks take
+    two cores (a fifth of `diff` alone, at a million claims). The rows count only if that
+    connection saw the ledger the first one sees (`_state`): else, or if it failed, they are
+    read again on the first connection."""
+
+    def __init__(self, path: Path, state: tuple[Any, ...]) -> None:
+        self.path, self.state = path, state
+        self.read: list[tuple[Any, ...]] | None = None
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            connection = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            try:
+                connection.execute("BEGIN")
+                if _state(connection) == self.state:
+                    self.read = connection.execute(SERIES_POINTS).fetchall()
+            finally:
+                connection.close()
+
+    def rows(self) -> list[tuple[Any, ...]] | None:
+        self.thread.join()
+        return self.read
+
+
+def _state(connection: sqlite3.Connection) -> tuple[Any, ...]:
+    """What tells one state of a ledger from another, read in a transaction: entries are only
+    ever appended, so the last one's position, and the rules its derived columns were made by
+    (a write may make them anew)."""
+    return (
+        connection.execute("SELECT max(position) FROM entries").fetchone(),
+        connection.execute("SELECT value FROM header WHERE key = 'derived'").fetchone(),
+    )
 
 
 def _derived_rule() -> str:

@@ -61,11 +61,11 @@ class Store(Protocol):
     something that is no ledger, LedgerWriteFailed when the disk refuses).
 
     A store that can read less than the whole ledger may also have `load_part(Part)`,
-    `source_names()` and `counted(reports)` (see `SqliteStore`); `ledger.Ledger` uses them where
-    they are, and the whole ledger where they are not. A store that keeps more of an entry than
-    its line (SQLite's indexed columns) may have `kept(entry)`, which makes that of the entry as
-    a dict where the entry is built — in an import, by the processes that check its rows — so
-    that `append` need not parse the line again."""
+    `source_names()` and `counted(reports, steps)` (see `SqliteStore`); `ledger.Ledger` uses
+    them where they are, and the whole ledger where they are not. A store that keeps more of an
+    entry than its line (SQLite's indexed columns) may have `kept(entry)`, which makes that of
+    the entry as a dict where the entry is built — in an import, by the processes that check its
+    rows — so that `append` need not parse the line again."""
 
     path: Path
 
