@@ -401,15 +401,16 @@ class Ledger:
         A unit other than the metric's is refused; a claim without one takes it. When active
         claims of the same metric, source and as-of exist (`Added.similar`), `confirm` sees the
         new claim and them first, and may raise to refuse (the CLI asks on a terminal)."""
-        part = Part(metrics=(claim_fields.metric_key(metric),))
-        snapshot = self._read(part)
-        context = self._context_of(snapshot, order, future)
+        # Of a large ledger only what the claim needs: its metric's unit, its as-of's claims
+        unit = Part(units_of=(claim_fields.metric_key(metric),))
+        context = self._context_of(self._read(unit), order, future)
         raw = {**fields, "metric": metric, "value": value, "source": source}
         claim = claim_fields.build_claim(raw, context)
-        similar = similar_claims(snapshot, claim)
+        dated = dataclasses.replace(unit, dated=((claim["metric"], claim["as_of"]),))
+        similar = similar_claims(self._read(dated), claim)
         if similar and confirm is not None:
             confirm(claim, similar)
-        result = self._ledger.append([ledger.claim_entry(claim)], context.now, check_units, part)
+        result = self._ledger.append([ledger.claim_entry(claim)], context.now, check_units, unit)
         return Added(claim, bool(result.added), [dict(other) for other in similar])
 
     def _context_of(

@@ -18,6 +18,7 @@ import sqlite3
 import stat
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,16 +106,18 @@ class SqliteStore:
         return file_signature(self.path, f"{self.path}-wal")
 
     def load_part(self, part: Part) -> Stored:
-        """What `part` names, read through the indexes (see `store.Part`). Its metrics' part is
-        kept while the files stay the same, as `load` keeps the whole: `add` reads its metric,
-        then takes the lock and reads it again with the last entry, and parses it once."""
+        """What `part` names, read through the indexes (see `store.Part`). All it names but ids
+        and the tail is kept while the files stay the same, as `load` keeps the whole: `add`
+        reads its metric's unit, then takes the lock and reads it again with the last entry,
+        and parses it once."""
         signature = self._signature()
         kept = self._part_loaded
-        if kept is not None and signature is not None and kept[:2] == (signature, part.metrics):
+        named = replace(part, ids=(), tail=False)
+        if kept is not None and signature is not None and kept[:2] == (signature, named):
             header, rows = kept[2], kept[3]
         else:
-            header, rows = self._select(Part(metrics=part.metrics))
-            self._part_loaded = (signature, part.metrics, header, rows) if signature else None
+            header, rows = self._select(named)
+            self._part_loaded = (signature, named, header, rows) if signature else None
         if part.ids or part.tail:
             header, more = self._select(Part(ids=part.ids, tail=part.tail))
             rows = {**rows, **more}
@@ -194,6 +197,23 @@ class SqliteStore:
         for prefix in part.ids:
             chosen.append("SELECT position, id FROM entries WHERE id GLOB ?")
             parameters.append(re.sub(r"([*?\[])", r"[\1]", prefix) + "*")
+        for metric in part.units_of:
+            # the metric's claims in the ledger's order (its index keeps them so), to the first
+            chosen.append(
+                "SELECT * FROM (SELECT position, id FROM entries INDEXED BY entries_metric "
+                "WHERE metric = ? AND kind = 'claim' AND unit IS NOT NULL AND unit != '' "
+                "AND id NOT IN (SELECT refers FROM entries WHERE refers IS NOT NULL) "
+                "ORDER BY position LIMIT 1)"
+            )
+            parameters.append(metric)
+        for metric, as_of in part.dated:
+            # met in the two indexes alone, which hold each entry's position beside its key
+            chosen.append(
+                "SELECT position, id FROM entries WHERE position IN ("
+                "SELECT position FROM entries WHERE metric = ? "
+                "INTERSECT SELECT position FROM entries WHERE as_of = ?)"
+            )
+            parameters += [metric, as_of]
         last = "UNION SELECT MAX(position) FROM entries" if part.tail else ""
         # Indexed look-ups joined: an OR of them would scan every row (and "AND kind = 'claim'"
         # would take the kind index, a million rows, over the metric's).

@@ -39,14 +39,18 @@ class Stored:
 class Part:
     """What a command needs of a large ledger, for a store that can read only that (SQLite,
     `SqliteStore.load_part`): the claims of `metrics` (names or globs) and those whose id starts
-    with one of `ids`; the entries that change them (amendments, retractions); every entry that
-    is no claim (declarations, ratings, aliases: few); and, with `tail`, the last entry, which a
-    write chains its entries to. In the ledger's order. Never for `verify`: the chain is not
-    whole."""
+    with one of `ids`; of each metric of `units_of`, its first active claim that gives a unit
+    (all that `declarations.metric_units` reads of it, with the declarations); the claims of
+    each (metric, stored as-of) of `dated`; the entries that change all those (amendments,
+    retractions); every entry that is no claim (declarations, ratings, aliases: few); and, with
+    `tail`, the last entry, which a write chains its entries to. In the ledger's order. Never
+    for `verify`: the chain is not whole."""
 
     metrics: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
     tail: bool = False
+    units_of: tuple[str, ...] = ()
+    dated: tuple[tuple[str, str], ...] = ()
 
 
 # An entry to append: its compact JSON line, and what the store's `kept` made of the entry (None

@@ -172,9 +172,10 @@ def test_a_sqlite_file_that_is_no_ledger_is_refused_and_left_alone(cli, tmp_path
 
 
 def test_a_write_reads_its_metric_only_and_still_sees_all_it_must(cli, tmp_path: Path):
-    """On SQLite, add, amend and retract read their metric's claims, the claim they change and
-    the last entry (to chain to), not the whole ledger: the refusals that need the rest of the
-    ledger (a unit, a claim logged before, a claim amended into another metric) hold alike."""
+    """On SQLite, add reads its metric's unit and the claims of its metric and as-of, amend and
+    retract their metric's claims and the claim they change, each the last entry (to chain to),
+    not the whole ledger: the refusals that need the rest of the ledger (a unit, a claim logged
+    before, a claim amended into another metric) hold alike."""
     outcomes = []
     for db in (tmp_path / "l.json", tmp_path / "l.sqlite"):
         at = ("--db", str(db))
@@ -227,24 +228,62 @@ REPORTED = ["2025-03-01", "2025-03", "2025", "2025-02-28", "2025-03-31", "2024"]
 # Points that are not whole: 3.2 twice (once as a range's midpoint), and 1 and the next double
 # above it, a rise only in the 17th digit.
 FRACTIONS = ["0.1", "1.5-2", "3.2", "between 3.1 and 3.3", "1", "1.0000000000000002"]
-STEPS = st.lists(
-    st.one_of(
-        st.tuples(
-            st.just("claim"),
-            st.sampled_from(SPELLINGS),
-            st.sampled_from(["m.a", "m.b", "m.c"]),
-            st.sampled_from(REPORTED),
-            st.one_of(st.integers(1, 40), st.sampled_from(FRACTIONS)),
-            st.sampled_from(REPORTED),  # as of
-            st.sampled_from(["", "troops", "%"]),
-        ),
-        st.tuples(st.sampled_from(["amend", "retract"]), st.integers(0, 30)),
-        st.tuples(st.just("alias"), st.sampled_from(SPELLINGS), st.sampled_from(SPELLINGS)),
-        st.tuples(st.just("kind"), st.sampled_from(["m.a", "m.b"]), st.sampled_from(KINDS)),
+STEP = st.one_of(
+    st.tuples(
+        st.just("claim"),
+        st.sampled_from(SPELLINGS),
+        st.sampled_from(["m.a", "m.b", "m.c"]),
+        st.sampled_from(REPORTED),
+        st.one_of(st.integers(1, 40), st.sampled_from(FRACTIONS)),
+        st.sampled_from(REPORTED),  # as of
+        st.sampled_from(["", "troops", "%"]),
     ),
-    min_size=1,
-    max_size=30,
+    st.tuples(st.sampled_from(["amend", "retract"]), st.integers(0, 30)),
+    st.tuples(st.just("alias"), st.sampled_from(SPELLINGS), st.sampled_from(SPELLINGS)),
+    st.tuples(st.just("kind"), st.sampled_from(["m.a", "m.b"]), st.sampled_from(KINDS)),
 )
+STEPS = st.lists(STEP, min_size=1, max_size=30)
+# A metric's declared unit (`metrics describe --unit`), which stands over its claims' units.
+UNIT_STEP = st.tuples(
+    st.just("unit"), st.sampled_from(["m.a", "m.b"]), st.sampled_from(["troops", "tanks"])
+)
+
+
+def _both_stores_of(steps: list[tuple], tmp_path: Path) -> tuple[Path, Path]:
+    """A JSON file and a SQLite file of the same entries, made of `steps` (see STEPS)."""
+    from osintlog.claims import Context, amended_claim, build_claim
+    from osintlog.integrity import retraction_entry
+    from osintlog.ledger import Ledger, claim_entry, new_entry
+
+    entries, claims = [], []
+    for number, step in enumerate(steps):
+        logged = f"2026-01-01T00:00:{number % 7:02d}.000000Z"  # clocks that go back, too
+        context = Context(date(2026, 1, 1), "tester", logged, future=True)  # plans too
+        if step[0] == "claim":
+            _, source, metric, reported, value, as_of, unit = step
+            fields = {"metric": metric, "value": str(value), "source": source, "unit": unit}
+            claim = build_claim({**fields, "reported": reported, "as_of": as_of}, context)
+            claims.append(claim)
+            entries.append(claim_entry(claim))
+        elif step[0] == "amend" and claims:
+            old = claims[step[1] % len(claims)]
+            new = amended_claim(old, {"value": str(1000 + number)}, context)
+            claims.append(new)
+            entries.append(claim_entry(new))
+        elif step[0] == "retract" and claims:
+            entries.append(retraction_entry(claims[step[1] % len(claims)]["id"], "x", "t", logged))
+        elif step[0] == "alias" and step[1] != step[2]:
+            entries.append(new_entry("alias", "t", logged, name=step[1], canonical=step[2]))
+        elif step[0] == "kind":
+            entries.append(new_entry("metric", "t", logged, metric=step[1], metric_kind=step[2]))
+        elif step[0] == "unit":
+            entries.append(new_entry("metric", "t", logged, metric=step[1], unit=step[2]))
+    assume(claims)
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    json_path, sqlite_path = folder / "l.json", folder / "l.sqlite"
+    for path in (json_path, sqlite_path):
+        Ledger(path).append([dict(entry) for entry in entries], "2026-01-01T00:00:00.000000Z")
+    return json_path, sqlite_path
 
 
 @settings(
@@ -270,40 +309,12 @@ def test_the_views_sqlite_counts_answer_as_those_of_every_claim(tmp_path: Path, 
     that take every claim do (the JSON file's): spellings alike but for case, aliases,
     amendments, retractions, units, plans, metric kinds and clocks that go back."""
     from osintlog.api import Ledger as Api
-    from osintlog.claims import Context, amended_claim, build_claim
     from osintlog.declarations import metric_units
-    from osintlog.integrity import retraction_entry
-    from osintlog.ledger import Ledger, claim_entry, new_entry
+    from osintlog.ledger import Ledger
     from osintlog.timeline import changes
     from osintlog.views import metric_summaries, source_summaries
 
-    entries, claims = [], []
-    for number, step in enumerate(steps):
-        logged = f"2026-01-01T00:00:{number % 7:02d}.000000Z"  # clocks that go back, too
-        context = Context(date(2026, 1, 1), "tester", logged, future=True)  # plans too
-        if step[0] == "claim":
-            _, source, metric, reported, value, as_of, unit = step
-            fields = {"metric": metric, "value": str(value), "source": source, "unit": unit}
-            claim = build_claim({**fields, "reported": reported, "as_of": as_of}, context)
-            claims.append(claim)
-            entries.append(claim_entry(claim))
-        elif step[0] == "amend" and claims:
-            old = claims[step[1] % len(claims)]
-            new = amended_claim(old, {"value": str(1000 + number)}, context)
-            claims.append(new)
-            entries.append(claim_entry(new))
-        elif step[0] == "retract" and claims:
-            entries.append(retraction_entry(claims[step[1] % len(claims)]["id"], "x", "t", logged))
-        elif step[0] == "alias" and step[1] != step[2]:
-            entries.append(new_entry("alias", "t", logged, name=step[1], canonical=step[2]))
-        elif step[0] == "kind":
-            entries.append(new_entry("metric", "t", logged, metric=step[1], metric_kind=step[2]))
-    assume(claims)
-    folder = Path(tempfile.mkdtemp(dir=tmp_path))
-    json_path, sqlite_path = folder / "l.json", folder / "l.sqlite"
-    for path in (json_path, sqlite_path):
-        Ledger(path).append([dict(entry) for entry in entries], "2026-01-01T00:00:00.000000Z")
-
+    json_path, sqlite_path = _both_stores_of(steps, tmp_path)
     whole = Ledger(json_path).read()
     declared = whole.declarations()
     seen = declared.canonical(whole.active())
@@ -315,3 +326,44 @@ def test_the_views_sqlite_counts_answer_as_those_of_every_claim(tmp_path: Path, 
     # and so the two stores answer alike
     for view in ("sources", "metrics", "summaries"):
         assert getattr(counted, view)() == getattr(Api(json_path), view)()
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(STEP | UNIT_STEP, min_size=1, max_size=30),
+    adds=st.lists(
+        st.tuples(
+            st.sampled_from(SPELLINGS),
+            st.sampled_from(["m.a", "m.b", "m.c"]),
+            st.sampled_from(REPORTED),  # as of
+            st.sampled_from(["", "troops", "%", "tanks"]),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_add_on_sqlite_reads_a_unit_and_a_day_and_answers_as_it_does_on_the_whole_file(
+    tmp_path: Path, steps, adds
+):
+    """`add` reads of a SQLite ledger only its metric's first active claim with a unit and the
+    claims of its metric and as-of (`store.Part`): what it refuses, adds and finds beside the
+    new claim is what it is on the JSON file, read whole — through amendments, retractions,
+    aliases, declared units and claims with no unit."""
+    from osintlog.api import Ledger as Api
+    from osintlog.errors import OsintlogError
+
+    json_path, sqlite_path = _both_stores_of(steps, tmp_path)
+    for source, metric, as_of, unit in adds:
+        answers = []
+        for path in (json_path, sqlite_path):
+            ledger = Api(path, today=date(2026, 1, 2))
+            try:
+                added = ledger.add(
+                    metric, "7", source=source, as_of=as_of, reported="2025-03-31", unit=unit
+                )
+                answers.append((added.claim["id"], added.added, [c["id"] for c in added.similar]))
+            except OsintlogError as error:
+                answers.append(str(error).replace(str(path), "LEDGER"))
+        assert answers[0] == answers[1]
