@@ -56,13 +56,6 @@ class Added:
     similar: list[Claim] = field(default_factory=list)
 
 
-def _by_metric(claims: Iterable[Claim]) -> dict[str, list[Claim]]:
-    grouped: dict[str, list[Claim]] = {}
-    for claim in claims:
-        grouped.setdefault(claim["metric"], []).append(claim)
-    return dict(sorted(grouped.items()))
-
-
 def _check_every(every: str | None) -> None:
     if every is not None and every not in EVERY:
         raise BadClaim(f'--every "{every}": use one of {", ".join(EVERY)}')
@@ -191,7 +184,7 @@ class Ledger:
         """One claim by its id or a unique prefix of it, with its status; a superseded claim
         also with `superseded_by` (the ids of its amendments), a retracted one with
         `retraction_reason`."""
-        snapshot = self._existing()
+        snapshot = self._of_claim(claim_id)
         claim = snapshot.with_status([snapshot.resolve(claim_id)])[0]
         successors = [c["id"] for c in snapshot.claims() if c["supersedes"] == claim["id"]]
         if successors:
@@ -205,14 +198,23 @@ class Ledger:
         """One claim as `export` writes it."""
         from osintlog import views
 
-        snapshot = self._existing()
+        snapshot = self._of_claim(claim_id)
         claims = snapshot.with_status([snapshot.resolve(claim_id)])
         return views.claim_records(claims, snapshot.standing_ratings())
 
     def history(self, claim_id: str) -> list[integrity.HistoryRow]:
         """Every version of a claim and its retraction, oldest first."""
-        snapshot = self._existing()
-        return integrity.history(snapshot, snapshot.resolve(claim_id)["id"])
+        snapshot = self._of_claim(claim_id)
+        claim_id, known = snapshot.resolve(claim_id)["id"], set()
+        while (versions := integrity.versions(snapshot, claim_id)) != known:
+            snapshot, known = self._existing(Part(ids=tuple(sorted(versions)))), versions
+        return integrity.history(snapshot, claim_id)
+
+    def _of_claim(self, claim_id: str) -> ledger.Snapshot:
+        """The claims an id prefix names and the entries that change them, where the store reads
+        parts (SQLite), else all; too short a prefix reads none, for `resolve` to refuse."""
+        prefix = claim_id.strip().lower()
+        return self._existing(Part(ids=(prefix,) if len(prefix) >= ledger.MIN_PREFIX else ()))
 
     # --- views -----------------------------------------------------------------------------
 
@@ -310,7 +312,7 @@ class Ledger:
         day = period_end(self._day(at)) if at else self.today.isoformat()
         return [
             comparison.compare(group, name, day, rule, seen.standing, seen.max_age(name, max_age))
-            for name, group in _by_metric(seen.claims).items()
+            for name, group in comparison.by_metric(seen.claims).items()
         ]
 
     def compare_every(
@@ -330,7 +332,7 @@ class Ledger:
         age = comparison.MaxAge.parse(max_age) if max_age else None
         return [
             comparison.compare_every(group, name, every, against, age)
-            for name, group in _by_metric(seen.claims).items()
+            for name, group in comparison.by_metric(seen.claims).items()
         ]
 
     def metrics(self) -> list[views.MetricSummary]:
@@ -484,9 +486,7 @@ class Ledger:
 
     def _changeable(self, claim_id: str, action: str) -> Claim:
         """The claim an id prefix names, if it may still be `action` (amended, retracted)."""
-        prefix = claim_id.strip().lower()
-        # Too short a prefix is refused by `resolve`, without reading all the claims it starts.
-        snapshot = self._existing(Part(ids=(prefix,) if len(prefix) >= ledger.MIN_PREFIX else ()))
+        snapshot = self._of_claim(claim_id)
         return integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], action)
 
     def rate_source(self, name: str, grade: str) -> str:

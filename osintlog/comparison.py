@@ -23,6 +23,15 @@ from osintlog.periods import days_between, label_end, labels_between, timeline_d
 from osintlog.query import claim_order
 from osintlog.views import SourceNames, effective_rating, point, rating_rank, tidy
 
+
+def by_metric(claims: Iterable[Claim]) -> dict[str, list[Claim]]:
+    """Claims by their metric, the metrics in order (a glob's comparisons, one per metric)."""
+    grouped: dict[str, list[Claim]] = {}
+    for claim in claims:
+        grouped.setdefault(claim["metric"], []).append(claim)
+    return dict(sorted(grouped.items()))
+
+
 RULES = ("median", "lowest", "best-rated")
 # A source stands out when its latest figure is more than this far from the consensus; only
 # said with at least OUTLIER_SOURCES fresh sources (with two, their ratio says more).

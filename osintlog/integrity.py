@@ -248,9 +248,9 @@ class HistoryRow:
 HISTORY_COLUMNS = [field.name for field in fields(HistoryRow) if field.name != "unit"]
 
 
-def history(snapshot: Snapshot, claim_id: str) -> list[HistoryRow]:
-    """Every version of a claim (the one given, what it superseded, what superseded it) and its
-    retraction, in the order they were logged."""
+def _family(snapshot: Snapshot, claim_id: str) -> set[str]:
+    """The ids of the versions of a claim the snapshot holds: the one given, what it
+    superseded, what superseded it, and so on."""
     claims = {c["id"]: c for c in snapshot.claims()}
     linked: dict[str, set[str]] = {cid: set() for cid in claims}
     for claim in claims.values():
@@ -263,6 +263,23 @@ def history(snapshot: Snapshot, claim_id: str) -> list[HistoryRow]:
         if current not in family:
             family.add(current)
             todo.extend(linked.get(current, ()))
+    return family
+
+
+def versions(snapshot: Snapshot, claim_id: str) -> set[str]:
+    """The versions of a claim the snapshot holds (`_family`), and those they supersede: all
+    of them when the snapshot is the whole ledger, else what to read next (a store's part holds
+    the claims it names and the entries that change them)."""
+    family = _family(snapshot, claim_id)
+    named = {c["supersedes"] for c in snapshot.claims() if c["id"] in family and c["supersedes"]}
+    return family | named
+
+
+def history(snapshot: Snapshot, claim_id: str) -> list[HistoryRow]:
+    """Every version of a claim (the one given, what it superseded, what superseded it) and its
+    retraction, in the order they were logged."""
+    claims = {c["id"]: c for c in snapshot.claims()}
+    family = _family(snapshot, claim_id)
     rows = []
     for entry in snapshot.entries:
         if entry.get("kind", "claim") == "claim" and entry["id"] in family:

@@ -222,6 +222,42 @@ def test_a_write_reads_its_metric_only_and_still_sees_all_it_must(cli, tmp_path:
     assert [(row["source"], row["rating"]) for row in sources] == [("A", "B")]
 
 
+def test_show_and_history_read_a_claims_versions_only_and_answer_as_on_the_whole_file(
+    cli, tmp_path: Path
+):
+    """On SQLite, show and history read the claims an id names and the entries that change
+    them (history: version by version, back and forth, into another metric too), not the
+    whole ledger; what they show is what the JSON file, read whole, shows."""
+    shown = []
+    for db in (tmp_path / "l.json", tmp_path / "l.sqlite"):
+        at = ("--db", str(db))
+        cli.ok(*at, "import", str(DATA))
+        first = cli.ok(*at, "add", "m.x", "10", "--source", "A", "--as-of", "2025-03").stdout
+        second = cli.ok(*at, "amend", first.strip(), "--value", "11", "--yes").stdout
+        third = cli.ok(*at, "amend", second.strip(), "--metric", "m.y", "--yes").stdout
+        cli.ok(*at, "retract", third.strip()[:8], "--reason", "misread", "--yes")
+        versions = [first.strip()[:6], second.strip()[:10], third.strip()]
+        shown.append(
+            [cli.ok(*at, "history", version).stdout for version in versions]
+            + [cli.ok(*at, "show", version).stdout for version in versions]
+            + [cli.ok(*at, "show", versions[1], "--format", "json").stdout]
+            + [cli.fails(*at, "show", "0000").stderr, cli.fails(*at, "history", "ab").stderr]
+        )
+    # The retraction's id and every logged_at hold the moment each was logged: not compared.
+    moments = re.compile(r"\d{4}-\d\d-\d\dT[\d:.]+Z|\w{10}(?= retracted)")
+    json_shown, sqlite_shown = ([moments.sub("…", text) for text in texts] for texts in shown)
+    assert sqlite_shown == json_shown
+    history = json_shown[0].splitlines()
+    assert [line.split()[1] for line in history[1:]] == [
+        "logged",
+        "amended",
+        "amended",
+        "retracted",
+    ]
+    assert all(text == json_shown[0] for text in json_shown[:3])  # from any version, all four
+    assert "retraction reason  misread" in json_shown[5]
+
+
 SPELLINGS = ["Reuters", "reuters", "Reuters ", "GUR", "Ukrainian intelligence", "ISW"]
 KINDS = ["cumulative", "total"]
 REPORTED = ["2025-03-01", "2025-03", "2025", "2025-02-28", "2025-03-31", "2024"]
