@@ -30,10 +30,9 @@ from osintlog.declarations import (
     metric_units,
 )
 from osintlog.errors import BadClaim, BadInput, LedgerMissing, NotAllowed
-from osintlog.fields import EVERY
 from osintlog.formats import InputFormat, check_input_file, load_input
 from osintlog.integrity import check_units, similar_claims
-from osintlog.periods import period_end
+from osintlog.periods import check_every, period_end
 from osintlog.query import Query
 from osintlog.store import Part
 
@@ -54,11 +53,6 @@ class Added:
     claim: Claim
     added: bool
     similar: list[Claim] = field(default_factory=list)
-
-
-def _check_every(every: str | None) -> None:
-    if every is not None and every not in EVERY:
-        raise BadClaim(f'--every "{every}": use one of {", ".join(EVERY)}')
 
 
 @dataclass
@@ -259,7 +253,7 @@ class Ledger:
         from osintlog import timeline
 
         seen = self._metric_claims(metric, source)
-        _check_every(every)
+        check_every(every)
         shown = self._shown(since, until)
         return timeline.timeline(seen.claims, seen.standing, every, shown, seen.kinds())
 
@@ -327,7 +321,7 @@ class Ledger:
         one's ratio to that source; one per metric a glob matches."""
         from osintlog import comparison
 
-        _check_every(every)
+        check_every(every)
         seen = self._metric_claims(metric)
         age = comparison.MaxAge.parse(max_age) if max_age else None
         return [
@@ -381,8 +375,14 @@ class Ledger:
         return parse_date(text, today=self.today, reported=self.today.isoformat())
 
     def info(self) -> ledger.LedgerInfo:
-        """Where the ledger is, its size, schema and counts."""
-        return ledger.ledger_info(self._ledger.read(), self._ledger.store.size())
+        """Where the ledger is, its size, schema and counts (counted by the store where it can:
+        `ledger.counted_info`)."""
+        size = self._ledger.store.size()
+        with self._ledger.counted(reports=False) as counted:
+            if counted is not None:
+                declared = self._read(Part())  # the declarations, and the schema
+                return ledger.counted_info(declared, size, *counted)
+        return ledger.ledger_info(self._ledger.read(), size)
 
     # --- writing ---------------------------------------------------------------------------
 

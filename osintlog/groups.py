@@ -44,6 +44,10 @@ class Claims(Protocol):
         """The claims at these positions."""
         ...
 
+    def counts(self) -> tuple[int, dict[str, int]]:
+        """The ledger's entries, and its claims by status (`ledger.Snapshot.status`)."""
+        ...
+
     def series(self, metric: str, sources: Collection[str]) -> list[Claim]:
         """The claims of a metric from these source names (as written), in timeline order."""
         ...

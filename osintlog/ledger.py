@@ -373,3 +373,23 @@ def ledger_info(snapshot: Snapshot, size: int | None) -> LedgerInfo:
         metrics=len({c["metric"] for c in active}),
         sources=len({snapshot.declarations().key(c["source"]) for c in active}),
     )
+
+
+def counted_info(
+    declaring: Snapshot, size: int | None, groups: ClaimGroups, claims: Claims
+) -> LedgerInfo:
+    """`ledger_info` of a ledger its store counts (`Ledger.counted`): the metrics and sources
+    of its active claims from their groups, the entries and claims by status from the store;
+    `declaring` holds its declarations (the aliases sources are counted under)."""
+    entries, statuses = claims.counts()
+    key = declaring.declarations().key
+    return LedgerInfo(
+        path=declaring.path,
+        exists=size is not None,
+        size=size or 0,
+        schema=declaring.schema,
+        entries=entries,
+        claims=statuses,
+        metrics=len({metric for metric, _, _ in groups.by_metric}),
+        sources=len({key(source) for _, source, _ in groups.by_metric}),
+    )

@@ -9,6 +9,9 @@ import functools
 import re
 from datetime import date, timedelta
 
+from osintlog.errors import BadClaim
+from osintlog.fields import EVERY
+
 _STORED_PART = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", re.ASCII)
 
 
@@ -138,3 +141,9 @@ def labels_between(first_day: str, last_day: str, every: str) -> list[str]:
 def days_between(earlier: str, later: str) -> int:
     """Days from one full ISO day to another."""
     return (date.fromisoformat(later) - date.fromisoformat(earlier)).days
+
+
+def check_every(every: str | None) -> None:
+    """Refuse a period to roll a series up by (`--every`) that is not one of EVERY."""
+    if every is not None and every not in EVERY:
+        raise BadClaim(f'--every "{every}": use one of {", ".join(EVERY)}')

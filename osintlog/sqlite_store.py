@@ -26,6 +26,7 @@ import orjson
 
 from osintlog import views
 from osintlog.errors import LedgerCorrupt, LedgerWriteFailed
+from osintlog.fields import ACTIVE, RETRACTED, SUPERSEDED
 from osintlog.query import ORDER_RULE, order_key
 from osintlog.store import SCHEMA_VERSION, NewLine, Part, Stored, file_signature
 
@@ -446,6 +447,20 @@ class _StoredClaims:
             )
         return found
 
+    def counts(self) -> tuple[int, dict[str, int]]:
+        changed = "SELECT refers FROM entries WHERE refers IS NOT NULL AND kind"
+        retracted, superseded = f"{changed} = 'retraction'", f"{changed} = 'claim'"
+        counted = self._rows(
+            "SELECT (SELECT count(*) FROM entries), "
+            "(SELECT count(*) FROM entries WHERE kind = 'claim'), "
+            f"(SELECT count(*) FROM entries WHERE kind = 'claim' AND id IN ({retracted})), "
+            f"(SELECT count(*) FROM entries WHERE kind = 'claim' AND id IN ({superseded}) "
+            f"AND id NOT IN ({retracted}))",
+            [],
+        )
+        entries, claims, gone, replaced = counted[0] if counted else (0, 0, 0, 0)
+        return entries, {ACTIVE: claims - gone - replaced, SUPERSEDED: replaced, RETRACTED: gone}
+
     def series(self, metric: str, sources: Collection[str]) -> list[dict[str, Any]]:
         names = sorted(sources)
         return [
@@ -507,7 +522,7 @@ class _StoredClaims:
     def _cursor(self, query: str, parameters: list[Any]) -> Iterable[tuple[Any, ...]]:
         return () if self.connection is None else self.connection.execute(query, parameters)
 
-    def _rows(self, query: str, parameters: list[Any]) -> list[tuple[int, str]]:
+    def _rows(self, query: str, parameters: list[Any]) -> list[tuple[Any, ...]]:
         if self.connection is None:
             return []
         return self.connection.execute(query, parameters).fetchall()

@@ -362,6 +362,10 @@ def test_the_views_sqlite_counts_answer_as_those_of_every_claim(tmp_path: Path, 
     # and so the two stores answer alike
     for view in ("sources", "metrics", "summaries"):
         assert getattr(counted, view)() == getattr(Api(json_path), view)()
+    # `info` too: but for the path and the size, what each file holds
+    unplaced = {"path": None, "size": None}
+    json_info, sqlite_info = (vars(Api(p).info()) | unplaced for p in (json_path, sqlite_path))
+    assert sqlite_info == json_info
 
 
 @settings(
