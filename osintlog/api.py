@@ -201,12 +201,13 @@ class Ledger:
         snapshot = self._of_claim(claim_id)
         claim_id, known = snapshot.resolve(claim_id)["id"], set()
         while (versions := integrity.versions(snapshot, claim_id)) != known:
-            snapshot, known = self._existing(Part(ids=tuple(sorted(versions)))), versions
+            part = self._ledger.read_part(Part(ids=tuple(sorted(versions))))
+            snapshot, known = part or snapshot, versions  # None: the whole ledger is read
         return integrity.history(snapshot, claim_id)
 
     def _of_claim(self, claim_id: str) -> ledger.Snapshot:
         """The claims an id prefix names and the entries that change them, where the store reads
-        parts (SQLite), else all; too short a prefix reads none, for `resolve` to refuse."""
+        parts, else all (too short a prefix reads none, for `resolve` to refuse)."""
         prefix = claim_id.strip().lower()
         return self._existing(Part(ids=(prefix,) if len(prefix) >= ledger.MIN_PREFIX else ()))
 
@@ -403,7 +404,6 @@ class Ledger:
         A unit other than the metric's is refused; a claim without one takes it. When active
         claims of the same metric, source and as-of exist (`Added.similar`), `confirm` sees the
         new claim and them first, and may raise to refuse (the CLI asks on a terminal)."""
-        # Of a large ledger only what the claim needs: its metric's unit, its as-of's claims
         unit = Part(units_of=(claim_fields.metric_key(metric),))
         context = self._context_of(self._read(unit), order, future)
         raw = {**fields, "metric": metric, "value": value, "source": source}

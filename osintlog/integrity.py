@@ -248,15 +248,16 @@ class HistoryRow:
 HISTORY_COLUMNS = [field.name for field in fields(HistoryRow) if field.name != "unit"]
 
 
-def _family(snapshot: Snapshot, claim_id: str) -> set[str]:
-    """The ids of the versions of a claim the snapshot holds: the one given, what it
-    superseded, what superseded it, and so on."""
-    claims = {c["id"]: c for c in snapshot.claims()}
-    linked: dict[str, set[str]] = {cid: set() for cid in claims}
-    for claim in claims.values():
-        if claim["supersedes"] in linked:
-            linked[claim["supersedes"]].add(claim["id"])
-            linked[claim["id"]].add(claim["supersedes"])
+def versions(snapshot: Snapshot, claim_id: str) -> set[str]:
+    """The ids of every version of a claim: the one given, what it superseded, what superseded
+    it, and so on, as far as the snapshot shows. A part of the ledger (`store.Part`) holds the
+    claims it names and the entries that change them: read again for these ids until no other
+    is named, it shows them all, as the whole ledger does."""
+    linked: dict[str, set[str]] = {}
+    for claim in snapshot.claims():
+        if old := claim["supersedes"]:
+            linked.setdefault(old, set()).add(claim["id"])
+            linked.setdefault(claim["id"], set()).add(old)
     family, todo = set(), [claim_id]
     while todo:
         current = todo.pop()
@@ -266,26 +267,15 @@ def _family(snapshot: Snapshot, claim_id: str) -> set[str]:
     return family
 
 
-def versions(snapshot: Snapshot, claim_id: str) -> set[str]:
-    """The versions of a claim the snapshot holds (`_family`), and those they supersede: all
-    of them when the snapshot is the whole ledger, else what to read next (a store's part holds
-    the claims it names and the entries that change them)."""
-    family = _family(snapshot, claim_id)
-    named = {c["supersedes"] for c in snapshot.claims() if c["id"] in family and c["supersedes"]}
-    return family | named
-
-
 def history(snapshot: Snapshot, claim_id: str) -> list[HistoryRow]:
     """Every version of a claim (the one given, what it superseded, what superseded it) and its
     retraction, in the order they were logged."""
-    claims = {c["id"]: c for c in snapshot.claims()}
-    family = _family(snapshot, claim_id)
+    family = versions(snapshot, claim_id)
     rows = []
     for entry in snapshot.entries:
         if entry.get("kind", "claim") == "claim" and entry["id"] in family:
-            claim = claims[entry["id"]]
-            event = "amended" if claim["supersedes"] else "logged"
-            rows.append(_history_row(claim, event, snapshot.status(claim["id"])))
+            event = "amended" if entry["supersedes"] else "logged"
+            rows.append(_history_row(entry, event, snapshot.status(entry["id"])))
         elif entry.get("kind") == "retraction" and entry["target"] in family:
             rows.append(
                 HistoryRow(
