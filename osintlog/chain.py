@@ -116,10 +116,10 @@ class SerialisedEntries:
     ) -> Generator[tuple[bytes, Any], None, str]:
         """As `Ledger.append` takes entries, in one loop (an import has 100,000 of them): the
         line of each entry not `known`, chained after `previous`, with what `kept` made of it
-        (None without `kept`); returns the last hash. Each
-        is checked as a dict of what the check needs (id, kind, the claim it supersedes or
-        retracts, a claim's metric, unit, source and as-of), then counted in `result`, not
-        kept: an import's memory is its parts', not its ledger's."""
+        (None without `kept`); returns the last hash. Each is checked as a dict of what the
+        check needs (id, kind, the claim it supersedes or retracts, a claim's metric, unit,
+        source and as-of), then counted in `result`, not kept: an import's memory is its
+        parts', not its ledger's."""
         hashed, cuts, sha256 = self.hashed, self.cuts, hashlib.sha256
         places = zip(cuts[0:-1:2], cuts[1::2], cuts[2::2], strict=True)
         kept = self.kept if self.kept is not None else itertools.repeat(None, len(self.ids))

@@ -201,10 +201,8 @@ class SqliteStore:
         for metric in part.units_of:
             # the metric's claims in the ledger's order (its index keeps them so), to the first
             chosen.append(
-                "SELECT * FROM (SELECT position, id FROM entries INDEXED BY entries_metric "
-                "WHERE metric = ? AND kind = 'claim' AND unit IS NOT NULL AND unit != '' "
-                "AND id NOT IN (SELECT refers FROM entries WHERE refers IS NOT NULL) "
-                "ORDER BY position LIMIT 1)"
+                f"SELECT * FROM (SELECT position, id {_active('entries_metric')} AND metric = ? "
+                "AND unit IS NOT NULL AND unit != '' ORDER BY position LIMIT 1)"
             )
             parameters.append(metric)
         for metric, as_of in part.dated:
