@@ -145,20 +145,7 @@ def _counted(
     known, check = snapshot.ids(), checks(snapshot)
     result = AppendResult([], [])
     for part in parts:
-        for entry_id, kind, refers, facts in zip(
-            part.ids, part.kinds, part.refers, part.facts, strict=True
-        ):
-            if entry_id in known:
-                result.existing.append(entry_id)
-                continue
-            entry = {"id": entry_id, "kind": kind}
-            if refers:
-                entry["target" if kind == "retraction" else "supersedes"] = refers
-            if facts:
-                entry["metric"], entry["unit"], entry["source"], entry["as_of"] = facts
-            check(entry)
-            result.count(kind)
-            known.add(entry_id)
+        part.checked_new(known, check, result)
     return result
 
 
