@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from osintlog import figures
 from osintlog.errors import BadFigure
-from osintlog.figures import QUALIFIERS, display, parse_figure
+from osintlog.figures import QUALIFIERS, Figure, display, parse_figure
 
 M = 1_000_000
 
@@ -325,3 +327,20 @@ def test_the_quick_path_takes_digits_after_one_word_only():
     assert figures._plain_figure("6 million") is None
     assert figures._plain_figure("between 10 to 12") is None
     assert figures._plain_figure("About 4,700") is None
+
+
+@given(
+    st.integers(0, 10**15),
+    st.integers(0, 10**15),
+    st.sampled_from(["", "about ", "up to ", "at least "]),
+)
+def test_figures_made_quickly_are_figures_with_the_middle_decimal_gives(low, high, hedge):
+    low, high = sorted((low, high))
+    ranged = figures._ranged(f"{low}-{high}", low, high, None)
+    assert type(ranged) is Figure and ranged.qualifier == "range" and ranged.unit is None
+    middle = (Decimal(low) + high) / 2  # the rule, worked out exactly
+    assert ranged.best == middle and type(ranged.best) is (int if middle % 1 == 0 else float)
+    hedged = figures.parse_figure(f"{hedge}{low:,}")
+    assert (
+        type(hedged) is Figure and hedged == Figure(*hedged) and hedged.value == f"{hedge}{low:,}"
+    )
