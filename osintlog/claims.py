@@ -48,6 +48,9 @@ MAX_TAG = 100
 
 _METRIC = re.compile(r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*", re.ASCII)
 _RATING = re.compile(r"([A-Fa-f])?([1-6])?")
+# A claim's report date, as-of, and whether the as-of lies after the report; a few thousand kept.
+Dates = tuple[str, str, bool]
+_DATES_KEPT = 65_536
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z", re.ASCII)
 
 
@@ -68,6 +71,11 @@ class Context:
     def latest_reported(self) -> str:
         """The latest reported date accepted: tomorrow, for a report from a later time zone."""
         return (self.today + timedelta(days=1)).isoformat()
+
+    @functools.cached_property
+    def dates_seen(self) -> dict[tuple[str | None, str | None], Dates]:
+        """The dates of the claims built in this context, by the texts given (`_dates`)."""
+        return {}
 
     @classmethod
     def current(
@@ -107,9 +115,7 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
         if name not in texts:
             raise BadClaim(f"{name} is required: fill in the {name} column, {meaning}")
     figure = parse_figure(texts["value"])
-    reported = _reported_date(texts.get("reported"), context)
-    as_of = _date(texts.get("as_of"), context, reported) or reported
-    future = after_report(as_of, reported)
+    reported, as_of, future = _dates(texts.get("reported"), texts.get("as_of"), context)
     if future and not (context.future or _flag(raw.get(FUTURE))):
         raise BadDate(
             f"as-of {as_of} lies after the report's date {reported}: a report cannot describe "
@@ -296,6 +302,21 @@ def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
             if problem := text_problem(text, name in PROSE_FIELDS):
                 raise BadClaim(refusal(name, problem))
     return texts
+
+
+def _dates(reported_text: str | None, as_of_text: str | None, context: Context) -> Dates:
+    """The report's date, the as-of, and whether the as-of lies after the report. The rows of an
+    import repeat the same few thousand pairs: each is worked out once in a context."""
+    key = (reported_text, as_of_text)
+    dates = context.dates_seen.get(key)
+    if dates is None:
+        reported = _reported_date(reported_text, context)
+        as_of = _date(as_of_text, context, reported) or reported
+        dates = (reported, as_of, after_report(as_of, reported))
+        if len(context.dates_seen) >= _DATES_KEPT:
+            context.dates_seen.clear()
+        context.dates_seen[key] = dates
+    return dates
 
 
 def _date(text: str | None, context: Context, reported: str | None) -> str | None:
