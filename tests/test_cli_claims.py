@@ -279,12 +279,12 @@ def test_a_narrow_terminal_drops_the_least_needed_columns_first(cli, seeded, mon
 
 def test_a_piped_table_lines_up_wide_characters_by_their_width_on_a_terminal(cli):
     # 中国 takes four columns on a terminal, as "Kyiv" does: both sources' rows line up.
-    cli.ok("add", "m.x", "5", "-s", "中国", "--as-of", "2024-05-01")
-    cli.ok("add", "m.x", "12", "-s", "Kyiv", "--as-of", "2024-05-02")
+    cli.ok("add", "m.x", "5", "-s", "中国", "--as-of", "2024-05-01", "--reported", "2024-05-03")
+    cli.ok("add", "m.x", "12", "-s", "Kyiv", "--as-of", "2024-05-02", "--reported", "2024-05-03")
     lines = cli.ok("list").stdout.splitlines()
     assert [line.split()[-2:] for line in lines[1:]] == [
-        ["中国", "2026-12-02"],
-        ["Kyiv", "2026-12-02"],
+        ["中国", "2024-05-03"],
+        ["Kyiv", "2024-05-03"],
     ]
     assert lines[1].index("中国") == lines[2].index("Kyiv")
     assert len(lines[1]) == len(lines[2]) - 2  # the reported dates end in one column
