@@ -441,7 +441,7 @@ def _logged_at(text: str | None, context: Context) -> str:
 def build_claims(
     rows: Rows,
     context: Context,
-    finish: Callable[[list[Claim]], Part],
+    finish: Callable[[Iterable[Claim]], Part],
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
     parts: int = 1,
@@ -449,22 +449,22 @@ def build_claims(
     """Validate every row, a part of the file at a time: for each part, in order, what `finish`
     makes of its claims, and one message per bad row naming its location.
 
-    A row whose status is `retracted` (as `export --all` writes it) keeps that status, so that
-    the import can retract it too; any other status is derived by the ledger. With `workers`
-    above 1 the parts are read and checked in that many processes, started at once (see
-    `workers.stream_parts`), `finish` too, with the same outcome; a CSV file whose cuts fall
-    inside a record then raises MisalignedParts, and must be read with one. `progress` hears of
-    the rows checked. In one process the rows are read in `parts` parts, one after the other,
-    so that only one part's claims are held at a time.
+    `finish` is given each claim as it is built, and should let it go (an import serialises
+    it): a claim is a dict of two dozen fields, and building, serialising and dropping each in
+    turn keeps the memory it takes the same few pages. A row whose status is `retracted` (as
+    `export --all` writes it) keeps that status, so that the import can retract it too; any
+    other status is derived by the ledger. With `workers` above 1 the parts are read and
+    checked in that many processes, started at once (see `workers.stream_parts`), `finish`
+    too, with the same outcome; a CSV file whose cuts fall inside a record then raises
+    MisalignedParts, and must be read with one. `progress` hears of the rows checked. In one
+    process the rows are read in `parts` parts, one after the other.
     """
     if workers < 2:
         return _in_turn(rows.parts(parts), context, finish, progress)
     from osintlog.workers import PARTS_EACH, stream_parts  # only large imports need it
 
     def check(part: Iterable[Row], index: int) -> tuple[Part, list[str], int]:
-        # Read whole, then checked: reading row by row between the checks was slower (measured).
-        claims, errors = _checked_rows(list(part), context, None)
-        return finish(claims), errors, len(claims) + len(errors)
+        return _finished(part, context, finish)
 
     results = stream_parts(check, rows.parts(workers * PARTS_EACH), workers)
     return _reported(results, progress)
@@ -473,20 +473,24 @@ def build_claims(
 def _in_turn(
     parts: list[Iterable[Row]],
     context: Context,
-    finish: Callable[[list[Claim]], Part],
+    finish: Callable[[Iterable[Claim]], Part],
     progress: Callable[[int], None] | None,
 ) -> Iterator[tuple[Part, list[str]]]:
-    checked = 0
-    for part in parts:
-        claims, errors = _checked_rows(part, context, None)
-        checked += len(claims) + len(errors)
-        if progress is not None:
-            progress(checked)
-        yield finish(claims), errors
+    return _reported((_finished(part, context, finish) for part in parts), progress)
+
+
+def _finished(
+    part: Iterable[Row], context: Context, finish: Callable[[Iterable[Claim]], Part]
+) -> tuple[Part, list[str], int]:
+    """What `finish` makes of a part's claims, its bad rows' messages, and how many rows it has.
+    The part is read whole, then checked: reading row by row between the checks was slower."""
+    rows = list(part)
+    errors: list[str] = []
+    return finish(_checked_rows(rows, context, errors)), errors, len(rows)
 
 
 def _reported(
-    results: Iterator[tuple[Part, list[str], int]], progress: Callable[[int], None] | None
+    results: Iterable[tuple[Part, list[str], int]], progress: Callable[[int], None] | None
 ) -> Iterator[tuple[Part, list[str]]]:
     checked = 0
     for result, errors, count in results:
@@ -496,24 +500,20 @@ def _reported(
         yield result, errors
 
 
-def _checked_rows(
-    rows: Iterable[Row], context: Context, progress: Callable[[int], None] | None
-) -> tuple[list[Claim], list[str]]:
-    claims: list[Claim] = []
-    errors: list[str] = []
-    for number, (location, row) in enumerate(rows, 1):
+def _checked_rows(rows: Iterable[Row], context: Context, errors: list[str]) -> Iterator[Claim]:
+    """The claim of each good row, as it is built; a message naming a bad row's location goes
+    to `errors`."""
+    for location, row in rows:
         try:
             if type(row) is not dict and not isinstance(row, Mapping):  # the quick test first
                 raise BadClaim(f"expected an object with claim fields, not {type(row).__name__}")
             claim = build_claim(row, context)
             if (status := row.get("status")) and str(status).strip().lower() == "retracted":
                 claim["status"] = "retracted"
-            claims.append(claim)
         except OsintlogError as error:
             errors.append(f"{location}: {error}")
-        if progress is not None and number % 1000 == 0:
-            progress(number)
-    return claims, errors
+            continue
+        yield claim
 
 
 def retagged(tags: Iterable[str], added: Iterable[str], removed: Iterable[str]) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -114,25 +114,23 @@ def similar_claims(snapshot: Snapshot, claim: Claim) -> list[Claim]:
 IMPORTED_RETRACTION = "retracted in the file it was imported from"
 
 
-def import_entries(claims: list[Claim]) -> list[dict[str, Any]]:
+def import_entries(claims: Iterable[Claim]) -> Iterator[dict[str, Any]]:
     """The entries an import appends: each claim, and a retraction for each claim the file
     marks retracted (dated as the claim, so importing the file again adds nothing)."""
-    entries = []
     for claim in claims:
         retracted = claim.pop("status", None) == RETRACTED
         claim["kind"] = "claim"  # the claims are the import's own: stored as they are
-        entries.append(claim)
+        yield claim
         if retracted:
             reason = IMPORTED_RETRACTION
-            entries.append(
-                retraction_entry(claim["id"], reason, claim["analyst"], claim["logged_at"])
-            )
-    return entries
+            yield retraction_entry(claim["id"], reason, claim["analyst"], claim["logged_at"])
 
 
-def serialised_import_entries(claims: list[Claim], kept: Keep | None = None) -> SerialisedEntries:
+def serialised_import_entries(
+    claims: Iterable[Claim], kept: Keep | None = None
+) -> SerialisedEntries:
     """The entries an import appends (`import_entries`), serialised where they were checked,
-    each with what the ledger's store keeps of it (`kept`, see `store.Store`)."""
+    each as it comes, with what the ledger's store keeps of it (`kept`, see `store.Store`)."""
     return SerialisedEntries(import_entries(claims), kept)
 
 
