@@ -266,7 +266,7 @@ _MAX_DIGITS = 40
 
 
 def _whole(digits: str) -> int:
-    plain = digits.replace(",", "").replace(" ", "")
+    plain = _ungrouped(digits)
     if len(plain) > _MAX_DIGITS:
         raise BadFigure(f'"{digits[:20]}..." has more digits than any figure osintlog accepts')
     return int(plain)
@@ -522,8 +522,6 @@ def _shared_magnitude(left: str, right: str, low: Quantity, high: Quantity) -> Q
 
 def _hedged(value: str, number: Quantity, hedge: str | None, unit: str | None) -> Figure:
     n = _number(number)
-    if hedge is None:
-        return _make_figure((value, n, n, n, EXACT, unit))
     if hedge == APPROX:
         return _make_figure((value, None, None, n, APPROX, unit))
     if hedge == AT_MOST:
