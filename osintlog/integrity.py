@@ -151,43 +151,6 @@ class ImportChecks:
     def __call__(self, snapshot: Snapshot) -> _ImportCheck:
         return _ImportCheck(self, snapshot)
 
-    def _check_change(
-        self,
-        entry: Mapping[str, Any],
-        target: str,
-        known: set[str],
-        superseded: set[str],
-        retracted: set[str],
-    ) -> None:
-        retracts = entry.get("kind") == "retraction"
-        if retracts:
-            action, who, what = "retract", "a retraction", "retracted"
-        else:
-            action, who, what = "supersede", f"claim {short_id(entry['id'])}", "amended"
-        if target not in known and not retracts:
-            # An amendment whose first version the file does not hold (`export` writes active
-            # claims only): it stands on its own until that version comes, and changes nothing.
-            (retracted if retracts else superseded).add(target)
-            return
-        if target not in known:
-            raise BadInput(
-                f"{who} refers to {short_id(target)}, which is neither in the ledger nor "
-                "earlier in the file; import that claim first"
-            )
-        if target not in self.brought:
-            raise BadInput(
-                f"{who} would {action} {short_id(target)}, a claim the file does not bring: an "
-                "import changes only its own claims (correct a claim with osintlog amend or "
-                "retract; take a colleague's corrections with osintlog merge)"
-            )
-        if target in superseded or target in retracted:
-            state = "retracted" if target in retracted else "superseded"
-            raise BadInput(
-                f"{who} would {action} {short_id(target)}, which is {state} already: only the "
-                f"latest version of a claim may be {what}"
-            )
-        (retracted if retracts else superseded).add(target)
-
 
 class _ImportCheck:
     """ImportChecks' check of each entry against one ledger, in file order; `claim` is the
@@ -205,13 +168,44 @@ class _ImportCheck:
     def __call__(self, entry: Mapping[str, Any]) -> None:
         target = entry.get("target") or entry.get("supersedes")
         if target:
-            self.checks._check_change(entry, target, self.known, self.superseded, self.retracted)
+            self._check_change(entry, target)
         if entry.get("kind") != "claim":
             return
         if entry.get("metric") is None:
             self.known.add(entry["id"])
             return
         self.claim(entry["id"], entry["metric"], entry.get("unit"), entry["source"], entry["as_of"])
+
+    def _check_change(self, entry: Mapping[str, Any], target: str) -> None:
+        retracts = entry.get("kind") == "retraction"
+        if retracts:
+            action, who, what = "retract", "a retraction", "retracted"
+        else:
+            action, who, what = "supersede", f"claim {short_id(entry['id'])}", "amended"
+        known, superseded, retracted = self.known, self.superseded, self.retracted
+        if target not in known and not retracts:
+            # An amendment whose first version the file does not hold (`export` writes active
+            # claims only): it stands on its own until that version comes, and changes nothing.
+            (retracted if retracts else superseded).add(target)
+            return
+        if target not in known:
+            raise BadInput(
+                f"{who} refers to {short_id(target)}, which is neither in the ledger nor "
+                "earlier in the file; import that claim first"
+            )
+        if target not in self.checks.brought:
+            raise BadInput(
+                f"{who} would {action} {short_id(target)}, a claim the file does not bring: an "
+                "import changes only its own claims (correct a claim with osintlog amend or "
+                "retract; take a colleague's corrections with osintlog merge)"
+            )
+        if target in superseded or target in retracted:
+            state = "retracted" if target in retracted else "superseded"
+            raise BadInput(
+                f"{who} would {action} {short_id(target)}, which is {state} already: only the "
+                f"latest version of a claim may be {what}"
+            )
+        (retracted if retracts else superseded).add(target)
 
     def claim(self, claim_id: str, metric: str, unit: str | None, source: str, as_of: str) -> None:
         self.known.add(claim_id)

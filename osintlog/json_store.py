@@ -61,7 +61,7 @@ class JsonFileStore(Storage):
             data[ENTRIES_TABLE] = {str(n): e for n, e in enumerate(stored.entries, 1)}
         table = data.setdefault(ENTRIES_TABLE, {})
         first = max(map(int, table), default=0) + 1
-        atomic_write(self.path, ledger_chunks(data, lines, first))
+        atomic_write(self.path, ledger_chunks(data, (line for line, _ in lines), first))
 
     def size(self) -> int | None:
         try:
@@ -105,14 +105,14 @@ _CHUNK = 1 << 20
 
 
 def ledger_chunks(
-    data: Mapping[str, Mapping[str, Any]], added: Iterable[NewLine] = (), first: int = 1
+    data: Mapping[str, Mapping[str, Any]], added: Iterable[bytes] = (), first: int = 1
 ) -> Iterator[bytes | bytearray]:
     """The ledger file, in pieces: indented JSON, but each entry on one line, as compact JSON.
 
     In git a new entry is a new line, and the file is a fifth smaller than indented throughout.
     An entry's keys are those its hash is taken over, sorted, then its hash (see `chain`).
-    `added` are the lines of more entries (with what a store keeps of each, unused here),
-    numbered from `first` on, made while the file is written (see `Ledger.append`).
+    `added` are the lines of more entries, numbered from `first` on, made while the file is
+    written (see `Ledger.append`).
     """
     if ENTRIES_TABLE not in data:
         yield orjson.dumps(data, option=orjson.OPT_INDENT_2)
@@ -120,13 +120,19 @@ def ledger_chunks(
     rest = {**data, ENTRIES_TABLE: orjson.Fragment(_ENTRIES_HERE)}
     before, _, after = orjson.dumps(rest, option=orjson.OPT_INDENT_2).partition(_ENTRIES_HERE)
     text = bytearray(before)
-    entries = data[ENTRIES_TABLE].items()
-    stored = ((orjson.dumps(key), orjson.dumps(entry)) for key, entry in entries)
-    new = ((b'"%d"' % number, line) for number, (line, _) in enumerate(added, first))
-    # Each line is appended at once and let go: orjson's bytes each keep a large buffer while held.
     separator = b"{\n    "
-    for key, line in itertools.chain(stored, new):
-        text += b"%s%s: " % (separator, key)
+    lines = itertools.chain(
+        (
+            (orjson.dumps(number), orjson.dumps(entry))
+            for number, entry in data[ENTRIES_TABLE].items()
+        ),
+        ((b'"%d"' % number, line) for number, line in enumerate(added, first)),
+    )
+    # Each line is appended at once and let go: orjson's bytes each keep a large buffer while held.
+    for key, line in lines:
+        text += separator
+        text += key
+        text += b": "
         text += line
         separator = b",\n    "
         if len(text) > _CHUNK:
