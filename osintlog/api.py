@@ -25,12 +25,14 @@ from osintlog.dates import Order, parse_date
 from osintlog.declarations import (
     Declarations,
     MetricDeclaration,
-    check_declaration,
+    alias_target,
     known_name,
+    metric_declaration,
     metric_units,
+    reliability_grade,
 )
 from osintlog.errors import BadClaim, BadInput, LedgerMissing, NotAllowed
-from osintlog.formats import InputFormat, check_input_file, load_input
+from osintlog.formats import InputFormat, load_input
 from osintlog.integrity import check_units, similar_claims
 from osintlog.periods import check_every, period_end
 from osintlog.query import Query
@@ -39,6 +41,7 @@ from osintlog.store import Part
 if TYPE_CHECKING:
     from osintlog import comparison, timeline, views
     from osintlog.importing import ImportReport, Progress
+    from osintlog.merging import MergeReport
 
 # Called with the claim as it is and as it would be (or None), before a change is written; it
 # raises to refuse the change (the CLI asks on a terminal).
@@ -53,37 +56,6 @@ class Added:
     claim: Claim
     added: bool
     similar: list[Claim] = field(default_factory=list)
-
-
-@dataclass
-class MergeReport:
-    """What `merge` did (or, on a dry run, would do): how many entries it appended, and each
-    change they make to claims the ledger held, in words."""
-
-    added: int
-    changes: list[str]
-    dry_run: bool = False
-
-
-@dataclass
-class _Views:
-    """What the views read from one snapshot."""
-
-    claims: list[Claim]
-    standing: dict[str, str]
-    declared: Declarations
-
-    def kinds(self) -> dict[str, str]:
-        return {m: d.kind for m, d in self.declared.metrics.items() if d.kind}
-
-    def max_age(self, metric: str, given: str | None) -> comparison.MaxAge | None:
-        """The max age given, else a per-period metric's period, else none."""
-        from osintlog import comparison
-
-        if given:
-            return comparison.MaxAge.parse(given)
-        period = self.declared.period(metric)
-        return comparison.MaxAge.of_period(period) if period else None
 
 
 class Ledger:
@@ -213,19 +185,21 @@ class Ledger:
 
     # --- views -----------------------------------------------------------------------------
 
-    def _active(self, snapshot: ledger.Snapshot | None = None) -> _Views:
+    def _active(self, snapshot: ledger.Snapshot | None = None) -> views.Seen:
         """What the views read: the active claims as they see them (a claim from an alias
         under the name of the source it stands for), the standing ratings, the declarations."""
+        from osintlog.views import Seen
+
         snapshot = snapshot or self._existing()
         declared = snapshot.declarations()
-        return _Views(declared.canonical(snapshot.active()), snapshot.standing_ratings(), declared)
+        return Seen(declared.canonical(snapshot.active()), snapshot.standing_ratings(), declared)
 
     def _window(self, claims: list[Claim], declared: Declarations, **options: Any) -> list[Claim]:
         if not any(options.values()):
             return claims
         return dataclasses.replace(self.query(**options), source_key=declared.key).select(claims)
 
-    def _metric_claims(self, metric: str, source: str | Sequence[str] | None = None) -> _Views:
+    def _metric_claims(self, metric: str, source: str | Sequence[str] | None = None) -> views.Seen:
         """What the views read, of a metric (or a glob's metrics) and the sources given: only
         that metric's part of the ledger where the store can read it so (SQLite), else all."""
         from osintlog import views
@@ -492,12 +466,7 @@ class Ledger:
     def rate_source(self, name: str, grade: str) -> str:
         """Set a source's standing reliability (a letter A-F); returns the letter. A name no
         claim gives is refused, with the closest."""
-        reliability, credibility = claim_fields.parse_rating(grade)
-        if reliability is None or credibility is not None:
-            raise BadClaim(
-                f'"{grade}" is not a reliability grade: give one letter A-F '
-                "(credibility, the digit, belongs to each claim)"
-            )
+        reliability = reliability_grade(grade)
         known = known_name(name, self._ledger.source_names())
         self._declare("rating", source=known, reliability=reliability)
         return reliability
@@ -506,19 +475,15 @@ class Ledger:
         """Make `name` an alias of the source `canonical`: every view, filter and consensus
         then takes them as one source, shown as `canonical`. None undoes the alias. Both must
         be names claims give; returns the name as the claims give it."""
-        snapshot = self._read(Part())  # the declarations
+        declared = self._read(Part()).declarations()
         names = self._ledger.source_names()
         alias = known_name(name, names)
         if canonical is None:
-            if fold_source(alias) not in snapshot.declarations().alias_of:
+            if fold_source(alias) not in declared.alias_of:
                 raise NotAllowed(f'"{alias}" is no alias (see osintlog sources)')
             self._declare("alias", name=alias, canonical=None)
             return alias
-        target = known_name(canonical, names)
-        declarations = snapshot.declarations()
-        if declarations.key(target) == declarations.key(alias):
-            raise NotAllowed(f'"{alias}" and "{target}" are one source already')
-        shown_as = declarations.spelled.get(declarations.key(target), target)
+        shown_as = alias_target(declared, alias, known_name(canonical, names))
         self._declare("alias", name=alias, canonical=shown_as)
         return alias
 
@@ -536,17 +501,17 @@ class Ledger:
         metric = claim_fields.metric_key(metric)
         snapshot = self._read(Part(metrics=(metric,)))
         before = snapshot.declarations().metrics.get(metric)
-        unit = (unit or "").strip() or (before.unit if before else None)
-        kind = kind or (before.kind if before else None)
-        period = period or (before.period if before else None) if kind == "per-period" else period
-        note = (note or "").strip() or (before.note if before else None)
-        if not any((unit, kind, note)):
-            raise BadClaim("say something of the metric: --unit, --kind or --note")
-        check_declaration(metric, unit, kind, period, snapshot.metric_units())
+        given = MetricDeclaration(metric, unit, kind, period, note)
+        declared = metric_declaration(metric, before, given, snapshot.metric_units())
         self._declare(
-            "metric", metric=metric, unit=unit, metric_kind=kind, period=period, note=note
+            "metric",
+            metric=metric,
+            unit=declared.unit,
+            metric_kind=declared.kind,
+            period=declared.period,
+            note=declared.note,
         )
-        return MetricDeclaration(metric, unit, kind, period, note)
+        return declared
 
     def _declare(self, kind: str, **fields: Any) -> None:
         """Append a declaration (a rating, an alias, a metric's), checked as it was built: the
@@ -622,29 +587,6 @@ class Ledger:
         """Append the entries of another ledger that this one lacks (that file is only read).
         The report counts them and names each change they make to claims this ledger held:
         amendments and retractions, by whom. `dry_run` checks and reports, and writes nothing."""
-        other = Path(other)
-        try:
-            check_input_file(other, other.stat())
-        except OSError as error:
-            raise BadInput(f"cannot read {other}: {error.strerror}") from error
-        theirs = ledger.Ledger(other, self._ledger.lock_timeout).read_only()
-        problem = integrity.verify(theirs)
-        if problem is not None:
-            raise BadInput(f"refusing to merge {other}: it fails verify: {problem}")
+        from osintlog.merging import merge
 
-        def check(ours: ledger.Snapshot) -> Callable[[Mapping[str, Any]], None]:
-            fault = integrity.verify(ours)
-            if fault is not None:
-                raise BadInput(f"refusing to merge into {self.path}: it fails verify: {fault}")
-            return check_units(ours)
-
-        ours = self._ledger.read()
-        entries = integrity.missing_entries(ours, theirs)
-        changes = integrity.changes_to(ours, entries)
-        if dry_run:
-            each = check(ours)
-            for entry in entries:
-                each(entry)
-            return MergeReport(len(entries), changes, dry_run=True)
-        added = self._ledger.append(entries, self.context().now, check).added
-        return MergeReport(len(added), changes)
+        return merge(self._ledger, Path(other), lambda: self.context().now, dry_run=dry_run)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from osintlog.claims import Claim, fold_source
+from osintlog.claims import Claim, fold_source, parse_rating
 from osintlog.errors import BadClaim, NotAllowed
 from osintlog.fields import METRIC_KINDS, METRIC_PERIODS
 
@@ -139,6 +139,45 @@ def known_name(name: str, names: Iterable[str], what: str = "source") -> str:
     close = difflib.get_close_matches(wanted, list(folded), n=3, cutoff=0.5)
     hint = f"; closest: {', '.join(folded[c] for c in close)}" if close else ""
     raise NotAllowed(f'no claim names the {what} "{name.strip()}"{hint} (see osintlog sources)')
+
+
+def reliability_grade(grade: str) -> str:
+    """A source's standing reliability as given (`sources rate`): one letter A-F, no digit."""
+    reliability, credibility = parse_rating(grade)
+    if reliability is None or credibility is not None:
+        raise BadClaim(
+            f'"{grade}" is not a reliability grade: give one letter A-F '
+            "(credibility, the digit, belongs to each claim)"
+        )
+    return reliability
+
+
+def alias_target(declared: Declarations, alias: str, canonical: str) -> str:
+    """The name an alias declaration gives for `canonical` (as it is shown already, if it
+    is a source others are aliases of); refused when the two are one source already."""
+    if declared.key(canonical) == declared.key(alias):
+        raise NotAllowed(f'"{alias}" and "{canonical}" are one source already')
+    return declared.spelled.get(declared.key(canonical), canonical)
+
+
+def metric_declaration(
+    metric: str,
+    before: MetricDeclaration | None,
+    given: MetricDeclaration,
+    units: Mapping[str, str],
+) -> MetricDeclaration:
+    """A metric's declaration as `given` (unit, kind, period, note; blanks not given), what is
+    not given kept from the declaration `before`; checked against itself and `units`."""
+    unit = (given.unit or "").strip() or (before.unit if before else None)
+    kind = given.kind or (before.kind if before else None)
+    period = given.period
+    if kind == "per-period":
+        period = period or (before.period if before else None)
+    note = (given.note or "").strip() or (before.note if before else None)
+    if not any((unit, kind, note)):
+        raise BadClaim("say something of the metric: --unit, --kind or --note")
+    check_declaration(metric, unit, kind, period, units)
+    return MetricDeclaration(metric, unit, kind, period, note)
 
 
 def check_declaration(

@@ -9,7 +9,7 @@ import fnmatch
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from osintlog.claims import Claim, fold_source, rating_text
 from osintlog.declarations import Declarations
@@ -20,11 +20,36 @@ from osintlog.groups import ClaimGroups, Claims, Group, series_by_source
 from osintlog.periods import period_start, timeline_day
 from osintlog.query import claim_order
 
+if TYPE_CHECKING:
+    from osintlog import comparison
+
 # Points of a metric's sparkline (`metrics`): a longer series is resampled to this many.
 SPARKLINE_WIDTH = 16
 POINT_RULE = (
     "compared: ≈ by its value, a range by its midpoint, ≤ ≥ by the bound, vague by its floor"
 )
+
+
+@dataclass
+class Seen:
+    """What the views read from one snapshot: the active claims as they see them, the sources'
+    standing ratings, the declarations."""
+
+    claims: list[Claim]
+    standing: dict[str, str]
+    declared: Declarations
+
+    def kinds(self) -> dict[str, str]:
+        return {m: d.kind for m, d in self.declared.metrics.items() if d.kind}
+
+    def max_age(self, metric: str, given: str | None) -> comparison.MaxAge | None:
+        """The max age given, else a per-period metric's period, else none."""
+        from osintlog import comparison
+
+        if given:
+            return comparison.MaxAge.parse(given)
+        period = self.declared.period(metric)
+        return comparison.MaxAge.of_period(period) if period else None
 
 
 def point(claim: Mapping[str, Any]) -> Number | None:
