@@ -126,7 +126,7 @@ def test_each_series_points_are_joined_in_the_order_of_the_index_without_a_sort(
 ):
     """`diff` alone relies on SQLite joining a series' points in the order it walks the index
     by source, metric and place in the timeline: the plan must walk it, and sort nothing."""
-    from osintlog.sqlite_store import SERIES_POINTS
+    from osintlog.sqlite_counts import SERIES_POINTS
 
     db = tmp_path / "l.sqlite"
     cli.ok("--db", str(db), "import", str(DATA))
@@ -140,22 +140,23 @@ def test_series_points_read_beside_the_count_are_used_only_if_they_saw_the_same_
     cli, tmp_path: Path
 ):
     """`diff` alone reads the series' points on a second connection while the first counts
-    the groups (`_PointsRead`); rows read of another state of the ledger are read again."""
+    the groups (`PointsRead`); rows read of another state of the ledger are read again."""
     from osintlog.ledger import Ledger
-    from osintlog.sqlite_store import SERIES_POINTS, SqliteStore, _PointsRead, _state
+    from osintlog.sqlite_counts import SERIES_POINTS, PointsRead, ledger_state
+    from osintlog.sqlite_store import SqliteStore
     from osintlog.timeline import source_changes
 
     db = tmp_path / "l.sqlite"
     cli.ok("--db", str(db), "import", str(DATA))
     with sqlite3.connect(db) as connection:
-        state, rows = _state(connection), connection.execute(SERIES_POINTS).fetchall()
-    assert len(rows) > 1 and _PointsRead(db, state).rows() == rows
+        state, rows = ledger_state(connection), connection.execute(SERIES_POINTS).fetchall()
+    assert len(rows) > 1 and PointsRead(db, state).rows() == rows
     cli.ok("--db", str(db), "add", "m.later", "5", "--source", "S")
-    assert _PointsRead(db, state).rows() is None  # the ledger has moved on since
+    assert PointsRead(db, state).rows() is None  # the ledger has moved on since
     declared = Ledger(db).read().declarations()
     with SqliteStore(db).counted(reports=False, steps=True) as (groups, claims):
         beside = source_changes(groups, claims, declared)
-        claims.points = _PointsRead(db, state)  # as if it had read the ledger before the add
+        claims.points = PointsRead(db, state)  # as if it had read the ledger before the add
         again = source_changes(groups, claims, declared)
     assert any(row.metric == "m.later" for row in beside)
     assert again == beside

@@ -1,0 +1,200 @@
+"""What the SQLite store counts in queries for the views: the active claims read by an index,
+each claim's place in the timeline, the claims the groups point to (`groups.Claims`), the
+series' points and their rises and falls, and the same points read on a second connection
+while the groups are counted on the first."""
+
+from __future__ import annotations
+
+import contextlib
+import operator
+import sqlite3
+import threading
+from collections.abc import Collection, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from osintlog import views
+from osintlog.fields import ACTIVE, RETRACTED, SUPERSEDED
+from osintlog.query import ORDER_RULE
+
+
+def timeline_at(text: str) -> tuple[str, int]:
+    return text[:-13], int(text[-13:]) - 1000000000000
+
+
+def active_claims(index: str) -> str:
+    """The active claims (no amendment or retraction refers to them), read by `index`."""
+    return (
+        f"FROM entries INDEXED BY {index} WHERE kind = 'claim' "
+        "AND id NOT IN (SELECT refers FROM entries WHERE refers IS NOT NULL)"
+    )
+
+
+# A point as text that reads back as the same number: a whole number as it is, any other with the
+# 17 digits that give back the same double (SQLite's own text would round it to 15).
+_POINT_TEXT = "CASE typeof(point) WHEN 'real' THEN printf('%!.17g', point) ELSE point END"
+# Each series' points in timeline order, as one text: the GROUP BY is the order of the index SQLite
+# walks, so it sorts nothing and group_concat takes each group's rows in that order (a test holds
+# the query plan to that).
+SERIES_POINTS = (
+    f"SELECT source, metric, group_concat({_POINT_TEXT}) {active_claims('claims_in_time')} "
+    "AND point IS NOT NULL GROUP BY source, metric"
+)
+
+
+class StoredClaims:
+    """`groups.Claims` of a SQLite ledger, read on the connection (and in the transaction)
+    that counted them."""
+
+    def __init__(
+        self, connection: sqlite3.Connection | None, points: PointsRead | None = None
+    ) -> None:
+        self.connection = connection
+        self.points = points
+
+    def at(self, positions: Collection[int]) -> dict[int, dict[str, Any]]:
+        wanted, found = sorted(positions), {}
+        for start in range(0, len(wanted), 500):  # SQLite takes some hundreds of parameters
+            chunk = wanted[start : start + 500]
+            found.update(
+                (position, orjson.loads(line))
+                for position, line in self._rows(
+                    "SELECT position, line FROM entries "
+                    f"WHERE position IN ({', '.join('?' for _ in chunk)})",
+                    chunk,
+                )
+            )
+        return found
+
+    def counts(self) -> tuple[int, dict[str, int]]:
+        changed = "SELECT refers FROM entries WHERE refers IS NOT NULL AND kind"
+        retracted, superseded = f"{changed} = 'retraction'", f"{changed} = 'claim'"
+        counted = self._rows(
+            "SELECT (SELECT count(*) FROM entries), "
+            "(SELECT count(*) FROM entries WHERE kind = 'claim'), "
+            f"(SELECT count(*) FROM entries WHERE kind = 'claim' AND id IN ({retracted})), "
+            f"(SELECT count(*) FROM entries WHERE kind = 'claim' AND id IN ({superseded}) "
+            f"AND id NOT IN ({retracted}))",
+            [],
+        )
+        entries, claims, gone, replaced = counted[0] if counted else (0, 0, 0, 0)
+        return entries, {ACTIVE: claims - gone - replaced, SUPERSEDED: replaced, RETRACTED: gone}
+
+    def series(self, metric: str, sources: Collection[str]) -> list[dict[str, Any]]:
+        names = sorted(sources)
+        return [
+            orjson.loads(line)
+            for _, line in self._rows(
+                f"SELECT position, line {active_claims('claims_counted')} "
+                f"AND source IN ({', '.join('?' for _ in names)}) AND metric = ? "
+                "ORDER BY at",
+                [*names, metric],
+            )
+        ]
+
+    def steps(
+        self, series: Mapping[tuple[str, str], Collection[str]]
+    ) -> dict[tuple[str, str], tuple[int, int]]:
+        """Each series' rises and falls. A series of one source name is read as one row of
+        points, joined by SQLite as it walks the index that holds them by source, metric and
+        place in the timeline (in that order: no sorting, and no row per point); one of several
+        names (an alias, a spelling alike) as its rows, put in timeline order together."""
+        named = {
+            (metric, name): (metric, key)
+            for (metric, key), names in series.items()
+            for name in names
+        }
+        merged = {name for name, names in series.items() if len(names) > 1}
+        found = {name: [0, 0] for name in series}
+        rows = self.points.rows() if self.points else None
+        if rows is None:
+            rows = self._cursor(SERIES_POINTS, [])
+        for source, metric, points in rows:
+            name = named[metric, source]
+            if name not in merged:
+                _count_all(found[name], orjson.loads(f"[{points}]"))
+        for name, points in self._merged(merged, series, named).items():
+            points.sort()  # by place: no two are alike
+            _count_all(found[name], [point for _, point in points])
+        return {name: (rises, falls) for name, (rises, falls) in found.items()}
+
+    def _merged(
+        self,
+        merged: set[tuple[str, str]],
+        series: Mapping[tuple[str, str], Collection[str]],
+        named: Mapping[tuple[str, str], tuple[str, str]],
+    ) -> dict[tuple[str, str], list[tuple[str, Any]]]:
+        """The place and point of each claim of the series of several names."""
+        gathered: dict[tuple[str, str], list[tuple[str, Any]]] = {name: [] for name in merged}
+        sources = sorted({source for name in merged for source in series[name]})
+        if not sources:
+            return gathered
+        for source, metric, at, point in self._cursor(
+            f"SELECT source, metric, at, point {active_claims('claims_in_time')} "
+            f"AND point IS NOT NULL AND source IN ({', '.join('?' for _ in sources)})",
+            sources,
+        ):
+            if (name := named[metric, source]) in merged:
+                gathered[name].append((at, point))
+        return gathered
+
+    def _cursor(self, query: str, parameters: list[Any]) -> Iterable[tuple[Any, ...]]:
+        return () if self.connection is None else self.connection.execute(query, parameters)
+
+    def _rows(self, query: str, parameters: list[Any]) -> list[tuple[Any, ...]]:
+        if self.connection is None:
+            return []
+        return self.connection.execute(query, parameters).fetchall()
+
+
+class PointsRead:
+    """SERIES_POINTS read in a thread, on a connection of its own, while the groups are counted
+    on the first: SQLite lets go of Python's lock while it walks an index, so the two walks take
+    two cores (a fifth of `diff` alone, at a million claims). The rows count only if that
+    connection saw the ledger the first one sees (`ledger_state`): else, or if it failed, they are
+    read again on the first connection."""
+
+    def __init__(self, path: Path, state: tuple[Any, ...]) -> None:
+        self.path, self.state = path, state
+        self.read: list[tuple[Any, ...]] | None = None
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            connection = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            try:
+                connection.execute("BEGIN")
+                if ledger_state(connection) == self.state:
+                    self.read = connection.execute(SERIES_POINTS).fetchall()
+            finally:
+                connection.close()
+
+    def rows(self) -> list[tuple[Any, ...]] | None:
+        self.thread.join()
+        return self.read
+
+
+def ledger_state(connection: sqlite3.Connection) -> tuple[Any, ...]:
+    """What tells one state of a ledger from another, read in a transaction: entries are only
+    ever appended, so the last one's position, and the rules its derived columns were made by
+    (a write may make them anew)."""
+    return (
+        connection.execute("SELECT max(position) FROM entries").fetchone(),
+        connection.execute("SELECT value FROM header WHERE key = 'derived'").fetchone(),
+    )
+
+
+def derived_rule() -> str:
+    """The rules the `at` and `point` columns were made by (`query.ORDER_RULE`,
+    `views.POINT_RULE`): a ledger whose columns other rules made is not counted by them."""
+    return f"order {ORDER_RULE}; {views.POINT_RULE}"
+
+
+def _count_all(counts: list[int], points: list[Any]) -> None:
+    """The rises and the falls from each point to the next, added to `counts`."""
+    after = points[1:]
+    counts[0] += sum(map(operator.lt, points, after))
+    counts[1] += sum(map(operator.gt, points, after))
