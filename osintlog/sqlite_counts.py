@@ -21,6 +21,7 @@ from osintlog.query import ORDER_RULE
 
 
 def timeline_at(text: str) -> tuple[str, int]:
+    """A claim's `at` column as the pair it stands for: its timeline key, its position."""
     return text[:-13], int(text[-13:]) - 1000000000000
 
 

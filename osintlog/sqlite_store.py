@@ -289,7 +289,7 @@ class SqliteStore:
                             (orjson.dumps(stored.header).decode(),),
                         )
                     if fresh:
-                        _keepderived_rule(connection)
+                        _keep_derived_rule(connection)
                     first = connection.execute(
                         "SELECT COALESCE(MAX(position), 0) + 1 FROM entries"
                     ).fetchone()[0]
@@ -403,7 +403,7 @@ _INSERTED = (
 _ADDED_COLUMNS = ("reported", "logged_at", "unit", "at", "point")
 
 
-def _keepderived_rule(connection: sqlite3.Connection) -> None:
+def _keep_derived_rule(connection: sqlite3.Connection) -> None:
     connection.execute("INSERT OR REPLACE INTO header VALUES ('derived', ?)", (derived_rule(),))
 
 
@@ -447,4 +447,4 @@ def _add_columns(connection: sqlite3.Connection) -> None:
             "at = order_key(line) || (1000000000000 + position), point = point_of(line) "
             "WHERE kind = 'claim'"
         )
-        _keepderived_rule(connection)
+        _keep_derived_rule(connection)
