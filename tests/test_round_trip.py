@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import osintlog
 from osintlog.errors import OsintlogError
+from osintlog.formats import InputFormat
 
 FIGURES = [
     "600",
@@ -51,7 +52,8 @@ STEPS = st.lists(
     min_size=3,
     max_size=12,
 )
-FORMATS = ["csv", "tsv", "json", "jsonl", "xlsx"]
+# Every format `export` writes and `import` reads: a format added to InputFormat is tested here.
+FORMATS = [fmt.value for fmt in InputFormat]
 # Columns a ledger works out itself: the standing ratings stay with the ledger (merge moves
 # them), so an inherited rating is the one column a fresh ledger cannot give back.
 NOT_CARRIED = {"effective_rating"}
