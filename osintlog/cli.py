@@ -100,10 +100,6 @@ def main() -> None:
     cannot be written (a full disk) is one line on stderr and exit code 2, as any other error.
     """
     gc.disable()
-    if sys.argv[1:] in (["--version"], ["-V"]):
-        # The one call that needs none of the commands: answered before Typer builds them.
-        print(f"osintlog {__version__}")
-        return
     code: int | str | None = 0
     try:
         app()
