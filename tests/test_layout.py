@@ -50,6 +50,21 @@ def test_the_core_imports_neither_typer_nor_rich():
     assert out.stdout.strip() == "[]"
 
 
+def test_version_is_answered_without_typer_by_the_executable_and_python_m():
+    from osintlog import __version__
+
+    code = (
+        "import sys; sys.argv = ['osintlog', '-V']\n"
+        "from osintlog.__main__ import main; main()\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] in ('typer', 'rich', 'click')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == f"osintlog {__version__}\n[]\n"  # the version, and no Typer loaded
+    by_module = [sys.executable, "-m", "osintlog", "--version"]
+    version = subprocess.run(by_module, capture_output=True, text=True, check=True).stdout
+    assert version == f"osintlog {__version__}\n"
+
+
 def test_every_command_has_help_and_is_in_the_readme():
     import typer.main
 
