@@ -1,4 +1,5 @@
-"""CSV, JSON and JSON Lines: records out (plain, stable), claim rows in."""
+"""The formats: rows out for scripts (csv, tsv, json, jsonl; `emit`), claim rows in from a file
+(the same, and .xlsx through `xlsx.py`; `read_rows`), and which format a file is."""
 
 from __future__ import annotations
 
