@@ -340,7 +340,14 @@ def test_figures_made_quickly_are_figures_with_the_middle_decimal_gives(low, hig
     assert type(ranged) is Figure and ranged.qualifier == "range" and ranged.unit is None
     middle = (Decimal(low) + high) / 2  # the rule, worked out exactly
     assert ranged.best == middle and type(ranged.best) is (int if middle % 1 == 0 else float)
-    hedged = figures.parse_figure(f"{hedge}{low:,}")
-    assert (
-        type(hedged) is Figure and hedged == Figure(*hedged) and hedged.value == f"{hedge}{low:,}"
-    )
+    text, n = f"{hedge}{low:,}", low
+    hedged = figures.parse_figure(text)
+    # The rule by name: a bare figure is exact, "about" gives the best guess alone, "up to"
+    # the high end, "at least" the low end.
+    expected = {
+        "": Figure(text, low=n, high=n, best=n, qualifier="exact"),
+        "about ": Figure(text, low=None, high=None, best=n, qualifier="approx"),
+        "up to ": Figure(text, low=None, high=n, best=None, qualifier="at-most"),
+        "at least ": Figure(text, low=n, high=None, best=None, qualifier="at-least"),
+    }[hedge]
+    assert type(hedged) is Figure and hedged == expected
