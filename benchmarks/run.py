@@ -199,6 +199,18 @@ def measure_each(
 ) -> list[Timing]:
     """Run the argvs in turn; run i belongs to group i % groups. Interleaving the commands
     compared (a floor and the commands held to it) cancels most of the machine's drift."""
+    times, peaks = run_in_turn(argvs, env, before)
+    return [
+        Timing(statistics.median(times[group::groups]), max(peaks[group::groups]))
+        for group in range(groups)
+    ]
+
+
+def run_in_turn(
+    argvs: list[list[str]], env: dict[str, str], before: list[list[str]] = ()
+) -> tuple[list[float], list[float]]:
+    """The wall time and peak RSS (MB) of each argv, run one after the other, each after the
+    `before` actions."""
     job = json.dumps({"argvs": argvs, "before": list(before)})
     done = subprocess.run(
         [sys.executable, "-c", SPAWNER, job], env=env, capture_output=True, text=True
@@ -206,13 +218,7 @@ def measure_each(
     if done.returncode:
         raise SystemExit(done.stderr)
     result = json.loads(done.stdout)
-    return [
-        Timing(
-            statistics.median(result["times"][group::groups]),
-            max(result["peaks"][group::groups]),
-        )
-        for group in range(groups)
-    ]
+    return result["times"], result["peaks"]
 
 
 @dataclass
