@@ -61,3 +61,29 @@ def test_an_unreadable_ledger_is_a_clear_error(cli, tmp_path: Path):
     folder.mkdir()
     result = cli.fails("--db", str(folder), "list")
     assert "is no ledger: it is not a regular file" in result.stderr
+
+
+@pytest.mark.json_file
+def test_a_large_write_is_sent_to_the_disk_as_it_goes(cli, seeded, monkeypatch):
+    """A large ledger is synced every so many bytes while it is written (here: every chunk), so
+    that the last fsync has little left; a disk that fails at one of those syncs leaves the
+    ledger as it was, like a failure at the last."""
+    from osintlog import atomic
+
+    monkeypatch.setattr(atomic, "_SYNC_EVERY", 1)
+    real_fsync, synced = os.fsync, []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    before = seeded.read_bytes()
+    cli.ok("add", "f.x", "5", "--source", "S")
+    # the chunk written (a small ledger is one), then the whole file and its folder
+    assert len(synced) == 3
+    assert len(seeded.read_bytes()) > len(before)
+    assert cli.ok("list", "--metric", "f.x", "--format", "csv").stdout.count("\n") == 2
+
+    written = seeded.read_bytes()
+    monkeypatch.setattr(os, "fsync", fail_with(errno.ENOSPC))  # the first is the chunk's
+    result = cli.fails("add", "f.x", "6", "--source", "S")
+    assert "No space left on device" in result.stderr
+    monkeypatch.undo()
+    assert seeded.read_bytes() == written
+    assert cli.ok("--db", str(seeded), "verify").stdout == ""
