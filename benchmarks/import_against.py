@@ -7,7 +7,8 @@ On a shared machine the speed drifts by more than a commit changes an import (th
 took 2.0 to 4.4 s within an hour), so a ratio measured one day is not comparable with one measured
 the next. This answers "is the import slower than it was?" under the same drift. Each commit is
 checked out in a temporary git worktree and run from there with this checkout's Python (3.11 or
-later; its dependencies must be installed here). The floor (`run.py`'s csv+write), each commit's
+later; its dependencies must be installed here: `pip install -e '.[test]'` has those of every
+commit since issue 6, which took filelock). The floor (`run.py`'s csv+write), each commit's
 import and this checkout's take turns, run after run, each into a new ledger. It prints each
 one's median seconds, its ratio to the floor's median, and the range of its ratio to the floor
 run just before it.
