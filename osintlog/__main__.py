@@ -1,19 +1,59 @@
-"""The `osintlog` executable and `python -m osintlog`. `--version` is answered before anything
-else is imported (Typer and the commands take most of a tenth of a second to import); every other
-call goes to the command line, `cli.main`."""
+"""The `osintlog` executable and `python -m osintlog`: its way in and out. `--version` is
+answered before anything else is imported (Typer and the commands take most of a tenth of a
+second to import); every other call goes to the command line, `cli.run`."""
 
+import contextlib
+import gc
+import os
 import sys
+from typing import NoReturn
 
 
-def main() -> None:
-    if sys.argv[1:] in (["--version"], ["-V"]):
-        from osintlog import __version__
+def main() -> NoReturn:
+    """The `osintlog` executable.
 
-        print(f"osintlog {__version__}")
-        return
-    from osintlog.cli import main as command_line
+    A command is a short-lived process that builds large trees of claims and leaves no cycles
+    behind, so the cyclic garbage collector (which would rescan those trees again and again
+    during a large import) is turned off; reference counting frees memory as usual. Output that
+    cannot be written (a full disk) is one line on stderr and exit code 2, as any other error.
+    """
+    gc.disable()
+    try:
+        if sys.argv[1:] in (["--version"], ["-V"]):
+            from osintlog import __version__
 
-    command_line()
+            sys.stdout.write(f"osintlog {__version__}\n")
+            code: int | str | None = 0
+        else:
+            from osintlog.cli import run
+
+            code = run()
+    except OSError as error:  # the core raises its own errors: this is stdout failing
+        code = output_failed(error)
+    leave(code)
+
+
+def output_failed(error: OSError) -> int:
+    """The exit code for output that cannot be written, after one line saying why."""
+    if isinstance(error, BrokenPipeError):  # the reader left (`| head`): nothing more to say
+        return 1
+    with contextlib.suppress(OSError):
+        sys.stderr.write(f"error: cannot write the output: {error.strerror or error}\n")
+    return 2
+
+
+def leave(code: int | str | None) -> NoReturn:
+    """End the process without the interpreter's tear-down, which frees every object one at a
+    time (a tenth of a second after a command over 100,000 claims) only for the system to take
+    the memory back anyway. Everything written is flushed first; the ledger is already on disk."""
+    status = code if isinstance(code, int) else int(code is not None)
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        status = status or output_failed(error)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":

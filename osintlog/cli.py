@@ -1,13 +1,10 @@
-"""The Typer app: the global options, each command's module put on it, and the executable's way
-in and out. The commands themselves are in `osintlog.commands`; each parses its options, makes
-one call to the API (`osintlog.api.Ledger`) and hands the result to render or `formats.emit`."""
+"""The Typer app: the global options, each command's module put on it, and `run`, the command
+line to its exit code (the executable around it is `osintlog.__main__`). The commands themselves
+are in `osintlog.commands`; each parses its options, makes one call to the API
+(`osintlog.api.Ledger`) and hands the result to render or `formats.emit`."""
 
-import contextlib
-import gc
-import os
-import sys
 from pathlib import Path
-from typing import Annotated, ClassVar, NoReturn
+from typing import Annotated, ClassVar
 
 import typer
 from typer.models import CommandInfo, TyperInfo
@@ -91,44 +88,14 @@ def main_options(
     ctx.obj = Settings(db.expanduser() if db else None, lock_timeout, quiet)
 
 
-def main() -> None:
-    """The `osintlog` executable.
-
-    A command is a short-lived process that builds large trees of claims and leaves no cycles
-    behind, so the cyclic garbage collector (which would rescan those trees again and again
-    during a large import) is turned off; reference counting frees memory as usual. Output that
-    cannot be written (a full disk) is one line on stderr and exit code 2, as any other error.
-    """
-    gc.disable()
-    code: int | str | None = 0
+def run() -> int | str | None:
+    """The command line, to the end: its exit code. Ctrl-C is one line on stderr and 130; output
+    that cannot be written is left to the executable (`osintlog.__main__`)."""
     try:
         app()
     except SystemExit as finished:
-        code = finished.code
+        return finished.code
     except KeyboardInterrupt:
         typer.echo("error: interrupted; the ledger is unchanged", err=True)
-        code = 130
-    except OSError as error:  # the core raises its own errors: this is stdout failing
-        code = _output_failed(error)
-    _leave(code)
-
-
-def _output_failed(error: OSError) -> int:
-    if isinstance(error, BrokenPipeError):  # the reader left (`| head`): nothing more to say
-        return 1
-    typer.echo(f"error: cannot write the output: {error.strerror or error}", err=True)
-    return 2
-
-
-def _leave(code: int | str | None) -> NoReturn:
-    """End the process without the interpreter's tear-down, which frees every object one at a
-    time (a tenth of a second after a command over 100,000 claims) only for the system to take
-    the memory back anyway. Everything written is flushed first; the ledger is already on disk."""
-    status = code if isinstance(code, int) else int(code is not None)
-    try:
-        sys.stdout.flush()
-    except OSError as error:
-        status = status or _output_failed(error)
-    with contextlib.suppress(OSError, ValueError):
-        sys.stderr.flush()
-    os._exit(status)
+        return 130
+    return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -217,6 +218,16 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_code_2(tmp_path):
         f"{executable()} list --format csv | head -1", shell=True, capture_output=True, env=env
     )
     assert head.stdout.decode().startswith("id,metric,value,") and head.stderr == b""
+    # --version, answered before the command line is loaded, ends the same way
+    with open("/dev/full", "w") as full:
+        version = subprocess.run([executable(), "--version"], stdout=full, stderr=subprocess.PIPE)
+    assert version.returncode == 2
+    assert version.stderr.decode() == "error: cannot write the output: No space left on device\n"
+    reader, writer = os.pipe()
+    os.close(reader)  # a reader that left before anything was written
+    gone = subprocess.run([executable(), "-V"], stdout=writer, stderr=subprocess.PIPE)
+    os.close(writer)
+    assert (gone.returncode, gone.stderr) == (1, b"")
 
 
 def test_tabs_and_line_ends_in_a_cell_are_text_not_control_characters(cli, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,16 +54,15 @@ def test_the_core_imports_neither_typer_nor_rich():
 def test_version_is_answered_without_typer_by_the_executable_and_python_m():
     from osintlog import __version__
 
-    code = (
-        "import sys; sys.argv = ['osintlog', '-V']\n"
-        "from osintlog.__main__ import main; main()\n"
-        "print(sorted(n for n in sys.modules if n.split('.')[0] in ('typer', 'rich', 'click')))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout == f"osintlog {__version__}\n[]\n"  # the version, and no Typer loaded
-    by_module = [sys.executable, "-m", "osintlog", "--version"]
-    version = subprocess.run(by_module, capture_output=True, text=True, check=True).stdout
-    assert version == f"osintlog {__version__}\n"
+    executable = Path(sys.executable).with_name("osintlog")  # the installed entry point
+    for argv in ([str(executable), "-V"], [sys.executable, "-m", "osintlog", "--version"]):
+        env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")  # each import, on stderr
+        done = subprocess.run(argv, capture_output=True, text=True, check=True, env=env)
+        assert done.stdout == f"osintlog {__version__}\n"
+        imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()}
+        assert "osintlog" in imported
+        loaded = {name for name in imported if name.split(".")[0] in ("typer", "rich", "click")}
+        assert loaded | ({"osintlog.cli"} & imported) == set()
 
 
 def test_every_command_has_help_and_is_in_the_readme():
