@@ -18,6 +18,7 @@ def main() -> NoReturn:
     cannot be written (a full disk) is one line on stderr and exit code 2, as any other error.
     """
     gc.disable()
+    _open_closed_streams()
     try:
         if sys.argv[1:] in (["--version"], ["-V"]):
             from osintlog import __version__
@@ -31,6 +32,15 @@ def main() -> NoReturn:
     except OSError as error:  # the core raises its own errors: this is stdout failing
         code = output_failed(error)
     leave(code)
+
+
+def _open_closed_streams() -> None:
+    """Started with stdout or stderr closed (`>&-`), Python has None for it: what would be
+    written there goes to the null device instead, as the shell asked, and the command runs as
+    it would otherwise (a closed stderr made `add` fail where it had a warning to give)."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
 
 def output_failed(error: OSError) -> int:

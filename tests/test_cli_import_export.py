@@ -230,6 +230,24 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_code_2(tmp_path):
     assert (gone.returncode, gone.stderr) == (1, b"")
 
 
+def test_a_closed_stdout_or_stderr_loses_what_goes_there_not_the_command(tmp_path):
+    env = {"OSINTLOG_DB": str(tmp_path / "l.json"), "PATH": "/usr/bin:/bin"}
+
+    def shell(line: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(line, shell=True, capture_output=True, text=True, env=env)
+
+    osintlog = executable()
+    assert shell(f"{osintlog} add m.x 5 -s S >&-").returncode == 0
+    # a second figure beside the first has a warning to give, to a closed stderr
+    beside = shell(f"{osintlog} add m.x 6 -s S 2>&-")
+    assert beside.returncode == 0 and len(beside.stdout.strip()) == 32  # its id
+    assert shell(f"{osintlog} --version >&-").returncode == 0
+    refused = shell(f"{osintlog} add m.x lots -s S 2>&-")
+    assert (refused.returncode, refused.stdout) == (2, "")
+    listed = shell(f"{osintlog} list --format csv")
+    assert [line.split(",")[2] for line in listed.stdout.splitlines()[1:]] == ["5", "6"]
+
+
 def test_tabs_and_line_ends_in_a_cell_are_text_not_control_characters(cli, tmp_path):
     source = tmp_path / "tabs.csv"
     source.write_text('metric,value,source,quote\nm.x,5,S,"one\ttwo\nthree — ok"\n')
