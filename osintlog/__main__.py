@@ -35,12 +35,13 @@ def main() -> NoReturn:
 
 
 def _open_closed_streams() -> None:
-    """Started with stdout or stderr closed (`>&-`), Python has None for it: what would be
-    written there goes to the null device instead, as the shell asked, and the command runs as
-    it would otherwise (a closed stderr made `add` fail where it had a warning to give)."""
-    for name in ("stdout", "stderr"):
+    """Started with stdin, stdout or stderr closed (`<&-`, `>&-`), Python has None for it: it is
+    the null device instead, as the shell asked (nothing to read, what is written goes nowhere),
+    and the command runs as it would otherwise: a closed stderr made `add` fail where it had a
+    warning to give, a closed stdin made `import -` blame the ledger."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
 
 
 def output_failed(error: OSError) -> int:

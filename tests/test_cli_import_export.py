@@ -230,7 +230,7 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_code_2(tmp_path):
     assert (gone.returncode, gone.stderr) == (1, b"")
 
 
-def test_a_closed_stdout_or_stderr_loses_what_goes_there_not_the_command(tmp_path):
+def test_a_closed_standard_stream_is_the_null_device_not_a_failure(tmp_path):
     env = {"OSINTLOG_DB": str(tmp_path / "l.json"), "PATH": "/usr/bin:/bin"}
 
     def shell(line: str) -> subprocess.CompletedProcess[str]:
@@ -246,6 +246,11 @@ def test_a_closed_stdout_or_stderr_loses_what_goes_there_not_the_command(tmp_pat
     assert (refused.returncode, refused.stdout) == (2, "")
     listed = shell(f"{osintlog} list --format csv")
     assert [line.split(",")[2] for line in listed.stdout.splitlines()[1:]] == ["5", "6"]
+    nothing = shell(f"{osintlog} import - <&-")  # a closed stdin: nothing to read
+    assert (nothing.returncode, nothing.stderr) == (
+        2,
+        "error: <stdin>: empty file; a CSV of claims starts with a header row\n",
+    )
 
 
 def test_tabs_and_line_ends_in_a_cell_are_text_not_control_characters(cli, tmp_path):
