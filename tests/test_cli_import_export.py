@@ -253,6 +253,27 @@ def test_a_closed_standard_stream_is_the_null_device_not_a_failure(tmp_path):
     )
 
 
+def test_an_output_encoding_without_a_character_is_said_not_blamed_on_the_ledger(tmp_path):
+    env = {"OSINTLOG_DB": str(tmp_path / "l.json"), "PATH": "/usr/bin:/bin"}
+    run = [executable(), "add", "m.x", "5", "-s", "Général Staff"]
+    assert subprocess.run(run, env=env, capture_output=True).returncode == 0
+    ascii_out = {**env, "PYTHONIOENCODING": "ascii"}  # as a pipe on a system set to ASCII
+    listed = subprocess.run(
+        [executable(), "list", "--format", "csv"], env=ascii_out, capture_output=True, text=True
+    )
+    assert listed.returncode == 2
+    assert listed.stderr == (
+        "error: the output's encoding (ascii) cannot write U+00E9: set PYTHONUTF8=1 (or "
+        "PYTHONIOENCODING=utf-8) to write UTF-8, or export to a file with -o\n"
+    )
+    utf8 = subprocess.run(
+        [executable(), "list", "--format", "csv"],
+        env={**ascii_out, "PYTHONIOENCODING": "utf-8"},
+        capture_output=True,
+    )
+    assert "Général Staff".encode() in utf8.stdout
+
+
 def test_tabs_and_line_ends_in_a_cell_are_text_not_control_characters(cli, tmp_path):
     source = tmp_path / "tabs.csv"
     source.write_text('metric,value,source,quote\nm.x,5,S,"one\ttwo\nthree — ok"\n')

@@ -83,6 +83,8 @@ class OsintlogGroup(TyperGroup):
         except typer.Abort:  # Ctrl-C or the end of input at a prompt
             typer.echo("", err=True)  # the prompt's line is left open
             _fail("interrupted; the ledger is unchanged", 130)
+        except UnicodeEncodeError as error:  # an output's encoding, not the ledger
+            _fail(_unwritable(error), 2)
         except (TypeError, KeyError, AttributeError, ValueError, IndexError) as error:
             # The last line of defence: what no check foresaw in a ledger edited by hand (merged
             # ledgers and imports are checked whole). One line, as every error; the details
@@ -98,6 +100,15 @@ class OsintlogGroup(TyperGroup):
         finally:
             if ctx.parent is None and "osintlog.render" in sys.modules:
                 sys.modules["osintlog.render"].QUIET = False  # --quiet was for one command
+
+
+def _unwritable(error: UnicodeEncodeError) -> str:
+    """Why a character of the output cannot be written (stdout set to ASCII or a code page)."""
+    character = error.object[error.start] if isinstance(error.object, str) else "?"
+    return (
+        f"the output's encoding ({error.encoding}) cannot write U+{ord(character):04X}: set "
+        "PYTHONUTF8=1 (or PYTHONIOENCODING=utf-8) to write UTF-8, or export to a file with -o"
+    )
 
 
 class _MadeWhenNamed(MutableMapping[str, Any]):
