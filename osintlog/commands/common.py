@@ -104,9 +104,9 @@ class OsintlogGroup(TyperGroup):
 
 def _unwritable(error: UnicodeEncodeError) -> str:
     """Why a character of the output cannot be written (stdout set to ASCII or a code page)."""
-    character = error.object[error.start] if isinstance(error.object, str) else "?"
     return (
-        f"the output's encoding ({error.encoding}) cannot write U+{ord(character):04X}: set "
+        f"the output's encoding ({error.encoding}) cannot write "
+        f"U+{ord(error.object[error.start]):04X}: set "
         "PYTHONUTF8=1 (or PYTHONIOENCODING=utf-8) to write UTF-8, or export to a file with -o"
     )
 
