@@ -289,13 +289,15 @@ def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
             texts[name] = str(value)
         else:
             raise BadClaim(f"{name} must be text, not {type(value).__name__}")
-    if texts and max(map(len, texts.values())) > MAX_SHORT_TEXT:
+    joined = "".join(texts.values())
+    # Only text longer than the shortest limit in all can hold a field over its limit.
+    if len(joined) > MAX_SHORT_TEXT:
         for name, text in texts.items():
             limit = MAX_TEXT.get(name, MAX_SHORT_TEXT)
             if len(text) > limit:
                 raise BadClaim(f"{name} is {len(text):,} characters long; the limit is {limit:,}")
     # isprintable, a quick scan, is true of nearly every row.
-    if not "".join(texts.values()).isprintable():
+    if not joined.isprintable():
         for name, text in texts.items():
             if name in PROSE_FIELDS and "\r" in text:
                 texts[name] = text = text.replace("\r\n", "\n")
