@@ -297,12 +297,13 @@ class CsvRows:
             piece += f"{_END_OF_PART}\n"
         reader = csv.reader(io.StringIO(piece, newline=""), delimiter=self.delimiter)
         aligned, offset = lines is None, 0  # offset: of the record's first line in the part
+        end_of_part, end_line = [_END_OF_PART], -1 if lines is None else lines + 1
         # A row with too many cells in a part that is not the last may be of a cut's making: it
         # is told once the part proves to end between records.
         too_wide: BadInput | None = None
         try:
             for cells in reader:
-                if lines is not None and reader.line_num == lines + 1 and cells == [_END_OF_PART]:
+                if cells == end_of_part and reader.line_num == end_line:
                     aligned = True
                     break
                 joined = "".join(cells)
@@ -316,7 +317,7 @@ class CsvRows:
                             raise too_wide
                         continue
                     if all_wanted and len(cells) == width:
-                        row = dict(zip(columns, cells, strict=True))
+                        row = dict(zip(columns, cells, strict=False))  # equal: just checked
                     else:
                         row = {columns[i]: cells[i] for i in wanted if i < len(cells)}
                     if "'" in joined:
