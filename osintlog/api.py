@@ -31,7 +31,7 @@ from osintlog.declarations import (
     metric_units,
     reliability_grade,
 )
-from osintlog.errors import BadClaim, BadInput, LedgerMissing, NotAllowed
+from osintlog.errors import BadClaim, BadDate, BadInput, LedgerMissing, NotAllowed
 from osintlog.formats import InputFormat, load_input
 from osintlog.integrity import check_units, similar_claims
 from osintlog.periods import check_every, period_end
@@ -66,7 +66,8 @@ class Ledger:
     Every method reads the ledger once; a method that writes appends in one atomic write under
     the ledger's lock, or raises (an `osintlog.errors.OsintlogError`) and writes nothing.
     `today` is the day relative dates count from ("--since yesterday") and the default report
-    date; it is the machine's date unless given.
+    date; it is the machine's date unless given (a `datetime.date`, or its ISO text).
+    A date given to a method may be text as the commands take it, or a `datetime.date`.
     """
 
     def __init__(
@@ -74,11 +75,11 @@ class Ledger:
         path: str | Path | None = None,
         *,
         lock_timeout: float = 10.0,
-        today: date | None = None,
+        today: date | str | None = None,
     ) -> None:
         self.path = Path(path).expanduser() if path else ledger.default_path()
         self._ledger = ledger.Ledger(self.path, lock_timeout)
-        self.today = today or date.today()
+        self.today = date.today() if today is None else _day(today)
         self._existed = self.exists()
 
     def exists(self) -> bool:
@@ -590,3 +591,15 @@ class Ledger:
         from osintlog.merging import merge
 
         return merge(self._ledger, Path(other), lambda: self.context().now, dry_run=dry_run)
+
+
+def _day(today: date | str) -> date:
+    """The day `today` names: a date (a datetime's day), or one ISO day as text."""
+    if isinstance(today, date):
+        return date(today.year, today.month, today.day)
+    try:
+        return date.fromisoformat(today.strip())
+    except (AttributeError, ValueError):
+        raise BadDate(
+            f"today={today!r}: give a datetime.date or an ISO day such as 2025-09-03"
+        ) from None

@@ -287,6 +287,8 @@ def _texts(raw: Mapping[str, Any]) -> dict[str, str]:
             continue
         elif isinstance(value, int | float) and not isinstance(value, bool):
             texts[name] = str(value)
+        elif isinstance(value, date):  # a Python caller's datetime.date: read as its ISO text
+            texts[name] = value.isoformat()
         else:
             raise BadClaim(f"{name} must be text, not {type(value).__name__}")
     joined = "".join(texts.values())

@@ -270,7 +270,7 @@ _SIDE_FORMS = (
 
 
 def parse_date(
-    text: str,
+    text: str | date,
     *,
     today: date,
     reported: str | None = None,
@@ -283,8 +283,15 @@ def parse_date(
     the latest such date on or before it (without it, refused). An all-numeric date that is not
     ISO (`04/05/2025`) is refused as ambiguous unless `order` says which comes first or one of
     its numbers cannot be a month. Anything not read whole is refused with the accepted forms.
+    A `datetime.date` (a Python caller's) is its day.
     """
-    if not isinstance(text, str) or not text.strip():
+    if isinstance(text, date):  # from Python: a datetime.date, or a datetime's day
+        return date(text.year, text.month, text.day).isoformat()
+    if not isinstance(text, str):
+        raise BadDate(
+            f"a date is text or a datetime.date, not {type(text).__name__} ({text!r:.40})"
+        )
+    if not text.strip():
         raise BadDate(f"an empty date is not a date (accepted forms: {ACCEPTED_DATES})")
     original = " ".join(text.split())
     if is_stored_date(original):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -52,6 +52,27 @@ def test_errors_are_the_projects_own_and_nothing_is_written(ledger):
     assert not ledger.path.exists()
     with pytest.raises(OsintlogError):
         ledger.timeline("no.such.metric")
+
+
+def test_a_notebooks_dates_are_datetime_dates_or_text(ledger, tmp_path):
+    # A notebook holds dates as datetime.date (or a datetime, e.g. a pandas Timestamp): each is
+    # read as its day, wherever the commands take a date.
+    claim = ledger.add(
+        "m.x", "5", source="S", reported=date(2025, 7, 10), as_of=datetime(2025, 7, 9, 23, 30)
+    ).claim
+    assert (claim["reported"], claim["as_of"]) == ("2025-07-10", "2025-07-09")
+    ledger.add("m.x", "7", source="T", reported="2025-07-11", as_of="2025-07-11")
+    assert [c["value"] for c in ledger.claims(since=date(2025, 7, 10))] == ["7"]
+    assert [r.latest_value for r in ledger.compare("m.x", at=date(2025, 7, 9)).rows] == ["5"]
+    # Another kind is refused by name, not read as an empty date.
+    with pytest.raises(BadDate, match="not int"):
+        ledger.claims(since=2025)
+    # today: a date, a datetime's day, or an ISO day as text; else refused.
+    for given in (date(2025, 1, 2), datetime(2025, 1, 2, 18, 0), "2025-01-02"):
+        assert osintlog.Ledger(tmp_path / "t.json", today=given).today == date(2025, 1, 2)
+    for wrong in ("", "Jan 2", 20250102):
+        with pytest.raises(BadDate, match="today="):
+            osintlog.Ledger(tmp_path / "t.json", today=wrong)
 
 
 def test_a_query_is_built_once_and_selects_like_list(tmp_path):
