@@ -182,7 +182,8 @@ if TYPE_CHECKING:  # a class only for the type checker: --help and --version imp
             ...
 
         def parts(self, count: int) -> list[Iterable[Row]]:
-            """The rows in at most `count` consecutive parts (fewer if the file is small)."""
+            """The rows in at most `count` consecutive parts (fewer if the file is small), of
+            the sizes `part_ends` gives."""
             ...
 
 
@@ -227,8 +228,22 @@ class ListedRows:
         return len(self.rows)
 
     def parts(self, count: int) -> list[Iterable[Row]]:
-        size = max(1, -(-len(self.rows) // count))
-        return [self.rows[start : start + size] for start in range(0, len(self.rows), size)] or [[]]
+        rows, ends = self.rows, [0, *part_ends(len(self.rows), count), len(self.rows)]
+        return [rows[start:end] for start, end in itertools.pairwise(ends) if end > start] or [[]]
+
+
+def part_ends(size: int, count: int) -> list[int]:
+    """Where each of `count` consecutive parts of `size` items (rows, or characters) ends, but
+    the last. The last quarter of the parts are a quarter the size of the others: the parts are
+    worked in order on every core and each is chained as it comes, so the work left once the
+    last part is checked is small."""
+    small = count // 4
+    weights = [4] * (count - small) + [1] * small
+    ends, done, total = [], 0, sum(weights)
+    for weight in weights[:-1]:
+        done += weight
+        ends.append(size * done // total)
+    return ends
 
 
 # Closes every part of a CSV file but the last: read as a record of its own on the line after the
@@ -277,9 +292,8 @@ class CsvRows:
 
     def _cuts(self, count: int) -> list[int]:
         text, cuts, start = self.text, [], self.body
-        step = (len(text) - self.body) // count
-        for number in range(1, count):
-            cut = _line_end_between_quotes(text, start, max(start, self.body + number * step))
+        for end in part_ends(len(text) - self.body, count):
+            cut = _line_end_between_quotes(text, start, max(start, self.body + end))
             if cut is None or cut >= len(text):
                 break
             cuts.append(cut)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from osintlog.figures import ACCEPTED_FORMS
+from osintlog.formats import InputFormat, part_ends, read_rows
 from osintlog.workers import stream_parts
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
@@ -159,3 +163,22 @@ def test_a_bad_worker_count_is_one_line(cli, tmp_path, monkeypatch, value):
     assert result.stderr == (
         f"error: OSINTLOG_WORKERS={value!r}: give a whole number of processes, 1 or more\n"
     )
+
+
+@given(size=st.integers(0, 10**7), count=st.integers(1, 64))
+def test_parts_cover_everything_in_order_the_last_quarter_smaller(size, count):
+    ends = [0, *part_ends(size, count), size]
+    assert len(ends) == count + 1 and ends == sorted(ends)
+    lengths = [end - start for start, end in itertools.pairwise(ends)]
+    small = count // 4
+    # each of the last quarter is a quarter of each other part, to within rounding
+    assert all(abs(4 * n - big) <= 5 for n in lengths[count - small :] for big in lengths[:-small])
+
+
+def test_the_last_parts_of_a_csv_file_are_the_small_ones():
+    text = "metric,value,source\n" + "".join(f"m.x,{n:04d},S\n" for n in range(1600))
+    rows = read_rows("f.csv", text.encode(), InputFormat.csv)
+    lengths = [len(list(part)) for part in rows.parts(8)]
+    # 8 parts, the last 2 a quarter the size of the first 6: 6 * 4 + 2 = 26 shares of 1,600 rows
+    assert sum(lengths) == 1600
+    assert all(245 <= n <= 247 for n in lengths[:6]) and all(61 <= n <= 62 for n in lengths[6:])
