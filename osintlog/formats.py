@@ -29,6 +29,10 @@ class OutputFormat(str, Enum):
     jsonl = "jsonl"
 
 
+# What `emit` writes: every output format but the table (drawn by render.py for people).
+MACHINE_FORMATS = tuple(fmt.value for fmt in OutputFormat if fmt is not OutputFormat.table)
+
+
 class InputFormat(str, Enum):
     """What `import` reads, and `export` writes."""
 
@@ -88,7 +92,9 @@ def emit(
             row = {column: record.get(column) for column in columns}
             out.write(orjson.dumps(row).decode() + "\n")
     else:
-        raise BadInput(f'"{fmt}" is not a format osintlog writes rows in (csv, tsv, json, jsonl)')
+        raise BadInput(
+            f'"{fmt}" is not a format osintlog writes rows in ({", ".join(MACHINE_FORMATS)})'
+        )
 
 
 def export_bytes(records: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str) -> bytes:

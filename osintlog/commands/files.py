@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from osintlog import api
 
 
+_INPUT_FORMATS = ", ".join(fmt.value for fmt in InputFormat)
+
+
 def import_claims(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="csv, json or jsonl; - is stdin.")],
@@ -99,7 +102,7 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="csv, tsv, json, jsonl or xlsx (default: from the -o file name, else csv).",
+            help=f"{_INPUT_FORMATS} (default: from the -o file name, else csv).",
         ),
     ] = None,
 ) -> None:

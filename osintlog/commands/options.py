@@ -18,11 +18,13 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from osintlog.errors import BadClaim
-from osintlog.formats import OutputFormat
+from osintlog.formats import MACHINE_FORMATS, OutputFormat
 
 FormatOption = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help="table for people; csv, json, jsonl for scripts."),
+    typer.Option(
+        "--format", "-f", help=f"table for people; {', '.join(MACHINE_FORMATS)} for scripts."
+    ),
 ]
 DayFirst = Annotated[bool, typer.Option("--dayfirst", help="Read 04/05/2025 as 4 May 2025.")]
 MonthFirst = Annotated[bool, typer.Option("--monthfirst", help="Read 04/05/2025 as April 5.")]
