@@ -37,7 +37,8 @@ from osintlog.ledger import Ledger
 if TYPE_CHECKING:
     from osintlog.formats import Rows
 
-# In one process, the rows are checked this many at a time: its memory is one part's claims.
+# In one process, the rows are checked about this many at a time (`formats.part_ends`): its
+# memory is one part's claims.
 ROWS_IN_TURN = 5_000
 Parts = Iterator[tuple[SerialisedEntries, list[str]]]
 # Called once the workers are forked, with the number of rows and the columns left out; gives
