@@ -32,6 +32,7 @@ from osintlog.declarations import (
     reliability_grade,
 )
 from osintlog.errors import BadClaim, BadDate, BadInput, LedgerMissing, NotAllowed
+from osintlog.fields import GIVEN_FIELDS
 from osintlog.formats import InputFormat, load_input
 from osintlog.integrity import check_units, similar_claims
 from osintlog.periods import check_every, period_end
@@ -94,7 +95,8 @@ class Ledger:
     def _part(self, metric: str | None) -> ledger.Snapshot:
         """For a view of `metric` (a name or glob): its part where the store reads parts and it
         holds the metric, else all (a metric it lacks is refused naming the closest)."""
-        snapshot = self._existing(Part(metrics=(metric.strip().lower(),)) if metric else None)
+        glob = claim_fields.text_argument("metric", metric).strip().lower() if metric else None
+        snapshot = self._existing(Part(metrics=(glob,)) if glob else None)
         return snapshot if not metric or snapshot.claims() else self._existing()
 
     def _read(self, part: Part | None = None) -> ledger.Snapshot:
@@ -132,7 +134,7 @@ class Ledger:
         self, query: Query | None = None, **options: Any
     ) -> tuple[list[Claim], dict[str, str]]:
         """The claims selected and the sources' standing ratings, from one read."""
-        query = query or self.query(**options)
+        query = Query.given(query, self.today, **options)
         snapshot = self._part(query.metric)
         declarations = snapshot.declarations()
         if declarations.alias_of:  # a source filter takes every name of the source
@@ -181,7 +183,7 @@ class Ledger:
     def _of_claim(self, claim_id: str) -> ledger.Snapshot:
         """The claims an id prefix names and the entries that change them, where the store reads
         parts, else all (too short a prefix reads none, for `resolve` to refuse)."""
-        prefix = claim_id.strip().lower()
+        prefix = claim_fields.text_argument("id", claim_id).strip().lower()
         return self._existing(Part(ids=(prefix,) if len(prefix) >= ledger.MIN_PREFIX else ()))
 
     # --- views -----------------------------------------------------------------------------
@@ -378,7 +380,9 @@ class Ledger:
 
         A unit other than the metric's is refused; a claim without one takes it. When active
         claims of the same metric, source and as-of exist (`Added.similar`), `confirm` sees the
-        new claim and them first, and may raise to refuse (the CLI asks on a terminal)."""
+        new claim and them first, and may raise to refuse (the CLI asks on a terminal).
+        A name that is no such field is refused (a correction is `amend`, not `supersedes=`)."""
+        claim_fields.check_given_fields(fields, GIVEN_FIELDS - {"supersedes"})
         unit = Part(units_of=(claim_fields.metric_key(metric),))
         context = self._context_of(self._read(unit), order, future)
         raw = {**fields, "metric": metric, "value": value, "source": source}
@@ -411,10 +415,14 @@ class Ledger:
         return [dict(other) for other in similar_claims(snapshot, key)]
 
     def add_claims(self, rows: Iterable[Mapping[str, Any]]) -> ledger.AppendResult:
-        """Log several claims (rows of claim fields) in one write."""
+        """Log several claims (rows of claim fields, or claims and records read from a ledger)
+        in one write, checked as an import checks its rows: a row that supersedes a claim
+        supersedes one the rows bring. A key that is no claim field is refused."""
         context = self._context_of(self._ledger.read())
-        entries = [ledger.claim_entry(claim_fields.build_claim(row, context)) for row in rows]
-        return self._ledger.append(entries, context.now, check_units)
+        entries = [ledger.claim_entry(claim_fields.row_claim(row, context)) for row in rows]
+        checks = integrity.ImportChecks()
+        checks.brought.update(entry["id"] for entry in entries)
+        return self._ledger.append(entries, context.now, checks)
 
     def amend(
         self,
@@ -429,6 +437,7 @@ class Ledger:
         """Correct a claim: append a claim that supersedes it. Returns the old and the new.
         `tags` are added to the claim's, `untag` removed from them; every other field given
         replaces the claim's."""
+        claim_fields.check_given_fields(changes, GIVEN_FIELDS - {"id", "supersedes"})
         old = self._changeable(claim_id, "amended")
         metrics = {old["metric"], claim_fields.metric_key(changes.get("metric") or old["metric"])}
         part = Part(metrics=tuple(metrics), ids=(old["id"],))
@@ -448,7 +457,7 @@ class Ledger:
         self, claim_id: str, reason: str, *, confirm: Confirm | None = None
     ) -> tuple[Claim, dict[str, Any]]:
         """Withdraw a claim with a reason: append a retraction. Returns the claim and it."""
-        if not reason.strip():
+        if type(reason) is not str or not reason.strip():
             raise BadClaim("--reason is required: say why the claim is withdrawn")
         claim = self._changeable(claim_id, "retracted")
         if confirm is not None:
@@ -525,7 +534,7 @@ class Ledger:
     def import_file(
         self,
         path: str | Path,
-        data: bytes | None = None,
+        data: bytes | str | None = None,
         *,
         stdin: BinaryIO | None = None,
         fmt: InputFormat | None = None,
@@ -545,7 +554,9 @@ class Ledger:
         name = "<stdin>" if str(path) == "-" and stdin is not None else str(path)
 
         def read() -> bytes:
-            return data if data is not None else load_input(str(path), stdin)[1]
+            if data is not None:
+                return data.encode() if isinstance(data, str) else data
+            return load_input(str(path), stdin)[1]
 
         return import_claims(
             self._ledger,

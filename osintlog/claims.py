@@ -25,7 +25,9 @@ from osintlog.errors import BadClaim, BadDate, BadSetting, OsintlogError
 from osintlog.fields import (
     CONTENT_FIELDS,
     FUTURE,
+    GIVEN_FIELDS,
     REQUIRED,
+    ROW_FIELDS,
     TEXT_FIELDS,
 )
 from osintlog.figures import Figure, parse_figure
@@ -230,7 +232,7 @@ def _content_hash(content: Mapping[str, Any]) -> str:
 @functools.lru_cache(maxsize=4096)
 def metric_key(text: str) -> str:
     """A metric as stored: a dotted lower-case key such as dprk.troops.deployed."""
-    key = text.strip().lower()
+    key = text_argument("metric", text).strip().lower()
     if not _METRIC.fullmatch(key):
         suggestion = re.sub(r"[^a-z0-9_.-]+", "_", key).strip("._-")
         suggestion = re.sub(r"\.+", ".", suggestion)
@@ -268,6 +270,31 @@ def short_id(claim_id: str) -> str:
 def fold_source(name: str) -> str:
     """Source names that differ only by case or spacing are the same source."""
     return " ".join(name.split()).casefold()
+
+
+def text_argument(name: str, value: Any) -> str:
+    """`value`, which must be text (a Python caller may pass anything): else refused by name."""
+    if type(value) is not str:
+        raise BadClaim(f"{name} is text, not {type(value).__name__}")
+    return value
+
+
+def row_claim(row: Any, context: Context) -> Claim:
+    """The claim of a row a Python caller gives (`add_claims`), holding claim fields alone."""
+    if not isinstance(row, Mapping):
+        raise BadClaim(f"a row is a mapping of claim fields, not {type(row).__name__}")
+    check_given_fields(row, ROW_FIELDS)
+    return build_claim(row, context)
+
+
+def check_given_fields(names: Iterable[str], allowed: frozenset[str] = GIVEN_FIELDS) -> None:
+    """Refuse a name that is no field a claim is given: a typo (as_off) would otherwise be left
+    out without a word, and the claim stored without it."""
+    unknown = sorted(set(names) - allowed)
+    if unknown:
+        raise BadClaim(
+            f"no claim field {', '.join(unknown)}: a claim is given {', '.join(sorted(allowed))}"
+        )
 
 
 def _blank(value: Any) -> bool:

@@ -59,7 +59,7 @@ class MaxAge:
 
     @classmethod
     def parse(cls, text: str) -> MaxAge:
-        match = _AGE.fullmatch(text.strip())
+        match = _AGE.fullmatch(text.strip()) if isinstance(text, str) else None
         if not match or int(match[1]) == 0:
             raise BadClaim(
                 f'--max-age "{text}": give days, weeks, months or years: 30d, 2w, 6m, 1y'

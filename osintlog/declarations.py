@@ -174,7 +174,7 @@ def metric_declaration(
     if kind == "per-period":
         period = period or (before.period if before else None)
     note = (given.note or "").strip() or (before.note if before else None)
-    if not any((unit, kind, note)):
+    if not any((unit, kind, note, given.period)):
         raise BadClaim("say something of the metric: --unit, --kind or --note")
     check_declaration(metric, unit, kind, period, units)
     return MetricDeclaration(metric, unit, kind, period, note)

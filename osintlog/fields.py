@@ -65,6 +65,14 @@ EXPORT_COLUMNS = (*FIELDS, *DERIVED_COLUMNS, FUTURE)
 # on) it ignores without a word, any other with one.
 INPUT_COLUMNS = frozenset({*FIELDS, "rating", FUTURE})
 SILENTLY_IGNORED = frozenset({*DERIVED_COLUMNS, "line"})
+# The fields a caller gives a claim by name (the Python API's `add`, `amend`, `add_claims`): not
+# the derived ones, worked out from the figure and the ledger.
+GIVEN_FIELDS = frozenset(
+    {*(name for name, kinds in _KINDS.items() if "derived" not in kinds), "rating", FUTURE}
+)
+# What a row given to `add_claims` may hold: what an import reads, and what a claim or record
+# read back from a ledger holds besides (its kind and place in the chain).
+ROW_FIELDS = INPUT_COLUMNS | SILENTLY_IGNORED | {"kind", "prev", "hash"}
 
 
 Row = TypeVar("Row")

@@ -162,7 +162,10 @@ def restore_csv_cell(text: str) -> str:
 def format_for(name: str, data: bytes, given: InputFormat | None) -> InputFormat:
     """The format of an input: as given, else from the file's extension, else by its content."""
     if given is not None:
-        return given
+        if given not in set(InputFormat):
+            choices = ", ".join(InputFormat)
+            raise BadInput(f'format "{given}": a file to import is one of {choices}')
+        return InputFormat(given)
     if data.startswith(b"PK\x03\x04"):  # a zip file: what an .xlsx is, whatever its name
         return InputFormat.xlsx
     suffix = PurePath(name).suffix.lower()

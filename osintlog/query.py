@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from osintlog.claims import Claim, fold_source
+from osintlog.claims import Claim, fold_source, text_argument
 from osintlog.dates import parse_date
+from osintlog.errors import BadClaim
 from osintlog.fields import ACTIVE, CONTENT_FIELDS
 from osintlog.periods import period_end, period_start, timeline_day
 
@@ -36,13 +37,31 @@ class Query:
     @classmethod
     def parse(cls, today: date, **options: Any) -> Query:
         """Build a filter from option text; dates are read like any other date, against today
-        ("--since April" is the latest April; "--since 'last week'" its Monday)."""
+        ("--since April" is the latest April; "--since 'last week'" its Monday). A filter of
+        another name or kind is refused, never left out: it would widen the selection."""
+        _check_filters(options)
+        for name in ("metric", "tag"):
+            if options.get(name):
+                options[name] = options[name].strip()
         for name in ("since", "until"):
             if options.get(name):
                 options[name] = parse_date(options[name], today=today, reported=today.isoformat())
         if isinstance(options.get("source"), list | tuple):
             options["source"] = tuple(options["source"]) or None
         return cls(**options)
+
+    @classmethod
+    def given(cls, query: Query | None, today: date, **options: Any) -> Query:
+        """`query`, or one built of the filters given by name (not both: one would be left
+        out), as a Python caller gives them."""
+        if query is None:
+            return cls.parse(today, **options)
+        if not isinstance(query, Query):
+            kind = type(query).__name__
+            raise BadClaim(f"a query is a Query (ledger.query), not {kind}: or give metric=...")
+        if options:
+            raise BadClaim("give a Query or filters by name, not both: one would be left out")
+        return query
 
     def select(
         self, claims: Iterable[Claim], status: Callable[[str], str] = lambda claim_id: ACTIVE
@@ -80,6 +99,27 @@ class Query:
         if self.until and period_start(claim["as_of"]) > period_end(self.until):
             return False
         return not self.search or self.search.casefold() in searchable_text(claim)
+
+
+_FILTERS = ("metric", "source", "tag", "since", "until", "search", "include_all", "limit")
+_TEXT_FILTERS = ("metric", "tag", "search")
+
+
+def _check_filters(options: dict[str, Any]) -> None:
+    """The filters a Query is built from, as the Python API may give them: each by its name,
+    text as text, a source or several, a limit of 1 or more."""
+    if unknown := sorted(options.keys() - set(_FILTERS)):
+        raise BadClaim(f"no filter {', '.join(unknown)}: the filters are {', '.join(_FILTERS)}")
+    for name in _TEXT_FILTERS:
+        if options.get(name) is not None:
+            text_argument(name, options[name])
+    source = options.get("source")
+    sources = source if isinstance(source, list | tuple) else [source]
+    if source is not None and not all(type(name) is str for name in sources):
+        raise BadClaim("source is a name (text), or a list of names")
+    limit = options.get("limit")
+    if limit is not None and (type(limit) is not int or limit < 1):
+        raise BadClaim(f"limit {limit!r}: give a whole number, 1 or more")
 
 
 def searchable_text(claim: Claim) -> str:

@@ -9,7 +9,7 @@ import pytest
 from conftest import DATA
 
 import osintlog
-from osintlog.errors import BadDate, NotAllowed, OsintlogError, UnknownMetric
+from osintlog.errors import BadClaim, BadDate, BadInput, NotAllowed, OsintlogError, UnknownMetric
 
 THU = "2025-07-10"
 
@@ -209,3 +209,66 @@ def test_an_open_ledger_sees_what_another_process_wrote(ledger, tmp_path):
     assert [c["value"] for c in ledger.claims(metric="m.x")] == ["1", "2"]
     ledger.add("m.x", "3", source="C", as_of="2025-01-03")
     assert [c["value"] for c in ledger.claims(metric="m.x")] == ["1", "2", "3"]
+
+
+def test_a_misspelt_field_or_filter_is_refused_not_left_out(ledger):
+    # as_off for as_of: left out, the claim would be stored as of its report's date.
+    with pytest.raises(BadClaim, match="no claim field as_off"):
+        ledger.add("m.x", "5", source="S", as_off="2025-04", reported=THU)
+    with pytest.raises(BadClaim, match="no claim field low"):  # worked out from the figure
+        ledger.add("m.x", "5", source="S", low=4, reported=THU)
+    assert not ledger.path.exists()
+    old = ledger.add("m.x", "5", source="S", as_of="2025-04", reported=THU).claim
+    with pytest.raises(BadClaim, match="no claim field notes"):
+        ledger.amend(old["id"], notes="typo'd")
+    with pytest.raises(BadClaim, match="no claim field colour"):
+        ledger.add_claims([{"metric": "m.x", "value": "6", "source": "S", "colour": "red"}])
+    # Filters: a misspelt one, or one of the wrong kind, would widen or empty the selection.
+    with pytest.raises(BadClaim, match="no filter metrc"):
+        ledger.claims(metrc="m.*")
+    with pytest.raises(BadClaim, match="tag is text, not list"):
+        ledger.claims(tag=["a"])
+    with pytest.raises(BadClaim, match="limit 0"):
+        ledger.claims(limit=0)
+    with pytest.raises(BadClaim, match="not both"):
+        ledger.claims(ledger.query(metric="m.*"), source="Other")
+    with pytest.raises(BadClaim, match="not str"):
+        ledger.claims("m.*")
+    assert [c["id"] for c in ledger.claims(metric=" m.* ", limit=1)] == [old["id"]]
+    assert len(ledger.claims(include_all=True)) == 1  # nothing else was written
+
+
+def test_add_claims_checks_its_rows_as_an_import_does(ledger):
+    first = ledger.add("m.x", "5", source="S", as_of="2025-04", reported=THU).claim
+    ledger.retract(first["id"], "withdrawn by its source")
+    row = {"metric": "m.x", "value": "6", "source": "S", "as_of": "2025-04", "reported": THU}
+    # A row may not supersede a claim it does not bring, let alone a retracted one.
+    with pytest.raises(BadInput, match="does not bring"):
+        ledger.add_claims([{**row, "supersedes": first["id"]}])
+    with pytest.raises(BadClaim, match="no claim field supersedes"):
+        ledger.add(**{**row, "supersedes": first["id"]})  # a correction is amend's
+    with pytest.raises(BadClaim, match="a row is a mapping of claim fields, not str"):
+        ledger.add_claims(row)  # a dict given for a list: its keys would be the rows
+    # Claims and records read back from a ledger are rows it takes as they are.
+    other = osintlog.Ledger(ledger.path.with_name("other.json"), today=ledger.today)
+    assert other.add_claims(ledger.records(include_all=True)).claims_written == 1
+    assert [c["value"] for c in other.claims()] == ["5"]
+
+
+def test_arguments_of_the_wrong_kind_are_refused_by_name(ledger):
+    ledger.add("m.x", "5", source="S", as_of="2025-04", reported=THU)
+    with pytest.raises(BadClaim, match="metric is text, not int"):
+        ledger.timeline(5)
+    with pytest.raises(BadClaim, match="metric is text, not NoneType"):
+        ledger.add(None, "5", source="S")
+    with pytest.raises(OsintlogError, match="id is text"):
+        ledger.history(None)
+    with pytest.raises(BadClaim, match="--reason is required"):
+        ledger.retract(ledger.claims()[0]["id"], None)
+    with pytest.raises(BadClaim, match='--max-age "30"'):
+        ledger.compare("m.x", max_age=30)
+    with pytest.raises(BadInput, match='format "xml"'):
+        ledger.import_file("rows", b"metric,value,source\nm.x,7,S\n", fmt="xml")
+    # Text for a file's bytes, and a format by its name, are read as the CLI reads them.
+    report = ledger.import_file("rows", "metric,value,source\nm.x,7,S\n", fmt="csv")
+    assert (report.added, report.already) == (1, 0)
