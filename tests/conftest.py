@@ -14,14 +14,16 @@ from osintlog.cli import app
 DATA = Path(__file__).resolve().parent.parent / "data" / "dprk-kursk-2025-08-22.csv"
 
 
-# The store every test's ledger is kept in: the JSON file, or SQLite (OSINTLOG_TEST_STORE=sqlite).
-# Tests of the JSON file's own layout are marked json_file, and skipped for SQLite.
+# The store every test's ledger is kept in (OSINTLOG_TEST_STORE=sqlite), by the name its ledger is
+# given: a new store is a line here. Tests of the JSON file's own layout (they write or read its
+# bytes) are marked json_file, and run on the JSON file alone.
+LEDGER_NAMES = {"json": "ledger.json", "sqlite": "ledger.sqlite"}
 STORE = os.environ.get("OSINTLOG_TEST_STORE", "json")
-LEDGER_NAME = "ledger.sqlite" if STORE == "sqlite" else "ledger.json"
+LEDGER_NAME = LEDGER_NAMES[STORE]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if STORE != "sqlite":
+    if STORE == "json":
         return
     skip = pytest.mark.skip(reason="about the JSON file's own layout")
     for item in items:

@@ -245,7 +245,9 @@ def test_version(cli):
         (b"not json at all", "not an osintlog ledger"),
         (b'{"_default": {"1": {"a": 1}}}', "not an osintlog ledger"),
         (b"[1, 2, 3]", "not an osintlog ledger"),
-        (b'{"_osintlog": {"1": {"schema": 99}}}', "newer osintlog"),
+        pytest.param(
+            b'{"_osintlog": {"1": {"schema": 99}}}', "newer osintlog", marks=pytest.mark.json_file
+        ),
     ],
 )
 def test_a_file_that_is_not_a_ledger_is_refused_and_never_overwritten(

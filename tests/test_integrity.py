@@ -222,6 +222,7 @@ def test_merge_refuses_a_ledger_that_fails_verify(cli, tmp_path, seeded):
     assert "missing.json: No such file or directory" in missing
 
 
+@pytest.mark.json_file
 def test_a_ledger_written_before_the_chain_is_upgraded_once(cli, ledger_path):
     claim = {
         "metric": "m.a",
@@ -443,7 +444,7 @@ def test_an_import_changes_none_of_the_ledgers_claims_it_does_not_bring(cli, led
 
 def test_merge_names_what_it_changes_and_dry_run_writes_nothing(cli, ledger_path, tmp_path):
     ours = cli.ok("add", "m.x", "600", "-s", "S", "--as-of", "2025-04-01").stdout.strip()
-    other = tmp_path / "other.json"
+    other = tmp_path / f"other{ledger_path.suffix}"  # a copy, in the same store
     shutil.copy(ledger_path, other)
     env_db = ("--db", str(other))
     cli.ok(*env_db, "amend", ours, "--value", "6000", "--yes")

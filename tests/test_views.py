@@ -259,10 +259,10 @@ def test_chart_image_without_matplotlib_says_how_to_get_it(cli, small, tmp_path)
 
 
 def test_views_on_an_empty_ledger(cli, ledger_path: Path):
-    from osintlog.store import SCHEMA_VERSION
+    from osintlog.store import SCHEMA_VERSION, Stored, open_store
 
     header = {"schema": SCHEMA_VERSION, "app": "osintlog", "created": "2025-01-01T00:00:00Z"}
-    ledger_path.write_text(json.dumps({"_osintlog": {"1": header}, "entries": {}}))
+    open_store(ledger_path).append(Stored(header, []), [])  # a header, and no entry
     cli.ok("verify")
     assert "the ledger holds no claims yet" in cli.fails("diff", "t.x").stderr
     assert cli.ok("metrics").stdout == "" and json.loads(cli.ok("diff", "-f", "json").stdout) == []
