@@ -221,7 +221,7 @@ def decode_text(name: str, data: bytes) -> str:
         line = data[: error.start].count(b"\n") + 1
         raise BadInput(
             f"{name}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
-            "save the file as UTF-8 and import it again"
+            "save the file as UTF-8 and try again"
         ) from error
 
 
