@@ -419,9 +419,10 @@ class Ledger:
         in one write, checked as an import checks its rows: a row that supersedes a claim
         supersedes one the rows bring. A key that is no claim field is refused."""
         context = self._context_of(self._ledger.read())
-        entries = [ledger.claim_entry(claim_fields.row_claim(row, context)) for row in rows]
+        claims = [claim_fields.row_claim(row, context) for row in rows]
         checks = integrity.ImportChecks()
-        checks.brought.update(entry["id"] for entry in entries)
+        checks.brought.update(claim["id"] for claim in claims)
+        entries = list(integrity.import_entries(claims))
         return self._ledger.append(entries, context.now, checks)
 
     def amend(

@@ -27,6 +27,7 @@ from osintlog.fields import (
     FUTURE,
     GIVEN_FIELDS,
     REQUIRED,
+    RETRACTED,
     ROW_FIELDS,
     TEXT_FIELDS,
 )
@@ -280,11 +281,20 @@ def text_argument(name: str, value: Any) -> str:
 
 
 def row_claim(row: Any, context: Context) -> Claim:
-    """The claim of a row a Python caller gives (`add_claims`), holding claim fields alone."""
+    """The claim of a row a Python caller gives (`add_claims`), holding claim fields alone; a
+    retracted one keeps that status, as in an import."""
     if not isinstance(row, Mapping):
         raise BadClaim(f"a row is a mapping of claim fields, not {type(row).__name__}")
     check_given_fields(row, ROW_FIELDS)
-    return build_claim(row, context)
+    return _with_status(build_claim(row, context), row)
+
+
+def _with_status(claim: Claim, row: Mapping[str, Any]) -> Claim:
+    """A row whose status is `retracted` (as `export --all` writes it) keeps that status, so
+    that the import can retract it too; any other status is derived by the ledger."""
+    if (status := row.get("status")) and str(status).strip().lower() == RETRACTED:
+        claim["status"] = RETRACTED
+    return claim
 
 
 def check_given_fields(names: Iterable[str], allowed: frozenset[str] = GIVEN_FIELDS) -> None:
@@ -482,9 +492,8 @@ def build_claims(
 
     `finish` is given each claim as it is built, and should let it go (an import serialises
     it): a claim is a dict of two dozen fields, and building, serialising and dropping each in
-    turn keeps the memory it takes the same few pages. A row whose status is `retracted` (as
-    `export --all` writes it) keeps that status, so that the import can retract it too; any
-    other status is derived by the ledger. With `workers` above 1 the parts are read and
+    turn keeps the memory it takes the same few pages. A retracted row keeps its status
+    (`_with_status`). With `workers` above 1 the parts are read and
     checked in that many processes, started at once (see `workers.stream_parts`), `finish`
     too, with the same outcome; a CSV file whose cuts fall inside a record then raises
     MisalignedParts, and must be read with one. `progress` hears of the rows checked. In one
@@ -539,8 +548,8 @@ def _checked_rows(rows: Iterable[Row], context: Context, errors: list[str]) -> I
             if type(row) is not dict and not isinstance(row, Mapping):  # the quick test first
                 raise BadClaim(f"expected an object with claim fields, not {type(row).__name__}")
             claim = build_claim(row, context)
-            if (status := row.get("status")) and str(status).strip().lower() == "retracted":
-                claim["status"] = "retracted"
+            if row.get("status"):  # the call only where there is one: imports run this per row
+                _with_status(claim, row)
         except OsintlogError as error:
             errors.append(f"{location}: {error}")
             continue
