@@ -447,7 +447,9 @@ def _tags(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         return list(_tags_of_text(value))
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+    if not isinstance(value, list | tuple | set | frozenset) or not all(
+        isinstance(item, str) for item in value
+    ):
         raise BadClaim("tags must be text separated by ';' or a list of text")
     # A tag cannot hold ';', which joins tags in a CSV cell: "a;b" given as one is two tags.
     return _tag_list([tag for item in value for tag in item.split(";")])

@@ -272,6 +272,8 @@ def test_arguments_of_the_wrong_kind_are_refused_by_name(ledger):
         ledger.compare("m.x", max_age=30)
     with pytest.raises(BadInput, match='format "xml"'):
         ledger.import_file("rows", b"metric,value,source\nm.x,7,S\n", fmt="xml")
-    # Text for a file's bytes, and a format by its name, are read as the CLI reads them.
+    # Tags in a tuple or a set are tags as in a list; text for a file's bytes, and a format by
+    # its name, are read as the CLI reads them.
+    assert ledger.add("m.x", "6", source="S", tags=("b", "a;c")).claim["tags"] == ["a", "b", "c"]
     report = ledger.import_file("rows", "metric,value,source\nm.x,7,S\n", fmt="csv")
     assert (report.added, report.already) == (1, 0)
