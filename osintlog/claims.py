@@ -495,11 +495,11 @@ def build_claims(
     `finish` is given each claim as it is built, and should let it go (an import serialises
     it): a claim is a dict of two dozen fields, and building, serialising and dropping each in
     turn keeps the memory it takes the same few pages. A retracted row keeps its status
-    (`_with_status`). With `workers` above 1 the parts are read and
-    checked in that many processes, started at once (see `workers.stream_parts`), `finish`
-    too, with the same outcome; a CSV file whose cuts fall inside a record then raises
-    MisalignedParts, and must be read with one. `progress` hears of the rows checked. In one
-    process the rows are read in `parts` parts, one after the other.
+    (`_with_status`). With `workers` above 1 the parts are read and checked in that many
+    processes, started at once (see `workers.stream_parts`), `finish` too, with the same
+    outcome; a CSV file whose cuts fall inside a record then raises MisalignedParts, and must be
+    read with one. `progress` hears of the rows checked. In one process the rows are read in
+    `parts` parts, one after the other.
     """
     if workers < 2:
         return _in_turn(rows.parts(parts), context, finish, progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import functools
 from collections.abc import Callable, Iterable
@@ -101,7 +102,7 @@ class Query:
         return not self.search or self.search.casefold() in searchable_text(claim)
 
 
-_FILTERS = ("metric", "source", "tag", "since", "until", "search", "include_all", "limit")
+_FILTERS = tuple(field.name for field in dataclasses.fields(Query) if field.name != "source_key")
 _TEXT_FILTERS = ("metric", "tag", "search")
 
 
