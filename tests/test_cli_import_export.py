@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
+from osintlog.cli import app
+from osintlog.formats import MACHINE_FORMATS, OutputFormat
+
 REPORT = Path(__file__).resolve().parents[2] / "shared" / "reports"
 
 
@@ -69,6 +72,52 @@ def test_machine_formats_carry_raw_numbers_and_iso_dates(cli):
     row = next(csv.DictReader(io.StringIO(cli.ok("list", "--format", "csv").stdout)))
     assert (row["high"], row["low"], row["qualifier"]) == ("6000000", "", "at-most")
     assert "\x1b" not in cli.ok("list", "--format", "csv").stdout
+
+
+# Every command that prints rows, with arguments that give it some ({id}: a claim of the sample
+# data). A format added to OutputFormat is tried here on each of them.
+SHORT_REPORT = "date 2025-08-22\nThe ministry said about 400 drones were launched overnight.\n"
+VIEWS = {
+    "list": ["list"],
+    "show": ["show", "{id}"],
+    "history": ["history", "{id}"],
+    "diff": ["diff", "dprk.troops.deployed"],
+    "compare": ["compare", "dprk.troops.deployed"],
+    "metrics": ["metrics"],
+    "sources": ["sources"],
+    "extract": ["extract", "-"],
+}
+
+
+def commands_printing_every_output_format() -> set[str]:
+    import typer.main
+
+    offered = {fmt.value for fmt in OutputFormat}
+    group = typer.main.get_command(app)
+    return {
+        name
+        for name in group.list_commands(None)
+        for param in group.get_command(None, name).params
+        if param.name == "fmt" and offered <= set(getattr(param.type, "choices", ()))
+    }
+
+
+def test_every_view_is_tried_in_every_machine_format():
+    assert set(VIEWS) == commands_printing_every_output_format()
+
+
+@pytest.mark.parametrize("fmt", MACHINE_FORMATS)
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_writes_its_rows_in_every_machine_format(cli, seeded, view, fmt):
+    claim_id = cli.json("list", "--metric", "dprk.troops.deployed")[0]["id"]
+    args = [arg.format(id=claim_id) for arg in VIEWS[view]]
+    stdin = SHORT_REPORT if view == "extract" else None
+    records = json.loads(cli.ok(*args, "--format", "json", input=stdin).stdout)
+    result = cli.ok(*args, "--format", fmt, input=stdin)
+    assert records and "\x1b" not in result.stdout
+    for record in records:  # each row's first plain text, as any format must carry it
+        text = next(v for v in record.values() if isinstance(v, str) and v and '"' not in v)
+        assert text in result.stdout
 
 
 def write(path: Path, text: str) -> Path:
