@@ -545,7 +545,7 @@ class Ledger:
         order: Order | None = None,
         progress: Progress | None = None,
     ) -> ImportReport:
-        """Import the claims of a file (csv, json or jsonl; its bytes may be given, `path` then
+        """Import the claims of a file (any `InputFormat`; its bytes may be given, `path` then
         only names it in messages; `-` reads `stdin`): all of them, or none and an error naming
         every bad row (with `skip_invalid`, the good ones, and the bad ones in the report).
         `dry_run` checks and counts, and writes nothing; `future` accepts rows dated after

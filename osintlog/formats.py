@@ -126,8 +126,8 @@ def output_format(path: str, given: str | None) -> str:
         return given
     if suffix and suffix not in BY_SUFFIX:
         raise BadInput(
-            f"{path}: osintlog does not write {suffix} files; give a .csv, .tsv, .json, .jsonl "
-            "or .xlsx name, or --format"
+            f"{path}: osintlog does not write {suffix} files; give a name ending in "
+            f"{', '.join(BY_SUFFIX)}, or --format"
         )
     return BY_SUFFIX.get(suffix, "csv")
 

@@ -70,7 +70,7 @@ def import_claims(
     skip_invalid: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import the claims in the bytes `read` gives (csv, json or jsonl, by `fmt`, else the
+    """Import the claims in the bytes `read` gives (any `InputFormat`, by `fmt`, else the
     name's extension, else the content); `name` is how messages name the file. The bytes are
     asked for here, so that no caller holds them while the workers are forked (step 1)."""
     data = read()

@@ -29,7 +29,7 @@ _INPUT_FORMATS = ", ".join(fmt.value for fmt in InputFormat)
 
 def import_claims(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(metavar="FILE|-", help="csv, json or jsonl; - is stdin.")],
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help=f"{_INPUT_FORMATS}; - is stdin.")],
     fmt: Annotated[
         InputFormat | None, typer.Option("--format", "-f", help="Override the file's extension.")
     ] = None,
@@ -46,7 +46,7 @@ def import_claims(
     dayfirst: DayFirst = False,
     monthfirst: MonthFirst = False,
 ) -> None:
-    """Import claims from csv, json or jsonl (what export writes): all rows land, or none.
+    """Import claims from a file in any format export writes: all rows land, or none.
 
     Example: osintlog import data/dprk-kursk-2025-08-22.csv
     """
