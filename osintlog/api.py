@@ -233,7 +233,9 @@ class Ledger:
         seen = self._metric_claims(metric, source)
         check_every(every)
         shown = self._shown(since, until)
-        return timeline.timeline(seen.claims, seen.standing, every, shown, seen.kinds())
+        return timeline.timeline(
+            seen.claims, seen.standing, every, shown, seen.kinds(), seen.declared.periods()
+        )
 
     def summaries(
         self,
@@ -242,16 +244,20 @@ class Ledger:
         since: str | None = None,
         until: str | None = None,
     ) -> list[timeline.SourceChange]:
-        """Per metric and source: first and latest figure and the change (`diff` alone)."""
+        """Per metric and source: first and latest figure and the change (`diff` alone); of a
+        per-period metric, among its figures of one period (which a store's count of every
+        claim cannot tell apart: the claims of a ledger with such a metric are read)."""
         from osintlog import timeline
 
         if not (source or since or until):  # every claim: counted by the store where it can
             with self._ledger.counted(reports=False, steps=True) as counted:
-                if counted is not None:
-                    return timeline.source_changes(*counted, self._declared())
+                if counted is not None and not (declared := self._declared()).periods():
+                    return timeline.source_changes(*counted, declared)
         seen = self._active()
         claims = self._window(seen.claims, seen.declared, source=source)
-        return timeline.changes(claims, self._shown(since, until), seen.kinds())
+        return timeline.changes(
+            claims, self._shown(since, until), seen.kinds(), seen.declared.periods()
+        )
 
     def compare(
         self,
@@ -282,10 +288,11 @@ class Ledger:
 
         seen = self._metric_claims(metric)
         day = period_end(self._day(at)) if at else self.today.isoformat()
-        return [
-            comparison.compare(group, name, day, rule, seen.standing, seen.max_age(name, max_age))
-            for name, group in comparison.by_metric(seen.claims).items()
-        ]
+        found = []
+        for name, group in comparison.by_metric(seen.claims).items():
+            age, period = seen.max_age(name, max_age), seen.declared.period(name)
+            found.append(comparison.compare(group, name, day, rule, seen.standing, age, period))
+        return found
 
     def compare_every(
         self,
@@ -303,7 +310,7 @@ class Ledger:
         seen = self._metric_claims(metric)
         age = comparison.MaxAge.parse(max_age) if max_age else None
         return [
-            comparison.compare_every(group, name, every, against, age)
+            comparison.compare_every(group, name, every, against, age, seen.declared.period(name))
             for name, group in comparison.by_metric(seen.claims).items()
         ]
 

@@ -1,6 +1,10 @@
 """compare: on a given date, do the sources agree? Each source's latest claim on or before the
 date and its age, stale sources shown but left out of the consensus; and the same comparison
-period by period, with each source's ratio to a reference source."""
+period by period, with each source's ratio to a reference source.
+
+Of a per-period metric only figures of one period are compared: a figure whose as-of covers
+more (June's total of a per-day metric) is another quantity. A source's latest figure of one
+period is compared; a source with none is shown, its latest figure marked and left out."""
 
 from __future__ import annotations
 
@@ -19,7 +23,13 @@ from dateutil.relativedelta import relativedelta
 from osintlog.claims import Claim, fold_source
 from osintlog.errors import BadClaim, BadInput
 from osintlog.figures import Number, display_of
-from osintlog.periods import days_between, label_end, labels_between, timeline_day
+from osintlog.periods import (
+    days_between,
+    label_end,
+    labels_between,
+    timeline_day,
+    within_period,
+)
 from osintlog.query import claim_order
 from osintlog.views import SourceNames, effective_rating, point, rating_rank, tidy
 
@@ -43,7 +53,7 @@ FAR_APART_DAYS = 7
 COMPARE_COLUMNS = (
     "source claims first_as_of latest_as_of latest_id latest_value latest_low latest_high "
     "latest_best min max rating outlier latest_point distance_pct consensus rule spread "
-    "age_days stale metric at as_of_gap_days"
+    "age_days stale metric at as_of_gap_days longer_than_period"
 ).split()
 
 _AGE = re.compile(r"(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
@@ -108,6 +118,9 @@ class SourceRow:
     # Older than --max-age: shown, but not in the consensus.
     stale: bool
     latest_day: str
+    # Of a per-period metric, every figure of the source's covers more than the period: shown,
+    # but not in the consensus.
+    longer_than_period: bool = False
 
 
 @dataclass
@@ -121,10 +134,15 @@ class Comparison:
     max_age: str | None = None
     # Days between the earliest and the latest as-of of the fresh figures compared.
     as_of_gap_days: int | None = None
+    period: str | None = None  # a per-period metric's
 
     @property
     def fresh(self) -> list[SourceRow]:
-        return [row for row in self.rows if not row.stale and row.latest_point is not None]
+        return [row for row in self.rows if _compared(row) and row.latest_point is not None]
+
+    @property
+    def longer_than_period(self) -> list[str]:
+        return [row.source for row in self.rows if row.longer_than_period]
 
     @property
     def outliers(self) -> list[str]:
@@ -167,11 +185,13 @@ def compare(
     rule: str = "median",
     standing: Mapping[str, str] | None = None,
     max_age: MaxAge | None = None,
+    period: str | None = None,
 ) -> Comparison:
     """Do the sources agree on `at` (a full ISO day)? Each source's latest claim sitting on or
-    before it, with its age; the consensus of the fresh sources' figures under `rule`, at the
-    precision of the figures; the spread (max / min) and, with three or more fresh sources,
-    those far from the consensus."""
+    before it, with its age (of a per-period metric, of `period`, its latest of one period);
+    the consensus of the fresh sources' figures under `rule`, at the precision of the figures;
+    the spread (max / min) and, with three or more fresh sources, those far from the
+    consensus."""
     if rule not in RULES:
         raise BadClaim(f'"{rule}" is not a rule; use one of {", ".join(RULES)}')
     claims = list(claims)
@@ -181,14 +201,25 @@ def compare(
         if timeline_day(claim["as_of"], claim["reported"]) <= at:
             by_source[fold_source(claim["source"])].append(claim)
     oldest = max_age.oldest_day(at) if max_age else None
-    rows = [
-        _source_row(sorted(group, key=claim_order), names, standing or {}, at, oldest)
-        for group in by_source.values()
-    ]
-    rows.sort(key=lambda r: (r.stale, r.latest_point is None, r.latest_point or 0, r.source))
+    rows = []
+    for group in by_source.values():
+        of_one = [claim for claim in group if within_period(claim["as_of"], period)]
+        row = _source_row(
+            sorted(of_one or group, key=claim_order), names, standing or {}, at, oldest
+        )
+        row.longer_than_period = not of_one
+        rows.append(row)
+    rows.sort(
+        key=lambda r: (not _compared(r), r.latest_point is None, r.latest_point or 0, r.source)
+    )
     comparison = Comparison(metric, at, rule, None, None, rows, max_age and max_age.text)
+    comparison.period = period
     _judge(comparison)
     return comparison
+
+
+def _compared(row: SourceRow) -> bool:
+    return not row.stale and not row.longer_than_period
 
 
 def _source_row(
@@ -237,11 +268,11 @@ def _judge(comparison: Comparison) -> None:
         comparison.spread = round(max(points) / min(points), 2)
     days = [row.latest_day for row in fresh]
     comparison.as_of_gap_days = days_between(min(days), max(days))
-    for row in comparison.rows:
-        if consensus and row.latest_point is not None:
+    for row in comparison.rows:  # a figure of another period is not measured against it
+        if consensus and row.latest_point is not None and not row.longer_than_period:
             row.distance_pct = round((row.latest_point - consensus) * 100 / consensus, 1)
             far = abs(row.latest_point - consensus) > OUTLIER_DISTANCE * abs(consensus)
-            row.outlier = far and not row.stale and len(fresh) >= OUTLIER_SOURCES
+            row.outlier = far and _compared(row) and len(fresh) >= OUTLIER_SOURCES
 
 
 def _consensus(rows: Sequence[SourceRow], rule: str) -> Number:
@@ -291,6 +322,7 @@ class PeriodComparison:
     against: str | None
     max_age: str | None
     rows: list[PeriodRow]
+    period: str | None = None  # a per-period metric's: figures covering more are left out
 
     def columns(self) -> list[str]:
         ratios = [f"{s} / {self.against}" for s in self.sources if s != self.against]
@@ -315,12 +347,16 @@ def compare_every(
     every: str,
     against: str | None = None,
     max_age: MaxAge | None = None,
+    period: str | None = None,
 ) -> PeriodComparison:
     """The comparison over time: per period, each source's latest figure sitting on or before
     the period's end — and no older than `max_age`, by default no older than the period
     itself (a figure from an earlier period is not this period's) — and, `against` a source,
-    each other source's figure divided by that source's."""
-    claims = sorted(claims, key=claim_order)
+    each other source's figure divided by that source's. Of a per-period metric (of
+    `period`), figures that cover more than one period are left out."""
+    claims = sorted(
+        (claim for claim in claims if within_period(claim["as_of"], period)), key=claim_order
+    )
     names = SourceNames(claims)
     series: dict[str, list[tuple[str, Claim]]] = defaultdict(list)
     for claim in claims:
@@ -331,7 +367,7 @@ def compare_every(
     days = [day for pairs in series.values() for day, _ in pairs]
     rows = []
     previous_end: str | None = None
-    for label in labels_between(min(days), max(days), every):
+    for label in labels_between(min(days), max(days), every) if days else []:
         end = label_end(label)
         oldest = max_age.oldest_day(end) if max_age else _day_after(previous_end)
         row = PeriodRow(metric, label, end)
@@ -349,7 +385,8 @@ def compare_every(
         rows.append(row)
         previous_end = end
     shown_against = names.names[reference] if reference else None
-    return PeriodComparison(metric, every, sources, shown_against, max_age and max_age.text, rows)
+    age = max_age and max_age.text
+    return PeriodComparison(metric, every, sources, shown_against, age, rows, period)
 
 
 def _reference(against: str, names: SourceNames) -> str:

@@ -110,6 +110,10 @@ class Declarations:
         declared = self.metrics.get(metric)
         return declared.period if declared and declared.kind == "per-period" else None
 
+    def periods(self) -> dict[str, str]:
+        """Each per-period metric's period."""
+        return {metric: period for metric in self.metrics if (period := self.period(metric))}
+
     def kind(self, metric: str) -> str | None:
         declared = self.metrics.get(metric)
         return declared.kind if declared else None

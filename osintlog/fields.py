@@ -52,10 +52,11 @@ REQUIRED = {
 ACTIVE, SUPERSEDED, RETRACTED = "active", "superseded", "retracted"
 # Worked out on export from the fields and the sources' standing ratings; an import ignores them.
 DERIVED_COLUMNS = ("effective_rating", "point", "as_of_start", "as_of_end")
-# What a metric may be declared to be (`metrics describe --kind`), a per-period metric's periods,
-# and the periods a series is rolled up by (`diff --every`, `compare --every`).
+# What a metric may be declared to be (`metrics describe --kind`), a per-period metric's periods
+# (each with the most days a figure of it may cover: a night spans two dates), and the periods a
+# series is rolled up by (`diff --every`, `compare --every`).
 METRIC_KINDS = ("total", "cumulative", "per-period", "plan")
-METRIC_PERIODS = ("night", "day", "week", "month")
+METRIC_PERIODS = {"night": 2, "day": 1, "week": 7, "month": 31}
 EVERY = ("day", "week", "month", "quarter", "year")
 # Set on a claim whose as-of lies after its report, logged on purpose (a plan or a forecast).
 FUTURE = "future"

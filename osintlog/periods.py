@@ -10,7 +10,7 @@ import re
 from datetime import date, timedelta
 
 from osintlog.errors import BadClaim
-from osintlog.fields import EVERY
+from osintlog.fields import EVERY, METRIC_PERIODS
 
 _STORED_PART = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", re.ASCII)
 
@@ -141,6 +141,14 @@ def labels_between(first_day: str, last_day: str, every: str) -> list[str]:
 def days_between(earlier: str, later: str) -> int:
     """Days from one full ISO day to another."""
     return (date.fromisoformat(later) - date.fromisoformat(earlier)).days
+
+
+def within_period(as_of: str, period: str | None) -> bool:
+    """Whether an as-of covers no more than a per-period metric's period (any as-of does, for
+    another metric): June's total of a per-day metric is not a day's figure."""
+    if period is None:
+        return True
+    return days_between(period_start(as_of), period_end(as_of)) < METRIC_PERIODS[period]
 
 
 def check_every(every: str | None) -> None:

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from itertools import groupby
 
 from osintlog.claims import short_id
-from osintlog.comparison import FAR_APART_DAYS, OUTLIER_DISTANCE, Comparison, PeriodComparison
+from osintlog.comparison import (
+    FAR_APART_DAYS,
+    OUTLIER_DISTANCE,
+    Comparison,
+    PeriodComparison,
+    SourceRow,
+)
 from osintlog.figures import Number, format_number
 from osintlog.render import Column, Grid, percent, signed
 from osintlog.timeline import SourceChange, TimelineRow
@@ -16,6 +22,10 @@ from osintlog.views import POINT_RULE, MetricSummary, SourceSummary
 SPARKS = "▁▂▃▄▅▆▇█"
 CHANGE_RULE = "change from the same source's previous claim, never from another source's"
 FALLS_NOTE = "↓ a cumulative count fell (it should never fall: a correction, or an error)"
+LONGER_NOTE = (
+    "n/a: the figure covers more than the metric's period (a total of several): no change is "
+    "taken to or from it"
+)
 
 
 def timeline_tables(rows: Sequence[TimelineRow]) -> list[Grid]:
@@ -46,7 +56,7 @@ def _timeline_table(metric: str, rows: list[TimelineRow]) -> Grid:
             row.as_of if every else row.reported,
             row.source,
             row.figure,
-            signed(row.change) + (" ↓" if row.falls else ""),
+            "n/a" if row.longer_than_period else signed(row.change) + (" ↓" if row.falls else ""),
             percent(row.change_pct),
             row.rating,
         ]
@@ -57,6 +67,8 @@ def _timeline_table(metric: str, rows: list[TimelineRow]) -> Grid:
     notes = [f"{metric}: {rule}", POINT_RULE]
     if any(row.falls for row in rows):
         notes.append(FALLS_NOTE)
+    if any(row.longer_than_period for row in rows):
+        notes.append(LONGER_NOTE)
     return Grid(columns, cells, styles, notes=tuple(notes))
 
 
@@ -121,21 +133,28 @@ def comparison_table(comparison: Comparison) -> Grid:
     ]
     cells, styles = [], []
     for row in comparison.rows:
-        style = distance_style(row.distance_pct, row.stale)
+        left_out = row.stale or row.longer_than_period
+        style = distance_style(row.distance_pct, left_out)
         cells.append(
             [
                 row.source,
                 str(row.claims),
                 row.latest_as_of,
-                age_text(row.age_days) + (" stale" if row.stale else ""),
+                age_text(row.age_days) + _why_left_out(row, comparison.period),
                 row.latest_figure,
                 percent(row.distance_pct),
                 _span(row.min, row.max),
                 row.rating,
             ]
         )
-        styles.append(["", "", "", "dim" if row.stale else "", style, style, "", ""])
+        styles.append(["", "", "", "dim" if left_out else "", style, style, "", ""])
     return Grid(columns, cells, styles, notes=comparison_notes(comparison))
+
+
+def _why_left_out(row: SourceRow, period: str | None) -> str:
+    if row.longer_than_period:
+        return f" not a {period}'s"
+    return " stale" if row.stale else ""
 
 
 def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
@@ -162,6 +181,11 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
         notes.append(f"stale (latest figure older than {comparison.max_age}, left out): {stale}")
     else:
         notes.append("stale: none left out (no --max-age); the ages are above")
+    if comparison.longer_than_period:
+        notes.append(
+            f"not a {comparison.period}'s (each of its figures covers more than one "
+            f"{comparison.period}, left out): {', '.join(comparison.longer_than_period)}"
+        )
     if comparison.far_apart:
         notes.append(
             f"warning: the figures compared are {comparison.as_of_gap_days} days apart in as-of "
@@ -202,12 +226,14 @@ def period_table(comparison: PeriodComparison) -> Grid:
         ratios = [_ratio(row.ratios.get(s)) for s in others] if comparison.against else []
         cells.append([row.period, *figures, *ratios])
     age = comparison.max_age or f"the {comparison.every} itself"
-    notes = (
+    notes = [
         f"{comparison.metric}: each source's latest figure at the end of each "
         f"{comparison.every}, if no older than {age}; – none",
         POINT_RULE,
-    )
-    return Grid(columns, cells, notes=notes)
+    ]
+    if comparison.period:
+        notes.insert(1, f"a figure covering more than one {comparison.period} is not compared")
+    return Grid(columns, cells, notes=tuple(notes))
 
 
 def _number(value: Number | None) -> str:

@@ -1,6 +1,9 @@
 """diff: how a figure changed. Each claim is set against the **same source's** previous claim —
 a difference between two sources is never a change over time; a long series is rolled up to one
-claim per source and period; without a metric, the change of each metric per source."""
+claim per source and period; without a metric, the change of each metric per source.
+
+Of a per-period metric, a figure whose as-of covers more than the period (June's total of a
+per-day metric) is another quantity: shown, but no change is taken to or from it."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from osintlog.claims import Claim, fold_source
 from osintlog.fields import row_of
 from osintlog.figures import Number, display_of
 from osintlog.groups import series_by_source
-from osintlog.periods import period_label, timeline_day
+from osintlog.periods import period_label, timeline_day, within_period
 from osintlog.query import claim_order
 from osintlog.views import SourceNames, change_between, common_unit, effective_rating, point
 
@@ -29,7 +32,7 @@ FALLS_TOLERATED = 0.1
 
 DIFF_COLUMNS = (
     "id as_of reported source value low high best qualifier change change_pct unit rating "
-    "metric period previous_id falls"
+    "metric period previous_id falls longer_than_period"
 ).split()
 CHANGES_COLUMNS = (
     "metric unit source claims first_as_of first_value latest_as_of latest_value change "
@@ -60,6 +63,8 @@ class TimelineRow:
     previous_id: str | None
     # The figure fell from the same source's previous one, in a cumulative metric.
     falls: bool
+    # Of a per-period metric, the figure covers more than the period: no change to or from it.
+    longer_than_period: bool
 
 
 def by_metric_and_source(claims: Iterable[Claim]) -> dict[str, dict[str, list[Claim]]]:
@@ -83,7 +88,7 @@ def latest_per_period(series: Sequence[Claim], every: str) -> list[tuple[str, Cl
     """One source's series (in timeline order) rolled up: its latest claim in each period."""
     latest: dict[str, Claim] = {}
     for claim in series:
-        latest[period_label(timeline_day(claim["as_of"], claim["reported"]), every)] = claim
+        latest[_label(claim, every)] = claim
     return list(latest.items())
 
 
@@ -122,30 +127,44 @@ def timeline(
     every: str | None = None,
     shown: Callable[[Claim], bool] | None = None,
     kinds: Mapping[str, str] | None = None,
+    periods: Mapping[str, str] | None = None,
 ) -> list[TimelineRow]:
     """The metrics' claims in timeline order (metric by metric), each with its change from the
     same source's previous claim — or, with `every`, each source's latest claim per period,
     with the change from its previous period. Only the claims `shown` takes are rows, but a
     change is taken from the claim before, shown or not (the window of `--since`); all are
-    rows when `shown` is None."""
+    rows when `shown` is None. A per-period metric's figures that cover more than its period
+    (`periods`: each such metric's) are rows of their own, outside the chain of changes."""
     claims = list(claims)
     names = SourceNames(claims)
     rows = []
     for metric, sources in by_metric_and_source(claims).items():
         cumulative = is_cumulative(metric, kinds, map(steps, sources.values()))
+        period = (periods or {}).get(metric)
         metric_rows = []
         for series in sources.values():
-            periods = latest_per_period(series, every) if every else [(None, c) for c in series]
+            chained = [c for c in series if within_period(c["as_of"], period)] if period else series
+            by_period = latest_per_period(chained, every) if every else [(None, c) for c in chained]
             previous: Claim | None = None
-            for period, claim in periods:
+            for label, claim in by_period:
                 if shown is None or shown(claim):
                     row = _row(claim, previous, standing, cumulative, names)
-                    row.period = period
-                    metric_rows.append((claim_order(claim), row))
+                    metric_rows.append((claim_order(claim), row, label))
                 previous = claim
-        metric_rows.sort(key=lambda pair: pair[0])
-        rows += [row for _, row in metric_rows]
+            for claim in series if len(chained) < len(series) else ():
+                if not within_period(claim["as_of"], period) and (shown is None or shown(claim)):
+                    row = _row(claim, None, standing, False, names, longer_than_period=True)
+                    label = _label(claim, every) if every else None
+                    metric_rows.append((claim_order(claim), row, label))
+        metric_rows.sort(key=lambda triple: triple[0])
+        for _, row, label in metric_rows:
+            row.period = label
+            rows.append(row)
     return rows
+
+
+def _label(claim: Claim, every: str) -> str:
+    return period_label(timeline_day(claim["as_of"], claim["reported"]), every)
 
 
 def _row(
@@ -154,6 +173,7 @@ def _row(
     standing: Mapping[str, str],
     cumulative: bool,
     names: SourceNames,
+    longer_than_period: bool = False,
 ) -> TimelineRow:
     before = point(previous) if previous else None
     change, percent = change_between(before, point(claim))
@@ -168,6 +188,7 @@ def _row(
         period=None,
         previous_id=previous["id"] if previous else None,
         falls=cumulative and change is not None and change < 0,
+        longer_than_period=longer_than_period,
     )
 
 
@@ -195,11 +216,14 @@ def changes(
     claims: Iterable[Claim],
     shown: Callable[[Claim], bool] | None = None,
     kinds: Mapping[str, str] | None = None,
+    periods: Mapping[str, str] | None = None,
 ) -> list[SourceChange]:
     """Per metric and source: its first and latest figure and the change between them. The
     first is the source's claim standing when the window opens (its latest before the claims
-    `shown`), else its first in the window; `claims` counts those in the window."""
-    claims = list(claims)
+    `shown`), else its first in the window; `claims` counts those in the window. Of a
+    per-period metric (`periods`), only its figures of one period are taken."""
+    periods = periods or {}
+    claims = [c for c in claims if within_period(c["as_of"], periods.get(c["metric"]))]
     names = SourceNames(claims)
     rows = []
     for metric, sources in by_metric_and_source(claims).items():

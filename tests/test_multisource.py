@@ -281,3 +281,95 @@ def test_the_real_two_source_series(cli, tmp_path: Path):
     ]
     falls = [r for r in cli.json("diff", "russia.tanks.lost") if r["falls"]]
     assert picked(falls, "as_of", "value", "change") == [("2023-05-28", "3797", -2)]
+
+
+# A per-day metric: the Air Force's nightly counts for 27-30 June, then a total for all of June
+# from the Air Force and one from a Monitor, which made no other claim.
+NIGHTLY = """metric,value,unit,as_of,reported,source,logged_at
+d.launched,120,drones,2025-06-27,2025-06-28,Air Force,2025-06-28T08:00:00Z
+d.launched,300,drones,2025-06-28,2025-06-29,Air Force,2025-06-29T08:00:00Z
+d.launched,150,drones,2025-06-29,2025-06-30,Air Force,2025-06-30T08:00:00Z
+d.launched,200,drones,2025-06-30,2025-07-01,Air Force,2025-07-01T08:00:00Z
+d.launched,"5,000",drones,2025-06,2025-07-01,Air Force,2025-07-01T09:00:00Z
+d.launched,about 5200,drones,2025-06,2025-07-02,Monitor,2025-07-02T08:00:00Z
+"""
+
+
+@pytest.fixture
+def nightly(cli, tmp_path: Path) -> None:
+    path = tmp_path / "nightly.csv"
+    path.write_text(NIGHTLY, encoding="utf-8")
+    cli.ok("import", str(path))
+    cli.ok("metrics", "describe", "d.launched", "--kind", "per-period", "--period", "day")
+
+
+def test_compare_never_sets_a_months_total_against_a_days_figure(cli, nightly):
+    # On 30 June the Air Force's figure of one day is 200 (its June total of 5,000 is another
+    # quantity); the Monitor has no figure of one day: shown, left out. The consensus is 200.
+    rows = cli.json("compare", "d.launched", "--at", "2025-06-30")
+    assert picked(rows, "source", "claims", "latest_value", "longer_than_period") == [
+        ("Air Force", 4, "200", False),
+        ("Monitor", 1, "about 5200", True),
+    ]
+    assert {(r["consensus"], r["spread"], r["distance_pct"]) for r in rows} == {
+        (200, None, 0.0),
+        (200, None, None),
+    }
+    table = cli.ok("compare", "d.launched", "--at", "2025-06-30").stdout
+    assert "not a day's" in table and "ratio" not in table
+    assert "not a day's (each of its figures covers more than one day, left out): Monitor" in table
+
+
+def test_compare_every_week_leaves_out_figures_of_a_whole_month(cli, nightly):
+    # 27-29 June are in week 26 (its last figure: 150 on the 29th), 30 June in week 27 (200).
+    rows = cli.json("compare", "d.launched", "--every", "week")
+    assert picked(rows, "period", "Air Force") == [("2025-W26", 150), ("2025-W27", 200)]
+    assert "Monitor" not in rows[0]
+    note = "a figure covering more than one day is not compared"
+    assert note in cli.ok("compare", "d.launched", "--every", "week").stdout
+
+
+def test_diff_takes_no_change_to_or_from_a_figure_of_a_longer_span(cli, nightly):
+    # 120 -> 300 (+180, +150%), 300 -> 150 (-150, -50%), 150 -> 200 (+50, +33.3%); the two June
+    # totals are rows of their own, with no change.
+    rows = cli.json("diff", "d.launched")
+    assert picked(rows, "as_of", "source", "change", "change_pct", "longer_than_period") == [
+        ("2025-06-27", "Air Force", None, None, False),
+        ("2025-06-28", "Air Force", 180, 150.0, False),
+        ("2025-06-29", "Air Force", -150, -50.0, False),
+        ("2025-06-30", "Air Force", 50, 33.3, False),
+        ("2025-06", "Air Force", None, None, True),
+        ("2025-06", "Monitor", None, None, True),
+    ]
+    assert rows[4]["previous_id"] is None
+    table = cli.ok("diff", "d.launched").stdout
+    assert table.count(" n/a") == 2 and "no change is taken to or from it" in table
+
+
+def test_a_later_day_is_set_against_the_day_before_not_against_a_total(cli, nightly):
+    # 1 July's 90 is logged after June's total: its change is from 30 June's 200 (-110, -55%).
+    cli.ok("add", "d.launched", "90", "-s", "Air Force", "--as-of", "2025-07-01")
+    [row] = [r for r in cli.json("diff", "d.launched") if r["as_of"] == "2025-07-01"]
+    assert (row["change"], row["change_pct"]) == (-110, -55.0)
+
+
+def test_diff_alone_takes_a_per_period_metrics_figures_of_one_period(cli, nightly):
+    # The Air Force from 120 (27 June) to 200 (30 June): +80, +66.7%; the Monitor has none.
+    rows = cli.json("diff")
+    assert picked(rows, "source", "claims", "first_value", "latest_value", "change") == [
+        ("Air Force", 4, "120", "200", 80)
+    ]
+
+
+def test_a_nights_figure_may_span_the_two_dates_of_the_night(cli):
+    cli.ok("metrics", "describe", "n.downed", "--kind", "per-period", "--period", "night")
+    cli.ok("add", "n.downed", "40", "-s", "A", "--as-of", "2025-06-12/2025-06-13")
+    cli.ok("add", "n.downed", "60", "-s", "B", "--as-of", "2025-06-13")
+    cli.ok("add", "n.downed", "900", "-s", "C", "--as-of", "2025-06-01/2025-06-13")
+    rows = cli.json("compare", "n.downed", "--at", "2025-06-13")
+    assert picked(rows, "source", "longer_than_period") == [
+        ("A", False),
+        ("B", False),
+        ("C", True),
+    ]
+    assert rows[0]["consensus"] == 50  # the median of 40 and 60

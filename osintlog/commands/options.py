@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, TypeVar
@@ -68,7 +68,7 @@ def date_order(dayfirst: bool, monthfirst: bool) -> str | None:
     return "dayfirst" if dayfirst else "monthfirst" if monthfirst else None
 
 
-def choices(name: str, values: Sequence[str]) -> type[Enum]:
+def choices(name: str, values: Iterable[str]) -> type[Enum]:
     """An option's choices as Typer takes them (a str Enum), from the core's one list of them."""
     return Enum(name, {value.replace("-", "_"): value for value in values}, type=str)  # type: ignore[return-value]
 
