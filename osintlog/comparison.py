@@ -203,7 +203,7 @@ def compare(
     oldest = max_age.oldest_day(at) if max_age else None
     rows = []
     for group in by_source.values():
-        of_one = [claim for claim in group if within_period(claim["as_of"], period)]
+        of_one = [c for c in group if within_period(c["as_of"], period)] if period else group
         row = _source_row(
             sorted(of_one or group, key=claim_order), names, standing or {}, at, oldest
         )

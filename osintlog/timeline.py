@@ -222,8 +222,9 @@ def changes(
     first is the source's claim standing when the window opens (its latest before the claims
     `shown`), else its first in the window; `claims` counts those in the window. Of a
     per-period metric (`periods`), only its figures of one period are taken."""
-    periods = periods or {}
-    claims = [c for c in claims if within_period(c["as_of"], periods.get(c["metric"]))]
+    claims = list(claims)
+    if periods:
+        claims = [c for c in claims if within_period(c["as_of"], periods.get(c["metric"]))]
     names = SourceNames(claims)
     rows = []
     for metric, sources in by_metric_and_source(claims).items():
