@@ -212,8 +212,8 @@ def compare(
     rows.sort(
         key=lambda r: (not _compared(r), r.latest_point is None, r.latest_point or 0, r.source)
     )
-    comparison = Comparison(metric, at, rule, None, None, rows, max_age and max_age.text)
-    comparison.period = period
+    age = max_age and max_age.text
+    comparison = Comparison(metric, at, rule, None, None, rows, age, period=period)
     _judge(comparison)
     return comparison
 
@@ -354,9 +354,9 @@ def compare_every(
     itself (a figure from an earlier period is not this period's) — and, `against` a source,
     each other source's figure divided by that source's. Of a per-period metric (of
     `period`), figures that cover more than one period are left out."""
-    claims = sorted(
-        (claim for claim in claims if within_period(claim["as_of"], period)), key=claim_order
-    )
+    if period:
+        claims = [claim for claim in claims if within_period(claim["as_of"], period)]
+    claims = sorted(claims, key=claim_order)
     names = SourceNames(claims)
     series: dict[str, list[tuple[str, Claim]]] = defaultdict(list)
     for claim in claims:
