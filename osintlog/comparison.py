@@ -25,6 +25,7 @@ from osintlog.errors import BadClaim, BadInput
 from osintlog.figures import Number, display_of
 from osintlog.periods import (
     days_between,
+    interval_days,
     label_end,
     labels_between,
     timeline_day,
@@ -164,6 +165,14 @@ class Comparison:
     @property
     def far_apart(self) -> bool:
         return self.as_of_gap_days is not None and self.as_of_gap_days > FAR_APART_DAYS
+
+    @property
+    def spans_differ(self) -> bool:
+        """Whether the fresh figures' as-of spans differ in length by more than FAR_APART_DAYS
+        ("since October" against a date): a count over a span is not a count to a date. A
+        per-period metric's figures are of one period each, whatever their form."""
+        spans = [interval_days(row.latest_as_of) for row in self.fresh]
+        return not self.period and bool(spans) and max(spans) - min(spans) > FAR_APART_DAYS
 
     def records(self) -> list[dict[str, Any]]:
         """Rows for machine formats: each source's row with the comparison's footer values."""

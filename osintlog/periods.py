@@ -143,6 +143,12 @@ def days_between(earlier: str, later: str) -> int:
     return (date.fromisoformat(later) - date.fromisoformat(earlier)).days
 
 
+def interval_days(as_of: str) -> int:
+    """The days an interval (START/END) covers after its first; 0 for one date at its precision
+    (`2025-04`: as of April)."""
+    return days_between(period_start(as_of), period_end(as_of)) if "/" in as_of else 0
+
+
 def within_period(as_of: str, period: str | None) -> bool:
     """Whether an as-of covers no more than a per-period metric's period (any as-of does, for
     another metric): June's total of a per-day metric is not a day's figure."""

@@ -186,6 +186,11 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
             f"not a {comparison.period}'s (each of its figures covers more than one "
             f"{comparison.period}, left out): {', '.join(comparison.longer_than_period)}"
         )
+    if comparison.spans_differ:
+        notes.append(
+            "warning: the figures compared cover spans of different lengths (see their as-of): "
+            "a count over a span (since October) is not a count to a date"
+        )
     if comparison.far_apart:
         notes.append(
             f"warning: the figures compared are {comparison.as_of_gap_days} days apart in as-of "

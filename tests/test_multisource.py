@@ -373,3 +373,18 @@ def test_a_nights_figure_may_span_the_two_dates_of_the_night(cli):
         ("C", True),
     ]
     assert rows[0]["consensus"] == 50  # the median of 40 and 60
+
+
+def test_compare_warns_when_a_count_since_a_date_meets_a_count_to_a_date(cli):
+    # A total to 10 June against a count "since October" to the same day: the same end, spans
+    # of 0 and 252 days (1 October 2022 to 10 June 2023).
+    cli.ok("add", "m.lost", "3,800", "-s", "Staff", "--as-of", "2023-06-10")
+    since = ("--as-of", "since October 2022", "--reported", "2023-06-10")
+    cli.ok("add", "m.lost", "800", "-s", "Analyst", *since)
+    table = cli.ok("compare", "m.lost", "--at", "2023-06-10").stdout
+    assert "cover spans of different lengths" in table
+    assert "days apart" not in table  # both sit on 10 June
+    # A month's precision is a date, not a span: no warning.
+    cli.ok("add", "m.held", "3,800", "-s", "Staff", "--as-of", "2023-06-10")
+    cli.ok("add", "m.held", "3,700", "-s", "Analyst", "--as-of", "June", "--reported", "2023-06-10")
+    assert "spans" not in cli.ok("compare", "m.held", "--at", "2023-06-10").stdout
