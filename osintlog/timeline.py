@@ -148,18 +148,16 @@ def timeline(
             previous: Claim | None = None
             for label, claim in by_period:
                 if shown is None or shown(claim):
-                    row = _row(claim, previous, standing, cumulative, names)
-                    metric_rows.append((claim_order(claim), row, label))
+                    row = _row(claim, previous, standing, cumulative, names, label)
+                    metric_rows.append((claim_order(claim), row))
                 previous = claim
-            for claim in series if len(chained) < len(series) else ():
+            for claim in series if len(chained) < len(series) else ():  # outside the chain
                 if not within_period(claim["as_of"], period) and (shown is None or shown(claim)):
-                    row = _row(claim, None, standing, False, names, longer_than_period=True)
                     label = _label(claim, every) if every else None
-                    metric_rows.append((claim_order(claim), row, label))
-        metric_rows.sort(key=lambda triple: triple[0])
-        for _, row, label in metric_rows:
-            row.period = label
-            rows.append(row)
+                    row = _row(claim, None, standing, False, names, label, longer_than_period=True)
+                    metric_rows.append((claim_order(claim), row))
+        metric_rows.sort(key=lambda pair: pair[0])
+        rows += [row for _, row in metric_rows]
     return rows
 
 
@@ -173,6 +171,7 @@ def _row(
     standing: Mapping[str, str],
     cumulative: bool,
     names: SourceNames,
+    period: str | None,
     longer_than_period: bool = False,
 ) -> TimelineRow:
     before = point(previous) if previous else None
@@ -185,7 +184,7 @@ def _row(
         change_pct=percent,
         rating=effective_rating(claim, standing),
         figure=display_of(claim),
-        period=None,
+        period=period,
         previous_id=previous["id"] if previous else None,
         falls=cumulative and change is not None and change < 0,
         longer_than_period=longer_than_period,
