@@ -319,9 +319,9 @@ class Ledger:
         the latest claim's source."""
         from osintlog import views
 
-        with self._ledger.counted(reports=False) as counted:
-            if counted is not None:
-                return views.counted_metric_summaries(*counted, self._declared())
+        with self._ledger.counted(reports=False) as counted:  # see summaries: periods
+            if counted is not None and not (declared := self._declared()).periods():
+                return views.counted_metric_summaries(*counted, declared)
         seen = self._active()
         units = metric_units(seen.claims, seen.declared)
         return views.metric_summaries(seen.claims, seen.declared, units)

@@ -17,7 +17,7 @@ from osintlog.errors import UnknownMetric
 from osintlog.fields import FUTURE
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
 from osintlog.groups import ClaimGroups, Claims, Group, series_by_source
-from osintlog.periods import period_start, timeline_day
+from osintlog.periods import period_start, timeline_day, within_period
 from osintlog.query import claim_order
 
 if TYPE_CHECKING:
@@ -183,7 +183,8 @@ def metric_summaries(
     claims: Iterable[Claim], declared: Declarations, units: Mapping[str, str]
 ) -> list[MetricSummary]:
     """Per metric: its claims and sources, first and latest as-of, the latest claim and who
-    made it, and the course of its main source (one source: never a zigzag between two)."""
+    made it, and the course of its main source (one source: never a zigzag between two). Of a
+    per-period metric, the latest claim and the course are of its figures of one period."""
     by_metric: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_metric[claim["metric"]].append(claim)
@@ -195,7 +196,9 @@ def metric_summaries(
         for claim in ordered:
             by_source[fold_source(claim["source"])].append(claim)
         main = max(by_source.values(), key=lambda series: (len(series), claim_order(series[-1])))
-        latest = ordered[-1]
+        if period := declared.period(metric):
+            main = [c for c in main if within_period(c["as_of"], period)] or main
+        latest = _latest_of_one_period(ordered, period)
         rows.append(
             MetricSummary(
                 metric=metric,
@@ -211,11 +214,19 @@ def metric_summaries(
                 latest_figure=display_of(latest),
                 sparkline=resampled([point(claim) for claim in main], SPARKLINE_WIDTH),
                 sparkline_source=names.shown(main[0]["source"]),
-                period=declared.period(metric),
+                period=period,
                 note=declared.metrics[metric].note if metric in declared.metrics else None,
             )
         )
     return rows
+
+
+def _latest_of_one_period(ordered: Sequence[Claim], period: str | None) -> Claim:
+    """The latest claim (of a per-period metric, of those that cover one period, if any)."""
+    for claim in reversed(ordered):
+        if within_period(claim["as_of"], period):
+            return claim
+    return ordered[-1]
 
 
 def counted_metric_summaries(

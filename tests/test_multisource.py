@@ -361,6 +361,18 @@ def test_diff_alone_takes_a_per_period_metrics_figures_of_one_period(cli, nightl
     ]
 
 
+def test_metrics_gives_a_per_period_metrics_latest_figure_of_one_period(cli, nightly):
+    # The June totals were logged last; the latest figure of one day is 30 June's 200.
+    [row] = cli.json("metrics")
+    assert (row["claims"], row["sources"], row["latest_as_of"], row["latest_value"]) == (
+        6,
+        2,
+        "2025-06-30",
+        "200",
+    )
+    assert row["latest_source"] == "Air Force"
+
+
 def test_a_nights_figure_may_span_the_two_dates_of_the_night(cli):
     cli.ok("metrics", "describe", "n.downed", "--kind", "per-period", "--period", "night")
     cli.ok("add", "n.downed", "40", "-s", "A", "--as-of", "2025-06-12/2025-06-13")
