@@ -28,8 +28,8 @@ from osintlog.periods import (
     interval_days,
     label_end,
     labels_between,
+    of_one_period,
     timeline_day,
-    within_period,
 )
 from osintlog.query import claim_order
 from osintlog.views import SourceNames, effective_rating, point, rating_rank, tidy
@@ -212,7 +212,7 @@ def compare(
     oldest = max_age.oldest_day(at) if max_age else None
     rows = []
     for group in by_source.values():
-        of_one = [c for c in group if within_period(c["as_of"], period)] if period else group
+        of_one = of_one_period(group, period)
         row = _source_row(
             sorted(of_one or group, key=claim_order), names, standing or {}, at, oldest
         )
@@ -363,9 +363,7 @@ def compare_every(
     itself (a figure from an earlier period is not this period's) — and, `against` a source,
     each other source's figure divided by that source's. Of a per-period metric (of
     `period`), figures that cover more than one period are left out."""
-    if period:
-        claims = [claim for claim in claims if within_period(claim["as_of"], period)]
-    claims = sorted(claims, key=claim_order)
+    claims = sorted(of_one_period(list(claims), period), key=claim_order)
     names = SourceNames(claims)
     series: dict[str, list[tuple[str, Claim]]] = defaultdict(list)
     for claim in claims:

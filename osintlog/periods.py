@@ -7,7 +7,9 @@ from __future__ import annotations
 import calendar
 import functools
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from osintlog.errors import BadClaim
 from osintlog.fields import EVERY, METRIC_PERIODS
@@ -155,6 +157,14 @@ def within_period(as_of: str, period: str | None) -> bool:
     if period is None:
         return True
     return days_between(period_start(as_of), period_end(as_of)) < METRIC_PERIODS[period]
+
+
+def of_one_period(claims: Sequence[Mapping[str, Any]], period: str | None) -> list[Any]:
+    """The claims whose as-of covers no more than a per-period metric's period (`within_period`),
+    in their order; all of them for another metric."""
+    if period is None:
+        return list(claims)
+    return [claim for claim in claims if within_period(claim["as_of"], period)]
 
 
 def check_every(every: str | None) -> None:

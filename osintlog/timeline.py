@@ -17,7 +17,7 @@ from osintlog.claims import Claim, fold_source
 from osintlog.fields import row_of
 from osintlog.figures import Number, display_of
 from osintlog.groups import series_by_source
-from osintlog.periods import period_label, timeline_day, within_period
+from osintlog.periods import of_one_period, period_label, timeline_day, within_period
 from osintlog.query import claim_order
 from osintlog.views import SourceNames, change_between, common_unit, effective_rating, point
 
@@ -143,7 +143,7 @@ def timeline(
         period = (periods or {}).get(metric)
         metric_rows = []
         for series in sources.values():
-            chained = [c for c in series if within_period(c["as_of"], period)] if period else series
+            chained = of_one_period(series, period)
             by_period = latest_per_period(chained, every) if every else [(None, c) for c in chained]
             previous: Claim | None = None
             for label, claim in by_period:

@@ -17,7 +17,7 @@ from osintlog.errors import UnknownMetric
 from osintlog.fields import FUTURE
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
 from osintlog.groups import ClaimGroups, Claims, Group, series_by_source
-from osintlog.periods import period_start, timeline_day, within_period
+from osintlog.periods import of_one_period, period_start, timeline_day
 from osintlog.query import claim_order
 
 if TYPE_CHECKING:
@@ -196,9 +196,9 @@ def metric_summaries(
         for claim in ordered:
             by_source[fold_source(claim["source"])].append(claim)
         main = max(by_source.values(), key=lambda series: (len(series), claim_order(series[-1])))
-        if period := declared.period(metric):
-            main = [c for c in main if within_period(c["as_of"], period)] or main
-        latest = _latest_of_one_period(ordered, period)
+        period = declared.period(metric)
+        main = of_one_period(main, period) or main
+        latest = (of_one_period(ordered, period) or ordered)[-1]
         rows.append(
             MetricSummary(
                 metric=metric,
@@ -219,14 +219,6 @@ def metric_summaries(
             )
         )
     return rows
-
-
-def _latest_of_one_period(ordered: Sequence[Claim], period: str | None) -> Claim:
-    """The latest claim (of a per-period metric, of those that cover one period, if any)."""
-    for claim in reversed(ordered):
-        if within_period(claim["as_of"], period):
-            return claim
-    return ordered[-1]
 
 
 def counted_metric_summaries(
