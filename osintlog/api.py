@@ -350,11 +350,13 @@ class Ledger:
         since: str | None = None,
         until: str | None = None,
     ) -> list[views.ChartSeries]:
-        """One series per source of a metric, for a chart."""
+        """One series per source of a metric, for a chart (of a per-period metric, its figures
+        of one period: see `ChartSeries.left_out`)."""
         from osintlog import views
 
         seen = self._metric_claims(metric, source)
-        return views.chart_series(self.query(since=since, until=until).select(seen.claims))
+        chosen = self.query(since=since, until=until).select(seen.claims)
+        return views.chart_series(chosen, seen.declared.periods())
 
     def _day(self, text: str) -> str:
         return parse_date(text, today=self.today, reported=self.today.isoformat())

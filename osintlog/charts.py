@@ -5,6 +5,7 @@ figure in both, with a key; axis labels are plain numbers with the metric's unit
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from osintlog.figures import Number, format_number
 from osintlog.shown import printable
@@ -55,43 +56,52 @@ def axis_label(series: Sequence[ChartSeries]) -> str:
 
 
 def chart_text(metric: str, series: Sequence[ChartSeries], width: int, colour: bool) -> str:
-    """A terminal chart through plotext: one series per source, ranges drawn as spans."""
-    from datetime import datetime
-
+    """A terminal chart through plotext: one series per source, ranges drawn as spans. Days are
+    drawn as numbers, with a label on distinct days only, and the axis reaches past both ends."""
     import plotext
 
+    series = [one for one in series if one.points]
     figure = plotext.figure
     figure.clear()
     plotext.terminal.limit(False, False)
-    figure.plot_size(max(40, min(width, 160)), 20)
+    size = max(40, min(width, 160))
+    figure.plot_size(size, 20)
     figure.theme("simple" if colour else "colorless")
-    figure.date("x").activate(form="%Y-%m-%d")
     unit = axis_label(series)
     figure.title(printable(f"{metric} ({unit})" if unit else metric))
     ticks = value_ticks(series)
     if ticks:
         figure.ruler("y").ticks(ticks, [format_number(tick) for tick in ticks])
         figure.ruler("y").lim(ticks[0], ticks[-1])
+    days = day_ticks([p[0] for one in series for p in one.points], size // 14)
+    figure.ruler("x").ticks([_ordinal(day) for day in days], days)
+    first, last = _ordinal(days[0]), _ordinal(days[-1])
+    margin = max(0.5, (last - first) / 30)  # the first and last labels inside the frame
+    figure.ruler("x").lim(first - margin, last + margin)
     for index, one in enumerate(series):
         pixel = plotext.pixel(SERIES_COLOURS[index % len(SERIES_COLOURS)])
-        for start, low, _point, high, _qualifier in one.points:
-            if _has_span((start, low, _point, high, _qualifier)):
-                day = datetime.fromisoformat(start)
+        for point in one.points:
+            if _has_span(point):
+                day = _ordinal(point[0])
                 span = figure.segment(
-                    [day, day], [low, high], marker=plotext.marker("│", pixel=pixel)
+                    [day, day], [point[1], point[3]], marker=plotext.marker("│", pixel=pixel)
                 )
                 figure.draw(span)
-        known = [p for p in one.points if p[2] is not None]
-        days = [datetime.fromisoformat(p[0]) for p in known]
-        values = [p[2] for p in known]
-        # Each source's connecting line has a character of its own, so that the chart reads
+        # Each source's connecting lines have a character of their own, so that the chart reads
         # without colour too; the legend goes under the chart, where it hides no point.
-        trace = SERIES_TRACES[index % len(SERIES_TRACES)]
-        line = figure.signal(days, values, marker=plotext.marker(trace, pixel=pixel))
-        line.lines()
-        figure.draw(line)
+        trace = plotext.marker(SERIES_TRACES[index % len(SERIES_TRACES)], pixel=pixel)
+        for places in one.lines:
+            if len(places) > 1:
+                joined = [one.points[place] for place in places]
+                xs, ys = [_ordinal(p[0]) for p in joined], [p[2] for p in joined]
+                line = figure.signal(xs, ys, marker=trace)
+                line.lines()
+                figure.draw(line)
+        known = [p for p in one.points if p[2] is not None]
         markers = [plotext.marker(KINDS.get(p[4], KINDS["exact"])[0], pixel=pixel) for p in known]
-        figure.draw(figure.signal(days, values, marker=markers))
+        figure.draw(
+            figure.signal([_ordinal(p[0]) for p in known], [p[2] for p in known], marker=markers)
+        )
     legend = "   ".join(
         f"{SERIES_TRACES[index % len(SERIES_TRACES)]} {printable(one.source)}"
         for index, one in enumerate(series)
@@ -99,23 +109,39 @@ def chart_text(metric: str, series: Sequence[ChartSeries], width: int, colour: b
     return figure.build().string(colorless=not colour).rstrip("\n") + "\n" + legend
 
 
+def day_ticks(days: Sequence[str], most: int) -> list[str]:
+    """Up to `most` distinct days (at least two) for the time axis, evenly spread from the
+    first day drawn to the last."""
+    first, last = _ordinal(min(days)), _ordinal(max(days))
+    count = max(2, most)
+    spread = sorted({round(first + (last - first) * step / (count - 1)) for step in range(count)})
+    return [date.fromordinal(ordinal).isoformat() for ordinal in spread]
+
+
+def _ordinal(day: str) -> int:
+    return date.fromisoformat(day).toordinal()
+
+
 def save_chart_image(metric: str, series: Sequence[ChartSeries], path: str) -> None:
     """The same chart as a PNG or SVG, through matplotlib (the optional `plot` extra)."""
-    from datetime import date
-
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
+    from matplotlib.dates import DateFormatter
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter
 
     figure, axes = pyplot.subplots(figsize=(10, 5))
-    for one in series:
+    for one in (one for one in series if one.points):
         known = [p for p in one.points if p[2] is not None]
         days = [date.fromisoformat(p[0]) for p in known]
-        (line,) = axes.plot(days, [p[2] for p in known], label=_image_label(one.source))
+        (line,) = axes.plot([], [], label=_image_label(one.source))
         colour = line.get_color()
+        for places in one.lines:
+            joined = [one.points[place] for place in places]
+            xs = [date.fromisoformat(p[0]) for p in joined]
+            axes.plot(xs, [p[2] for p in joined], color=colour)
         for kind, (_, marker, _) in KINDS.items():
             chosen = [(d, p[2]) for d, p in zip(days, known, strict=True) if p[4] == kind]
             if chosen:
@@ -130,6 +156,9 @@ def save_chart_image(metric: str, series: Sequence[ChartSeries], path: str) -> N
             axes.vlines(xs, lows, highs, color=colour, alpha=0.6)
     axes.set_title(_image_label(metric))
     axes.set_ylabel(axis_label(series))
+    if drawn := [p[0] for one in series for p in one.points]:
+        axes.set_xticks([date.fromisoformat(day) for day in day_ticks(drawn, 8)])
+        axes.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(_tidy(value))))
     kinds = [
         Line2D(

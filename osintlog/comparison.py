@@ -24,8 +24,9 @@ from osintlog.claims import Claim, fold_source
 from osintlog.errors import BadClaim, BadInput
 from osintlog.figures import Number, display_of
 from osintlog.periods import (
+    all_alike,
+    counts_alike,
     days_between,
-    interval_days,
     label_end,
     labels_between,
     of_one_period,
@@ -168,11 +169,10 @@ class Comparison:
 
     @property
     def spans_differ(self) -> bool:
-        """Whether the fresh figures' as-of spans differ in length by more than FAR_APART_DAYS
-        ("since October" against a date): a count over a span is not a count to a date. A
-        per-period metric's figures are of one period each, whatever their form."""
-        spans = [interval_days(row.latest_as_of) for row in self.fresh]
-        return not self.period and bool(spans) and max(spans) - min(spans) > FAR_APART_DAYS
+        """Whether two fresh figures count different spans ("since October" against a date:
+        `periods.counts_alike`): a count over a span is not a count to a date. A per-period
+        metric's figures are of one period each, whatever their form."""
+        return not self.period and not all_alike(row.latest_as_of for row in self.fresh)
 
     def records(self) -> list[dict[str, Any]]:
         """Rows for machine formats: each source's row with the comparison's footer values."""
@@ -321,6 +321,8 @@ class PeriodRow:
     # The as-of each figure is of (in the Python API; the table's note states the age rule).
     as_of: dict[str, str | None] = field(default_factory=dict)
     ratios: dict[str, float | None] = field(default_factory=dict)
+    # Two of the figures do not count alike (`periods.counts_alike`): no ratio between them.
+    spans_differ: bool = False
 
 
 @dataclass
@@ -335,7 +337,8 @@ class PeriodComparison:
 
     def columns(self) -> list[str]:
         ratios = [f"{s} / {self.against}" for s in self.sources if s != self.against]
-        return ["metric", "period", "at", *self.sources, *(ratios if self.against else [])]
+        shown = [*self.sources, *(ratios if self.against else [])]
+        return ["metric", "period", "at", *shown, "spans_differ"]
 
     def records(self) -> list[dict[str, Any]]:
         return [
@@ -345,6 +348,7 @@ class PeriodComparison:
                 "at": row.at,
                 **row.figures,
                 **{f"{s} / {self.against}": r for s, r in row.ratios.items()},
+                "spans_differ": row.spans_differ,
             }
             for row in self.rows
         ]
@@ -382,18 +386,29 @@ def compare_every(
             claim = _latest_on(pairs, end, oldest)
             row.figures[names.names[key]] = point(claim) if claim else None
             row.as_of[names.names[key]] = claim["as_of"] if claim else None
+        known = [as_of for as_of in row.as_of.values() if as_of]
+        row.spans_differ = not period and not all_alike(known)
         if reference:
-            base = row.figures[names.names[reference]]
-            row.ratios = {
-                name: round(value / base, 2) if value is not None and base else None
-                for name, value in row.figures.items()
-                if name != names.names[reference]
-            }
+            row.ratios = _ratios(row, names.names[reference], period)
         rows.append(row)
         previous_end = end
     shown_against = names.names[reference] if reference else None
     age = max_age and max_age.text
     return PeriodComparison(metric, every, sources, shown_against, age, rows, period)
+
+
+def _ratios(row: PeriodRow, reference: str, period: str | None) -> dict[str, float | None]:
+    """Each other source's figure divided by the reference's, where both are known and count
+    alike (a per-period metric's figures are of one period each)."""
+    base, base_as_of = row.figures[reference], row.as_of[reference]
+    ratios: dict[str, float | None] = {}
+    for name, value in row.figures.items():
+        if name == reference:
+            continue
+        as_of = row.as_of[name]
+        alike = period or (as_of and base_as_of and counts_alike(as_of, base_as_of))
+        ratios[name] = round(value / base, 2) if value is not None and base and alike else None
+    return ratios
 
 
 def _reference(against: str, names: SourceNames) -> str:

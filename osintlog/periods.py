@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import calendar
 import functools
+import itertools
+import operator
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -149,6 +151,74 @@ def interval_days(as_of: str) -> int:
     """The days an interval (START/END) covers after its first; 0 for one date at its precision
     (`2025-04`: as of April)."""
     return days_between(period_start(as_of), period_end(as_of)) if "/" in as_of else 0
+
+
+# Two as-ofs whose spans differ in length by no more than this many days count alike (a day, a
+# night, a week): see `counts_alike`.
+SPAN_SLACK_DAYS = 7
+
+
+def counts_alike(first: str, second: str) -> bool:
+    """Whether the figures of two as-ofs count the same kind of quantity, so that a change may be
+    taken from one to the other: spans of about the same length (dates, nights and weeks, within
+    SPAN_SLACK_DAYS), or spans from the same start (a running count "since October", to two
+    dates). A total "since October" and a count to a date do not: one is not the other later."""
+    if abs(interval_days(first) - interval_days(second)) <= SPAN_SLACK_DAYS:
+        return True
+    return "/" in first and "/" in second and period_start(first) == period_start(second)
+
+
+def all_alike(as_ofs: Iterable[str]) -> bool:
+    """Whether every two of these as-ofs count alike (`counts_alike`)."""
+    distinct = sorted(set(as_ofs))
+    return all(counts_alike(first, second) for first, second in itertools.combinations(distinct, 2))
+
+
+def alike_before(as_ofs: Sequence[str]) -> list[int | None]:
+    """For each as-of of a series (in timeline order), the place of the latest one before it
+    that counts alike (`counts_alike`), else None. Linear: each length and start is looked up."""
+    by_length: dict[int, int] = {}
+    by_start: dict[str, int] = {}
+    found: list[int | None] = []
+    for place, as_of in enumerate(as_ofs):
+        days = interval_days(as_of)
+        alike = range(days - SPAN_SLACK_DAYS, days + SPAN_SLACK_DAYS + 1)
+        nearest = max(by_length.get(length, -1) for length in alike)
+        if "/" in as_of:
+            start = period_start(as_of)
+            nearest = max(nearest, by_start.get(start, -1))
+            by_start[start] = place
+        by_length[days] = place
+        found.append(nearest if nearest >= 0 else None)
+    return found
+
+
+def changed_from(as_ofs: Sequence[str], period: str | None) -> list[int | None]:
+    """For each as-of of a source's series, the place of the figure its change is taken from:
+    the one before, of a per-period metric (its figures are of one period each); of another,
+    the latest before that counts alike (`alike_before`)."""
+    if period is not None:
+        return [None, *range(len(as_ofs) - 1)][: len(as_ofs)]
+    return alike_before(as_ofs)
+
+
+def alike_steps(points: Sequence[Any], as_ofs: Sequence[str]) -> tuple[int, int]:
+    """How often a series' figure rose and how often it fell, each from the latest figure
+    before it that counts alike (`alike_before`): its `points` and `as_ofs`, in timeline order."""
+    if not any("/" in as_of for as_of in as_ofs):  # dates alone, as nearly every series
+        return rises_and_falls(points)
+    rises = falls = 0
+    for place, before in enumerate(alike_before(as_ofs)):
+        if before is not None:
+            rises += points[place] > points[before]
+            falls += points[place] < points[before]
+    return rises, falls
+
+
+def rises_and_falls(points: Sequence[Any]) -> tuple[int, int]:
+    """How often a series of points rose and how often it fell, from each to the next."""
+    after = points[1:]
+    return sum(map(operator.lt, points, after)), sum(map(operator.gt, points, after))
 
 
 def within_period(as_of: str, period: str | None) -> bool:

@@ -6,7 +6,6 @@ while the groups are counted on the first."""
 from __future__ import annotations
 
 import contextlib
-import operator
 import sqlite3
 import threading
 from collections.abc import Collection, Iterable, Mapping
@@ -17,6 +16,7 @@ import orjson
 
 from osintlog import views
 from osintlog.fields import ACTIVE, RETRACTED, SUPERSEDED
+from osintlog.periods import alike_steps, rises_and_falls
 from osintlog.query import ORDER_RULE
 
 
@@ -42,6 +42,12 @@ _POINT_TEXT = "CASE typeof(point) WHEN 'real' THEN printf('%!.17g', point) ELSE 
 SERIES_POINTS = (
     f"SELECT source, metric, group_concat({_POINT_TEXT}) {active_claims('claims_in_time')} "
     "AND point IS NOT NULL GROUP BY source, metric"
+)
+# The series with a span among their claims' as-ofs ("since October"), whose rises and falls are
+# taken between figures that count alike: read by the index of as-ofs, and rare.
+SPANNED_SERIES = (
+    "SELECT DISTINCT source, metric FROM entries INDEXED BY entries_as_of "
+    "WHERE instr(as_of, '/') > 0 AND kind = 'claim'"
 )
 
 
@@ -98,47 +104,53 @@ class StoredClaims:
     def steps(
         self, series: Mapping[tuple[str, str], Collection[str]]
     ) -> dict[tuple[str, str], tuple[int, int]]:
-        """Each series' rises and falls. A series of one source name is read as one row of
-        points, joined by SQLite as it walks the index that holds them by source, metric and
-        place in the timeline (in that order: no sorting, and no row per point); one of several
-        names (an alias, a spelling alike) as its rows, put in timeline order together."""
+        """Each series' rises and falls. A series of one source name and of dates alone is read
+        as one row of points, joined by SQLite as it walks the index that holds them by source,
+        metric and place in the timeline (in that order: no sorting, and no row per point); one
+        of several names (an alias, a spelling alike), or with a span among its as-ofs, as its
+        rows, put in timeline order together (`periods.alike_steps`)."""
         named = {
             (metric, name): (metric, key)
             for (metric, key), names in series.items()
             for name in names
         }
-        merged = {name for name, names in series.items() if len(names) > 1}
-        found = {name: [0, 0] for name in series}
+        apart = {name for name, names in series.items() if len(names) > 1}
+        apart.update(
+            name
+            for source, metric in self._cursor(SPANNED_SERIES, [])
+            if (name := named.get((metric, source))) is not None
+        )
+        found = {name: (0, 0) for name in series}
         rows = self.points.rows() if self.points else None
         if rows is None:
             rows = self._cursor(SERIES_POINTS, [])
         for source, metric, points in rows:
             name = named[metric, source]
-            if name not in merged:
-                _count_all(found[name], orjson.loads(f"[{points}]"))
-        for name, points in self._merged(merged, series, named).items():
+            if name not in apart:
+                found[name] = rises_and_falls(orjson.loads(f"[{points}]"))
+        for name, points in self._apart(apart, series, named).items():
             points.sort()  # by place: no two are alike
-            _count_all(found[name], [point for _, point in points])
-        return {name: (rises, falls) for name, (rises, falls) in found.items()}
+            found[name] = alike_steps([p for _, p, _ in points], [a for _, _, a in points])
+        return found
 
-    def _merged(
+    def _apart(
         self,
-        merged: set[tuple[str, str]],
+        apart: set[tuple[str, str]],
         series: Mapping[tuple[str, str], Collection[str]],
         named: Mapping[tuple[str, str], tuple[str, str]],
-    ) -> dict[tuple[str, str], list[tuple[str, Any]]]:
-        """The place and point of each claim of the series of several names."""
-        gathered: dict[tuple[str, str], list[tuple[str, Any]]] = {name: [] for name in merged}
-        sources = sorted({source for name in merged for source in series[name]})
+    ) -> dict[tuple[str, str], list[tuple[str, Any, str]]]:
+        """The place, point and as-of of each claim of the series read row by row."""
+        gathered: dict[tuple[str, str], list[tuple[str, Any, str]]] = {n: [] for n in apart}
+        sources = sorted({source for name in apart for source in series[name]})
         if not sources:
             return gathered
-        for source, metric, at, point in self._cursor(
-            f"SELECT source, metric, at, point {active_claims('claims_in_time')} "
+        for source, metric, at, point, as_of in self._cursor(
+            f"SELECT source, metric, at, point, as_of {active_claims('claims_in_time')} "
             f"AND point IS NOT NULL AND source IN ({', '.join('?' for _ in sources)})",
             sources,
         ):
-            if (name := named[metric, source]) in merged:
-                gathered[name].append((at, point))
+            if (name := named[metric, source]) in apart:
+                gathered[name].append((at, point, as_of))
         return gathered
 
     def _cursor(self, query: str, parameters: list[Any]) -> Iterable[tuple[Any, ...]]:
@@ -192,10 +204,3 @@ def derived_rule() -> str:
     """The rules the `at` and `point` columns were made by (`query.ORDER_RULE`,
     `views.POINT_RULE`): a ledger whose columns other rules made is not counted by them."""
     return f"order {ORDER_RULE}; {views.POINT_RULE}"
-
-
-def _count_all(counts: list[int], points: list[Any]) -> None:
-    """The rises and the falls from each point to the next, added to `counts`."""
-    after = points[1:]
-    counts[0] += sum(map(operator.lt, points, after))
-    counts[1] += sum(map(operator.gt, points, after))

@@ -26,6 +26,14 @@ LONGER_NOTE = (
     "n/a: the figure covers more than the metric's period (a total of several): no change is "
     "taken to or from it"
 )
+OTHER_SPAN_NOTE = (
+    "n/a: the figure counts another span than its source's figures before it (a total \"since "
+    'October" among counts to a date): no change is taken between them'
+)
+OTHER_SPANS_NOTE = (
+    'n/a: the first and latest figures count different spans (a total "since October" and a '
+    "count to a date): no change is taken between them"
+)
 
 
 def timeline_tables(rows: Sequence[TimelineRow]) -> list[Grid]:
@@ -56,7 +64,9 @@ def _timeline_table(metric: str, rows: list[TimelineRow]) -> Grid:
             row.as_of if every else row.reported,
             row.source,
             row.figure,
-            "n/a" if row.longer_than_period else signed(row.change) + (" ↓" if row.falls else ""),
+            "n/a"
+            if row.longer_than_period or row.other_span
+            else signed(row.change) + (" ↓" if row.falls else ""),
             percent(row.change_pct),
             row.rating,
         ]
@@ -69,6 +79,8 @@ def _timeline_table(metric: str, rows: list[TimelineRow]) -> Grid:
         notes.append(FALLS_NOTE)
     if any(row.longer_than_period for row in rows):
         notes.append(LONGER_NOTE)
+    if any(row.other_span for row in rows):
+        notes.append(OTHER_SPAN_NOTE)
     return Grid(columns, cells, styles, notes=tuple(notes))
 
 
@@ -91,7 +103,7 @@ def changes_table(rows: Sequence[SourceChange]) -> Grid:
             str(row.claims),
             f"{row.first_figure} ({row.first_as_of})",
             f"{row.latest_figure} ({row.latest_as_of})",
-            signed(row.change),
+            "n/a" if row.other_span else signed(row.change),
             percent(row.change_pct),
             "↓ fell" if row.falls else "",
         ]
@@ -104,6 +116,8 @@ def changes_table(rows: Sequence[SourceChange]) -> Grid:
     ]
     if any(row.falls for row in rows):
         notes.append(FALLS_NOTE)
+    if any(row.other_span for row in rows):
+        notes.append(OTHER_SPANS_NOTE)
     return Grid(columns, cells, notes=tuple(notes))
 
 
@@ -238,6 +252,12 @@ def period_table(comparison: PeriodComparison) -> Grid:
     ]
     if comparison.period:
         notes.insert(1, f"a figure covering more than one {comparison.period} is not compared")
+    if differ := [row.period for row in comparison.rows if row.spans_differ]:
+        shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
+        notes.append(
+            f"warning: in {shown} the figures count different spans (a count since a date against "
+            "a count to a date: see their as-of); no ratio is taken between them"
+        )
     return Grid(columns, cells, notes=tuple(notes))
 
 

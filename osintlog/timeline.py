@@ -3,11 +3,13 @@ a difference between two sources is never a change over time; a long series is r
 claim per source and period; without a metric, the change of each metric per source.
 
 Of a per-period metric, a figure whose as-of covers more than the period (June's total of a
-per-day metric) is another quantity: shown, but no change is taken to or from it."""
+per-day metric) is another quantity: shown, but no change is taken to or from it. Of another
+metric, a change is taken only between figures that count alike (`periods.counts_alike`): a
+total "since October" among a source's counts to a date is shown with no change, and the next
+count to a date is set against the count before it."""
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +19,15 @@ from osintlog.claims import Claim, fold_source
 from osintlog.fields import row_of
 from osintlog.figures import Number, display_of
 from osintlog.groups import series_by_source
-from osintlog.periods import of_one_period, period_label, timeline_day, within_period
+from osintlog.periods import (
+    alike_steps,
+    changed_from,
+    counts_alike,
+    of_one_period,
+    period_label,
+    timeline_day,
+    within_period,
+)
 from osintlog.query import claim_order
 from osintlog.views import SourceNames, change_between, common_unit, effective_rating, point
 
@@ -32,11 +42,11 @@ FALLS_TOLERATED = 0.1
 
 DIFF_COLUMNS = (
     "id as_of reported source value low high best qualifier change change_pct unit rating "
-    "metric period previous_id falls longer_than_period"
+    "metric period previous_id falls longer_than_period other_span"
 ).split()
 CHANGES_COLUMNS = (
     "metric unit source claims first_as_of first_value latest_as_of latest_value change "
-    "change_pct first_point latest_point falls"
+    "change_pct first_point latest_point falls other_span"
 ).split()
 
 
@@ -65,6 +75,8 @@ class TimelineRow:
     falls: bool
     # Of a per-period metric, the figure covers more than the period: no change to or from it.
     longer_than_period: bool
+    # The source's figures before it count another span (`periods.counts_alike`): no change.
+    other_span: bool = False
 
 
 def by_metric_and_source(claims: Iterable[Claim]) -> dict[str, dict[str, list[Claim]]]:
@@ -93,13 +105,10 @@ def latest_per_period(series: Sequence[Claim], every: str) -> list[tuple[str, Cl
 
 
 def steps(series: Sequence[Claim]) -> tuple[int, int]:
-    """How often one source's figure rose and how often it fell, claim to claim."""
-    points = [p for p in map(point, series) if p is not None]
-    rises = falls = 0
-    for before, after in itertools.pairwise(points):
-        rises += after > before
-        falls += after < before
-    return rises, falls
+    """How often one source's figure rose and how often it fell, claim to claim (from the
+    latest before that counts alike: `periods.alike_steps`)."""
+    known = [(p, claim["as_of"]) for claim in series if (p := point(claim)) is not None]
+    return alike_steps([p for p, _ in known], [as_of for _, as_of in known])
 
 
 def reads_as_cumulative(counted: Iterable[tuple[int, int]]) -> bool:
@@ -145,12 +154,20 @@ def timeline(
         for series in sources.values():
             chained = of_one_period(series, period)
             by_period = latest_per_period(chained, every) if every else [(None, c) for c in chained]
-            previous: Claim | None = None
-            for label, claim in by_period:
+            before = changed_from([claim["as_of"] for _, claim in by_period], period)
+            for place, (label, claim) in enumerate(by_period):
                 if shown is None or shown(claim):
-                    row = _row(claim, previous, standing, cumulative, names, label)
+                    previous = None if before[place] is None else by_period[before[place]][1]
+                    row = _row(
+                        claim,
+                        previous,
+                        standing,
+                        cumulative,
+                        names,
+                        label,
+                        other_span=previous is None and place > 0,
+                    )
                     metric_rows.append((claim_order(claim), row))
-                previous = claim
             for claim in series if len(chained) < len(series) else ():  # outside the chain
                 if not within_period(claim["as_of"], period) and (shown is None or shown(claim)):
                     label = _label(claim, every) if every else None
@@ -173,6 +190,7 @@ def _row(
     names: SourceNames,
     period: str | None,
     longer_than_period: bool = False,
+    other_span: bool = False,
 ) -> TimelineRow:
     before = point(previous) if previous else None
     change, percent = change_between(before, point(claim))
@@ -188,6 +206,7 @@ def _row(
         previous_id=previous["id"] if previous else None,
         falls=cumulative and change is not None and change < 0,
         longer_than_period=longer_than_period,
+        other_span=other_span,
     )
 
 
@@ -209,6 +228,8 @@ class SourceChange:
     falls: bool
     first_figure: str
     latest_figure: str
+    # The first and latest figures count different spans (`periods.counts_alike`): no change.
+    other_span: bool = False
 
 
 def changes(
@@ -240,6 +261,8 @@ def changes(
             first = series[max(inside[0] - 1, 0)]
             latest = series[inside[-1]]
             row = _source_change(metric, first, latest, len(inside), names.shown(latest["source"]))
+            if not (periods or {}).get(metric):  # a per-period metric's are of one period each
+                _apart_if_unlike(row, first, latest)
             row.unit = unit
             row.falls = cumulative and counted[source][1] > 0
             rows.append(row)
@@ -281,6 +304,7 @@ def source_changes(
             first, latest = shown[run.first[1]], shown[run.last[1]]
             shown_as = names.shown(declared.canonical_name(latest["source"]))
             row = _source_change(metric, first, latest, run.claims, shown_as)
+            _apart_if_unlike(row, first, latest)
             row.unit = unit
             row.falls = cumulative and counted[metric, run.key][1] > 0
             rows.append(row)
@@ -299,6 +323,14 @@ def _common_unit(
         total[unit] += count
         met[unit] = min(met.get(unit, (rank[key], first)), (rank[key], first))
     return min(total, key=lambda unit: (-total[unit], met[unit])) if total else None
+
+
+def _apart_if_unlike(row: SourceChange, first: Claim, latest: Claim) -> None:
+    """Drop the change of a source whose first and latest figures count different spans, and
+    say so: "since October" is not the count to a date that came before it."""
+    if not counts_alike(first["as_of"], latest["as_of"]):
+        row.change = row.change_pct = None
+        row.other_span = True
 
 
 def _source_change(

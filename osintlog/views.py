@@ -8,7 +8,7 @@ import difflib
 import fnmatch
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from osintlog.claims import Claim, fold_source, rating_text
@@ -17,7 +17,7 @@ from osintlog.errors import UnknownMetric
 from osintlog.fields import FUTURE
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
 from osintlog.groups import ClaimGroups, Claims, Group, series_by_source
-from osintlog.periods import of_one_period, period_start, timeline_day
+from osintlog.periods import changed_from, of_one_period, period_start, timeline_day
 from osintlog.query import claim_order
 
 if TYPE_CHECKING:
@@ -412,33 +412,57 @@ class ChartSeries:
     source: str
     points: list[tuple[str, Number | None, Number | None, Number | None, str]]
     unit: str | None = None
+    # The places in `points` that each connecting line joins, in order: a line joins a figure
+    # to the latest before it that counts alike (`periods.alike_before`), so that a total "since
+    # October" does not pull a running count down to it and back.
+    lines: list[list[int]] = field(default_factory=list)
+    # Of a per-period metric, the source's figures that cover more than the period (totals of
+    # several): not drawn.
+    left_out: int = 0
 
 
-def chart_series(claims: Iterable[Claim]) -> list[ChartSeries]:
-    """One series per source: (timeline day, low, point, high, qualifier) in timeline order."""
+def chart_series(
+    claims: Iterable[Claim], periods: Mapping[str, str] | None = None
+) -> list[ChartSeries]:
+    """One series per source: (timeline day, low, point, high, qualifier) in timeline order,
+    and its lines. Of a per-period metric (`periods`), the figures of one period only."""
     ordered = sorted(claims, key=claim_order)
     names = SourceNames(ordered)
     unit = common_unit(ordered)
     by_source: dict[str, list[Claim]] = defaultdict(list)
     for claim in ordered:
         by_source[fold_source(claim["source"])].append(claim)
-    return [
-        ChartSeries(
-            names.names[key],
-            [
-                (
-                    timeline_day(c["as_of"], c["reported"]),
-                    c["low"],
-                    point(c),
-                    c["high"],
-                    c["qualifier"],
-                )
-                for c in group
-            ],
-            unit,
-        )
-        for key, group in by_source.items()
-    ]
+    series = []
+    for key, group in by_source.items():
+        period = (periods or {}).get(group[0]["metric"])
+        drawn = of_one_period(group, period)
+        points = [
+            (timeline_day(c["as_of"], c["reported"]), c["low"], point(c), c["high"], c["qualifier"])
+            for c in drawn
+        ]
+        lines = _chart_lines([c["as_of"] for c in drawn], [p[2] for p in points], period)
+        series.append(ChartSeries(names.names[key], points, unit, lines, len(group) - len(drawn)))
+    return series
+
+
+def _chart_lines(
+    as_ofs: Sequence[str], points: Sequence[Number | None], period: str | None
+) -> list[list[int]]:
+    """The places each line joins, each figure to the one its change is taken from in `diff`:
+    the one before, of a per-period metric; else the latest before that counts alike. A figure
+    with no point (vague, no floor) is not joined."""
+    known = [place for place, value in enumerate(points) if value is not None]
+    before = changed_from([as_ofs[place] for place in known], period)
+    lines: list[list[int]] = []
+    ends: dict[int, list[int]] = {}  # the line that ends at a place
+    for index, earlier in enumerate(before):
+        line = ends.pop(earlier, None) if earlier is not None else None
+        if line is None:
+            line = [] if earlier is None else [known[earlier]]
+            lines.append(line)
+        line.append(known[index])
+        ends[index] = line
+    return lines
 
 
 # The columns of each view in the machine formats, in order; they only ever gain columns.

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import osintlog
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Daily counts up (one fall, on 4 January), Sparse reports three times with hedges, Third once.
@@ -191,11 +193,14 @@ def test_compare_every_month_against_a_source(cli, series):
     rows = cli.json("compare", "m.tanks", "--every", "month", "--against", "SPARSE")
     assert rows == [
         {"metric": "m.tanks", "period": "2024-01", "at": "2024-01-31", "Daily": 135,
-         "Sparse": 60, "Third": 300, "Daily / Sparse": 2.25, "Third / Sparse": 5.0},
+         "Sparse": 60, "Third": 300, "Daily / Sparse": 2.25, "Third / Sparse": 5.0,
+         "spans_differ": False},
         {"metric": "m.tanks", "period": "2024-02", "at": "2024-02-29", "Daily": 150,
-         "Sparse": 80, "Third": None, "Daily / Sparse": 1.88, "Third / Sparse": None},
+         "Sparse": 80, "Third": None, "Daily / Sparse": 1.88, "Third / Sparse": None,
+         "spans_differ": False},
         {"metric": "m.tanks", "period": "2024-03", "at": "2024-03-31", "Daily": 200,
-         "Sparse": 100, "Third": None, "Daily / Sparse": 2.0, "Third / Sparse": None},
+         "Sparse": 100, "Third": None, "Daily / Sparse": 2.0, "Third / Sparse": None,
+         "spans_differ": False},
     ]  # fmt: skip
     # Three months back, Third's figure still counts in February (and in March: 4 Jan is
     # within three months of 31 Mar).
@@ -210,7 +215,9 @@ def test_compare_every_month_against_a_source(cli, series):
     csv_head = cli.ok(
         "compare", "m.tanks", "--every", "month", "--against", "Sparse", "-f", "csv"
     ).stdout.splitlines()[0]
-    assert csv_head == "metric,period,at,Daily,Sparse,Third,Daily / Sparse,Third / Sparse"
+    assert csv_head == (
+        "metric,period,at,Daily,Sparse,Third,Daily / Sparse,Third / Sparse,spans_differ"
+    )
     table = cli.ok("compare", "m.tanks", "--every", "month", "--against", "Sparse").stdout
     assert "2.25×" in table and "Daily ÷ Sparse" in table
 
@@ -400,3 +407,128 @@ def test_compare_warns_when_a_count_since_a_date_meets_a_count_to_a_date(cli):
     cli.ok("add", "m.held", "3,800", "-s", "Staff", "--as-of", "2023-06-10")
     cli.ok("add", "m.held", "3,700", "-s", "Analyst", "--as-of", "June", "--reported", "2023-06-10")
     assert "spans" not in cli.ok("compare", "m.held", "--at", "2023-06-10").stdout
+
+
+# A daily running total from the Staff, and twice a total "since October" (the same start, to two
+# dates) that the Staff also gave; the Analyst once a total to a date, once one since October.
+SPANS = """metric,value,as_of,reported,source,logged_at
+m.killed,"179,000",2023-06-05,2023-06-05,Staff,2023-06-05T08:00:00Z
+m.killed,"179,400",2023-06-06,2023-06-06,Staff,2023-06-06T08:00:00Z
+m.killed,"179,800",2023-06-07,2023-06-07,Staff,2023-06-07T08:00:00Z
+m.killed,"180,000",2023-06-08,2023-06-08,Staff,2023-06-08T08:00:00Z
+m.killed,"180,500",2023-06-09,2023-06-09,Staff,2023-06-09T08:00:00Z
+m.killed,"about 179,000",2023-06-09,2023-06-09,Analyst,2023-06-09T08:30:00Z
+m.killed,"40,000",2022-10/2023-06-09,2023-06-09,Staff,2023-06-09T09:00:00Z
+m.killed,"180,400",2023-06-10,2023-06-10,Staff,2023-06-10T08:00:00Z
+m.killed,"180,900",2023-06-11,2023-06-11,Staff,2023-06-11T08:00:00Z
+m.killed,"181,300",2023-06-12,2023-06-12,Staff,2023-06-12T08:00:00Z
+m.killed,"181,600",2023-06-13,2023-06-13,Staff,2023-06-13T08:00:00Z
+m.killed,"181,800",2023-06-14,2023-06-14,Staff,2023-06-14T08:00:00Z
+m.killed,"45,000",2022-10/2023-06-20,2023-06-20,Staff,2023-06-20T08:00:00Z
+m.killed,"44,000",2022-10/2023-06-20,2023-06-20,Analyst,2023-06-20T09:00:00Z
+m.killed,"182,000",2023-06-21,2023-06-21,Staff,2023-06-21T08:00:00Z
+"""
+
+
+@pytest.fixture
+def spans(cli, tmp_path: Path) -> None:
+    path = tmp_path / "spans.csv"
+    path.write_text(SPANS, encoding="utf-8")
+    cli.ok("import", str(path))
+
+
+def test_diff_takes_no_change_between_a_total_since_a_date_and_a_total_to_a_date(cli, spans):
+    # The Staff's counts to a date are set against each other (180,500 -> 180,400: -100, -0.1%,
+    # a fall: 9 rises and 1 fall among them, and 40,000 -> 45,000 since October, a rise: 1 fall
+    # in 11 changes reads as cumulative); its totals since October against each other (+5,000,
+    # +12.5%), never against a count to a date. Taken claim to claim, the metric would have
+    # fallen twice (180,500 -> 40,000, 181,800 -> 45,000) and risen by 140,400 after each.
+    rows = cli.json("diff", "m.killed", "--source", "Staff", "--since", "2023-06-09")
+    assert picked(rows, "as_of", "value", "change", "change_pct", "falls", "other_span") == [
+        ("2023-06-09", "180,500", 500, 0.3, False, False),  # 500 / 180,000
+        ("2022-10/2023-06-09", "40,000", None, None, False, True),
+        ("2023-06-10", "180,400", -100, -0.1, True, False),
+        ("2023-06-11", "180,900", 500, 0.3, False, False),
+        ("2023-06-12", "181,300", 400, 0.2, False, False),
+        ("2023-06-13", "181,600", 300, 0.2, False, False),
+        ("2023-06-14", "181,800", 200, 0.1, False, False),
+        ("2022-10/2023-06-20", "45,000", 5000, 12.5, False, False),
+        ("2023-06-21", "182,000", 200, 0.1, False, False),  # from 181,800
+    ]
+    assert rows[1]["previous_id"] is None and rows[7]["previous_id"] == rows[1]["id"]
+    table = cli.ok("diff", "m.killed", "--source", "Staff").stdout
+    assert table.count(" n/a") == 1 and "counts another span" in table
+
+
+def test_diff_alone_gives_no_change_from_a_total_to_a_date_to_one_since_a_date(cli, spans):
+    # The Staff: 179,000 -> 182,000 (+3,000, +1.7%), and it fell once (read as cumulative, as
+    # above); the Analyst: about 179,000 to a date, then 44,000 since October: no change.
+    rows = cli.json("diff")
+    assert picked(rows, "source", "claims", "change", "change_pct", "falls", "other_span") == [
+        ("Staff", 13, 3000, 1.7, True, False),
+        ("Analyst", 2, None, None, False, True),
+    ]
+    assert "count different spans" in cli.ok("diff").stdout
+
+
+def test_nights_given_as_spans_are_set_against_each_other_without_a_declared_period(cli):
+    # Two nights as spans of two dates, then a day: 30 -> 45 (+15, +50%) -> 20 (-25, -55.6%).
+    cli.ok("add", "n.shot", "30", "-s", "AF", "--as-of", "2023-06-01/2023-06-02")
+    cli.ok("add", "n.shot", "45", "-s", "AF", "--as-of", "2023-06-02/2023-06-03")
+    cli.ok("add", "n.shot", "20", "-s", "AF", "--as-of", "2023-06-03")
+    rows = cli.json("diff", "n.shot")
+    assert picked(rows, "change", "change_pct", "other_span") == [
+        (None, None, False),
+        (15, 50.0, False),
+        (-25, -55.6, False),
+    ]
+
+
+def test_compare_sets_two_totals_since_the_same_date_side_by_side(cli, spans):
+    # On 20 June the Staff's and the Analyst's latest figures are both totals since October, to
+    # the same day (45,000 and 44,000): they count alike, with no warning. A third source's count
+    # to that date brings the warning.
+    table = cli.ok("compare", "m.killed", "--at", "2023-06-20").stdout
+    assert "spans" not in table
+    cli.ok("add", "m.killed", "181,000", "-s", "Third", "--as-of", "2023-06-20")
+    assert (
+        "cover spans of different lengths"
+        in cli.ok("compare", "m.killed", "--at", "2023-06-20").stdout
+    )
+
+
+def test_chart_joins_only_figures_that_count_alike(cli, spans, ledger_path: Path):
+    # The Staff's 13 figures in timeline order: five days (0-4), since October to 9 June (5),
+    # five days (6-10), since October to 20 June (11), 21 June (12). One line joins the days,
+    # over the totals since October; another joins the two totals.
+    [staff] = osintlog.Ledger(ledger_path).chart_series("m.killed", source="Staff")
+    assert staff.lines == [[0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 12], [5, 11]]
+    assert staff.left_out == 0
+    # The time axis: distinct days, from the first figure's to the last's.
+    out = cli.ok("chart", "m.killed", "--source", "Staff").stdout
+    days = out.splitlines()[-2].split()
+    assert days == sorted(set(days)) and (days[0], days[-1]) == ("2023-06-05", "2023-06-21")
+
+
+def test_chart_of_a_per_period_metric_leaves_its_totals_out_and_says_so(cli, nightly):
+    result = cli.ok("chart", "d.launched")
+    assert "not drawn: 2 figures covering more than the metric's period" in result.stderr
+    legend = result.stdout.splitlines()[-1]
+    assert "Air Force" in legend and "Monitor" not in legend
+    assert "5,000" not in result.stdout  # the value axis ends near 300
+
+
+def test_compare_every_takes_no_ratio_between_figures_of_different_spans(cli):
+    # May: 1,100 / 1,000 = 1.1. June: A's total to 30 June against B's count since March: no
+    # ratio, and a warning naming June.
+    cli.ok("add", "m.k", "1000", "-s", "A", "--as-of", "2025-05-31", "--reported", "2025-05-31")
+    cli.ok("add", "m.k", "1100", "-s", "B", "--as-of", "2025-05-31", "--reported", "2025-05-31")
+    cli.ok("add", "m.k", "1200", "-s", "A", "--as-of", "2025-06-30", "--reported", "2025-06-30")
+    cli.ok("add", "m.k", "300", "-s", "B", "--as-of", "since March", "--reported", "2025-06-30")
+    rows = cli.json("compare", "m.k", "--every", "month", "--against", "A")
+    assert picked(rows, "period", "A", "B", "B / A", "spans_differ") == [
+        ("2025-05", 1000, 1100, 1.1, False),
+        ("2025-06", 1200, 300, None, True),
+    ]
+    table = cli.ok("compare", "m.k", "--every", "month", "--against", "A").stdout
+    assert "in 2025-06 the figures count different spans" in table

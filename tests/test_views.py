@@ -101,6 +101,7 @@ def change(metric, unit, source, claims, first, latest, delta, pct, points) -> d
         "first_point": points[0],
         "latest_point": points[1],
         "falls": False,
+        "other_span": False,
     }
 
 

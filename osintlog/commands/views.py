@@ -153,17 +153,21 @@ def chart(
     """
     series = ledger_of(ctx).chart_series(metric, source=source, since=since, until=until)
     name = metric.strip().lower()
-    if output is not None:
+    if not any(one.points for one in series) and output is None:
+        render.message("no claims match")
+    elif output is not None:
         _save_chart(name, series, output)
         render.message(f"chart of {name} written to {output}")
-        return
-    if not series:
-        render.message("no claims match")
-        return
-    console = render.stdout_console()
-    colour = console.is_terminal and not console.no_color
-    typer.echo(charts.chart_text(name, series, console.width, colour))
-    render.message(charts.CHART_KEY)
+    else:
+        console = render.stdout_console()
+        colour = console.is_terminal and not console.no_color
+        typer.echo(charts.chart_text(name, series, console.width, colour))
+        render.message(charts.CHART_KEY)
+    if left_out := sum(one.left_out for one in series):
+        render.message(
+            f"not drawn: {left_out} figure{'s' if left_out > 1 else ''} covering more than the "
+            f"metric's period (totals of several; see osintlog diff {name})"
+        )
 
 
 def _save_chart(metric: str, series: list[Any], output: Path) -> None:
