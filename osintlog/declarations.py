@@ -135,8 +135,15 @@ def metric_units(claims: Iterable[Claim], declarations: Declarations) -> dict[st
 
 
 def known_name(name: str, names: Iterable[str], what: str = "source") -> str:
-    """A name the ledger has seen (any case or spacing), else refused with the closest."""
-    folded = {fold_source(known): known for known in names}
+    """A name the ledger has seen: as given, if claims give it so; else as claims give it in
+    another case or spacing (the first in sorted order, the same in every run); else refused
+    with the closest."""
+    names = sorted(set(names))
+    if name.strip() in names:
+        return name.strip()
+    folded: dict[str, str] = {}
+    for known in names:
+        folded.setdefault(fold_source(known), known)
     wanted = fold_source(name)
     if wanted in folded:
         return folded[wanted]
