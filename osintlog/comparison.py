@@ -27,6 +27,7 @@ from osintlog.periods import (
     all_alike,
     counts_alike,
     days_between,
+    is_plan,
     label_end,
     labels_between,
     of_one_period,
@@ -137,6 +138,8 @@ class Comparison:
     # Days between the earliest and the latest as-of of the fresh figures compared.
     as_of_gap_days: int | None = None
     period: str | None = None  # a per-period metric's
+    # Plans and forecasts sitting on or before `at` (`periods.is_plan`), not compared.
+    plans_left_out: int = 0
 
     @property
     def fresh(self) -> list[SourceRow]:
@@ -206,8 +209,13 @@ def compare(
     claims = list(claims)
     names = SourceNames(claims)
     by_source: dict[str, list[Claim]] = defaultdict(list)
+    plans = 0
     for claim in claims:
-        if timeline_day(claim["as_of"], claim["reported"]) <= at:
+        if timeline_day(claim["as_of"], claim["reported"]) > at:
+            continue
+        if is_plan(claim):  # a forecast is no count, even once its day has come
+            plans += 1
+        else:
             by_source[fold_source(claim["source"])].append(claim)
     oldest = max_age.oldest_day(at) if max_age else None
     rows = []
@@ -223,6 +231,7 @@ def compare(
     )
     age = max_age and max_age.text
     comparison = Comparison(metric, at, rule, None, None, rows, age, period=period)
+    comparison.plans_left_out = plans
     _judge(comparison)
     return comparison
 
@@ -334,6 +343,7 @@ class PeriodComparison:
     max_age: str | None
     rows: list[PeriodRow]
     period: str | None = None  # a per-period metric's: figures covering more are left out
+    plans_left_out: int = 0  # plans and forecasts (`periods.is_plan`), not compared
 
     def columns(self) -> list[str]:
         ratios = [f"{s} / {self.against}" for s in self.sources if s != self.against]
@@ -368,6 +378,8 @@ def compare_every(
     each other source's figure divided by that source's. Of a per-period metric (of
     `period`), figures that cover more than one period are left out."""
     claims = sorted(of_one_period(list(claims), period), key=claim_order)
+    plans = sum(map(is_plan, claims))
+    claims = [claim for claim in claims if not is_plan(claim)]
     names = SourceNames(claims)
     series: dict[str, list[tuple[str, Claim]]] = defaultdict(list)
     for claim in claims:
@@ -394,7 +406,9 @@ def compare_every(
         previous_end = end
     shown_against = names.names[reference] if reference else None
     age = max_age and max_age.text
-    return PeriodComparison(metric, every, sources, shown_against, age, rows, period)
+    found = PeriodComparison(metric, every, sources, shown_against, age, rows, period)
+    found.plans_left_out = plans
+    return found
 
 
 def _ratios(row: PeriodRow, reference: str, period: str | None) -> dict[str, float | None]:

@@ -153,17 +153,25 @@ def interval_days(as_of: str) -> int:
     return days_between(period_start(as_of), period_end(as_of)) if "/" in as_of else 0
 
 
-# Two as-ofs whose spans differ in length by no more than this many days count alike (a day, a
-# night, a week): see `counts_alike`.
-SPAN_SLACK_DAYS = 7
+def span_days(as_of: str) -> int:
+    """The days an as-of counts over: an interval's, each day of it; one for a date at any
+    precision (`2025-04`: as of April)."""
+    return interval_days(as_of) + 1
+
+
+def _alike_lengths(first: int, second: int) -> bool:
+    """Spans of about the same length: within a day, or a tenth of the longer (months of 28 to
+    31 days, quarters, years); not a night and a week."""
+    return abs(first - second) <= max(1, max(first, second) // 10)
 
 
 def counts_alike(first: str, second: str) -> bool:
     """Whether the figures of two as-ofs count the same kind of quantity, so that a change may be
-    taken from one to the other: spans of about the same length (dates, nights and weeks, within
-    SPAN_SLACK_DAYS), or spans from the same start (a running count "since October", to two
-    dates). A total "since October" and a count to a date do not: one is not the other later."""
-    if abs(interval_days(first) - interval_days(second)) <= SPAN_SLACK_DAYS:
+    taken from one to the other: spans of about the same length (dates and nights, weeks,
+    months: `_alike_lengths`), or spans from the same start (a running count "since October",
+    to two dates). A total "since October" and a count to a date do not, nor a week's total and
+    a night's: one is not the other later."""
+    if _alike_lengths(span_days(first), span_days(second)):
         return True
     return "/" in first and "/" in second and period_start(first) == period_start(second)
 
@@ -176,30 +184,51 @@ def all_alike(as_ofs: Iterable[str]) -> bool:
 
 def alike_before(as_ofs: Sequence[str]) -> list[int | None]:
     """For each as-of of a series (in timeline order), the place of the latest one before it
-    that counts alike (`counts_alike`), else None. Linear: each length and start is looked up."""
+    that counts alike (`counts_alike`), else None. The one just before is tried first (in a
+    series of one kind it is the one); else each length near enough, and the start, are looked
+    up: linear in the series."""
     by_length: dict[int, int] = {}
     by_start: dict[str, int] = {}
     found: list[int | None] = []
     for place, as_of in enumerate(as_ofs):
-        days = interval_days(as_of)
-        alike = range(days - SPAN_SLACK_DAYS, days + SPAN_SLACK_DAYS + 1)
-        nearest = max(by_length.get(length, -1) for length in alike)
-        if "/" in as_of:
-            start = period_start(as_of)
-            nearest = max(nearest, by_start.get(start, -1))
-            by_start[start] = place
+        days = span_days(as_of)
+        if place and counts_alike(as_ofs[place - 1], as_of):
+            found.append(place - 1)
+        else:
+            near = range(days - max(1, days // 10), days + max(1, days // 9) + 2)
+            alike = [by_length.get(other, -1) for other in near if _alike_lengths(days, other)]
+            if "/" in as_of:
+                alike.append(by_start.get(period_start(as_of), -1))
+            nearest = max(alike, default=-1)
+            found.append(nearest if nearest >= 0 else None)
         by_length[days] = place
-        found.append(nearest if nearest >= 0 else None)
+        if "/" in as_of:
+            by_start[period_start(as_of)] = place
     return found
 
 
-def changed_from(as_ofs: Sequence[str], period: str | None) -> list[int | None]:
-    """For each as-of of a source's series, the place of the figure its change is taken from:
-    the one before, of a per-period metric (its figures are of one period each); of another,
-    the latest before that counts alike (`alike_before`)."""
-    if period is not None:
-        return [None, *range(len(as_ofs) - 1)][: len(as_ofs)]
-    return alike_before(as_ofs)
+def is_plan(claim: Mapping[str, Any]) -> bool:
+    """Whether a claim is a plan or forecast: its as-of lies after its report (`after_report`;
+    such a claim is stored with `future: true`). It is no count of what was."""
+    return after_report(claim["as_of"], claim["reported"])
+
+
+def changed_from(claims: Sequence[Mapping[str, Any]], period: str | None) -> list[int | None]:
+    """For each claim of a source's series (in timeline order), the place of the claim its
+    change is taken from: among the claims of its kind — counts, or plans and forecasts
+    (`is_plan`), never one against the other — the one before, of a per-period metric (its
+    figures are of one period each); of another, the latest before that counts alike
+    (`alike_before`)."""
+    found: list[int | None] = [None] * len(claims)
+    for plans in (False, True):
+        places = [place for place, claim in enumerate(claims) if is_plan(claim) is plans]
+        if period is not None:
+            before: list[int | None] = [None, *range(len(places) - 1)]
+        else:
+            before = alike_before([claims[place]["as_of"] for place in places])
+        for place, earlier in zip(places, before, strict=False):
+            found[place] = None if earlier is None else places[earlier]
+    return found
 
 
 def alike_steps(points: Sequence[Any], as_ofs: Sequence[str]) -> tuple[int, int]:

@@ -16,7 +16,7 @@ import orjson
 
 from osintlog import views
 from osintlog.fields import ACTIVE, RETRACTED, SUPERSEDED
-from osintlog.periods import alike_steps, rises_and_falls
+from osintlog.periods import after_report, alike_steps, rises_and_falls
 from osintlog.query import ORDER_RULE
 
 
@@ -39,8 +39,11 @@ _POINT_TEXT = "CASE typeof(point) WHEN 'real' THEN printf('%!.17g', point) ELSE 
 # Each series' points in timeline order, as one text: the GROUP BY is the order of the index SQLite
 # walks, so it sorts nothing and group_concat takes each group's rows in that order (a test holds
 # the query plan to that).
+# With each series, whether a claim of it may be a plan (its place in the timeline lies after its
+# report's first day: `at` holds both), which the index answers too.
 SERIES_POINTS = (
-    f"SELECT source, metric, group_concat({_POINT_TEXT}) {active_claims('claims_in_time')} "
+    f"SELECT source, metric, group_concat({_POINT_TEXT}), max(substr(at, 1, 10) > "
+    f"substr(at, 11, 10)) {active_claims('claims_in_time')} "
     "AND point IS NOT NULL GROUP BY source, metric"
 )
 # The series with a span among their claims' as-ofs ("since October"), whose rises and falls are
@@ -107,8 +110,9 @@ class StoredClaims:
         """Each series' rises and falls. A series of one source name and of dates alone is read
         as one row of points, joined by SQLite as it walks the index that holds them by source,
         metric and place in the timeline (in that order: no sorting, and no row per point); one
-        of several names (an alias, a spelling alike), or with a span among its as-ofs, as its
-        rows, put in timeline order together (`periods.alike_steps`)."""
+        of several names (an alias, a spelling alike), or with a span or a plan among its
+        claims, as its rows, put in timeline order together: its counts' steps between those
+        that count alike (`periods.alike_steps`), as `timeline.steps` takes them."""
         named = {
             (metric, name): (metric, key)
             for (metric, key), names in series.items()
@@ -124,13 +128,18 @@ class StoredClaims:
         rows = self.points.rows() if self.points else None
         if rows is None:
             rows = self._cursor(SERIES_POINTS, [])
-        for source, metric, points in rows:
+        rows = list(rows)
+        apart.update(named[metric, source] for source, metric, _, planned in rows if planned)
+        for source, metric, points, _ in rows:
             name = named[metric, source]
             if name not in apart:
                 found[name] = rises_and_falls(orjson.loads(f"[{points}]"))
         for name, points in self._apart(apart, series, named).items():
             points.sort()  # by place: no two are alike
-            found[name] = alike_steps([p for _, p, _ in points], [a for _, _, a in points])
+            counts = [
+                (p, as_of) for _, p, as_of, reported in points if not after_report(as_of, reported)
+            ]
+            found[name] = alike_steps([p for p, _ in counts], [as_of for _, as_of in counts])
         return found
 
     def _apart(
@@ -138,19 +147,20 @@ class StoredClaims:
         apart: set[tuple[str, str]],
         series: Mapping[tuple[str, str], Collection[str]],
         named: Mapping[tuple[str, str], tuple[str, str]],
-    ) -> dict[tuple[str, str], list[tuple[str, Any, str]]]:
-        """The place, point and as-of of each claim of the series read row by row."""
-        gathered: dict[tuple[str, str], list[tuple[str, Any, str]]] = {n: [] for n in apart}
+    ) -> dict[tuple[str, str], list[tuple[str, Any, str, str]]]:
+        """The place, point, as-of and report date of each claim of the series read row by
+        row."""
+        gathered: dict[tuple[str, str], list[tuple[str, Any, str, str]]] = {n: [] for n in apart}
         sources = sorted({source for name in apart for source in series[name]})
         if not sources:
             return gathered
-        for source, metric, at, point, as_of in self._cursor(
-            f"SELECT source, metric, at, point, as_of {active_claims('claims_in_time')} "
+        for source, metric, at, point, as_of, reported in self._cursor(
+            f"SELECT source, metric, at, point, as_of, reported {active_claims('claims_in_time')} "
             f"AND point IS NOT NULL AND source IN ({', '.join('?' for _ in sources)})",
             sources,
         ):
             if (name := named[metric, source]) in apart:
-                gathered[name].append((at, point, as_of))
+                gathered[name].append((at, point, as_of, reported))
         return gathered
 
     def _cursor(self, query: str, parameters: list[Any]) -> Iterable[tuple[Any, ...]]:

@@ -30,6 +30,10 @@ OTHER_SPAN_NOTE = (
     "n/a: the figure counts another span than its source's figures before it (a total \"since "
     'October" among counts to a date): no change is taken between them'
 )
+PLAN_NOTE = (
+    "plan: a plan or forecast (its as-of lies after its report): set only against the source's "
+    "plans before it, never against what it counted"
+)
 OTHER_SPANS_NOTE = (
     'n/a: the first and latest figures count different spans (a total "since October" and a '
     "count to a date): no change is taken between them"
@@ -64,9 +68,7 @@ def _timeline_table(metric: str, rows: list[TimelineRow]) -> Grid:
             row.as_of if every else row.reported,
             row.source,
             row.figure,
-            "n/a"
-            if row.longer_than_period or row.other_span
-            else signed(row.change) + (" ↓" if row.falls else ""),
+            _change_cell(row),
             percent(row.change_pct),
             row.rating,
         ]
@@ -81,7 +83,17 @@ def _timeline_table(metric: str, rows: list[TimelineRow]) -> Grid:
         notes.append(LONGER_NOTE)
     if any(row.other_span for row in rows):
         notes.append(OTHER_SPAN_NOTE)
+    if any(row.future for row in rows):
+        notes.append(PLAN_NOTE)
     return Grid(columns, cells, styles, notes=tuple(notes))
+
+
+def _change_cell(row: TimelineRow) -> str:
+    if row.longer_than_period or row.other_span:
+        return "n/a"
+    if row.future and row.change is None:
+        return "plan"
+    return signed(row.change) + (" ↓" if row.falls else "") + (" plan" if row.future else "")
 
 
 def changes_table(rows: Sequence[SourceChange]) -> Grid:
@@ -200,6 +212,8 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
             f"not a {comparison.period}'s (each of its figures covers more than one "
             f"{comparison.period}, left out): {', '.join(comparison.longer_than_period)}"
         )
+    if comparison.plans_left_out:
+        notes.append(_plans_note(comparison.plans_left_out))
     if comparison.spans_differ:
         notes.append(
             "warning: the figures compared cover spans of different lengths (see their as-of): "
@@ -213,6 +227,11 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
         )
     notes.append(POINT_RULE)
     return tuple(notes)
+
+
+def _plans_note(count: int) -> str:
+    plans = "plan or forecast" if count == 1 else "plans and forecasts"
+    return f"not compared: {count} {plans} (no count of what was; see diff)"
 
 
 def age_text(days: int) -> str:
@@ -252,6 +271,8 @@ def period_table(comparison: PeriodComparison) -> Grid:
     ]
     if comparison.period:
         notes.insert(1, f"a figure covering more than one {comparison.period} is not compared")
+    if comparison.plans_left_out:
+        notes.append(_plans_note(comparison.plans_left_out))
     if differ := [row.period for row in comparison.rows if row.spans_differ]:
         shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
         notes.append(

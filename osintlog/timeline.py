@@ -23,6 +23,7 @@ from osintlog.periods import (
     alike_steps,
     changed_from,
     counts_alike,
+    is_plan,
     of_one_period,
     period_label,
     timeline_day,
@@ -42,7 +43,7 @@ FALLS_TOLERATED = 0.1
 
 DIFF_COLUMNS = (
     "id as_of reported source value low high best qualifier change change_pct unit rating "
-    "metric period previous_id falls longer_than_period other_span"
+    "metric period previous_id falls longer_than_period other_span future"
 ).split()
 CHANGES_COLUMNS = (
     "metric unit source claims first_as_of first_value latest_as_of latest_value change "
@@ -77,6 +78,8 @@ class TimelineRow:
     longer_than_period: bool
     # The source's figures before it count another span (`periods.counts_alike`): no change.
     other_span: bool = False
+    # A plan or forecast (`periods.is_plan`): its change is from the source's plan before it.
+    future: bool = False
 
 
 def by_metric_and_source(claims: Iterable[Claim]) -> dict[str, dict[str, list[Claim]]]:
@@ -105,9 +108,14 @@ def latest_per_period(series: Sequence[Claim], every: str) -> list[tuple[str, Cl
 
 
 def steps(series: Sequence[Claim]) -> tuple[int, int]:
-    """How often one source's figure rose and how often it fell, claim to claim (from the
-    latest before that counts alike: `periods.alike_steps`)."""
-    known = [(p, claim["as_of"]) for claim in series if (p := point(claim)) is not None]
+    """How often one source's counts rose and how often they fell, claim to claim (from the
+    latest before that counts alike: `periods.alike_steps`); its plans and forecasts are no
+    counts."""
+    known = [
+        (p, claim["as_of"])
+        for claim in series
+        if (p := point(claim)) is not None and not is_plan(claim)
+    ]
     return alike_steps([p for p, _ in known], [as_of for _, as_of in known])
 
 
@@ -154,24 +162,22 @@ def timeline(
         for series in sources.values():
             chained = of_one_period(series, period)
             by_period = latest_per_period(chained, every) if every else [(None, c) for c in chained]
-            before = changed_from([claim["as_of"] for _, claim in by_period], period)
+            before = changed_from([claim for _, claim in by_period], period)
+            kinds_met: set[bool] = set()  # counts, plans: whether one of each came before
             for place, (label, claim) in enumerate(by_period):
+                plan = is_plan(claim)
                 if shown is None or shown(claim):
                     previous = None if before[place] is None else by_period[before[place]][1]
-                    row = _row(
-                        claim,
-                        previous,
-                        standing,
-                        cumulative,
-                        names,
-                        label,
-                        other_span=previous is None and place > 0,
-                    )
+                    row = _row(claim, previous, standing, cumulative, names, label)
+                    row.other_span = previous is None and plan in kinds_met
+                    row.future = plan
                     metric_rows.append((claim_order(claim), row))
+                kinds_met.add(plan)
             for claim in series if len(chained) < len(series) else ():  # outside the chain
                 if not within_period(claim["as_of"], period) and (shown is None or shown(claim)):
                     label = _label(claim, every) if every else None
                     row = _row(claim, None, standing, False, names, label, longer_than_period=True)
+                    row.future = is_plan(claim)
                     metric_rows.append((claim_order(claim), row))
         metric_rows.sort(key=lambda pair: pair[0])
         rows += [row for _, row in metric_rows]
@@ -190,7 +196,6 @@ def _row(
     names: SourceNames,
     period: str | None,
     longer_than_period: bool = False,
-    other_span: bool = False,
 ) -> TimelineRow:
     before = point(previous) if previous else None
     change, percent = change_between(before, point(claim))
@@ -206,7 +211,8 @@ def _row(
         previous_id=previous["id"] if previous else None,
         falls=cumulative and change is not None and change < 0,
         longer_than_period=longer_than_period,
-        other_span=other_span,
+        other_span=False,  # set by the caller, which sees the series
+        future=False,
     )
 
 
@@ -258,8 +264,7 @@ def changes(
                 inside = [index for index, claim in enumerate(series) if shown(claim)]
             if not inside:
                 continue
-            first = series[max(inside[0] - 1, 0)]
-            latest = series[inside[-1]]
+            first, latest = _first_and_latest(series, inside)
             row = _source_change(metric, first, latest, len(inside), names.shown(latest["source"]))
             if not (periods or {}).get(metric):  # a per-period metric's are of one period each
                 _apart_if_unlike(row, first, latest)
@@ -302,6 +307,9 @@ def source_changes(
         unit = _common_unit(runs, units[metric])
         for run in runs:
             first, latest = shown[run.first[1]], shown[run.last[1]]
+            if is_plan(first) or is_plan(latest):  # rare: read the series to pass them by
+                every_claim = claims.series(metric, run.names)
+                first, latest = _first_and_latest(every_claim, range(len(every_claim)))
             shown_as = names.shown(declared.canonical_name(latest["source"]))
             row = _source_change(metric, first, latest, run.claims, shown_as)
             _apart_if_unlike(row, first, latest)
@@ -323,6 +331,19 @@ def _common_unit(
         total[unit] += count
         met[unit] = min(met.get(unit, (rank[key], first)), (rank[key], first))
     return min(total, key=lambda unit: (-total[unit], met[unit])) if total else None
+
+
+def _first_and_latest(series: Sequence[Claim], inside: Sequence[int]) -> tuple[Claim, Claim]:
+    """A source's first and latest figure: of the claims at the places `inside` (a window),
+    the latest, and the one standing when the window opens (the latest before it), else the
+    first inside. Counts, where the window holds one: a plan or forecast is no count."""
+    shown = set(inside)
+    counts = [place for place, claim in enumerate(series) if not is_plan(claim)]
+    if shown.isdisjoint(counts):
+        counts = list(range(len(series)))
+    before = [place for place in counts if place < inside[0]]
+    within = [place for place in counts if place in shown]
+    return series[before[-1] if before else within[0]], series[within[-1]]
 
 
 def _apart_if_unlike(row: SourceChange, first: Claim, latest: Claim) -> None:

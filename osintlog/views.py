@@ -17,7 +17,13 @@ from osintlog.errors import UnknownMetric
 from osintlog.fields import FUTURE
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
 from osintlog.groups import ClaimGroups, Claims, Group, series_by_source
-from osintlog.periods import changed_from, of_one_period, period_start, timeline_day
+from osintlog.periods import (
+    changed_from,
+    is_plan,
+    of_one_period,
+    period_start,
+    timeline_day,
+)
 from osintlog.query import claim_order
 
 if TYPE_CHECKING:
@@ -197,8 +203,8 @@ def metric_summaries(
             by_source[fold_source(claim["source"])].append(claim)
         main = max(by_source.values(), key=lambda series: (len(series), claim_order(series[-1])))
         period = declared.period(metric)
-        main = of_one_period(main, period) or main
-        latest = (of_one_period(ordered, period) or ordered)[-1]
+        main = _counts(of_one_period(main, period) or main)
+        latest = _counts(of_one_period(ordered, period) or ordered)[-1]
         rows.append(
             MetricSummary(
                 metric=metric,
@@ -258,7 +264,10 @@ def counted_metric_summaries(
         by_source = sorted(every_series[metric].values(), key=lambda series: series.first)
         main = max(by_source, key=lambda series: (series.claims, series.last[0]))
         first, latest = (shown[at[1]] for at in ends[metric])
-        points = [point(claim) for claim in claims.series(metric, main.names)]
+        if is_plan(latest):  # rare: read the metric's claims to find its latest count
+            spellings = {name for series in by_source for name in series.names}
+            latest = _counts(claims.series(metric, spellings))[-1]
+        points = [point(claim) for claim in _counts(claims.series(metric, main.names))]
         rows.append(
             MetricSummary(
                 metric=metric,
@@ -279,6 +288,12 @@ def counted_metric_summaries(
             )
         )
     return rows
+
+
+def _counts(claims: list[Claim]) -> list[Claim]:
+    """The claims that are counts (a plan or forecast is none: `periods.is_plan`), in their
+    order; all of them if none is."""
+    return [claim for claim in claims if not is_plan(claim)] or claims
 
 
 def _unit(metric: str, items: list[tuple[str, str, Group]], declared: Declarations) -> str | None:
@@ -440,19 +455,17 @@ def chart_series(
             (timeline_day(c["as_of"], c["reported"]), c["low"], point(c), c["high"], c["qualifier"])
             for c in drawn
         ]
-        lines = _chart_lines([c["as_of"] for c in drawn], [p[2] for p in points], period)
+        lines = _chart_lines(drawn, period)
         series.append(ChartSeries(names.names[key], points, unit, lines, len(group) - len(drawn)))
     return series
 
 
-def _chart_lines(
-    as_ofs: Sequence[str], points: Sequence[Number | None], period: str | None
-) -> list[list[int]]:
-    """The places each line joins, each figure to the one its change is taken from in `diff`:
-    the one before, of a per-period metric; else the latest before that counts alike. A figure
-    with no point (vague, no floor) is not joined."""
-    known = [place for place, value in enumerate(points) if value is not None]
-    before = changed_from([as_ofs[place] for place in known], period)
+def _chart_lines(claims: Sequence[Claim], period: str | None) -> list[list[int]]:
+    """The places each line joins, each figure to the one its change is taken from in `diff`
+    (`periods.changed_from`: plans among plans). A figure with no point (vague, no floor) is
+    not joined."""
+    known = [place for place, claim in enumerate(claims) if point(claim) is not None]
+    before = changed_from([claims[place] for place in known], period)
     lines: list[list[int]] = []
     ends: dict[int, list[int]] = {}  # the line that ends at a place
     for index, earlier in enumerate(before):

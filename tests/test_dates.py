@@ -23,6 +23,7 @@ from osintlog.dates import (
     timeline_day,
 )
 from osintlog.errors import BadDate
+from osintlog.periods import alike_before, counts_alike
 
 TODAY = date(2026, 11, 27)
 THU = "2025-07-10"  # a Thursday; the Sunday before it is 2025-07-06
@@ -381,3 +382,48 @@ def test_timeline_order_takes_its_quick_path_only_where_it_gives_the_same(as_of,
     claim = {"as_of": as_of, "reported": reported, "logged_at": "2025-01-01T00:00:00Z"}
     expected = (timeline_day(as_of, reported), period_start(reported))
     assert claim_order(claim) == expected
+
+
+# As-ofs a series mixes: days, months, years, and spans between them (nights, weeks, months, a
+# total "since" a day) over one year, so that lengths and starts meet often.
+_DAYS = st.dates(date(2025, 1, 1), date(2025, 12, 31)).map(date.isoformat)
+_ONE = st.one_of(_DAYS, _DAYS.map(lambda day: day[:7]), st.just("2025"))
+
+
+@st.composite
+def _as_of(draw: st.DrawFn) -> str:
+    first, second = sorted([draw(_ONE), draw(_ONE)])
+    return first if draw(st.booleans()) or first == second else f"{first}/{second}"
+
+
+def _latest_alike(as_ofs: list[str]) -> list[int | None]:
+    """The plain reading of `alike_before`: look back until an as-of counts alike."""
+    found: list[int | None] = []
+    for place, as_of in enumerate(as_ofs):
+        before = [p for p in range(place) if counts_alike(as_ofs[p], as_of)]
+        found.append(before[-1] if before else None)
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_as_of().filter(is_stored_date), max_size=30))
+def test_alike_before_is_the_latest_as_of_that_counts_alike(as_ofs):
+    assert alike_before(as_ofs) == _latest_alike(as_ofs)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "alike"),
+    [
+        ("2025-06-10", "2025-06", True),  # dates at any precision
+        ("2025-06-09/2025-06-10", "2025-06-10", True),  # a night and a day
+        ("2025-06-02/2025-06-08", "2025-06-09/2025-06-10", False),  # a week and a night
+        ("2025-06-02/2025-06-08", "2025-06-09/2025-06-15", True),  # two weeks
+        ("2025-02-01/2025-02-28", "2025-03-01/2025-03-31", True),  # 28 and 31 days
+        ("2024-10/2025-06-12", "2025-06-12", False),  # since October, and a date
+        ("2024-10/2025-06-12", "2024-10/2025-07-20", True),  # since October, to two dates
+        ("2024-10/2025-06-12", "2024-11/2025-06-12", False),  # since October, since November
+    ],
+)
+def test_figures_count_alike(first, second, alike):
+    assert counts_alike(first, second) is alike
+    assert counts_alike(second, first) is alike

@@ -40,13 +40,16 @@ m.guns,9,guns,2024-01-20,2024-01-20,Sparse,2024-01-20T08:00:00Z
 
 @pytest.fixture
 def series(cli, tmp_path: Path) -> None:
-    path = tmp_path / "series.csv"
-    path.write_text(SERIES, encoding="utf-8")
-    cli.ok("import", str(path))
+    imported(cli, tmp_path / "series.csv", SERIES)
 
 
 def picked(rows: list[dict], *keys: str) -> list[tuple]:
     return [tuple(row[k] for k in keys) for row in rows]
+
+
+def imported(cli, path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    cli.ok("import", str(path))
 
 
 def test_diff_changes_within_each_source_and_flags_a_falling_count(cli, series):
@@ -304,9 +307,7 @@ d.launched,about 5200,drones,2025-06,2025-07-02,Monitor,2025-07-02T08:00:00Z
 
 @pytest.fixture
 def nightly(cli, tmp_path: Path) -> None:
-    path = tmp_path / "nightly.csv"
-    path.write_text(NIGHTLY, encoding="utf-8")
-    cli.ok("import", str(path))
+    imported(cli, tmp_path / "nightly.csv", NIGHTLY)
     cli.ok("metrics", "describe", "d.launched", "--kind", "per-period", "--period", "day")
 
 
@@ -432,9 +433,7 @@ m.killed,"182,000",2023-06-21,2023-06-21,Staff,2023-06-21T08:00:00Z
 
 @pytest.fixture
 def spans(cli, tmp_path: Path) -> None:
-    path = tmp_path / "spans.csv"
-    path.write_text(SPANS, encoding="utf-8")
-    cli.ok("import", str(path))
+    imported(cli, tmp_path / "spans.csv", SPANS)
 
 
 def test_diff_takes_no_change_between_a_total_since_a_date_and_a_total_to_a_date(cli, spans):
@@ -532,3 +531,114 @@ def test_compare_every_takes_no_ratio_between_figures_of_different_spans(cli):
     ]
     table = cli.ok("compare", "m.k", "--every", "month", "--against", "A").stdout
     assert "in 2025-06 the figures count different spans" in table
+
+
+def test_a_weeks_total_among_nights_is_no_change_and_compare_warns(cli):
+    # An undeclared metric: nights as spans of two dates, then a week's total. The week is no
+    # rise from the night before (2,000 against 300); the next night is set against the night
+    # before the week (300 -> 280: -20, -6.7%).
+    for as_of, value in [
+        ("2025-06-07/2025-06-08", "300"),
+        ("2025-06-02/2025-06-08", "2,000"),
+        ("2025-06-08/2025-06-09", "280"),
+    ]:
+        cli.ok("add", "n.drones", value, "-s", "AF", "--as-of", as_of, "--reported", "2025-06-09")
+    rows = cli.json("diff", "n.drones")
+    assert picked(rows, "value", "change", "change_pct", "other_span") == [
+        ("300", None, None, False),
+        ("2,000", None, None, True),
+        ("280", -20, -6.7, False),
+    ]
+    cli.ok("add", "n.drones", "290", "-s", "Monitor", "--as-of", "2025-06-02/2025-06-09")
+    table = cli.ok("compare", "n.drones", "--at", "2025-06-09").stdout
+    assert "cover spans of different lengths" in table
+
+
+# Counts from NIS, with a forecast for December logged in June between them and another for
+# June 2026 logged in July; a second source counts in January 2026.
+PLANS = """metric,value,as_of,reported,source,future,logged_at
+m.troops,"11,000",2025-04-01,2025-04-01,NIS,,2025-04-01T08:00:00Z
+m.troops,"12,000",2025-06-01,2025-06-01,NIS,,2025-06-01T08:00:00Z
+m.troops,"30,000",2025-12,2025-06-10,NIS,true,2025-06-10T08:00:00Z
+m.troops,"13,000",2025-07-01,2025-07-01,NIS,,2025-07-01T08:00:00Z
+m.troops,"40,000",2026-06,2025-07-02,NIS,true,2025-07-02T08:00:00Z
+m.troops,"14,000",2026-01-10,2026-01-10,NIS,,2026-01-10T08:00:00Z
+m.troops,"29,000",2026-01-10,2026-01-10,Monitor,,2026-01-10T09:00:00Z
+"""
+
+
+@pytest.fixture
+def plans(cli, tmp_path: Path) -> None:
+    imported(cli, tmp_path / "plans.csv", PLANS)
+
+
+def test_diff_sets_a_forecast_only_against_forecasts(cli, plans):
+    # NIS counts 11,000 -> 12,000 (+1,000, +9.1%) -> 13,000 (+1,000, +8.3%) -> 14,000 (+1,000,
+    # +7.7%); its forecasts 30,000 (December) -> 40,000 (June 2026): +10,000, +33.3%. December's
+    # forecast sits on 31 December, between 13,000 and 14,000, and takes no change from either.
+    rows = cli.json("diff", "m.troops", "--source", "NIS")
+    assert picked(rows, "as_of", "value", "change", "change_pct", "future", "other_span") == [
+        ("2025-04-01", "11,000", None, None, False, False),
+        ("2025-06-01", "12,000", 1000, 9.1, False, False),
+        ("2025-07-01", "13,000", 1000, 8.3, False, False),
+        ("2025-12", "30,000", None, None, True, False),
+        ("2026-01-10", "14,000", 1000, 7.7, False, False),
+        ("2026-06", "40,000", 10000, 33.3, True, False),
+    ]
+    table = cli.ok("diff", "m.troops", "--source", "NIS").stdout
+    assert " plan" in table and "never against what it counted" in table
+
+
+def test_the_latest_figure_is_a_count_not_a_forecast(cli, plans):
+    # diff alone: NIS from 11,000 to 14,000 (+3,000, +27.3%), its June 2026 forecast passed by.
+    summary = {row["source"]: row for row in cli.json("diff")}
+    nis = summary["NIS"]
+    assert (nis["claims"], nis["latest_value"], nis["change"], nis["change_pct"]) == (
+        6,
+        "14,000",
+        3000,
+        27.3,
+    )
+    # metrics: the latest figure is the Monitor's count of 10 January 2026 (logged after NIS's).
+    [metric] = cli.json("metrics")
+    assert (metric["latest_as_of"], metric["latest_value"], metric["latest_source"]) == (
+        "2026-01-10",
+        "29,000",
+        "Monitor",
+    )
+
+
+def test_compare_leaves_forecasts_out_even_once_their_day_has_come(cli, plans):
+    # On 15 January 2026 December's forecast (30,000) has come due: NIS's latest count is still
+    # 14,000; the median of 14,000 and 29,000 is 21,500.
+    rows = cli.json("compare", "m.troops", "--at", "2026-01-15")
+    assert picked(rows, "source", "claims", "latest_value", "max") == [
+        ("NIS", 4, "14,000", 14000),
+        ("Monitor", 1, "29,000", 29000),
+    ]
+    assert rows[0]["consensus"] == 21500
+    table = cli.ok("compare", "m.troops", "--at", "2026-01-15").stdout
+    assert "not compared: 1 plan or forecast" in table
+    # --every quarter: 2025-Q4 has no count from NIS (its forecast for December is none).
+    quarters = cli.json("compare", "m.troops", "--every", "quarter")
+    assert picked(quarters, "period", "NIS", "Monitor") == [
+        ("2025-Q2", 12000, None),
+        ("2025-Q3", 13000, None),
+        ("2025-Q4", None, None),
+        ("2026-Q1", 14000, 29000),
+    ]
+
+
+def test_a_forecast_among_counts_does_not_hide_a_fall(cli, tmp_path: Path):
+    # Ten counts rising by 10, then one fall (190 -> 185): 9 rises and 1 fall reads as
+    # cumulative, and the fall is flagged. A forecast of 1,000 for a day amid them, taken as a
+    # count, would add a rise and a fall (2 in 12: no longer cumulative, no flag).
+    lines = ["metric,value,as_of,reported,source,future"]
+    lines += [
+        f"m.c,{100 + 10 * day},2025-03-{day + 1:02d},2025-03-{day + 1:02d},S," for day in range(10)
+    ]
+    lines += ["m.c,1000,2025-03-05,2025-03-02,S,true", "m.c,185,2025-03-11,2025-03-11,S,"]
+    imported(cli, tmp_path / "c.csv", "\n".join(lines) + "\n")
+    [row] = cli.json("diff")
+    assert (row["latest_value"], row["change"], row["falls"]) == ("185", 85, True)
+    assert [r["falls"] for r in cli.json("diff", "m.c")][-1] is True
