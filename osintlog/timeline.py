@@ -337,6 +337,9 @@ def _first_and_latest(series: Sequence[Claim], inside: Sequence[int]) -> tuple[C
     """A source's first and latest figure: of the claims at the places `inside` (a window),
     the latest, and the one standing when the window opens (the latest before it), else the
     first inside. Counts, where the window holds one: a plan or forecast is no count."""
+    first, latest = series[max(inside[0] - 1, 0)], series[inside[-1]]
+    if not is_plan(first) and not is_plan(latest):  # as nearly always
+        return first, latest
     shown = set(inside)
     counts = [place for place, claim in enumerate(series) if not is_plan(claim)]
     if shown.isdisjoint(counts):
