@@ -34,7 +34,7 @@ from osintlog.periods import (
     timeline_day,
 )
 from osintlog.query import claim_order
-from osintlog.views import SourceNames, effective_rating, point, rating_rank, tidy
+from osintlog.views import SourceNames, course, effective_rating, point, rating_rank, tidy
 
 
 def by_metric(claims: Iterable[Claim]) -> dict[str, list[Claim]]:
@@ -221,9 +221,8 @@ def compare(
     rows = []
     for group in by_source.values():
         of_one = of_one_period(group, period)
-        row = _source_row(
-            sorted(of_one or group, key=claim_order), names, standing or {}, at, oldest
-        )
+        ordered = sorted(of_one or group, key=claim_order)
+        row = _source_row(ordered, names, standing or {}, at, oldest, period)
         row.longer_than_period = not of_one
         rows.append(row)
     rows.sort(
@@ -246,10 +245,13 @@ def _source_row(
     standing: Mapping[str, str],
     at: str,
     oldest: str | None,
+    period: str | None,
 ) -> SourceRow:
+    """A source's row: its latest claim, its age, its range over time (of the figures that
+    lead to the latest: `views.course`)."""
     latest = ordered[-1]
     day = timeline_day(latest["as_of"], latest["reported"])
-    points = [p for p in map(point, ordered) if p is not None]
+    points = [p for p in map(point, course(ordered, period)) if p is not None]
     return SourceRow(
         source=names.shown(latest["source"]),
         claims=len(ordered),

@@ -1,6 +1,7 @@
 """A stored date as days: the first and last day it covers, where a claim dated so sits in a
-timeline, and whether it lies after its report. Stored dates are ISO dates at their precision
-(`2025`, `2025-04`, `2025-04-26`) or a span `START/END` of two."""
+timeline, whether it lies after its report (a plan), and which two count alike — so that a change
+is taken only between them. Stored dates are ISO dates at their precision (`2025`, `2025-04`,
+`2025-04-26`) or a span `START/END` of two."""
 
 from __future__ import annotations
 

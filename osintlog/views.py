@@ -203,7 +203,7 @@ def metric_summaries(
             by_source[fold_source(claim["source"])].append(claim)
         main = max(by_source.values(), key=lambda series: (len(series), claim_order(series[-1])))
         period = declared.period(metric)
-        main = _counts(of_one_period(main, period) or main)
+        main = course(of_one_period(main, period) or main, period)
         latest = _counts(of_one_period(ordered, period) or ordered)[-1]
         rows.append(
             MetricSummary(
@@ -267,7 +267,8 @@ def counted_metric_summaries(
         if is_plan(latest):  # rare: read the metric's claims to find its latest count
             spellings = {name for series in by_source for name in series.names}
             latest = _counts(claims.series(metric, spellings))[-1]
-        points = [point(claim) for claim in _counts(claims.series(metric, main.names))]
+        main_course = course(claims.series(metric, main.names), declared.period(metric))
+        points = [point(claim) for claim in main_course]
         rows.append(
             MetricSummary(
                 metric=metric,
@@ -294,6 +295,20 @@ def _counts(claims: list[Claim]) -> list[Claim]:
     """The claims that are counts (a plan or forecast is none: `periods.is_plan`), in their
     order; all of them if none is."""
     return [claim for claim in claims if not is_plan(claim)] or claims
+
+
+def course(series: list[Claim], period: str | None) -> list[Claim]:
+    """The figures a sparkline draws of one source's series: from its latest count back, each
+    figure its change is taken from in `diff` (`periods.changed_from`), so that a total "since
+    October" or a forecast amid running counts makes no dip or spike."""
+    counts = _counts(series)
+    before = changed_from(counts, period)
+    place: int | None = len(counts) - 1
+    found = []
+    while place is not None:
+        found.append(counts[place])
+        place = before[place]
+    return found[::-1]
 
 
 def _unit(metric: str, items: list[tuple[str, str, Group]], declared: Declarations) -> str | None:

@@ -642,3 +642,20 @@ def test_a_forecast_among_counts_does_not_hide_a_fall(cli, tmp_path: Path):
     [row] = cli.json("diff")
     assert (row["latest_value"], row["change"], row["falls"]) == ("185", 85, True)
     assert [r["falls"] for r in cli.json("diff", "m.c")][-1] is True
+
+
+def test_the_trend_of_metrics_follows_the_running_count(cli, spans):
+    # The Staff's course is its eleven counts to a date, 179,000 to 182,000; each at level
+    # int((figure - 179,000) / 3,000 * 7): 0 0 1 2 3 3 4 5 6 6 7. Its totals since October
+    # (40,000, 45,000) would make two dips to the bottom.
+    row = next(line for line in cli.ok("metrics").stdout.splitlines() if "m.killed" in line)
+    assert row.split()[-1] == "▁▁▂▃▄▄▅▆▇▇█"
+
+
+def test_a_sources_range_over_time_is_of_its_running_count(cli, spans):
+    # On 14 June the Staff's latest is 181,800, its counts to a date ran from 179,000: its
+    # total since October (40,000) is no low point of them.
+    [staff] = [
+        r for r in cli.json("compare", "m.killed", "--at", "2023-06-14") if r["source"] == "Staff"
+    ]
+    assert (staff["claims"], staff["min"], staff["max"]) == (11, 179000, 181800)
