@@ -214,12 +214,24 @@ def is_plan(claim: Mapping[str, Any]) -> bool:
     return after_report(claim["as_of"], claim["reported"])
 
 
+def only_counts_to_a_date(claims: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether no claim of a series is a span or a plan, so that each counts alike with the one
+    before it (a quick test, true of nearly every series: an as-of after its report's text is
+    all a plan can be, and most such as-ofs are plans)."""
+    as_ofs = [claim["as_of"] for claim in claims]
+    if "/" in "".join(as_ofs):
+        return False
+    return not any(map(operator.gt, as_ofs, [claim["reported"] for claim in claims]))
+
+
 def changed_from(claims: Sequence[Mapping[str, Any]], period: str | None) -> list[int | None]:
     """For each claim of a source's series (in timeline order), the place of the claim its
     change is taken from: among the claims of its kind — counts, or plans and forecasts
     (`is_plan`), never one against the other — the one before, of a per-period metric (its
     figures are of one period each); of another, the latest before that counts alike
     (`alike_before`)."""
+    if only_counts_to_a_date(claims) or (period and not any(map(is_plan, claims))):
+        return [None, *range(len(claims) - 1)][: len(claims)]  # each against the one before
     found: list[int | None] = [None] * len(claims)
     for plans in (False, True):
         places = [place for place, claim in enumerate(claims) if is_plan(claim) is plans]

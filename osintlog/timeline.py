@@ -25,7 +25,9 @@ from osintlog.periods import (
     counts_alike,
     is_plan,
     of_one_period,
+    only_counts_to_a_date,
     period_label,
+    rises_and_falls,
     timeline_day,
     within_period,
 )
@@ -111,6 +113,8 @@ def steps(series: Sequence[Claim]) -> tuple[int, int]:
     """How often one source's counts rose and how often they fell, claim to claim (from the
     latest before that counts alike: `periods.alike_steps`); its plans and forecasts are no
     counts."""
+    if only_counts_to_a_date(series):  # as nearly every series: claim to claim
+        return rises_and_falls([p for p in map(point, series) if p is not None])
     known = [
         (p, claim["as_of"])
         for claim in series

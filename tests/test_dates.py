@@ -23,7 +23,7 @@ from osintlog.dates import (
     timeline_day,
 )
 from osintlog.errors import BadDate
-from osintlog.periods import alike_before, counts_alike
+from osintlog.periods import alike_before, counts_alike, is_plan, only_counts_to_a_date
 
 TODAY = date(2026, 11, 27)
 THU = "2025-07-10"  # a Thursday; the Sunday before it is 2025-07-06
@@ -427,3 +427,11 @@ def test_alike_before_is_the_latest_as_of_that_counts_alike(as_ofs):
 def test_figures_count_alike(first, second, alike):
     assert counts_alike(first, second) is alike
     assert counts_alike(second, first) is alike
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_as_of().filter(is_stored_date), _ONE), max_size=8))
+def test_the_quick_test_of_a_series_misses_no_span_and_no_plan(pairs):
+    claims = [{"as_of": as_of, "reported": reported} for as_of, reported in pairs]
+    if only_counts_to_a_date(claims):
+        assert not any("/" in claim["as_of"] or is_plan(claim) for claim in claims)
