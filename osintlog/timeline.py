@@ -102,11 +102,14 @@ def by_metric_and_source(claims: Iterable[Claim]) -> dict[str, dict[str, list[Cl
 
 
 def latest_per_period(series: Sequence[Claim], every: str) -> list[tuple[str, Claim]]:
-    """One source's series (in timeline order) rolled up: its latest claim in each period."""
-    latest: dict[str, Claim] = {}
+    """One source's series (in timeline order) rolled up: its latest count in each period, and
+    its latest plan or forecast in each (a plan for Sunday does not hide the week's count), in
+    timeline order."""
+    latest: dict[tuple[str, bool], Claim] = {}
     for claim in series:
-        latest[_label(claim, every)] = claim
-    return list(latest.items())
+        latest[_label(claim, every), is_plan(claim)] = claim
+    rolled = [(label, claim) for (label, _), claim in latest.items()]
+    return sorted(rolled, key=lambda pair: claim_order(pair[1]))
 
 
 def steps(series: Sequence[Claim]) -> tuple[int, int]:

@@ -659,3 +659,15 @@ def test_a_sources_range_over_time_is_of_its_running_count(cli, spans):
         r for r in cli.json("compare", "m.killed", "--at", "2023-06-14") if r["source"] == "Staff"
     ]
     assert (staff["claims"], staff["min"], staff["max"]) == (11, 179000, 181800)
+
+
+def test_diff_every_year_keeps_a_years_count_beside_its_forecast(cli, plans):
+    # 2025: NIS's latest count 13,000 (1 July) and its forecast for December, 30,000; 2026: its
+    # count 14,000 (+1,000, +7.7% from 13,000) and its forecast for June, 40,000 (+10,000, +33.3%).
+    rows = cli.json("diff", "m.troops", "--source", "NIS", "--every", "year")
+    assert picked(rows, "period", "value", "change", "change_pct", "future") == [
+        ("2025", "13,000", None, None, False),
+        ("2025", "30,000", None, None, True),
+        ("2026", "14,000", 1000, 7.7, False),
+        ("2026", "40,000", 10000, 33.3, True),
+    ]
