@@ -56,7 +56,7 @@ FAR_APART_DAYS = 7
 COMPARE_COLUMNS = (
     "source claims first_as_of latest_as_of latest_id latest_value latest_low latest_high "
     "latest_best min max rating outlier latest_point distance_pct consensus rule spread "
-    "age_days stale metric at as_of_gap_days longer_than_period"
+    "age_days stale metric at as_of_gap_days longer_than_period plans_left_out"
 ).split()
 
 _AGE = re.compile(r"(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
@@ -186,6 +186,7 @@ class Comparison:
             "metric": self.metric,
             "at": self.at,
             "as_of_gap_days": self.as_of_gap_days,
+            "plans_left_out": self.plans_left_out,
         }
         return [{**asdict(row), **footer} for row in self.rows]
 
