@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from osintlog.attribution import attribution
-from osintlog.dates import after_report, parse_date
+from osintlog.dates import after_report, parse_date, period_end
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.fields import FIELDS, FUTURE
 from osintlog.figures import (
@@ -71,6 +71,7 @@ DATE_PATTERNS = [
     r"\d{1,2}/\d{1,2}/\d{2,4}",
     rf"{_PERIOD}\b(?:19|20)\d{{2}}s?\b",
     r"(?:this|last|next) year",
+    r"(?:the )?end of (?:the|this) (?:year|month)(?!\s+(?:of\s+)?\d)",
 ]
 _DATES = re.compile("|".join(f"(?:{p})" for p in DATE_PATTERNS))
 _NOT_FIGURES = re.compile(
@@ -379,6 +380,12 @@ def _resolved(
     if relative:
         shift = {"this": 0, "last": -1, "next": 1}[relative.group(1).lower()]
         return f"{int(reported[:4]) + shift:04d}"
+    # "by the end of the year" in a report of July is December's (a forecast), not the year so far
+    end_of = re.fullmatch(r"(?:the )?end of (?:the|this) (year|month)", text, re.IGNORECASE)
+    if end_of and end_of.group(1).lower() == "year":
+        return f"{reported[:4]}-12"
+    if end_of:
+        return period_end(reported[:7])
     for wider in _wider(sentence, dates, index):
         with contextlib.suppress(BadDate):
             return parse_date(wider, today=today, reported=reported)

@@ -185,6 +185,26 @@ def test_a_plan_by_a_later_month_is_a_future_candidate_that_imports(cli, tmp_pat
     assert "imported 1 claim " in cli.ok("import", str(path)).stderr
 
 
+def test_the_end_of_the_year_or_month_ahead_of_the_report_is_a_forecast(cli, tmp_path):
+    # In a report of 10 July 2025: "by the end of the year" is December (after the report: a
+    # forecast), "by the end of the month" 31 July; "the end of the year 2024" is 2024.
+    report = tmp_path / "ahead.txt"
+    report.write_text(
+        "The ministry expects up to 1,000 drones a night by the end of the year, an aide said.\n"
+        "The army plans to send 6,000 troops by the end of the month, the ministry said.\n"
+        "At the end of the year 2024, the army had 300 tanks, the minister said.\n",
+        encoding="utf-8",
+    )
+    found = [
+        (c["value"], c["as_of"], c["future"]) for c in candidates(cli, report, "--reported", THU)
+    ]
+    assert found == [
+        ("up to 1,000", "2025-12", True),
+        ("6,000", "2025-07-31", True),
+        ("300", "2024", False),
+    ]
+
+
 FORMS_ADD_READS = (
     [case[0] for case in FIGURE_CASES]
     + list(figures.EXAMPLES)
