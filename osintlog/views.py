@@ -298,9 +298,10 @@ def _counts(claims: list[Claim]) -> list[Claim]:
 
 
 def course(series: list[Claim], period: str | None) -> list[Claim]:
-    """The figures a sparkline draws of one source's series: from its latest count back, each
-    figure its change is taken from in `diff` (`periods.changed_from`), so that a total "since
-    October" or a forecast amid running counts makes no dip or spike."""
+    """The figures of one source's series that lead to its latest count: from it back, each
+    figure its change is taken from in `diff` (`periods.changed_from`). A metric's trend and a
+    source's range over time are of these, so that a total "since October" or a forecast amid
+    running counts makes no dip, spike or low end."""
     counts = _counts(series)
     before = changed_from(counts, period)
     place: int | None = len(counts) - 1
@@ -443,8 +444,8 @@ class ChartSeries:
     points: list[tuple[str, Number | None, Number | None, Number | None, str]]
     unit: str | None = None
     # The places in `points` that each connecting line joins, in order: a line joins a figure
-    # to the latest before it that counts alike (`periods.alike_before`), so that a total "since
-    # October" does not pull a running count down to it and back.
+    # to the one its change is taken from in `diff` (`periods.changed_from`), so that a total
+    # "since October" or a forecast does not pull a running count to it and back.
     lines: list[list[int]] = field(default_factory=list)
     # Of a per-period metric, the source's figures that cover more than the period (totals of
     # several): not drawn.
