@@ -118,27 +118,24 @@ class StoredClaims:
             for (metric, key), names in series.items()
             for name in names
         }
-        apart = {name for name, names in series.items() if len(names) > 1}
-        apart.update(
-            name
-            for source, metric in self._cursor(SPANNED_SERIES, [])
-            if (name := named.get((metric, source))) is not None
-        )
+        merged = {name for name, names in series.items() if len(names) > 1}
+        dated = {named.get((metric, source)) for source, metric in self._cursor(SPANNED_SERIES, [])}
         found = {name: (0, 0) for name in series}
         rows = self.points.rows() if self.points else None
         if rows is None:
             rows = self._cursor(SERIES_POINTS, [])
         rows = list(rows)
-        apart.update(named[metric, source] for source, metric, _, planned in rows if planned)
+        dated.update(named[metric, source] for source, metric, _, planned in rows if planned)
         for source, metric, points, _ in rows:
             name = named[metric, source]
-            if name not in apart:
+            if name not in merged and name not in dated:
                 found[name] = rises_and_falls(orjson.loads(f"[{points}]"))
-        for name, points in self._apart(apart, series, named).items():
-            points.sort()  # by place: no two are alike
-            counts = [
-                (p, as_of) for _, p, as_of, reported in points if not after_report(as_of, reported)
-            ]
+        for name, places in self._apart(merged - dated, series, named, dated=False).items():
+            places.sort()  # by place: no two are alike
+            found[name] = rises_and_falls([p for _, p in places])
+        for name, places in self._apart(dated & found.keys(), series, named, dated=True).items():
+            places.sort()
+            counts = [(p, as_of) for _, p, as_of, day in places if not after_report(as_of, day)]
             found[name] = alike_steps([p for p, _ in counts], [as_of for _, as_of in counts])
         return found
 
@@ -147,20 +144,22 @@ class StoredClaims:
         apart: set[tuple[str, str]],
         series: Mapping[tuple[str, str], Collection[str]],
         named: Mapping[tuple[str, str], tuple[str, str]],
-    ) -> dict[tuple[str, str], list[tuple[str, Any, str, str]]]:
-        """The place, point, as-of and report date of each claim of the series read row by
-        row."""
-        gathered: dict[tuple[str, str], list[tuple[str, Any, str, str]]] = {n: [] for n in apart}
+        dated: bool,
+    ) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
+        """The place and point of each claim of the series read row by row, with its as-of and
+        report date if `dated` (which the index does not hold: read from each row)."""
+        gathered: dict[tuple[str, str], list[tuple[Any, ...]]] = {name: [] for name in apart}
         sources = sorted({source for name in apart for source in series[name]})
         if not sources:
             return gathered
-        for source, metric, at, point, as_of, reported in self._cursor(
-            f"SELECT source, metric, at, point, as_of, reported {active_claims('claims_in_time')} "
+        columns = "at, point, as_of, reported" if dated else "at, point"
+        for source, metric, *place in self._cursor(
+            f"SELECT source, metric, {columns} {active_claims('claims_in_time')} "
             f"AND point IS NOT NULL AND source IN ({', '.join('?' for _ in sources)})",
             sources,
         ):
             if (name := named[metric, source]) in apart:
-                gathered[name].append((at, point, as_of, reported))
+                gathered[name].append(tuple(place))
         return gathered
 
     def _cursor(self, query: str, parameters: list[Any]) -> Iterable[tuple[Any, ...]]:
