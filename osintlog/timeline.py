@@ -169,10 +169,11 @@ def timeline(
         for series in sources.values():
             chained = of_one_period(series, period)
             by_period = latest_per_period(chained, every) if every else [(None, c) for c in chained]
-            before = changed_from([claim for _, claim in by_period], period)
+            rolled = [claim for _, claim in by_period]
+            before = changed_from(rolled, period)
+            plans = [False] * len(rolled) if only_counts_to_a_date(rolled) else map(is_plan, rolled)
             kinds_met: set[bool] = set()  # counts, plans: whether one of each came before
-            for place, (label, claim) in enumerate(by_period):
-                plan = is_plan(claim)
+            for place, ((label, claim), plan) in enumerate(zip(by_period, plans, strict=True)):
                 if shown is None or shown(claim):
                     previous = None if before[place] is None else by_period[before[place]][1]
                     row = _row(claim, previous, standing, cumulative, names, label)
