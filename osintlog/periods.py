@@ -216,8 +216,9 @@ def is_plan(claim: Mapping[str, Any]) -> bool:
 
 def only_counts_to_a_date(claims: Sequence[Mapping[str, Any]]) -> bool:
     """Whether no claim of a series is a span or a plan, so that each counts alike with the one
-    before it (a quick test, true of nearly every series: an as-of after its report's text is
-    all a plan can be, and most such as-ofs are plans)."""
+    before it. A quick test, true of nearly every series: a plan's as-of sorts after its report's
+    date as text, so the test may take a count for a plan (then the slow way is taken), never a
+    plan for a count (a property test holds it)."""
     as_ofs = [claim["as_of"] for claim in claims]
     if "/" in "".join(as_ofs):
         return False
