@@ -310,7 +310,9 @@ class Ledger:
         seen = self._metric_claims(metric)
         age = comparison.MaxAge.parse(max_age) if max_age else None
         return [
-            comparison.compare_every(group, name, every, against, age, seen.declared.period(name))
+            comparison.compare_every(
+                group, name, every, against, age, seen.declared.period(name), self.today.isoformat()
+            )
             for name, group in comparison.by_metric(seen.claims).items()
         ]
 

@@ -336,6 +336,11 @@ class PeriodRow:
     # Two of the figures do not count alike (`periods.counts_alike`): no ratio between them.
     spans_differ: bool = False
 
+    @property
+    def running(self) -> bool:
+        """Whether the period was still running on the day it was compared (`at`)."""
+        return self.at < label_end(self.period)
+
 
 @dataclass
 class PeriodComparison:
@@ -374,12 +379,16 @@ def compare_every(
     against: str | None = None,
     max_age: MaxAge | None = None,
     period: str | None = None,
+    today: str | None = None,
 ) -> PeriodComparison:
     """The comparison over time: per period, each source's latest figure sitting on or before
     the period's end — and no older than `max_age`, by default no older than the period
     itself (a figure from an earlier period is not this period's) — and, `against` a source,
     each other source's figure divided by that source's. Of a per-period metric (of
-    `period`), figures that cover more than one period are left out."""
+    `period`), figures that cover more than one period are left out.
+
+    The period still running on `today` is compared on `today`, not at its end: a figure of
+    yesterday is a day old, not as old as it will be when the period ends."""
     claims = sorted(of_one_period(list(claims), period), key=claim_order)
     plans = sum(map(is_plan, claims))
     claims = [claim for claim in claims if not is_plan(claim)]
@@ -394,7 +403,7 @@ def compare_every(
     rows = []
     previous_end: str | None = None
     for label in labels_between(min(days), max(days), every) if days else []:
-        end = label_end(label)
+        end = min(label_end(label), today) if today else label_end(label)
         oldest = max_age.oldest_day(end) if max_age else _day_after(previous_end)
         row = PeriodRow(metric, label, end)
         for key, pairs in series.items():

@@ -264,9 +264,11 @@ def period_table(comparison: PeriodComparison) -> Grid:
         ratios = [_ratio(row.ratios.get(s)) for s in others] if comparison.against else []
         cells.append([row.period, *figures, *ratios])
     age = comparison.max_age or f"the {comparison.every} itself"
+    last = comparison.rows[-1] if comparison.rows else None
+    running = f" ({last.period}, still running: on {last.at})" if last and last.running else ""
     notes = [
         f"{comparison.metric}: each source's latest figure at the end of each "
-        f"{comparison.every}, if no older than {age}; – none",
+        f"{comparison.every}{running}, if no older than {age}; – none",
         POINT_RULE,
     ]
     if comparison.period:

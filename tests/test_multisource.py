@@ -5,6 +5,7 @@ comments; no answer may set one source's figure against another's as a change ov
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -671,3 +672,34 @@ def test_diff_every_year_keeps_a_years_count_beside_its_forecast(cli, plans):
         ("2026", "14,000", 1000, 7.7, False),
         ("2026", "40,000", 10000, 33.3, True),
     ]
+
+
+def test_compare_every_takes_the_period_still_running_on_today(tmp_path: Path):
+    # Today is 10 July 2025. The Staff counted on 9 July, the Monitor on 1 July. The third quarter
+    # runs to 30 September: taken at its end, both would be older than 7 days; on 10 July the
+    # Staff's is 1 day old and the Monitor's 9 (left out). The second quarter, over, is taken at
+    # 30 June: the Staff's figure of 28 June is 2 days old, the Monitor's of 20 June 10 (out).
+    ledger = osintlog.Ledger(tmp_path / "q.json", today="2025-07-10")
+    for value, day, source in [
+        ("500", "2025-06-20", "Monitor"),
+        ("1,000", "2025-06-28", "Staff"),
+        ("520", "2025-07-01", "Monitor"),
+        ("1,040", "2025-07-09", "Staff"),
+    ]:
+        ledger.add("m.lost", value, source=source, as_of=day, reported=day)
+    (found,) = ledger.compare_every("m.lost", "quarter", max_age="7d")
+    assert [(r.period, r.at, r.figures, r.running) for r in found.rows] == [
+        ("2025-Q2", "2025-06-30", {"Monitor": None, "Staff": 1000}, False),
+        ("2025-Q3", "2025-07-10", {"Monitor": None, "Staff": 1040}, True),
+    ]
+
+
+def test_compare_every_names_the_period_still_running(cli):
+    # A figure of today is 0 days old today; at the end of the year it would be older than a
+    # day (unless today is 30 or 31 December).
+    cli.ok("add", "m.lost", "1,000", "-s", "Staff")
+    rows = cli.json("compare", "m.lost", "--every", "year", "--max-age", "1d")
+    today = date.today().isoformat()
+    assert [(r["period"], r["at"], r["Staff"]) for r in rows] == [(today[:4], today, 1000)]
+    table = cli.ok("compare", "m.lost", "--every", "year", "--max-age", "1d").stdout
+    assert f"({today[:4]}, still running: on {today})" in " ".join(table.split())
