@@ -30,6 +30,7 @@ from osintlog.declarations import (
     metric_declaration,
     metric_units,
     reliability_grade,
+    unknown_names,
 )
 from osintlog.errors import BadClaim, BadDate, BadInput, LedgerMissing, NotAllowed
 from osintlog.fields import GIVEN_FIELDS
@@ -484,6 +485,14 @@ class Ledger:
         """The claim an id prefix names, if it may still be `action` (amended, retracted)."""
         snapshot = self._of_claim(claim_id)
         return integrity.check_changeable(snapshot, snapshot.resolve(claim_id)["id"], action)
+
+    def unknown_sources(self, source: str | Sequence[str] | None) -> list[str]:
+        """Of the names a `source=` filter gives, what is said of each that no claim gives (in
+        any case or spacing), with the closest: the filter selects nothing by it."""
+        given = [source] if isinstance(source, str) else list(source or ())
+        if not given or not self.exists():  # no ledger: the view says so
+            return []
+        return unknown_names(given, self._ledger.source_names())
 
     def rate_source(self, name: str, grade: str) -> str:
         """Set a source's standing reliability (a letter A-F); returns the letter. A name no

@@ -152,6 +152,19 @@ def known_name(name: str, names: Iterable[str], what: str = "source") -> str:
     raise NotAllowed(f'no claim names the {what} "{name.strip()}"{hint} (see osintlog sources)')
 
 
+def unknown_names(given: Iterable[str], names: Iterable[str], what: str = "source") -> list[str]:
+    """Of the names `given` (a filter's), what `known_name` says of each that no claim gives in
+    any case or spacing: a filter by such a name selects nothing by it, most often a typo."""
+    names = set(names)
+    unknown = []
+    for name in given:
+        try:
+            known_name(name, names, what)
+        except NotAllowed as error:
+            unknown.append(str(error))
+    return unknown
+
+
 def reliability_grade(grade: str) -> str:
     """A source's standing reliability as given (`sources rate`): one letter A-F, no digit."""
     reliability, credibility = parse_rating(grade)

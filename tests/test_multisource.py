@@ -703,3 +703,33 @@ def test_compare_every_names_the_period_still_running(cli):
     assert [(r["period"], r["at"], r["Staff"]) for r in rows] == [(today[:4], today, 1000)]
     table = cli.ok("compare", "m.lost", "--every", "year", "--max-age", "1d").stdout
     assert f"({today[:4]}, still running: on {today})" in " ".join(table.split())
+
+
+def test_a_source_filter_no_claim_gives_is_warned_of_with_the_closest(cli, series):
+    # "Sparce" is no source of the ledger (Sparse is): the selection is empty as before, and
+    # stderr says why; "DAILY" is Daily in another case, and "Third" a source of no m.guns claim.
+    warning = 'warning: no claim names the source "Sparce"; closest: Sparse'
+    for command in (
+        ["list", "--source", "Sparce"],
+        ["export", "--source", "Sparce"],
+        ["diff", "--source", "Sparce"],
+        ["diff", "m.tanks", "--source", "Sparce", "--source", "Daily"],
+        ["chart", "m.tanks", "--source", "Sparce"],
+    ):
+        result = cli.ok(*command)
+        assert warning in result.stderr, command
+    # The 12 claims of Daily (one of them spelled "daily"), shown under its usual name.
+    rows = cli.json("diff", "m.tanks", "-s", "Sparce", "-s", "Daily")
+    assert [row["source"] for row in rows] == ["Daily"] * 12
+    for quiet in (["list", "--source", "DAILY"], ["diff", "m.guns", "--source", "Third"]):
+        assert "warning" not in cli.ok(*quiet).stderr
+
+
+def test_the_api_names_the_sources_a_filter_gives_that_no_claim_gives(tmp_path: Path):
+    ledger = osintlog.Ledger(tmp_path / "s.json", today="2025-07-10")
+    assert ledger.unknown_sources("Anyone") == []  # no ledger yet: reading one says so
+    ledger.add("m.lost", "10", source="General Staff", as_of="2025-07-01")
+    assert ledger.unknown_sources(["general  staff", "General Staf"]) == [
+        'no claim names the source "General Staf"; closest: General Staff (see osintlog sources)'
+    ]
+    assert ledger.unknown_sources(None) == []

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from osintlog.commands.common import claim_columns, emit_rows, ledger_of, render, show_view
+from osintlog.commands.common import (
+    claim_columns,
+    emit_rows,
+    ledger_of,
+    render,
+    show_view,
+    warn_of_unknown_sources,
+)
 from osintlog.commands.options import (
     CLAIM_FIELDS,
     QUERY,
@@ -75,6 +82,7 @@ def list_claims(
     """
     ledger = ledger_of(ctx)
     selected = ledger.query(**query)
+    warn_of_unknown_sources(ledger, query["source"])
     if fmt != OutputFormat.table:
         return emit(ledger.records(selected), claim_columns(), fmt, sys.stdout)
     claims = ledger.claims(selected)

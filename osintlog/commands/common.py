@@ -227,6 +227,13 @@ def ledger_of(ctx: typer.Context) -> api.Ledger:
     return (ctx.find_object(Settings) or Settings(None, 10.0)).ledger()
 
 
+def warn_of_unknown_sources(ledger: api.Ledger, source: str | list[str] | None) -> None:
+    """A warning for each --source no claim gives: most often a typo, which would otherwise
+    select nothing by it without a word (the view is shown all the same)."""
+    for problem in ledger.unknown_sources(source):
+        render.message(f"warning: {problem}")
+
+
 def show_view(fmt: str, found: bool, table: Callable[[], Any], write: Callable[[], None]) -> None:
     """A view in the format asked for: its rows for scripts, else its table (or a word that
     nothing matched)."""

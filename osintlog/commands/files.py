@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from osintlog.commands.common import claim_columns, ledger_of, render, show_view
+from osintlog.commands.common import (
+    claim_columns,
+    ledger_of,
+    render,
+    show_view,
+    warn_of_unknown_sources,
+)
 from osintlog.commands.options import (
     QUERY,
     DayFirst,
@@ -116,7 +122,9 @@ def export(
     chosen = output_format(str(target or ""), fmt.value if fmt else None)
     if target is None and chosen == "xlsx" and sys.stdout.isatty():
         raise BadInput("an .xlsx workbook is no text for a terminal: give -o FILE.xlsx")
-    records = list(ledger_of(ctx).records(**query))
+    ledger = ledger_of(ctx)
+    records = list(ledger.records(**query))
+    warn_of_unknown_sources(ledger, query["source"])
     data = export_bytes(records, claim_columns(), chosen)
     if target is None:
         sys.stdout.flush()

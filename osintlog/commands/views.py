@@ -16,6 +16,7 @@ from osintlog.commands.common import (
     render,
     show_view,
     tables,
+    warn_of_unknown_sources,
 )
 from osintlog.commands.options import FormatOption, SinceOption, UntilOption, choices
 from osintlog.errors import BadInput
@@ -57,6 +58,7 @@ def diff(
         if every is not None:
             raise BadInput("--every needs a metric: osintlog diff METRIC --every month")
         summary = ledger.summaries(**window)
+        warn_of_unknown_sources(ledger, source)
         return show_view(
             fmt,
             bool(summary),
@@ -64,6 +66,7 @@ def diff(
             lambda: emit_rows(summary, CHANGES_COLUMNS, fmt),
         )
     rows = ledger.timeline(metric, every=every and every.value, **window)
+    warn_of_unknown_sources(ledger, source)
     show_view(
         fmt,
         bool(rows),
@@ -151,7 +154,9 @@ def chart(
 
     Example: osintlog chart dprk.troops.deployed
     """
-    series = ledger_of(ctx).chart_series(metric, source=source, since=since, until=until)
+    ledger = ledger_of(ctx)
+    series = ledger.chart_series(metric, source=source, since=since, until=until)
+    warn_of_unknown_sources(ledger, source)
     name = metric.strip().lower()
     if not any(one.points for one in series) and output is None:
         render.message("no claims match")
