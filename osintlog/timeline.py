@@ -181,15 +181,37 @@ def timeline(
                     row.future = plan
                     metric_rows.append((claim_order(claim), row))
                 kinds_met.add(plan)
-            for claim in series if len(chained) < len(series) else ():  # outside the chain
-                if not within_period(claim["as_of"], period) and (shown is None or shown(claim)):
-                    label = _label(claim, every) if every else None
+            longer = len(chained) < len(series)  # as nearly never: none outside the chain
+            outside = [c for c in series if not within_period(c["as_of"], period)] if longer else []
+            for label, claim in _longer_per_period(outside, every):
+                if shown is None or shown(claim):
                     row = _row(claim, None, standing, False, names, label, longer_than_period=True)
                     row.future = is_plan(claim)
                     metric_rows.append((claim_order(claim), row))
         metric_rows.sort(key=lambda pair: pair[0])
         rows += [row for _, row in metric_rows]
     return rows
+
+
+def _longer_per_period(
+    series: Sequence[Claim], every: str | None
+) -> list[tuple[str | None, Claim]]:
+    """A per-period metric's figures of one source that cover more than its period, each a row
+    of its own; with `every`, the latest of those that count alike (a week's totals, a month's)
+    in each period, a plan apart from a count."""
+    if not every:
+        return [(None, claim) for claim in series]
+    kept: dict[tuple[str, bool], list[Claim]] = defaultdict(list)
+    for claim in series:
+        alike = kept[_label(claim, every), is_plan(claim)]
+        same = (i for i, c in enumerate(alike) if counts_alike(c["as_of"], claim["as_of"]))
+        place = next(same, None)
+        if place is None:
+            alike.append(claim)
+        else:
+            alike[place] = claim
+    rolled = [(label, claim) for (label, _), alike in kept.items() for claim in alike]
+    return sorted(rolled, key=lambda pair: claim_order(pair[1]))
 
 
 def _label(claim: Claim, every: str) -> str:

@@ -733,3 +733,32 @@ def test_the_api_names_the_sources_a_filter_gives_that_no_claim_gives(tmp_path: 
         'no claim names the source "General Staf"; closest: General Staff (see osintlog sources)'
     ]
     assert ledger.unknown_sources(None) == []
+
+
+def test_diff_every_rolls_up_totals_longer_than_the_period_too(cli, tmp_path: Path):
+    # Nights, and weekly totals beside them (each week Monday to Sunday, sitting on its Sunday):
+    # 2 and 9 March sit in March, 16 March too; with a month's total of March, logged on 1 April.
+    # Per month: the latest night (31 March: 90), the latest week (10-16 March: 2,100) and the
+    # month's total (9,000), each a row; the weeks before it and the month are not hidden by a
+    # night, nor the month by a week.
+    rows = "\n".join(
+        [
+            "metric,value,as_of,reported,source",
+            "d.night,100,2025-03-01/2025-03-02,2025-03-02,Force",
+            'd.night,"1,500",2025-02-24/2025-03-02,2025-03-03,Office',
+            'd.night,"1,800",2025-03-03/2025-03-09,2025-03-10,Office',
+            'd.night,"2,100",2025-03-10/2025-03-16,2025-03-17,Office',
+            "d.night,90,2025-03-30/2025-03-31,2025-03-31,Force",
+            'd.night,"9,000",2025-03,2025-04-01,Office',
+        ]
+    )
+    imported(cli, tmp_path / "nights.csv", rows + "\n")
+    cli.ok("metrics", "describe", "d.night", "--kind", "per-period", "--period", "night")
+    months = cli.json("diff", "d.night", "--every", "month")
+    assert picked(months, "as_of", "source", "value", "longer_than_period") == [
+        ("2025-03-10/2025-03-16", "Office", "2,100", True),
+        ("2025-03-30/2025-03-31", "Force", "90", False),
+        ("2025-03", "Office", "9,000", True),
+    ]
+    # Without --every, each is a row.
+    assert len(cli.json("diff", "d.night")) == 6
