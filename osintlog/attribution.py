@@ -41,6 +41,7 @@ _LONGEST_SPEAKER = 120
 DETERMINERS = frozenset({"the", "a", "an"})
 NAME_CONNECTORS = frozenset({"of", "the", "for", "and", "on", "in", "de"})
 PRONOUNS = frozenset("he she they it we i you this that these those him her them us".split())
+_SPEAKING_PRONOUNS = frozenset({"he", "she", "they", "it"})
 # Words that open a sentence or a clause and are no speaker: "As reported", "An estimated".
 OPENERS = frozenset(
     "as an a the and but while however meanwhile also in on at earlier later so yet then now "
@@ -69,7 +70,11 @@ class Found:
 
 def attribution(sentence: str, last_speaker: str | None = None) -> str | None:
     """Who the sentence says asserts its figures, or None. `last_speaker` answers a pronoun."""
-    found = [*_according(sentence, last_speaker), *_verbs(sentence), *_others(sentence)]
+    found = [
+        *_according(sentence, last_speaker),
+        *_verbs(sentence, last_speaker),
+        *_others(sentence),
+    ]
     found.sort(key=lambda each: each.start)
     return found[0].speaker if found else None
 
@@ -86,9 +91,10 @@ def _according(sentence: str, last_speaker: str | None) -> list[Found]:
     return found
 
 
-def _verbs(sentence: str) -> list[Found]:
+def _verbs(sentence: str, last_speaker: str | None = None) -> list[Found]:
     """Each "SPEAKER said" (in any tense), the speaker taken from the clause before the verb
-    ("South Korean lawmakers, citing intelligence, stated": the aside is passed over)."""
+    ("South Korean lawmakers, citing intelligence, stated": the aside is passed over); "it
+    said", "he added" name the last speaker, as a wire report's next paragraph does."""
     sentence = _ASIDES.sub(lambda aside: " " * len(aside.group()), sentence)
     boundaries = [m.end() for m in _BOUNDARY.finditer(sentence)]
     found = []
@@ -98,13 +104,18 @@ def _verbs(sentence: str) -> list[Found]:
         boundary, end = _clause_before(sentence, boundaries, match.start())
         # A speaker is a few words: what lies further left of the verb is no part of it.
         chunk = _with_abbreviation(sentence, boundaries, boundary, end)[-_LONGEST_SPEAKER:]
-        speaker = speaker_of(chunk)
+        speaker = speaker_of(chunk) or (last_speaker if _is_pronoun(chunk) else None)
         if speaker:
             found.append(Found(boundary, speaker))
     for match in _VERB_SUBJECT.finditer(sentence):
         if speaker := _name(match.group(1)):
             found.append(Found(match.start(), speaker))
     return found
+
+
+def _is_pronoun(chunk: str) -> bool:
+    """Whether a clause before a verb of saying is only a pronoun: "he", "it", "they"."""
+    return chunk.strip().lower() in _SPEAKING_PRONOUNS
 
 
 def _boundary_before(boundaries: list[int], position: int) -> int:

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from osintlog.attribution import attribution
+from osintlog.date_words import COUNT_WORDS, WEEKDAY_PATTERN
 from osintlog.dates import after_report, parse_date, period_end
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.fields import FIELDS, FUTURE
@@ -59,6 +60,8 @@ _MONTH = (
 _MAY = r"(?:(?<=\bin )|(?<=\bof )|(?<=\bsince )|(?<=\bby )|(?<=\buntil ))May(?![A-Za-z])"
 _ANY_MONTH = rf"(?:{_MONTH}|{_MAY}|(?<![A-Za-z])May(?=\s+\d))"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_WEEKDAY = WEEKDAY_PATTERN
+_COUNT = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
 _PERIOD = r"(?:(?:early|mid|late|the end of|the beginning of|the start of|end of)[\s-]+)?"
 DATE_PATTERNS = [
     rf"{_PERIOD}{_ANY_MONTH}\s+{_DAY},?\s+\d{{4}}",
@@ -72,6 +75,17 @@ DATE_PATTERNS = [
     rf"{_PERIOD}\b(?:19|20)\d{{2}}s?\b",
     r"(?:this|last|next) year",
     r"(?:the )?end of (?:the|this) (?:year|month)(?!\s+(?:of\s+)?\d)",
+    # Words that make a figure a count over a span, relative to the report ("since the start
+    # of the month", "in the week to Friday", "last month"): missed, such a total would be taken
+    # for a count to the report's date. Days and nights ("overnight", "on Saturday") are left
+    # to the report's date: a sentence gives the day of its statement as often as its figure's.
+    r"(?i:(?:the )?(?:start|beginning) of (?:the|this) (?:year|month))(?=\W|$)",
+    r"(?i:(?:so far |earlier )this (?:year|month)|this (?:year|month) so far|year to date)\b",
+    rf"(?i:(?:in )?the week (?:to|ending|up to) "
+    rf"(?:{_WEEKDAY}|{_ANY_MONTH}\s+{_DAY}\b|{_DAY}\s+{_ANY_MONTH}))",
+    rf"(?i:(?:(?:in|over) )?the (?:past|last|previous) (?:(?:\d{{1,3}}|{_COUNT}) )?"
+    r"(?:hours|days|weeks|months|week|month)\b)",
+    r"(?i:(?:last|this) (?:week|month))\b",
 ]
 _DATES = re.compile("|".join(f"(?:{p})" for p in DATE_PATTERNS))
 _NOT_FIGURES = re.compile(
@@ -166,6 +180,7 @@ UNIT_NOUNS = {
     "shells": "shells rounds munitions ammunition shell",
     "missiles": "missiles missile rockets",
     "drones": "drones drone uavs",
+    "bombs": "bombs bomb",
     "vehicles": "tanks vehicles apcs ifvs trucks",
     "artillery": "guns howitzers launchers artillery systems",
     "aircraft": "aircraft jets planes helicopters",

@@ -316,3 +316,28 @@ def test_a_byline_names_the_outlet_and_a_dateline_the_reports_date():
         ("At least 35", "Test Wire", "Test Wire", "2025-05-03"),
         ("12", "mayor", "Test Wire", "2025-05-03"),
     ]
+
+
+def test_a_total_over_a_span_imports_as_one_and_stays_out_of_the_nights_changes(cli, tmp_path):
+    # A report of Monday 24 November 2025: a night's count, then in the next paragraph a total
+    # since the start of the month (1-24 November), "it said" naming the same source. Imported,
+    # the total keeps its span, so diff takes no change between it and the night (n/a).
+    report = tmp_path / "nights.txt"
+    report.write_text(
+        "date 2025-11-24\n\nRussia sent 410 drones overnight, the air force said.\n\n"
+        "Since the start of the month, 4,800 drones were sent, it said.\n",
+        encoding="utf-8",
+    )
+    found = candidates(cli, report, "--via", "Wire")
+    assert [tuple(c[k] for k in KEYS) for c in found] == [
+        ("410", "drones", "air force", None),
+        ("4,800", "drones", "air force", "2025-11/2025-11-24"),
+    ]
+    candidates_csv = tmp_path / "candidates.csv"
+    candidates_csv.write_text(cli.ok("extract", str(report), "-f", "csv").stdout, "utf-8")
+    cli.ok("import", str(candidates_csv))
+    rows = cli.json("diff", found[0]["metric"])
+    assert [(r["as_of"], r["value"], r["change"], r["other_span"]) for r in rows] == [
+        ("2025-11-24", "410", None, False),
+        ("2025-11/2025-11-24", "4,800", None, True),
+    ]
