@@ -36,7 +36,7 @@ from osintlog.errors import BadClaim, BadDate, BadInput, LedgerMissing, NotAllow
 from osintlog.fields import GIVEN_FIELDS
 from osintlog.formats import InputFormat, load_input
 from osintlog.integrity import check_units, similar_claims
-from osintlog.periods import check_every, period_end
+from osintlog.periods import check_every
 from osintlog.query import Query
 from osintlog.store import Part
 
@@ -288,7 +288,7 @@ class Ledger:
         from osintlog import comparison
 
         seen = self._metric_claims(metric)
-        day = period_end(self._day(at)) if at else self.today.isoformat()
+        day = comparison.comparison_day(at, self._day(at) if at else None, self.today.isoformat())
         found = []
         for name, group in comparison.by_metric(seen.claims).items():
             age, period = seen.max_age(name, max_age), seen.declared.period(name)

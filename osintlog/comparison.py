@@ -21,7 +21,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from osintlog.claims import Claim, fold_source
-from osintlog.errors import BadClaim, BadInput
+from osintlog.errors import BadClaim, BadDate, BadInput
 from osintlog.figures import Number, display_of
 from osintlog.periods import (
     all_alike,
@@ -31,6 +31,8 @@ from osintlog.periods import (
     label_end,
     labels_between,
     of_one_period,
+    period_end,
+    period_start,
     timeline_day,
 )
 from osintlog.query import claim_order
@@ -370,6 +372,17 @@ class PeriodComparison:
             }
             for row in self.rows
         ]
+
+
+def comparison_day(given: str | None, day: str | None, today: str) -> str:
+    """The day a comparison is on: the last day of `day` (as `given`), or today while it runs
+    ("this month"); today by default. A day after today is refused: ages would run to a day
+    no figure can describe yet."""
+    if not day:
+        return today
+    if period_start(day) > today:
+        raise BadDate(f'at "{given}" ({day}) lies after today ({today}): no figure is of it yet')
+    return min(period_end(day), today)
 
 
 def compare_every(

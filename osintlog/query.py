@@ -12,7 +12,7 @@ from typing import Any
 
 from osintlog.claims import Claim, fold_source, text_argument
 from osintlog.dates import parse_date
-from osintlog.errors import BadClaim
+from osintlog.errors import BadClaim, BadDate
 from osintlog.fields import ACTIVE, CONTENT_FIELDS
 from osintlog.periods import period_end, period_start, timeline_day
 
@@ -47,6 +47,12 @@ class Query:
         for name in ("since", "until"):
             if options.get(name):
                 options[name] = parse_date(options[name], today=today, reported=today.isoformat())
+        since, until = options.get("since"), options.get("until")
+        if since and until and period_start(since) > period_end(until):
+            raise BadDate(
+                f"since {since} begins after until {until} ends: no day lies between them "
+                "(swapped?)"
+            )
         if isinstance(options.get("source"), list | tuple):
             options["source"] = tuple(options["source"]) or None
         return cls(**options)

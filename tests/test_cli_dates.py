@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -225,3 +226,24 @@ def test_any_text_is_stored_or_refused_with_exit_2(cli, as_of, figure, reported)
         [claim] = cli.json("show", result.stdout.strip())
         # never after the report's date without --future
         assert period_start(last_part(claim["as_of"])) <= period_end(claim["reported"])
+
+
+def test_a_window_that_ends_before_it_begins_is_refused(cli):
+    # --since 2025-05 begins on 1 May; --until 2025-04 ends on 30 April: no day lies between.
+    cli.ok("add", "m.x", "1", "--source", "S", "--as-of", "2025-04-10", "--reported", "2025-04-10")
+    for command in ("list", "export", "diff"):
+        result = cli.fails(command, "--since", "2025-05", "--until", "2025-04")
+        assert "since 2025-05 begins after until 2025-04 ends" in result.stderr
+    # The same month on both sides is that month.
+    assert len(cli.json("list", "--since", "2025-04", "--until", "2025-04")) == 1
+
+
+def test_compare_on_a_day_to_come_is_refused_and_this_month_is_today(cli):
+    cli.ok("add", "m.x", "1,000", "--source", "S")  # as of today
+    today = date.today()
+    next_year = str(today.year + 1)
+    result = cli.fails("compare", "m.x", "--at", next_year)
+    assert f'at "{next_year}" ({next_year}) lies after today ({today.isoformat()})' in result.stderr
+    # This month runs to its last day, but the comparison is on today: the figure is 0 days old.
+    [row] = cli.json("compare", "m.x", "--at", today.strftime("%Y-%m"))
+    assert (row["at"], row["age_days"]) == (today.isoformat(), 0)
