@@ -84,7 +84,8 @@ DATE_PATTERNS = [
     rf"(?i:(?:in )?the week (?:to|ending|up to) "
     rf"(?:{_WEEKDAY}|{_ANY_MONTH}\s+{_DAY}\b|{_DAY}\s+{_ANY_MONTH}))",
     rf"(?i:(?:(?:in|over) )?the (?:past|last|previous) (?:(?:\d{{1,3}}|{_COUNT}) )?"
-    r"(?:hours|days|weeks|months|week|month)\b)",
+    r"(?:hours|days|weeks|months|years|week|month|year)\b)",
+    rf"(?i:(?:the )?first (?:\d{{1,2}}|{_COUNT}) months of (?:\d{{4}}|this year|last year))",
     r"(?i:(?:last|this) (?:week|month))\b",
 ]
 _DATES = re.compile("|".join(f"(?:{p})" for p in DATE_PATTERNS))
@@ -192,7 +193,10 @@ ACTIONS = [
     ("casualties", r"\blost\b|\blosses\b|\bcasualties\b"),
     ("captured", r"\bcaptured\b|\bprisoners?\b"),
     ("planned", r"\bplans?\b|\bplanned\b|\bintends?\b|\bwill\b|\bto send\b"),
-    ("delivered", r"\bdelivered\b|\bhanded over\b|\bsupplied\b|\breceived\b|\bprovided\b"),
+    (
+        "delivered",
+        r"\bdelivered\b|\bhanded over\b|\bsupplied\b|\breceived\b|\bprovided\b|\bshipped\b",
+    ),
     ("sent", r"\bsent\b|\bdispatched\b|\btransferred\b"),
     ("fired", r"\bfired\b|\blaunched\b"),
     ("deployed", r"\bdeployed\b|\bstationed\b|\bout of\b|\barrived\b"),
@@ -276,6 +280,9 @@ def unit_after(sentence: str, end: int) -> str | None:
         if word.lower() in FUNCTION_WORDS:
             break
         if word.lower() in NOUN_CLASS:
+            # "artillery shells", "drone missiles": the noun is the last of such words
+            while count + 1 < len(words) and words[count + 1].lower() in NOUN_CLASS:
+                count += 1
             return " ".join(words[: count + 1])
     if words and words[0].islower() and _plural(words[0]) and words[0] not in TIME_NOUNS:
         return words[0]
@@ -381,10 +388,39 @@ def attached_date(
     """The date that directly follows a figure ending at `end` (before the next figure, at
     `before`), as a list sentence gives each figure its own: "from 400 in 2022 to 913 in early
     2024". It belongs to the figure before any date of the sentence."""
+    index = _attached_index(sentence, dates, end, before)
+    return None if index is None else _resolved(sentence, dates, index, reported, today)
+
+
+def _attached_index(
+    sentence: str, dates: list[tuple[int, int, str]], end: int, before: int
+) -> int | None:
     for index, (start, _end, _text) in enumerate(dates):
         if end <= start < before and _ATTACHED.fullmatch(sentence, end, start):
-            return _resolved(sentence, dates, index, reported, today)
+            return index
     return None
+
+
+# A figure set against an earlier one: "up from roughly 3,000 in January", "compared with".
+_EARLIER = re.compile(
+    r"\b(?:(?:up|down|rising|falling|rose|fell|grew)\s+from|compared\s+(?:with|to)|versus)\s+$",
+    re.IGNORECASE,
+)
+
+
+def sentence_dates(
+    sentence: str, dates: list[tuple[int, int, str]], figures: list[Found]
+) -> list[tuple[int, int, str]]:
+    """The dates that may date the whole sentence: not one that belongs to an earlier figure it
+    is set against ("4,700 killed, up from roughly 3,000 in January": January is the 3,000's)."""
+    earlier = set()
+    for number, found in enumerate(figures):
+        if _EARLIER.search(sentence, max(0, found.start - 20), found.start):
+            following = figures[number + 1].start if number + 1 < len(figures) else len(sentence)
+            index = _attached_index(sentence, dates, found.end, following)
+            if index is not None:
+                earlier.add(index)
+    return [date for index, date in enumerate(dates) if index not in earlier]
 
 
 def _resolved(
@@ -493,7 +529,8 @@ def extract(
         if source is None and _continues(sentences, index):
             source = attribution(sentences[index - 1].text, last_speaker)
         dates = masked(sentence.text)[1]
-        as_of = as_of_date(sentence.text, dates, report_date, today)
+        whole = sentence_dates(sentence.text, dates, figures)
+        as_of = as_of_date(sentence.text, whole, report_date, today)
         previous_unit = None
         for number, found in enumerate(figures):
             following = figures[number + 1].start if number + 1 < len(figures) else None
