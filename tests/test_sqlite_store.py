@@ -59,6 +59,18 @@ def test_copy_moves_a_ledger_between_the_stores_and_back_byte_for_byte(cli, tmp_
     assert "holds a ledger already" in refused.stderr
 
 
+def test_copy_takes_from_and_to_as_the_design_writes_it(cli, tmp_path: Path):
+    original, copied = tmp_path / "a.json", tmp_path / "a.sqlite"
+    cli.ok("--db", str(original), "import", str(DATA))
+    assert "copied 11 entries to" in cli.ok("copy", str(original), str(copied)).stderr
+    assert cli.ok("--db", str(copied), "verify").exit_code == 0
+    other = tmp_path / "other.json"
+    refused = cli.fails("--db", str(other), "copy", str(original), str(tmp_path / "b.sqlite"))
+    assert "give the ledger to copy once" in refused.stderr
+    assert not (tmp_path / "b.sqlite").exists()
+    assert "FROM and TO, or TO alone" in cli.fails("copy", "a", "b", "c").stderr
+
+
 def test_the_file_opens_in_sqlite_utils_with_a_claims_view(cli, tmp_path: Path):
     import sqlite_utils
 

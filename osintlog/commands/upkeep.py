@@ -10,11 +10,12 @@ from typing import Annotated
 import typer
 
 from osintlog.commands.common import (
+    Settings,
     core,
     ledger_of,
     render,
 )
-from osintlog.errors import VerifyFailed
+from osintlog.errors import BadInput, VerifyFailed
 
 
 class InfoFormat(str, Enum):
@@ -75,15 +76,27 @@ def merge(
 
 def copy(
     ctx: typer.Context,
-    target: Annotated[Path, typer.Argument(metavar="TO", help="A new ledger file.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="[FROM] TO", help="The ledger to copy (else --db), a new file."),
+    ],
 ) -> None:
     """Copy the whole ledger into a new file, in the store its name chooses: *.sqlite or *.db
     for SQLite, else the JSON file. Ids, hashes and the chain are kept; verify passes on both.
 
-    Example: osintlog --db ledger.json copy ledger.sqlite
+    Example: osintlog copy ledger.json ledger.sqlite
     """
-    copied = ledger_of(ctx).copy_to(target)
-    render.message(f"copied {render.plural(copied, 'entry', 'entries')} to {target}")
+    if len(paths) > 2:
+        raise BadInput("copy takes FROM and TO, or TO alone (FROM is then --db)")
+    settings = ctx.find_object(Settings)
+    if len(paths) == 1:
+        source = ledger_of(ctx)
+    elif settings is not None and settings.db is not None and settings.db != paths[0]:
+        raise BadInput(f"copy {paths[0]} or --db {settings.db}: give the ledger to copy once")
+    else:
+        source = core.Ledger(paths[0], lock_timeout=settings.lock_timeout if settings else 10.0)
+    copied = source.copy_to(paths[-1])
+    render.message(f"copied {render.plural(copied, 'entry', 'entries')} to {paths[-1]}")
 
 
 def git_merge_driver(
