@@ -61,7 +61,7 @@ COMPARE_COLUMNS = (
     "age_days stale metric at as_of_gap_days longer_than_period plans_left_out"
 ).split()
 
-_AGE = re.compile(r"(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
+_AGE = re.compile(r"(\d{1,9})\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
 _AGE_UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 
 
@@ -95,8 +95,12 @@ class MaxAge:
         return cls(f"one {period}", spans[period])
 
     def oldest_day(self, at: str) -> str:
-        """The earliest timeline day a figure may sit on and count at `at`."""
-        return (date.fromisoformat(at) - self.span).isoformat()
+        """The earliest timeline day a figure may sit on and count at `at` (an age longer
+        than the calendar goes back lets every figure count)."""
+        try:
+            return (date.fromisoformat(at) - self.span).isoformat()
+        except (ValueError, OverflowError):
+            return date.min.isoformat()
 
 
 @dataclass

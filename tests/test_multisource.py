@@ -236,7 +236,19 @@ def test_compare_refuses_what_it_cannot_answer(cli, series, ledger_path: Path):
         in cli.fails("compare", "m.tanks", "--against", "Daily").stderr
     )
     assert "30d, 2w, 6m, 1y" in cli.fails("compare", "m.tanks", "--max-age", "soon").stderr
+    assert (
+        "30d, 2w, 6m, 1y" in cli.fails("compare", "m.tanks", "--max-age", "9" * 5000 + "d").stderr
+    )
     assert "--every" in cli.fails("diff", "--every", "month").stderr
+
+
+def test_an_age_longer_than_the_calendar_leaves_no_source_stale(cli, series):
+    # 999,999 years before 2024 is before the year 1: every figure counts.
+    rows = cli.json("compare", "m.tanks", "--at", "2024-03-31", "--max-age", "999999y")
+    assert [row["stale"] for row in rows] == [False, False, False]
+    # Month by month, each source's latest figure, however old (Third's of January, in March).
+    months = cli.json("compare", "m.tanks", "--every", "month", "--max-age", "999999y")
+    assert [row["Third"] for row in months] == [300, 300, 300]
 
 
 def test_compare_takes_a_glob(cli, series):
