@@ -210,8 +210,9 @@ class Settings:
 
             rendering.QUIET = True
 
-    def ledger(self) -> api.Ledger:
-        ledger = core.Ledger(self.db, lock_timeout=self.lock_timeout)
+    def ledger(self, path: Path | None = None) -> api.Ledger:
+        """The ledger at `path`, else --db's (else $OSINTLOG_DB's, else the default)."""
+        ledger = core.Ledger(path or self.db, lock_timeout=self.lock_timeout)
         self.opened.append(ledger)
         return ledger
 
@@ -223,8 +224,12 @@ class Settings:
                 return
 
 
+def settings_of(ctx: typer.Context) -> Settings:
+    return ctx.find_object(Settings) or Settings(None, 10.0)
+
+
 def ledger_of(ctx: typer.Context) -> api.Ledger:
-    return (ctx.find_object(Settings) or Settings(None, 10.0)).ledger()
+    return settings_of(ctx).ledger()
 
 
 def warn_of_unknown_sources(ledger: api.Ledger, source: str | list[str] | None) -> None:

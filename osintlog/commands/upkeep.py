@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from osintlog.commands.common import (
-    Settings,
     core,
     ledger_of,
     render,
+    settings_of,
 )
 from osintlog.errors import BadInput, VerifyFailed
 
@@ -88,13 +88,10 @@ def copy(
     """
     if len(paths) > 2:
         raise BadInput("copy takes FROM and TO, or TO alone (FROM is then --db)")
-    settings = ctx.find_object(Settings)
-    if len(paths) == 1:
-        source = ledger_of(ctx)
-    elif settings is not None and settings.db is not None and settings.db != paths[0]:
+    settings = settings_of(ctx)
+    if len(paths) == 2 and settings.db is not None and settings.db != paths[0]:
         raise BadInput(f"copy {paths[0]} or --db {settings.db}: give the ledger to copy once")
-    else:
-        source = core.Ledger(paths[0], lock_timeout=settings.lock_timeout if settings else 10.0)
+    source = settings.ledger(paths[0] if len(paths) == 2 else None)
     copied = source.copy_to(paths[-1])
     render.message(f"copied {render.plural(copied, 'entry', 'entries')} to {paths[-1]}")
 
