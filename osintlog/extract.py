@@ -27,6 +27,7 @@ from osintlog.figures import (
     INCREMENT_WORDS,
     MAGNITUDES,
     NUMBER_WORDS,
+    PERCENT_WORDS,
     SCALE_WORDS,
     TENS_WORDS,
     TRAILING_HEDGES,
@@ -166,7 +167,7 @@ _CORE = (
 )
 _FIGURE = re.compile(
     rf"(?<![\w.,§/-])(?:{_INCREMENT}\s+)?(?:{_HEDGE}\s+)?(?:{_INCREMENT}\s+)?(?:[~≈]\s?)?"
-    rf"{_CORE}{_TRAILING}?(?:\s?%|\s(?:percent|per cent)\b)?"
+    rf"{_CORE}{_TRAILING}?(?:\s?%|\s{_alternation(PERCENT_WORDS[1:])}\b)?"
     rf"(?![\w§]|[-–][A-Za-z]|[.,]\d)",
     re.IGNORECASE,
 )
@@ -246,7 +247,7 @@ def _is_year(text: str) -> bool:
 def _counts_something(sentence: str, end: int, text: str) -> bool:
     """Number words count something only with a magnitude or before a countable noun:
     "three thousand", "two soldiers" — not "two days later" or "one of them"."""
-    magnitude = re.search(r"hundred|thousand|million|billion|dozen|several|few", text.lower())
+    magnitude = re.search(_alternation([*SCALE_WORDS, "several", "few"]), text.lower())
     return bool(magnitude) or _unit_follows(sentence, end)
 
 

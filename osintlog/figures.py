@@ -128,6 +128,9 @@ MAGNITUDES = {
     "bn": 10**9,
     "bln": 10**9,
     "billion": 10**9,
+    "tn": 10**12,
+    "trn": 10**12,
+    "trillion": 10**12,
 }
 _MAGNITUDE_RE = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 
@@ -142,13 +145,23 @@ TENS_WORDS = {
     word: 10 * n
     for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
 }
-SCALE_WORDS = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+SCALE_WORDS = {
+    "dozen": 12,
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+}
+# The magnitudes written as words, largest first: "hundred" ... "trillion" (not "dozen").
+SCALE_NAMES = tuple(sorted(SCALE_WORDS.keys() - {"dozen"}, key=SCALE_WORDS.__getitem__))[::-1]
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
 _DIGITS = r"(?:\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _NUMERAL = re.compile(rf"({_DIGITS})\s*(?:({_MAGNITUDE_RE})\b\.?)?", re.ASCII)
 _EUROPEAN_GROUPING = re.compile(r"\d{1,3}(?:\.\d{3})+", re.ASCII)
-_PERCENT = re.compile(r"\s*(?:%|percent|per cent)$")
+PERCENT_WORDS = ("%", "percent", "per cent", "pct")
+_PERCENT = re.compile(rf"\s*(?:{'|'.join(PERCENT_WORDS)})$")
 _PLUS_SUFFIX = re.compile(r"\s*\+$")
 _RANGE_SEPARATORS = re.compile(r"\s*(?:-|–|—|‒|to)\s*")
 # The vague quantities' grammar, which extract's figure finder is built from too:
@@ -323,9 +336,8 @@ def _is_noun_word(word: str) -> bool:
 
 def _like_a_magnitude(word: str) -> bool:
     lower = word.lower()
-    magnitudes = ("hundred", "thousand", "million", "billion")
-    return any(name.startswith(lower) for name in magnitudes) or bool(
-        difflib.get_close_matches(lower, magnitudes, n=1, cutoff=0.75)
+    return any(name.startswith(lower) for name in SCALE_NAMES) or bool(
+        difflib.get_close_matches(lower, SCALE_NAMES, n=1, cutoff=0.75)
     )
 
 
@@ -375,7 +387,7 @@ def _normalise(text: str) -> str:
 
 
 def _strip_unit(body: str) -> tuple[str, str | None]:
-    if body.endswith(("%", "percent", "per cent")):
+    if body.endswith(PERCENT_WORDS):
         return _PERCENT.sub("", body), "%"
     return body, None
 
@@ -502,7 +514,7 @@ def _words_as_numeral(text: str) -> tuple[Quantity, bool] | None:
     number = _number_words(text)
     if number is None:
         return None
-    return number, any(word in text for word in ("thousand", "million", "billion"))
+    return number, any(word in text for word in SCALE_NAMES if word != "hundred")
 
 
 def _shared_magnitude(left: str, right: str, low: Quantity, high: Quantity) -> Quantity:
@@ -510,8 +522,8 @@ def _shared_magnitude(left: str, right: str, low: Quantity, high: Quantity) -> Q
     match = _NUMERAL.fullmatch(right)
     magnitude = MAGNITUDES[match.group(2)] if match and match.group(2) else None
     if magnitude is None:
-        for word in ("billion", "million", "thousand"):
-            if word in right:
+        for word in SCALE_NAMES:
+            if word != "hundred" and word in right:
                 magnitude = SCALE_WORDS[word]
                 break
     if magnitude is None:
@@ -546,7 +558,7 @@ def _refusal(value: str, body: str) -> str:
     hint = ""
     match = re.fullmatch(rf"({_DIGITS})\s*([a-z]+)\.?", body, re.ASCII)
     if match:
-        close = difflib.get_close_matches(match.group(2), ["thousand", "million", "billion"], 1)
+        close = difflib.get_close_matches(match.group(2), SCALE_NAMES[:-1], 1)
         if close:
             hint = f' (try "{match.group(1)} {close[0]}")'
     return f'"{value}" is not a figure{hint}; accepted forms: {ACCEPTED_FORMS}'

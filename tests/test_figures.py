@@ -70,6 +70,10 @@ CASES = [
     ("at least several hundred", 100, None, None, "at-least", None),
     ("40%", 40, 40, 40, "exact", "%"),
     ("about 40 percent", None, None, 40, "approx", "%"),
+    ("40 pct", 40, 40, 40, "exact", "%"),  # the same unit as "40%", not a noun "pct"
+    ("1.2 trillion", 1_200_000_000_000, 1_200_000_000_000, 1_200_000_000_000, "exact", None),
+    ("$3tn", 3 * 10**12, 3 * 10**12, 3 * 10**12, "exact", "USD"),
+    ("1-2 trillion", 10**12, 2 * 10**12, 1_500_000_000_000, "range", None),
     ("three thousand", 3000, 3000, 3000, "exact", None),
     ("twenty-five thousand", 25000, 25000, 25000, "exact", None),
     ("a dozen", 12, 12, 12, "exact", None),
