@@ -33,6 +33,7 @@ from osintlog.periods import (
     of_one_period,
     period_end,
     period_start,
+    span_days,
     timeline_day,
 )
 from osintlog.query import claim_order
@@ -58,7 +59,7 @@ FAR_APART_DAYS = 7
 COMPARE_COLUMNS = (
     "source claims first_as_of latest_as_of latest_id latest_value latest_low latest_high "
     "latest_best min max rating outlier latest_point distance_pct consensus rule spread "
-    "age_days stale metric at as_of_gap_days longer_than_period plans_left_out"
+    "age_days stale metric at as_of_gap_days longer_than_period plans_left_out other_span"
 ).split()
 
 _AGE = re.compile(r"(\d{1,9})\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
@@ -130,6 +131,9 @@ class SourceRow:
     # Of a per-period metric, every figure of the source's covers more than the period: shown,
     # but not in the consensus.
     longer_than_period: bool = False
+    # Counts over another span than the figures compared (a total since October beside totals
+    # to a date: `leave_out_other_spans`): shown, but not in the consensus.
+    other_span: bool = False
 
 
 @dataclass
@@ -177,11 +181,9 @@ class Comparison:
         return self.as_of_gap_days is not None and self.as_of_gap_days > FAR_APART_DAYS
 
     @property
-    def spans_differ(self) -> bool:
-        """Whether two fresh figures count different spans ("since October" against a date:
-        `periods.counts_alike`): a count over a span is not a count to a date. A per-period
-        metric's figures are of one period each, whatever their form."""
-        return not self.period and not all_alike(row.latest_as_of for row in self.fresh)
+    def other_spans(self) -> list[str]:
+        """The sources left out because their figures count another span than those compared."""
+        return [row.source for row in self.rows if row.other_span]
 
     def records(self) -> list[dict[str, Any]]:
         """Rows for machine formats: each source's row with the comparison's footer values."""
@@ -232,6 +234,8 @@ def compare(
         row = _source_row(ordered, names, standing or {}, at, oldest, period)
         row.longer_than_period = not of_one
         rows.append(row)
+    if not period:  # a per-period metric's figures are of one period each, whatever their form
+        leave_out_other_spans(rows)
     rows.sort(
         key=lambda r: (not _compared(r), r.latest_point is None, r.latest_point or 0, r.source)
     )
@@ -243,7 +247,29 @@ def compare(
 
 
 def _compared(row: SourceRow) -> bool:
-    return not row.stale and not row.longer_than_period
+    return not (row.stale or row.longer_than_period or row.other_span)
+
+
+def leave_out_other_spans(rows: Sequence[SourceRow]) -> None:
+    """Where the figures to compare count different spans (`periods.counts_alike`: a total
+    since October beside totals to a date), mark as `other_span` all but those of the kind
+    most sources give; on a tie, those of the shortest span (a count to a date first). One
+    kind's figures cannot agree or disagree with another's: a median of both is no answer."""
+    kinds: list[list[SourceRow]] = []
+    for row in rows:
+        if not _compared(row) or row.latest_point is None:
+            continue
+        alike = (kind for kind in kinds if counts_alike(kind[0].latest_as_of, row.latest_as_of))
+        kind = next(alike, None)
+        if kind is None:
+            kinds.append([row])
+        else:
+            kind.append(row)
+    if len(kinds) < 2:
+        return
+    compared = max(kinds, key=lambda kind: (len(kind), -span_days(kind[0].latest_as_of)))
+    for row in (row for kind in kinds if kind is not compared for row in kind):
+        row.other_span = True
 
 
 def _source_row(
@@ -295,11 +321,15 @@ def _judge(comparison: Comparison) -> None:
         comparison.spread = round(max(points) / min(points), 2)
     days = [row.latest_day for row in fresh]
     comparison.as_of_gap_days = days_between(min(days), max(days))
-    for row in comparison.rows:  # a figure of another period is not measured against it
-        if consensus and row.latest_point is not None and not row.longer_than_period:
+    for row in comparison.rows:  # a figure of another period or span is not measured against it
+        if consensus and row.latest_point is not None and not _counts_otherwise(row):
             row.distance_pct = round((row.latest_point - consensus) * 100 / consensus, 1)
             far = abs(row.latest_point - consensus) > OUTLIER_DISTANCE * abs(consensus)
             row.outlier = far and _compared(row) and len(fresh) >= OUTLIER_SOURCES
+
+
+def _counts_otherwise(row: SourceRow) -> bool:
+    return row.longer_than_period or row.other_span
 
 
 def _consensus(rows: Sequence[SourceRow], rule: str) -> Number:

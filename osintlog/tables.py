@@ -159,7 +159,7 @@ def comparison_table(comparison: Comparison) -> Grid:
     ]
     cells, styles = [], []
     for row in comparison.rows:
-        left_out = row.stale or row.longer_than_period
+        left_out = row.stale or row.longer_than_period or row.other_span
         style = distance_style(row.distance_pct, left_out)
         cells.append(
             [
@@ -180,6 +180,8 @@ def comparison_table(comparison: Comparison) -> Grid:
 def _why_left_out(row: SourceRow, period: str | None) -> str:
     if row.longer_than_period:
         return f" not a {period}'s"
+    if row.other_span:
+        return " other span"
     return " stale" if row.stale else ""
 
 
@@ -214,10 +216,12 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
         )
     if comparison.plans_left_out:
         notes.append(_plans_note(comparison.plans_left_out))
-    if comparison.spans_differ:
+    if comparison.other_spans:
         notes.append(
-            "warning: the figures compared cover spans of different lengths (see their as-of): "
-            "a count over a span (since October) is not a count to a date"
+            "warning: the sources' figures cover spans of different lengths (see their as-of): "
+            "a count over a span (since October) is not a count to a date; compared: those "
+            "of the span most sources give (on a tie, the shortest); left out: "
+            + ", ".join(comparison.other_spans)
         )
     if comparison.far_apart:
         notes.append(

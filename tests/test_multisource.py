@@ -417,6 +417,13 @@ def test_compare_warns_when_a_count_since_a_date_meets_a_count_to_a_date(cli):
     table = cli.ok("compare", "m.lost", "--at", "2023-06-10").stdout
     assert "cover spans of different lengths" in table
     assert "days apart" not in table  # both sit on 10 June
+    # One source of each kind: the count to a date is compared, the span's is left out.
+    rows = cli.json("compare", "m.lost", "--at", "2023-06-10")
+    assert picked(rows, "source", "other_span", "distance_pct", "consensus", "spread") == [
+        ("Staff", False, 0.0, 3800, None),
+        ("Analyst", True, None, 3800, None),
+    ]
+    assert "ratio:" not in table and "left out: Analyst" in table
     # A month's precision is a date, not a span: no warning.
     cli.ok("add", "m.held", "3,800", "-s", "Staff", "--as-of", "2023-06-10")
     cli.ok("add", "m.held", "3,700", "-s", "Analyst", "--as-of", "June", "--reported", "2023-06-10")
@@ -496,6 +503,30 @@ def test_nights_given_as_spans_are_set_against_each_other_without_a_declared_per
     ]
 
 
+def test_compare_leaves_a_count_since_a_date_out_of_three_totals_consensus(cli, ledger_path):
+    # Three running totals to 30 June (9,000, 10,000, 11,000) and a fourth source's "hundreds
+    # since May". Taken together the median would be 9,500 (of 100, 9,000, 10,000, 11,000) and
+    # the fourth would "stand out" at -99%: it counts another quantity. The three are compared:
+    # median 10,000, spread 11,000 / 9,000 = 1.22; none more than 50% from it.
+    for source, value in [("A", "9,000"), ("B", "10,000"), ("C", "11,000")]:
+        cli.ok("add", "m.lost", value, "-s", source, "--as-of", "2025-06-30")
+    since = ("--as-of", "since May", "--reported", "2025-06-30")
+    cli.ok("add", "m.lost", "hundreds", "-s", "D", *since)
+    rows = cli.json("compare", "m.lost", "--at", "2025-06-30")
+    assert picked(rows, "source", "latest_as_of", "other_span", "distance_pct", "outlier") == [
+        ("A", "2025-06-30", False, -10.0, False),
+        ("B", "2025-06-30", False, 0.0, False),
+        ("C", "2025-06-30", False, 10.0, False),
+        ("D", "2025-05/2025-06-30", True, None, False),
+    ]
+    assert {(r["consensus"], r["spread"]) for r in rows} == {(10000, 1.22)}
+    table = cli.ok("compare", "m.lost", "--at", "2025-06-30").stdout
+    assert "other span" in table and "left out: D" in table
+    assert "stand out (more than 50% from the consensus): none" in table
+    comparison = osintlog.Ledger(ledger_path).compare("m.lost", at="2025-06-30")
+    assert comparison.other_spans == ["D"] and comparison.consensus == 10000
+
+
 def test_compare_sets_two_totals_since_the_same_date_side_by_side(cli, spans):
     # On 20 June the Staff's and the Analyst's latest figures are both totals since October, to
     # the same day (45,000 and 44,000): they count alike, with no warning. A third source's count
@@ -507,6 +538,15 @@ def test_compare_sets_two_totals_since_the_same_date_side_by_side(cli, spans):
         "cover spans of different lengths"
         in cli.ok("compare", "m.killed", "--at", "2023-06-20").stdout
     )
+    # Two totals since October against one to a date: the two are compared (median of 45,000
+    # and 44,000: 44,500; ratio 45,000 / 44,000 = 1.02), the Third's is left out, not measured.
+    rows = cli.json("compare", "m.killed", "--at", "2023-06-20")
+    assert picked(rows, "source", "other_span", "distance_pct", "outlier") == [
+        ("Analyst", False, -1.1, False),  # (44,000 - 44,500) / 44,500
+        ("Staff", False, 1.1, False),
+        ("Third", True, None, False),
+    ]
+    assert {(r["consensus"], r["spread"]) for r in rows} == {(44500, 1.02)}
 
 
 def test_chart_joins_only_figures_that_count_alike(cli, spans, ledger_path: Path):
