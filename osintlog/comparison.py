@@ -32,6 +32,7 @@ from osintlog.periods import (
     labels_between,
     of_one_period,
     period_end,
+    period_of,
     period_start,
     span_days,
     timeline_day,
@@ -371,6 +372,11 @@ class PeriodRow:
     ratios: dict[str, float | None] = field(default_factory=dict)
     # Two of the figures do not count alike (`periods.counts_alike`): no ratio between them.
     spans_differ: bool = False
+    # Of a per-period metric, two of the figures are of different periods (nights): no ratio
+    # between them (in the machine formats, `spans_differ`).
+    periods_differ: bool = False
+    # Days between the earliest and the latest figure's place in the timeline.
+    as_of_gap_days: int | None = None
 
     @property
     def running(self) -> bool:
@@ -392,7 +398,7 @@ class PeriodComparison:
     def columns(self) -> list[str]:
         ratios = [f"{s} / {self.against}" for s in self.sources if s != self.against]
         shown = [*self.sources, *(ratios if self.against else [])]
-        return ["metric", "period", "at", *shown, "spans_differ"]
+        return ["metric", "period", "at", *shown, "spans_differ", "as_of_gap_days"]
 
     def records(self) -> list[dict[str, Any]]:
         return [
@@ -402,7 +408,8 @@ class PeriodComparison:
                 "at": row.at,
                 **row.figures,
                 **{f"{s} / {self.against}": r for s, r in row.ratios.items()},
-                "spans_differ": row.spans_differ,
+                "spans_differ": row.spans_differ or row.periods_differ,
+                "as_of_gap_days": row.as_of_gap_days,
             }
             for row in self.rows
         ]
@@ -453,12 +460,17 @@ def compare_every(
         end = min(label_end(label), today) if today else label_end(label)
         oldest = max_age.oldest_day(end) if max_age else _day_after(previous_end)
         row = PeriodRow(metric, label, end)
+        days_known = []
         for key, pairs in series.items():
-            claim = _latest_on(pairs, end, oldest)
+            found = _latest_on(pairs, end, oldest)
+            claim = found[1] if found else None
             row.figures[names.names[key]] = point(claim) if claim else None
             row.as_of[names.names[key]] = claim["as_of"] if claim else None
+            days_known += [found[0]] if found else []
         known = [as_of for as_of in row.as_of.values() if as_of]
         row.spans_differ = not period and not all_alike(known)
+        row.periods_differ = bool(period) and len({period_of(a, period) for a in known}) > 1
+        row.as_of_gap_days = days_between(min(days_known), max(days_known)) if known else None
         if reference:
             row.ratios = _ratios(row, names.names[reference], period)
         rows.append(row)
@@ -472,15 +484,21 @@ def compare_every(
 
 def _ratios(row: PeriodRow, reference: str, period: str | None) -> dict[str, float | None]:
     """Each other source's figure divided by the reference's, where both are known and count
-    alike (a per-period metric's figures are of one period each)."""
+    alike; of a per-period metric, where both are of the same period (one night's figure
+    divided by another night's would be time, not disagreement)."""
     base, base_as_of = row.figures[reference], row.as_of[reference]
     ratios: dict[str, float | None] = {}
     for name, value in row.figures.items():
+        as_of = row.as_of[name]
         if name == reference:
             continue
-        as_of = row.as_of[name]
-        alike = period or (as_of and base_as_of and counts_alike(as_of, base_as_of))
-        ratios[name] = round(value / base, 2) if value is not None and base and alike else None
+        if value is None or not base or as_of is None or base_as_of is None:
+            ratios[name] = None
+        elif period:
+            same = period_of(as_of, period) == period_of(base_as_of, period)
+            ratios[name] = round(value / base, 2) if same else None
+        else:
+            ratios[name] = round(value / base, 2) if counts_alike(as_of, base_as_of) else None
     return ratios
 
 
@@ -500,11 +518,13 @@ def _day_after(day: str | None) -> str | None:
     return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
 
 
-def _latest_on(pairs: Sequence[tuple[str, Claim]], end: str, oldest: str | None) -> Claim | None:
-    """The latest claim of a source's (day, claim) pairs sitting on or before `end`, if it is
-    not older than `oldest`."""
+def _latest_on(
+    pairs: Sequence[tuple[str, Claim]], end: str, oldest: str | None
+) -> tuple[str, Claim] | None:
+    """The latest of a source's (day, claim) pairs sitting on or before `end`, if it is not
+    older than `oldest`."""
     index = bisect.bisect_right(pairs, end, key=lambda pair: pair[0])
     if not index:
         return None
     day, claim = pairs[index - 1]
-    return None if oldest is not None and day < oldest else claim
+    return None if oldest is not None and day < oldest else (day, claim)

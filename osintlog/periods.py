@@ -272,6 +272,13 @@ def within_period(as_of: str, period: str | None) -> bool:
     return days_between(period_start(as_of), period_end(as_of)) < METRIC_PERIODS[period]
 
 
+def period_of(as_of: str, period: str) -> str:
+    """The one period of a per-period metric's (`period`) a figure of one period is of: the
+    night or day it ends on (`2025-06-12/2025-06-13` and `2025-06-13` are one night), its ISO
+    week, its month."""
+    return period_label(period_end(as_of), "day" if period == "night" else period)
+
+
 def of_one_period(claims: Sequence[Mapping[str, Any]], period: str | None) -> list[Any]:
     """The claims whose as-of covers no more than a per-period metric's period (`within_period`),
     in their order; all of them for another metric."""

@@ -279,13 +279,48 @@ def period_table(comparison: PeriodComparison) -> Grid:
         notes.insert(1, f"a figure covering more than one {comparison.period} is not compared")
     if comparison.plans_left_out:
         notes.append(_plans_note(comparison.plans_left_out))
-    if differ := [row.period for row in comparison.rows if row.spans_differ]:
-        shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
-        notes.append(
-            f"warning: in {shown} the figures count different spans (a count since a date against "
-            "a count to a date: see their as-of); no ratio is taken between them"
-        )
+    notes += _period_warnings(comparison)
     return Grid(columns, cells, notes=tuple(notes))
+
+
+def _period_warnings(comparison: PeriodComparison) -> list[str]:
+    """The periods whose figures are not set side by side, or only with a warning."""
+    warnings = []
+    if differ := [row.period for row in comparison.rows if row.spans_differ]:
+        warnings.append(
+            f"warning: in {_some(differ)} the figures count different spans (a count since a "
+            "date against a count to a date: see their as-of); no ratio is taken between them"
+        )
+    if differ := [row.period for row in comparison.rows if row.periods_differ]:
+        period = comparison.period
+        warnings.append(
+            f"warning: in {_some(differ)} the sources' latest figures are of different "
+            f"{period}s: no ratio is taken between them (one {period}'s figure against "
+            f"another's is time, not disagreement); --every {_every_of(period)} sets each "
+            f"{period}'s figures side by side"
+        )
+    far = [
+        row.period
+        for row in comparison.rows
+        if not comparison.period and (row.as_of_gap_days or 0) > FAR_APART_DAYS
+    ]
+    if far:
+        warnings.append(
+            f"warning: in {_some(far)} the figures lie more than {FAR_APART_DAYS} days apart in "
+            "as-of (as_of_gap_days): a difference may be time, not disagreement; set --max-age"
+        )
+    return warnings
+
+
+def _every_of(period: str | None) -> str:
+    """The --every that gives a per-period metric's periods a row each (a night's: its day)."""
+    return "day" if period in (None, "night") else period
+
+
+def _some(periods: Sequence[str]) -> str:
+    """Up to five periods by name, and how many more."""
+    more = f" and {len(periods) - 5} more" if len(periods) > 5 else ""
+    return ", ".join(periods[:5]) + more
 
 
 def _number(value: Number | None) -> str:

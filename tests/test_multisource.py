@@ -193,18 +193,20 @@ def test_compare_without_max_age_warns_of_figures_far_apart(cli, series):
 
 def test_compare_every_month_against_a_source(cli, series):
     # Month ends 31 Jan, 29 Feb (a leap year), 31 Mar. A figure counts in its own month only
-    # (no --max-age): Third's January claim is not February's.
+    # (no --max-age): Third's January claim is not February's. The figures' days lie 7 days
+    # apart in January (Sparse's 3rd to Daily's 10th), 5 in February (10th, 15th), 30 in March
+    # (Sparse's 1st, Daily's 31st).
     rows = cli.json("compare", "m.tanks", "--every", "month", "--against", "SPARSE")
     assert rows == [
         {"metric": "m.tanks", "period": "2024-01", "at": "2024-01-31", "Daily": 135,
          "Sparse": 60, "Third": 300, "Daily / Sparse": 2.25, "Third / Sparse": 5.0,
-         "spans_differ": False},
+         "spans_differ": False, "as_of_gap_days": 7},
         {"metric": "m.tanks", "period": "2024-02", "at": "2024-02-29", "Daily": 150,
          "Sparse": 80, "Third": None, "Daily / Sparse": 1.88, "Third / Sparse": None,
-         "spans_differ": False},
+         "spans_differ": False, "as_of_gap_days": 5},
         {"metric": "m.tanks", "period": "2024-03", "at": "2024-03-31", "Daily": 200,
          "Sparse": 100, "Third": None, "Daily / Sparse": 2.0, "Third / Sparse": None,
-         "spans_differ": False},
+         "spans_differ": False, "as_of_gap_days": 30},
     ]  # fmt: skip
     # Three months back, Third's figure still counts in February (and in March: 4 Jan is
     # within three months of 31 Mar).
@@ -220,10 +222,47 @@ def test_compare_every_month_against_a_source(cli, series):
         "compare", "m.tanks", "--every", "month", "--against", "Sparse", "-f", "csv"
     ).stdout.splitlines()[0]
     assert csv_head == (
-        "metric,period,at,Daily,Sparse,Third,Daily / Sparse,Third / Sparse,spans_differ"
+        "metric,period,at,Daily,Sparse,Third,Daily / Sparse,Third / Sparse,spans_differ,"
+        "as_of_gap_days"
     )
     table = cli.ok("compare", "m.tanks", "--every", "month", "--against", "Sparse").stdout
     assert "2.25×" in table and "Daily ÷ Sparse" in table
+    assert "warning: in 2024-03 the figures lie more than 7 days apart in as-of" in table
+
+
+def test_compare_every_week_takes_no_ratio_between_two_nights(cli):
+    # A per-night metric rolled up by week. In the week of 9-15 June A's latest night is the
+    # 14th-15th (50) and B's the 13th-14th (220): 220 / 50 = 4.4 would be two nights, not two
+    # sources. In the next week both last counted the night of the 20th-21st (written two
+    # ways): 330 / 300 = 1.1. By day the night of the 13th-14th has both: 220 / 200 = 1.1.
+    cli.ok("metrics", "describe", "n.launched", "--kind", "per-period", "--period", "night")
+    for source, as_of, value in [
+        ("A", "2025-06-12/2025-06-13", "100"),
+        ("A", "2025-06-13/2025-06-14", "200"),
+        ("B", "2025-06-14", "220"),
+        ("A", "2025-06-14/2025-06-15", "50"),
+        ("A", "2025-06-21", "300"),
+        ("B", "2025-06-20/2025-06-21", "330"),
+    ]:
+        cli.ok(
+            "add", "n.launched", value, "-s", source, "--as-of", as_of, "--reported", "2025-06-22"
+        )
+    every = ("compare", "n.launched", "--every", "week", "--against", "A")
+    rows = cli.json(*every)
+    assert picked(rows, "period", "A", "B", "B / A", "spans_differ", "as_of_gap_days") == [
+        ("2025-W24", 50, 220, None, True, 1),
+        ("2025-W25", 300, 330, 1.1, False, 0),
+    ]
+    assert (
+        "in 2025-W24 the sources' latest figures are of different nights" in cli.ok(*every).stdout
+    )
+    by_day = cli.json("compare", "n.launched", "--every", "day", "--against", "A")
+    assert picked([row for row in by_day if row["A"] is not None], "period", "B / A") == [
+        ("2025-06-13", None),
+        ("2025-06-14", 1.1),
+        ("2025-06-15", None),
+        ("2025-06-21", 1.1),
+    ]
 
 
 def test_compare_refuses_what_it_cannot_answer(cli, series, ledger_path: Path):
