@@ -182,6 +182,13 @@ class Comparison:
         return self.as_of_gap_days is not None and self.as_of_gap_days > FAR_APART_DAYS
 
     @property
+    def periods_differ(self) -> bool:
+        """Of a per-period metric, whether the fresh figures are of different periods (nights):
+        only with a --max-age longer than the period."""
+        nights = {period_of(row.latest_as_of, self.period) for row in self.fresh if self.period}
+        return len(nights) > 1
+
+    @property
     def other_spans(self) -> list[str]:
         """The sources left out because their figures count another span than those compared."""
         return [row.source for row in self.rows if row.other_span]

@@ -223,6 +223,12 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
             "of the span most sources give (on a tie, the shortest); left out: "
             + ", ".join(comparison.other_spans)
         )
+    if comparison.periods_differ:
+        notes.append(
+            f"warning: the figures compared are of different {comparison.period}s (see their "
+            f"as-of): one {comparison.period}'s figure against another's is time, not "
+            f"disagreement; without --max-age only one {comparison.period}'s are compared"
+        )
     if comparison.far_apart:
         notes.append(
             f"warning: the figures compared are {comparison.as_of_gap_days} days apart in as-of "

@@ -256,6 +256,12 @@ def test_compare_every_week_takes_no_ratio_between_two_nights(cli):
     assert (
         "in 2025-W24 the sources' latest figures are of different nights" in cli.ok(*every).stdout
     )
+    # On the 15th by default only the night just ended counts (B's is a night old: stale); a
+    # week's --max-age sets B's night of the 13th-14th against A's of the 14th-15th, and says so.
+    table = cli.ok("compare", "n.launched", "--at", "2025-06-15").stdout
+    assert "left out): B" in table and "different nights" not in table
+    wider = cli.ok("compare", "n.launched", "--at", "2025-06-15", "--max-age", "7d").stdout
+    assert "warning: the figures compared are of different nights" in wider
     by_day = cli.json("compare", "n.launched", "--every", "day", "--against", "A")
     assert picked([row for row in by_day if row["A"] is not None], "period", "B / A") == [
         ("2025-06-13", None),
