@@ -17,10 +17,10 @@ from datetime import date
 from typing import Any
 
 from osintlog.attribution import attribution
-from osintlog.date_words import COUNT_WORDS, WEEKDAY_PATTERN
-from osintlog.dates import after_report, parse_date, period_end
+from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.fields import FIELDS, FUTURE
+from osintlog.figure_dates import as_of_date, attached_date, find_dates, sentence_dates
 from osintlog.figures import (
     CURRENCIES,
     HEDGES,
@@ -53,43 +53,6 @@ _LEADING_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNO
 
 # --- what is not a figure ----------------------------------------------------------------------
 
-# Month names as whole words only: "Separately" and "Decoy" name no month.
-_MONTH = (
-    r"(?<![A-Za-z])(?:January|February|March|April|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?![A-Za-z])\.?"
-)
-_MAY = r"(?:(?<=\bin )|(?<=\bof )|(?<=\bsince )|(?<=\bby )|(?<=\buntil ))May(?![A-Za-z])"
-_ANY_MONTH = rf"(?:{_MONTH}|{_MAY}|(?<![A-Za-z])May(?=\s+\d))"
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_WEEKDAY = WEEKDAY_PATTERN
-_COUNT = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
-_PERIOD = r"(?:(?:early|mid|late|the end of|the beginning of|the start of|end of)[\s-]+)?"
-DATE_PATTERNS = [
-    rf"{_PERIOD}{_ANY_MONTH}\s+{_DAY},?\s+\d{{4}}",
-    rf"{_DAY}\s+{_ANY_MONTH},?\s+\d{{4}}",
-    rf"{_PERIOD}{_ANY_MONTH},?\s+\d{{4}}",
-    rf"{_ANY_MONTH}\s+{_DAY}\b",
-    rf"{_DAY}\s+{_ANY_MONTH}",
-    rf"{_PERIOD}{_ANY_MONTH}",
-    r"\d{4}-\d{2}(?:-\d{2})?",
-    r"\d{1,2}/\d{1,2}/\d{2,4}",
-    rf"{_PERIOD}\b(?:19|20)\d{{2}}s?\b",
-    r"(?:this|last|next) year",
-    r"(?:the )?end of (?:the|this) (?:year|month)(?!\s+(?:of\s+)?\d)",
-    # Words that make a figure a count over a span, relative to the report ("since the start
-    # of the month", "in the week to Friday", "last month"): missed, such a total would be taken
-    # for a count to the report's date. Days and nights ("overnight", "on Saturday") are left
-    # to the report's date: a sentence gives the day of its statement as often as its figure's.
-    r"(?i:(?:the )?(?:start|beginning) of (?:the|this) (?:year|month))(?=\W|$)",
-    r"(?i:(?:so far |earlier )this (?:year|month)|this (?:year|month) so far|year to date)\b",
-    rf"(?i:(?:in )?the week (?:to|ending|up to) "
-    rf"(?:{_WEEKDAY}|{_ANY_MONTH}\s+{_DAY}\b|{_DAY}\s+{_ANY_MONTH}))",
-    rf"(?i:(?:(?:in|over) )?the (?:past|last|previous) (?:(?:\d{{1,3}}|{_COUNT}) )?"
-    r"(?:hours|days|weeks|months|years|week|month|year)\b)",
-    rf"(?i:(?:the )?first (?:\d{{1,2}}|{_COUNT}) months of (?:\d{{4}}|this year|last year))",
-    r"(?i:(?:last|this) (?:week|month))\b",
-]
-_DATES = re.compile("|".join(f"(?:{p})" for p in DATE_PATTERNS))
 _NOT_FIGURES = re.compile(
     r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?\b"  # times
     r"|\b[A-Za-z]{1,4}-\d+[A-Za-z]*\b"  # model numbers: KN-23, Su-34, S-400
@@ -101,7 +64,7 @@ _NOT_FIGURES = re.compile(
 
 def masked(sentence: str) -> tuple[str, list[tuple[int, int, str]]]:
     """The sentence with dates, times, model numbers and the like blotted out, and the dates."""
-    dates = [(m.start(), m.end(), m.group()) for m in _DATES.finditer(sentence)]
+    dates = find_dates(sentence)
     spans = [(start, end) for start, end, _ in dates]
     for match in _NOT_FIGURES.finditer(sentence):
         if match.group().startswith(("+", "(")) or not _is_grouped_figure(match.group()):
@@ -348,126 +311,6 @@ _CONTINUES = re.compile(
 )
 
 
-def as_of_date(
-    sentence: str, dates: list[tuple[int, int, str]], reported: str, today: date
-) -> str | None:
-    """The first date the sentence gives, resolved against the report's date: "October" is the
-    October before the report, but "by December" or "until March" the one after it; "since
-    October" is the span from then to the report; "from March to September 2023" one span."""
-    for index, (start, _end, _text) in enumerate(dates):
-        if _EVENT_DATE.search(sentence, max(0, start - 40), start):
-            continue  # "seized during an offensive in August" dates the offensive
-        if (resolved := _resolved(sentence, dates, index, reported, today)) is not None:
-            return resolved
-    return None
-
-
-# A date that dates an event the sentence mentions, not its figures: it follows "during",
-# "after", "before", "when" or "following" and at most four words ("during an offensive in").
-_EVENT_DATE = re.compile(
-    r"\b(?:during|after|before|when|following)\s+(?:[\w'-]+\s+){0,4}(?:in\s+|on\s+)?$",
-    re.IGNORECASE,
-)
-
-
-# What may stand between a figure and a date that is its own: its noun, then a preposition
-# ("400 shells in 2022", "28,000 troops last October", "60,000 by October").
-_ATTACHED = re.compile(
-    r"(?:\s+[A-Za-z][\w'-]*){0,3}?"
-    r"\s+(?:in|by|since|during|on|until|as of|last|from|at the end of)\s+|\s+"
-)
-
-
-def attached_date(
-    sentence: str,
-    dates: list[tuple[int, int, str]],
-    end: int,
-    before: int,
-    reported: str,
-    today: date,
-) -> str | None:
-    """The date that directly follows a figure ending at `end` (before the next figure, at
-    `before`), as a list sentence gives each figure its own: "from 400 in 2022 to 913 in early
-    2024". It belongs to the figure before any date of the sentence."""
-    index = _attached_index(sentence, dates, end, before)
-    return None if index is None else _resolved(sentence, dates, index, reported, today)
-
-
-def _attached_index(
-    sentence: str, dates: list[tuple[int, int, str]], end: int, before: int
-) -> int | None:
-    for index, (start, _end, _text) in enumerate(dates):
-        if end <= start < before and _ATTACHED.fullmatch(sentence, end, start):
-            return index
-    return None
-
-
-# A figure set against an earlier one: "up from roughly 3,000 in January", "compared with".
-_EARLIER = re.compile(
-    r"\b(?:(?:up|down|rising|falling|rose|fell|grew)\s+from|compared\s+(?:with|to)|versus)\s+$",
-    re.IGNORECASE,
-)
-
-
-def sentence_dates(
-    sentence: str, dates: list[tuple[int, int, str]], figures: list[Found]
-) -> list[tuple[int, int, str]]:
-    """The dates that may date the whole sentence: not one that belongs to an earlier figure it
-    is set against ("4,700 killed, up from roughly 3,000 in January": January is the 3,000's)."""
-    earlier = set()
-    for number, found in enumerate(figures):
-        if _EARLIER.search(sentence, max(0, found.start - 20), found.start):
-            following = figures[number + 1].start if number + 1 < len(figures) else len(sentence)
-            index = _attached_index(sentence, dates, found.end, following)
-            if index is not None:
-                earlier.add(index)
-    return [date for index, date in enumerate(dates) if index not in earlier]
-
-
-def _resolved(
-    sentence: str, dates: list[tuple[int, int, str]], index: int, reported: str, today: date
-) -> str | None:
-    start, _end, text = dates[index]
-    relative = re.fullmatch(r"(this|last|next) year", text, re.IGNORECASE)
-    if relative:
-        shift = {"this": 0, "last": -1, "next": 1}[relative.group(1).lower()]
-        return f"{int(reported[:4]) + shift:04d}"
-    # "by the end of the year" in a report of July is December's (a forecast), not the year so far
-    end_of = re.fullmatch(r"(?:the )?end of (?:the|this) (year|month)", text, re.IGNORECASE)
-    if end_of and end_of.group(1).lower() == "year":
-        return f"{reported[:4]}-12"
-    if end_of:
-        return period_end(reported[:7])
-    for wider in _wider(sentence, dates, index):
-        with contextlib.suppress(BadDate):
-            return parse_date(wider, today=today, reported=reported)
-    try:
-        resolved = parse_date(text, today=today, reported=reported)
-    except BadDate:
-        return None
-    ahead = re.search(
-        r"\b(?:by|until|before|next)\s+$", sentence[max(0, start - 8) : start], re.IGNORECASE
-    )
-    if ahead and not re.search(r"\d{4}", text) and resolved < reported[: len(resolved)]:
-        resolved = f"{int(resolved[:4]) + 1:04d}{resolved[4:]}"
-    return resolved
-
-
-def _wider(sentence: str, dates: list[tuple[int, int, str]], index: int) -> list[str]:
-    """The date with the words that make it a span: "since October" (to the report), "from
-    March to September 2023"."""
-    start, end, text = dates[index]
-    before = sentence[max(0, start - 6) : start].lower()
-    wider = []
-    if before.endswith("since "):
-        wider.append(f"since {text}")
-    if before.endswith("from ") and index + 1 < len(dates):
-        following = dates[index + 1]
-        if re.fullmatch(r"\s+(?:to|until|through)\s+", sentence[end : following[0]]):
-            wider.append(f"from {sentence[start : following[1]]}")
-    return wider
-
-
 # --- the whole report --------------------------------------------------------------------------
 
 
@@ -530,7 +373,8 @@ def extract(
         if source is None and _continues(sentences, index):
             source = attribution(sentences[index - 1].text, last_speaker)
         dates = masked(sentence.text)[1]
-        whole = sentence_dates(sentence.text, dates, figures)
+        spans = [(found.start, found.end) for found in figures]
+        whole = sentence_dates(sentence.text, dates, spans)
         as_of = as_of_date(sentence.text, whole, report_date, today)
         previous_unit = None
         for number, found in enumerate(figures):

@@ -33,6 +33,7 @@ CORE = [
     "charts",
     "formats",
     "extract",
+    "figure_dates",
     "workers",
     "importing",
     "api",
