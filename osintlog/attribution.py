@@ -18,7 +18,9 @@ _VERBS = (
     "claims|estimated|estimates|announced|announces|added|adds|confirmed|confirms|believe|"
     "believes|assessed|assesses|warned|warns|anticipates|anticipated|clarified|clarifies|"
     "showed|shows|revealed|reveals|spoke|speaks|counted|counts|recorded|records|explained|"
-    "explains|insisted|insists|acknowledged|acknowledges|admitted|admits|stressed|stresses"
+    "explains|insisted|insists|acknowledged|acknowledges|admitted|admits|stressed|stresses|"
+    # "The ministry put the number of shells fired at 41,000": an estimate, by its subject
+    r"puts?(?=\s[^,.;:]{1,80}?\sat\s+(?:about\s+|around\s+|some\s+|roughly\s+)?[\d~≈])"
 )
 # A verb of saying, after "has", "have" or "had" (and "been") where the sentence has them.
 _SAYING = re.compile(rf"\b(?:(?:has|have|had)\s+(?:been\s+)?)?(?:{_VERBS})\b")
@@ -84,8 +86,12 @@ def _according(sentence: str, last_speaker: str | None) -> list[Found]:
     for pattern in (_ACCORDING, _CITING):
         for match in pattern.finditer(sentence):
             named = match.group(1).strip()
-            pronoun = named.lower() in PRONOUNS
-            speaker = last_speaker if pronoun else _name(named, allow_lower=True)
+            if named.lower() in PRONOUNS:
+                speaker = _referent(sentence, match.start(), last_speaker)
+            elif _POSSESSED.fullmatch(named):
+                speaker = _referent(sentence, match.start(), named)
+            else:
+                speaker = _name(named, allow_lower=True)
             if speaker:
                 found.append(Found(match.start(), speaker))
     return found
@@ -104,7 +110,12 @@ def _verbs(sentence: str, last_speaker: str | None = None) -> list[Found]:
         boundary, end = _clause_before(sentence, boundaries, match.start())
         # A speaker is a few words: what lies further left of the verb is no part of it.
         chunk = _with_abbreviation(sentence, boundaries, boundary, end)[-_LONGEST_SPEAKER:]
-        speaker = speaker_of(chunk) or (last_speaker if _is_pronoun(chunk) else None)
+        if _is_pronoun(chunk):
+            speaker = _referent(sentence, boundary, last_speaker)
+        elif _POSSESSED.fullmatch(chunk.strip()):  # else "his office", as written
+            speaker = _referent(sentence, boundary, speaker_of(chunk))
+        else:
+            speaker = speaker_of(chunk)
         if speaker:
             found.append(Found(boundary, speaker))
     for match in _VERB_SUBJECT.finditer(sentence):
@@ -116,6 +127,24 @@ def _verbs(sentence: str, last_speaker: str | None = None) -> list[Found]:
 def _is_pronoun(chunk: str) -> bool:
     """Whether a clause before a verb of saying is only a pronoun: "he", "it", "they"."""
     return chunk.strip().lower() in _SPEAKING_PRONOUNS
+
+
+# "its report", "their spokesman": a pointer to a speaker the sentence may name as an agent.
+_POSSESSED = re.compile(r"(?:its|their|his|her)\s+[\w-]+(?:\s+[\w-]+)?", re.IGNORECASE)
+# The agent of a passive verb: "were recorded by the monitoring mission, its report said".
+_AGENT = re.compile(
+    r"\b(?:recorded|reported|documented|counted|registered|verified|confirmed|tallied|compiled"
+    r"|logged|tracked|estimated|published|released)\s+by\s+(the\s+[^,;:]{2,60}?)\s*,",
+    re.IGNORECASE,
+)
+
+
+def _referent(sentence: str, before: int, otherwise: str | None) -> str | None:
+    """Whom a pronoun at `before` points at: the agent of a verb of recording before it in the
+    sentence ("were recorded by the monitoring mission, its report said"), else `otherwise`
+    (the last speaker named, for "it said")."""
+    agents = [speaker_of(match.group(1)) for match in _AGENT.finditer(sentence, 0, before)]
+    return next((agent for agent in reversed(agents) if agent), otherwise)
 
 
 def _boundary_before(boundaries: list[int], position: int) -> int:

@@ -20,7 +20,13 @@ from osintlog.attribution import attribution
 from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.fields import FIELDS, FUTURE
-from osintlog.figure_dates import as_of_date, attached_date, find_dates, sentence_dates
+from osintlog.figure_dates import (
+    as_of_date,
+    attached_date,
+    earlier_figure_date,
+    find_dates,
+    sentence_dates,
+)
 from osintlog.figures import (
     CURRENCIES,
     HEDGES,
@@ -381,7 +387,7 @@ def extract(
             following = figures[number + 1].start if number + 1 < len(figures) else None
             own = attached_date(
                 sentence.text, dates, found.end, following or len(sentence.text), report_date, today
-            )
+            ) or earlier_figure_date(sentence.text, found.start, found.end, as_of)
             unit = (
                 ("%" if found.figure.unit == "%" else None)
                 or found.currency
@@ -390,7 +396,7 @@ def extract(
                 or unit_before(sentence.text, found.start)
             )
             previous_unit = unit if unit != "%" else previous_unit
-            if unit is None and _bare_small_number(found):
+            if (unit is None and _bare_small_number(found)) or _is_a_change(sentence.text, found):
                 continue
             candidates.append(
                 _candidate(sentence, found, unit, own or as_of, report_date, source or via, via)
@@ -413,6 +419,28 @@ def _one_unit_per_metric(candidates: list[dict[str, Any]]) -> list[dict[str, Any
             candidate["metric"] = f"{candidate['metric']}_{slug}"
             units.setdefault(candidate["metric"], unit)
     return candidates
+
+
+# A percentage that says how much something changed, not how much there is: "up 20%", "fell
+# by 12 percent", "a 15% rise", "20% more than".
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:up|down|rose|fell|grew|dropped|climbed|jumped|increased|decreased|declined|surged"
+    r"|plunged|by)\s+(?:(?:about|around|nearly|almost|some|roughly|more than|over)\s+)?$",
+    re.IGNORECASE,
+)
+_CHANGE_AFTER = re.compile(
+    r"\s*(?:rise|increase|drop|fall|decline|jump|surge|growth|more|less|fewer|higher|lower|up"
+    r"|down)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_a_change(sentence: str, found: Found) -> bool:
+    """Whether a percentage is a change ("up 20% from a year earlier"), not a share."""
+    if found.figure.unit != "%":
+        return False
+    before = sentence[max(0, found.start - 30) : found.start]
+    return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(sentence, found.end))
 
 
 def _bare_small_number(found: Found) -> bool:

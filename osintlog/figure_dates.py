@@ -13,9 +13,12 @@ import contextlib
 import re
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from osintlog.date_words import COUNT_WORDS, WEEKDAY_PATTERN
 from osintlog.dates import parse_date, period_end
 from osintlog.errors import BadDate
+from osintlog.periods import period_start
 
 # A date found in a sentence: where it starts and ends, and its text.
 FoundDate = tuple[int, int, str]
@@ -40,6 +43,9 @@ DATE_PATTERNS = [
     rf"{_PERIOD}{_ANY_MONTH}",
     r"\d{4}-\d{2}(?:-\d{2})?",
     r"\d{1,2}/\d{1,2}/\d{2,4}",
+    r"(?i:(?:the )?(?:first|second) half|(?:the )?(?:first|second|third|fourth) quarter)"
+    r" of (?:\d{4}|(?i:this|last) year)\b",
+    r"\b(?:Q[1-4]|H[12])\s+\d{4}\b",
     rf"{_PERIOD}\b(?:19|20)\d{{2}}s?\b",
     r"(?:this|last|next) year",
     r"(?:the )?end of (?:the|this) (?:year|month)(?!\s+(?:of\s+)?\d)",
@@ -121,6 +127,46 @@ _EARLIER = re.compile(
 )
 
 
+# The time of an earlier figure, from the sentence's: "compared with 36,000 the week before".
+_BEFORE_THAT = re.compile(
+    r"(?:\s+[A-Za-z][\w'-]*){0,3}?\s+(?:(?:the|a|one)\s+(day|week|month|year)\s+"
+    r"(?:before|earlier)|the\s+previous\s+(day|week|month|year))\b",
+    re.IGNORECASE,
+)
+_STEPS = {
+    "day": relativedelta(days=1),
+    "week": relativedelta(weeks=1),
+    "month": relativedelta(months=1),
+    "year": relativedelta(years=1),
+}
+
+# The steps a date at each precision (by its length) can be moved back: not a month's day.
+_STEPS_AT_PRECISION = {4: ("year",), 7: ("month", "year"), 10: tuple(_STEPS)}
+
+
+def earlier_figure_date(sentence: str, start: int, end: int, as_of: str | None) -> str | None:
+    """Of a figure set against the sentence's (after "compared with", "up from") and dated
+    relative to it ("the week before", "a year earlier"): the sentence's as-of moved back so
+    far. None where it is not so dated, or the as-of is too coarse for the step (a month's
+    "day before")."""
+    if as_of is None or not _EARLIER.search(sentence, max(0, start - 20), start):
+        return None
+    step = _BEFORE_THAT.match(sentence, end)
+    if step is None:
+        return None
+    unit = (step.group(1) or step.group(2)).lower()
+    parts = [_moved_back(part, unit) for part in as_of.split("/")]
+    return None if None in parts else "/".join(parts)  # type: ignore[arg-type]
+
+
+def _moved_back(part: str, unit: str) -> str | None:
+    """One date at its precision moved back a day, week, month or year (None: too coarse)."""
+    if unit not in _STEPS_AT_PRECISION[len(part)]:
+        return None
+    day = date.fromisoformat(period_start(part)) - _STEPS[unit]
+    return day.isoformat()[: len(part)]
+
+
 def sentence_dates(
     sentence: str, dates: list[FoundDate], figures: list[tuple[int, int]]
 ) -> list[FoundDate]:
@@ -141,16 +187,21 @@ def _resolved(
     sentence: str, dates: list[FoundDate], index: int, reported: str, today: date
 ) -> str | None:
     start, _end, text = dates[index]
-    relative = re.fullmatch(r"(this|last|next) year", text, re.IGNORECASE)
-    if relative:
-        shift = {"this": 0, "last": -1, "next": 1}[relative.group(1).lower()]
-        return f"{int(reported[:4]) + shift:04d}"
+    # "last year", and "the first half of last year": the year by its number
+    relative_year = _RELATIVE_YEAR.fullmatch(text)
+    text = _RELATIVE_YEAR.sub(lambda match: _year_of(match.group(1), reported), text)
+    if relative_year:
+        return text
     # "by the end of the year" in a report of July is December's (a forecast), not the year so far
     end_of = re.fullmatch(r"(?:the )?end of (?:the|this) (year|month)", text, re.IGNORECASE)
     if end_of and end_of.group(1).lower() == "year":
         return f"{reported[:4]}-12"
     if end_of:
         return period_end(reported[:7])
+    ahead = re.search(r"\b(by|until|before|next)\s+$", sentence[max(0, start - 8) : start], re.I)
+    deadline = re.fullmatch(r"(?:the )?end of (\d{4})", text, re.IGNORECASE)
+    if ahead and deadline:  # "by the end of 2027": December 2027, a forecast in a report of 2027
+        return f"{deadline.group(1)}-12"
     for wider in _wider(sentence, dates, index):
         with contextlib.suppress(BadDate):
             return parse_date(wider, today=today, reported=reported)
@@ -158,24 +209,48 @@ def _resolved(
         resolved = parse_date(text, today=today, reported=reported)
     except BadDate:
         return None
-    ahead = re.search(
-        r"\b(?:by|until|before|next)\s+$", sentence[max(0, start - 8) : start], re.IGNORECASE
-    )
-    if ahead and not re.search(r"\d{4}", text) and resolved < reported[: len(resolved)]:
+    # "by December" is the December after the report where the sentence looks ahead ("plans to
+    # send 6,000 by December"), else the one before it ("had reached 1,300 by mid-December").
+    looks_ahead = ahead and (ahead.group(1).lower() == "next" or _AHEAD.search(sentence))
+    if looks_ahead and not re.search(r"\d{4}", text) and resolved < reported[: len(resolved)]:
         resolved = f"{int(resolved[:4]) + 1:04d}{resolved[4:]}"
     return resolved
 
 
+_RELATIVE_YEAR = re.compile(r"\b(this|last|next) year\b", re.IGNORECASE)
+# Words of a sentence about what is to come: a plan, a forecast, a pledge.
+_AHEAD = re.compile(
+    r"\b(?:will|would|could|should|might|shall|going to|set to|due|to be|is to|are to"
+    r"|expect\w*|plan\w*|aim\w*|intend\w*|project\w*|forecast\w*|target\w*|hope\w*"
+    r"|pledg\w*|promis\w*|vow\w*|seek\w*|want\w*|goal)\b",
+    re.IGNORECASE,
+)
+
+
+def _year_of(word: str, reported: str) -> str:
+    """The year "this year", "last year" or "next year" names in a report of `reported`."""
+    shift = {"this": 0, "last": -1, "next": 1}[word.lower()]
+    return f"{int(reported[:4]) + shift:04d}"
+
+
 def _wider(sentence: str, dates: list[FoundDate], index: int) -> list[str]:
-    """The date with the words that make it a span: "since October" (to the report), "from
-    March to September 2023"."""
+    """The date with the words that make it a span: "since October" (to the report), "since
+    the invasion in February 2022", "from March to September 2023", "between 2022 and 2024"."""
     start, end, text = dates[index]
-    before = sentence[max(0, start - 6) : start].lower()
+    before = sentence[max(0, start - 50) : start]
     wider = []
-    if before.endswith("since "):
+    if before.lower().endswith("since ") or _SINCE_EVENT.search(before):
         wider.append(f"since {text}")
-    if before.endswith("from ") and index + 1 < len(dates):
-        following = dates[index + 1]
-        if re.fullmatch(r"\s+(?:to|until|through)\s+", sentence[end : following[0]]):
-            wider.append(f"from {sentence[start : following[1]]}")
+    following = dates[index + 1] if index + 1 < len(dates) else None
+    joined = following and sentence[end : following[0]]
+    if following and before.lower().endswith("from ") and _TO.fullmatch(joined or ""):
+        wider.append(f"from {sentence[start : following[1]]}")
+    if following and before.lower().endswith("between ") and _AND.fullmatch(joined or ""):
+        wider.append(f"between {sentence[start : following[1]]}")
     return wider
+
+
+# "since the invasion in", "since the start of the war in": a count from an event's date.
+_SINCE_EVENT = re.compile(r"\bsince\s+(?:[\w'-]+\s+){1,5}(?:in|on|of)\s+$", re.IGNORECASE)
+_TO = re.compile(r"\s+(?:to|until|through)\s+")
+_AND = re.compile(r"\s+and\s+")

@@ -205,6 +205,59 @@ def test_the_end_of_the_year_or_month_ahead_of_the_report_is_a_forecast(cli, tmp
     ]
 
 
+def test_spans_deadlines_and_earlier_figures_get_their_own_dates(cli, tmp_path):
+    # A report of Thursday 14 January 2027 (written for this test). Worked by hand:
+    # - "Since the invasion in February 2022": a count from February 2022 to the report.
+    # - "Between 2022 and 2024": the span of the three years; "its report" is the monitoring
+    #   mission's, the agent of "recorded by".
+    # - "last week" is Monday 4 to Sunday 10 January; "the week before" 28 December to 3 January.
+    # - "in the first half of 2026": January to June 2026.
+    # - "by the end of 2027" is a forecast: December 2027. "by mid-December", said of the past,
+    #   is the December before the report, not a forecast of the next.
+    # - "up 20% from a year earlier" is a change, no share: no candidate.
+    report = tmp_path / "wire.txt"
+    report.write_text(
+        "date 2027-01-14\n\n"
+        "Border guards said they had detained 1,240 people in December, up 20% from a year "
+        "earlier.\n\n"
+        "Since the invasion in February 2022, at least 12,000 civilians have been killed, the "
+        "rights office said.\n\n"
+        "Between 2022 and 2024, some 300 raids were recorded by the monitoring mission, its "
+        "report said.\n\n"
+        "The ministry put the number of shells fired last week at 41,000, compared with 36,000 "
+        "the week before.\n\n"
+        "Some 9,000 recruits signed up in the first half of 2026, the governor said.\n\n"
+        "The army expects another 60 tanks by the end of 2027, a spokesman said.\n\n"
+        "Casualties in the brigade reached 1,300 soldiers by mid-December, a medic said.\n",
+        encoding="utf-8",
+    )
+    found = [(c["value"], c["as_of"], c["source"], c["future"]) for c in candidates(cli, report)]
+    assert found == [
+        ("1,240", "2026-12", "Border guards", False),
+        ("at least 12,000", "2022-02/2027-01-14", "rights office", False),
+        ("some 300", "2022/2024", "monitoring mission", False),
+        ("41,000", "2027-01-04/2027-01-10", "ministry", False),
+        ("36,000", "2026-12-28/2027-01-03", "ministry", False),
+        ("Some 9,000", "2026-01/2026-06", "governor", False),
+        ("another 60", "2027-12", "spokesman", True),
+        ("1,300", "2026-12", "medic", False),
+    ]
+
+
+def test_a_percentage_that_is_a_change_is_no_candidate(cli, tmp_path):
+    # "rose 20%", "fell by 12 percent" and "a 15% rise" say how much something changed; a
+    # turnout of 40% and "about 30% of the drones" say how much there is.
+    report = tmp_path / "changes.txt"
+    report.write_text(
+        "Prices rose 20% in June, the bank said. Turnout was 40% in the region, officials said. "
+        "Losses fell by 12 percent in May, the ministry said. A 15% rise in recruitment was "
+        "reported by the ministry. About 30% of the drones were jammed, the army said.\n",
+        encoding="utf-8",
+    )
+    found = [(c["value"], c["source"]) for c in candidates(cli, report, "--reported", THU)]
+    assert found == [("40%", "officials"), ("About 30%", "army")]
+
+
 FORMS_ADD_READS = (
     [case[0] for case in FIGURE_CASES]
     + list(figures.EXAMPLES)
