@@ -20,13 +20,7 @@ from osintlog.attribution import attribution
 from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.fields import FIELDS, FUTURE
-from osintlog.figure_dates import (
-    as_of_date,
-    attached_date,
-    earlier_figure_date,
-    find_dates,
-    sentence_dates,
-)
+from osintlog.figure_dates import dates_of_figures, find_dates
 from osintlog.figures import (
     CURRENCIES,
     HEDGES,
@@ -380,14 +374,9 @@ def extract(
             source = attribution(sentences[index - 1].text, last_speaker)
         dates = masked(sentence.text)[1]
         spans = [(found.start, found.end) for found in figures]
-        whole = sentence_dates(sentence.text, dates, spans)
-        as_of = as_of_date(sentence.text, whole, report_date, today)
+        as_ofs = dates_of_figures(sentence.text, dates, spans, report_date, today)
         previous_unit = None
-        for number, found in enumerate(figures):
-            following = figures[number + 1].start if number + 1 < len(figures) else None
-            own = attached_date(
-                sentence.text, dates, found.end, following or len(sentence.text), report_date, today
-            ) or earlier_figure_date(sentence.text, found.start, found.end, as_of)
+        for found, as_of in zip(figures, as_ofs, strict=True):
             unit = (
                 ("%" if found.figure.unit == "%" else None)
                 or found.currency
@@ -399,7 +388,7 @@ def extract(
             if (unit is None and _bare_small_number(found)) or _is_a_change(sentence.text, found):
                 continue
             candidates.append(
-                _candidate(sentence, found, unit, own or as_of, report_date, source or via, via)
+                _candidate(sentence, found, unit, as_of, report_date, source or via, via)
             )
     return _one_unit_per_metric(candidates)
 

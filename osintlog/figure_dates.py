@@ -70,13 +70,67 @@ def find_dates(sentence: str) -> list[FoundDate]:
     return [(m.start(), m.end(), m.group()) for m in _DATES.finditer(sentence)]
 
 
+def dates_of_figures(
+    sentence: str,
+    dates: list[FoundDate],
+    figures: list[tuple[int, int]],
+    reported: str,
+    today: date,
+) -> list[str | None]:
+    """The as-of of each figure of a sentence (found at these (start, end)), in order: its own
+    date right after it, else the last date written between an earlier figure and it ("in
+    mid-2025 600,000 troops ...; today the figure is closer to 700,000": "today" is the
+    report's date), else the sentence's first date (`as_of_date`); None where none is given."""
+    whole = sentence_dates(sentence, dates, figures)
+    current = as_of_date(sentence, whole, reported, today)
+    found: list[str | None] = []
+    for number, (start, end) in enumerate(figures):
+        if number:
+            after = figures[number - 1][1]
+            current = _date_between(sentence, dates, after, start, reported, today) or current
+        following = figures[number + 1][0] if number + 1 < len(figures) else len(sentence)
+        own = attached_date(sentence, dates, end, following, reported, today)
+        found.append(own or earlier_figure_date(sentence, start, end, current) or current)
+    return found
+
+
+# Words that date what follows them to the report's day: "today the figure is 700,000".
+_NOW = re.compile(r"\b(?:today|now|currently|at present)\b", re.IGNORECASE)
+
+
+def _date_between(
+    sentence: str, dates: list[FoundDate], after: int, before: int, reported: str, today: date
+) -> str | None:
+    """The last date written between the end of one figure (`after`) and the start of the next,
+    but not the first one's own, nor an event's."""
+    own = _attached_index(sentence, dates, after, before)
+    last: tuple[int, str | None] = (-1, None)
+    for index, (start, end, _text) in enumerate(dates):
+        if (
+            after <= start
+            and end <= before
+            and index != own
+            and not _is_event_date(sentence, start)
+        ):
+            last = (start, _resolved(sentence, dates, index, reported, today))
+    for match in _NOW.finditer(sentence, after, before):
+        if match.start() > last[0]:
+            last = (match.start(), reported)
+    return last[1]
+
+
+def _is_event_date(sentence: str, start: int) -> bool:
+    """Whether the date at `start` dates an event: "seized during an offensive in August"."""
+    return bool(_EVENT_DATE.search(sentence, max(0, start - 40), start))
+
+
 def as_of_date(sentence: str, dates: list[FoundDate], reported: str, today: date) -> str | None:
     """The first date the sentence gives, resolved against the report's date: "October" is the
     October before the report, but "by December" or "until March" the one after it; "since
     October" is the span from then to the report; "from March to September 2023" one span."""
     for index, (start, _end, _text) in enumerate(dates):
-        if _EVENT_DATE.search(sentence, max(0, start - 40), start):
-            continue  # "seized during an offensive in August" dates the offensive
+        if _is_event_date(sentence, start):
+            continue
         if (resolved := _resolved(sentence, dates, index, reported, today)) is not None:
             return resolved
     return None

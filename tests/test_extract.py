@@ -244,6 +244,36 @@ def test_spans_deadlines_and_earlier_figures_get_their_own_dates(cli, tmp_path):
     ]
 
 
+def test_a_date_between_two_figures_dates_the_second(cli, tmp_path):
+    # A report of 28 November 2026. The second figure of each sentence comes after a date of
+    # its own: the first half of 2024; "today" (the report's day); November. A date attached
+    # to the first figure ("3,000 in January") or to an event ("during an offensive in
+    # August") dates no figure after it.
+    report = tmp_path / "between.txt"
+    report.write_text(
+        "In 2023, 300 tanks were lost and in the first half of 2024, 200, the ministry said.\n"
+        "Officials estimated in mid-2025 that 600,000 troops were deployed; today the figure "
+        "is closer to 700,000, the ministry said.\n"
+        "About 4,700 were killed in May, up from roughly 3,000 in January, and 5,000 wounded, "
+        "officials said.\n"
+        "The army said in May that it had 300 tanks, seized during an offensive in August, and "
+        "200 guns.\n",
+        encoding="utf-8",
+    )
+    found = [(c["value"], c["as_of"]) for c in candidates(cli, report, "--reported", "2026-11-28")]
+    assert found == [
+        ("300", "2023"),
+        ("200", "2024-01/2024-06"),
+        ("600,000", "2025"),
+        ("700,000", "2026-11-28"),
+        ("About 4,700", "2026-05"),
+        ("roughly 3,000", "2026-01"),
+        ("5,000", "2026-05"),
+        ("300", "2026-05"),
+        ("200", "2026-05"),
+    ]
+
+
 def test_a_percentage_that_is_a_change_is_no_candidate(cli, tmp_path):
     # "rose 20%", "fell by 12 percent" and "a 15% rise" say how much something changed; a
     # turnout of 40% and "about 30% of the drones" say how much there is.
