@@ -352,7 +352,9 @@ def _dates(reported_text: str | None, as_of_text: str | None, context: Context) 
     dates = context.dates_seen.get(key)
     if dates is None:
         reported = _reported_date(reported_text, context)
-        as_of = _date(as_of_text, context, reported) or reported
+        # Without a report's date, a date without a year is refused, not read against today.
+        given = reported if reported_text not in (None, "") else None
+        as_of = _date(as_of_text, context, given) or reported
         dates = (reported, as_of, after_report(as_of, reported))
         if len(context.dates_seen) >= _DATES_KEPT:
             context.dates_seen.clear()

@@ -504,7 +504,10 @@ def _resolved(span: Span, anchor: Anchor, original: str) -> Span:
                 "give the year"
             )
         if not anchor.given:
-            raise BadDate(f'"{original}" has no year; give one, or give --reported to take it from')
+            raise BadDate(
+                f'"{original}" has no year; give one, or the report\'s date (--reported) to '
+                "take it from"
+            )
         start = _latest_before(start, anchor, original)
     if end.year is None:
         year = start.year + _crosses_a_year(start, end)  # type: ignore[operator]

@@ -247,3 +247,22 @@ def test_compare_on_a_day_to_come_is_refused_and_this_month_is_today(cli):
     # This month runs to its last day, but the comparison is on today: the figure is 0 days old.
     [row] = cli.json("compare", "m.x", "--at", today.strftime("%Y-%m"))
     assert (row["at"], row["age_days"]) == (today.isoformat(), 0)
+
+
+def test_a_date_without_a_year_needs_the_reports_date(cli, tmp_path, ledger_path):
+    # "April" read against the machine's clock would be this year's April, whatever year the
+    # report was of: refused, in add and in an import row without a reported date, and nothing
+    # is written. With the report's date it is the April on or before it.
+    refused = cli.fails("add", "m.x", "5", "-s", "X", "--as-of", "April").stderr
+    assert '"April" has no year; give one, or the report\'s date (--reported)' in refused
+    assert not ledger_path.exists()
+    rows = tmp_path / "rows.csv"
+    rows.write_text("metric,value,source,as_of,reported\nm.x,6,Y,April 26,\n", encoding="utf-8")
+    assert 'rows.csv:2: "April 26" has no year' in cli.fails("import", str(rows)).stderr
+    assert not ledger_path.exists()
+    cli.ok("add", "m.x", "5", "-s", "X", "--as-of", "April", "--reported", "2025-03-02")
+    assert cli.json("list")[0]["as_of"] == "2024-04"
+    # Words relative to the report count from today where there is none, as the README says.
+    cli.ok("add", "m.y", "5", "-s", "X", "--as-of", "yesterday")
+    yesterday = date.fromordinal(date.today().toordinal() - 1).isoformat()
+    assert [row["as_of"] for row in cli.json("list", "--metric", "m.y")] == [yesterday]
