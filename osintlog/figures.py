@@ -46,61 +46,25 @@ class Figure(NamedTuple):
 _make_figure = functools.partial(tuple.__new__, Figure)
 
 INCREMENT_WORDS = ("another", "a further", "an additional", "additional")
+
+
+def _phrases(text: str) -> tuple[str, ...]:
+    return tuple(text.split("|"))
+
+
+# Each kind's hedge words, "|" between phrases.
 HEDGES = {
-    APPROX: (
-        "about",
-        "approximately",
-        "approx.",
-        "approx",
-        "around",
-        "roughly",
-        "some",
-        "an estimated",
-        "estimated",
-        "est.",
-        "nearly",
-        "almost",
-        "close to",
-        "circa",
-        "ca.",
-        "c.",
-        "~",
-        "≈",
+    APPROX: _phrases(
+        "about|approximately|approx.|approx|around|roughly|some|an estimated|estimated|"
+        "est.|nearly|almost|close to|circa|ca.|c.|~|≈"
     ),
-    AT_MOST: (
-        "up to",
-        "as many as",
-        "no more than",
-        "not more than",
-        "at most",
-        "fewer than",
-        "less than",
-        "just under",
-        "under",
-        "below",
-        "a maximum of",
-        "maximum of",
-        "<=",
-        "≤",
-        "<",
+    AT_MOST: _phrases(
+        "up to|as many as|no more than|not more than|at most|fewer than|less than|"
+        "just under|under|below|a maximum of|maximum of|<=|≤|<"
     ),
-    AT_LEAST: (
-        "at least",
-        "more than",
-        "well over",
-        "just over",
-        "over",
-        "in excess of",
-        "upwards of",
-        "no fewer than",
-        "no less than",
-        "not less than",
-        "a minimum of",
-        "minimum of",
-        "above",
-        ">=",
-        "≥",
-        ">",
+    AT_LEAST: _phrases(
+        "at least|more than|well over|just over|over|in excess of|upwards of|"
+        "no fewer than|no less than|not less than|a minimum of|minimum of|above|>=|≥|>"
     ),
 }
 _HEDGE_KIND = {phrase: kind for kind, phrases in HEDGES.items() for phrase in phrases}
