@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from osintlog import claims as claim_fields
 from osintlog import integrity, ledger
 from osintlog.claims import Claim, Context, fold_source
-from osintlog.dates import Order, parse_date
+from osintlog.dates import Order, day_of
 from osintlog.declarations import (
     Declarations,
     MetricDeclaration,
@@ -32,9 +32,9 @@ from osintlog.declarations import (
     reliability_grade,
     unknown_names,
 )
-from osintlog.errors import BadClaim, BadDate, BadInput, LedgerMissing, NotAllowed
+from osintlog.errors import BadClaim, BadInput, LedgerMissing, NotAllowed
 from osintlog.fields import GIVEN_FIELDS
-from osintlog.formats import InputFormat, load_input
+from osintlog.formats import InputFormat, input_reader
 from osintlog.integrity import check_units, similar_claims
 from osintlog.periods import check_every
 from osintlog.query import Query
@@ -81,7 +81,7 @@ class Ledger:
     ) -> None:
         self.path = Path(path).expanduser() if path else ledger.default_path()
         self._ledger = ledger.Ledger(self.path, lock_timeout)
-        self.today = date.today() if today is None else _day(today)
+        self.today = date.today() if today is None else day_of(today)
         self._existed = self.exists()
 
     def exists(self) -> bool:
@@ -101,8 +101,7 @@ class Ledger:
         return snapshot if not metric or snapshot.claims() else self._existing()
 
     def _read(self, part: Part | None = None) -> ledger.Snapshot:
-        """The ledger, or only `part` of it where the store can read only that (SQLite): what
-        a write of a few entries needs to see."""
+        """The ledger, or only `part` of it where the store can read just that (SQLite)."""
         snapshot = self._ledger.read_part(part) if part else None
         return snapshot if snapshot is not None else self._ledger.read()
 
@@ -155,14 +154,7 @@ class Ledger:
         also with `superseded_by` (the ids of its amendments), a retracted one with
         `retraction_reason`."""
         snapshot = self._of_claim(claim_id)
-        claim = snapshot.with_status([snapshot.resolve(claim_id)])[0]
-        successors = [c["id"] for c in snapshot.claims() if c["supersedes"] == claim["id"]]
-        if successors:
-            claim["superseded_by"] = successors
-        for entry in snapshot.entries:
-            if entry["kind"] == "retraction" and entry["target"] == claim["id"]:
-                claim["retraction_reason"] = entry["reason"]
-        return claim
+        return integrity.with_changes(snapshot, snapshot.resolve(claim_id))
 
     def claim_records(self, claim_id: str) -> Iterator[dict[str, Any]]:
         """One claim as `export` writes it."""
@@ -288,7 +280,7 @@ class Ledger:
         from osintlog import comparison
 
         seen = self._metric_claims(metric)
-        day = comparison.comparison_day(at, self._day(at) if at else None, self.today.isoformat())
+        day = comparison.comparison_day(at, self.today)
         found = []
         for name, group in comparison.by_metric(seen.claims).items():
             age, period = seen.max_age(name, max_age), seen.declared.period(name)
@@ -360,9 +352,6 @@ class Ledger:
         seen = self._metric_claims(metric, source)
         chosen = self.query(since=since, until=until).select(seen.claims)
         return views.chart_series(chosen, seen.declared.periods())
-
-    def _day(self, text: str) -> str:
-        return parse_date(text, today=self.today, reported=self.today.isoformat())
 
     def info(self) -> ledger.LedgerInfo:
         """Where the ledger is, its size, schema and counts (counted by the store where it can:
@@ -534,19 +523,11 @@ class Ledger:
         before = snapshot.declarations().metrics.get(metric)
         given = MetricDeclaration(metric, unit, kind, period, note)
         declared = metric_declaration(metric, before, given, snapshot.metric_units())
-        self._declare(
-            "metric",
-            metric=metric,
-            unit=declared.unit,
-            metric_kind=declared.kind,
-            period=declared.period,
-            note=declared.note,
-        )
+        self._declare("metric", **declared.entry_fields())
         return declared
 
     def _declare(self, kind: str, **fields: Any) -> None:
-        """Append a declaration (a rating, an alias, a metric's), checked as it was built: the
-        store reads no claim for it (`Part()`), only the last entry to chain to."""
+        """Append a declaration (a rating, an alias, a metric's); the store reads no claim."""
         context = self.context()
         entry = ledger.new_entry(kind, context.analyst, context.now, **fields)
         integrity.check_new_entry(entry)
@@ -572,13 +553,7 @@ class Ledger:
         their report."""
         from osintlog.importing import import_claims
 
-        name = "<stdin>" if str(path) == "-" and stdin is not None else str(path)
-
-        def read() -> bytes:
-            if data is not None:
-                return data.encode() if isinstance(data, str) else data
-            return load_input(str(path), stdin)[1]
-
+        name, read = input_reader(str(path), data, stdin)
         return import_claims(
             self._ledger,
             name,
@@ -623,15 +598,3 @@ class Ledger:
         from osintlog.merging import merge
 
         return merge(self._ledger, Path(other), lambda: self.context().now, dry_run=dry_run)
-
-
-def _day(today: date | str) -> date:
-    """The day `today` names: a date (a datetime's day), or one ISO day as text."""
-    if isinstance(today, date):
-        return date(today.year, today.month, today.day)
-    try:
-        return date.fromisoformat(today.strip())
-    except (AttributeError, ValueError):
-        raise BadDate(
-            f"today={today!r}: give a datetime.date or an ISO day such as 2025-09-03"
-        ) from None

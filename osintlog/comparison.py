@@ -21,6 +21,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from osintlog.claims import Claim, fold_source
+from osintlog.dates import parse_date
 from osintlog.errors import BadClaim, BadDate, BadInput
 from osintlog.figures import Number, display_of
 from osintlog.periods import (
@@ -422,15 +423,17 @@ class PeriodComparison:
         ]
 
 
-def comparison_day(given: str | None, day: str | None, today: str) -> str:
-    """The day a comparison is on: the last day of `day` (as `given`), or today while it runs
-    ("this month"); today by default. A day after today is refused: ages would run to a day
-    no figure can describe yet."""
-    if not day:
-        return today
-    if period_start(day) > today:
-        raise BadDate(f'at "{given}" ({day}) lies after today ({today}): no figure is of it yet')
-    return min(period_end(day), today)
+def comparison_day(given: str | None, today: date) -> str:
+    """The day a comparison is on: the last day of the date `given` (read as --at reads it),
+    or today while it runs ("this month"); today by default. A day after today is refused:
+    ages would run to a day no figure can describe yet."""
+    shown = today.isoformat()
+    if not given:
+        return shown
+    day = parse_date(given, today=today, reported=shown)
+    if period_start(day) > shown:
+        raise BadDate(f'at "{given}" ({day}) lies after today ({shown}): no figure is of it yet')
+    return min(period_end(day), shown)
 
 
 def compare_every(

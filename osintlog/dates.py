@@ -567,3 +567,15 @@ def _stored(original: str, span: Span) -> str:
     if period_start(start) > period_start(end):
         raise BadDate(f'"{original}" ends before it starts ({start} to {end})')
     return f"{start}/{end}"
+
+
+def day_of(today: date | str) -> date:
+    """The day a caller gives as `today`: a date (a datetime's day), or one ISO day as text."""
+    if isinstance(today, date):
+        return date(today.year, today.month, today.day)
+    try:
+        return date.fromisoformat(today.strip())
+    except (AttributeError, ValueError):
+        raise BadDate(
+            f"today={today!r}: give a datetime.date or an ISO day such as 2025-09-03"
+        ) from None

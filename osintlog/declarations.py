@@ -23,6 +23,16 @@ class MetricDeclaration:
     period: str | None
     note: str | None
 
+    def entry_fields(self) -> dict[str, str | None]:
+        """The fields of the ledger entry that declares it."""
+        return {
+            "metric": self.metric,
+            "unit": self.unit,
+            "metric_kind": self.kind,
+            "period": self.period,
+            "note": self.note,
+        }
+
 
 @dataclass
 class Declarations:

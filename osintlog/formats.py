@@ -9,7 +9,7 @@ import itertools
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
@@ -490,6 +490,21 @@ def max_input() -> int:
         raise BadSetting(f"OSINTLOG_MAX_INPUT={text!r}: give a size such as 2G, 500M or 100000")
     number, scale = match.groups()
     return int(number) << {"": 0, "k": 10, "m": 20, "g": 30}[scale.lower()]
+
+
+def input_reader(
+    name: str, data: bytes | str | None, stdin: BinaryIO | None
+) -> tuple[str, Callable[[], bytes]]:
+    """The name an import's messages give its input, and what reads the input's bytes when
+    asked: `data` if given (`name` then only names it), else the file's (`-`: stdin's)."""
+    shown = "<stdin>" if name == "-" and stdin is not None else name
+
+    def read() -> bytes:
+        if data is not None:
+            return data.encode() if isinstance(data, str) else data
+        return load_input(name, stdin)[1]
+
+    return shown, read
 
 
 def load_input(name: str, stdin: BinaryIO | None) -> tuple[str, bytes]:

@@ -246,6 +246,19 @@ class HistoryRow:
 HISTORY_COLUMNS = [field.name for field in fields(HistoryRow) if field.name != "unit"]
 
 
+def with_changes(snapshot: Snapshot, claim: Claim) -> Claim:
+    """A claim with its status; superseded, with `superseded_by` (its amendments' ids);
+    retracted, with `retraction_reason`."""
+    shown = snapshot.with_status([claim])[0]
+    successors = [c["id"] for c in snapshot.claims() if c["supersedes"] == claim["id"]]
+    if successors:
+        shown["superseded_by"] = successors
+    for entry in snapshot.entries:
+        if entry["kind"] == "retraction" and entry["target"] == claim["id"]:
+            shown["retraction_reason"] = entry["reason"]
+    return shown
+
+
 def versions(snapshot: Snapshot, claim_id: str) -> set[str]:
     """The ids of every version of a claim: the one given, what it superseded, what superseded
     it, and so on, as far as the snapshot shows. A part of the ledger (`store.Part`) holds the
