@@ -69,6 +69,13 @@ def candidates(cli, path: Path, *args: str) -> list[dict]:
     return cli.json("extract", str(path), *args)
 
 
+def report_of(folder: Path, text: str) -> Path:
+    """A report's text, written to a file in `folder`."""
+    path = folder / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_every_figure_of_the_sample_report_and_nothing_else(cli):
     found = candidates(cli, SAMPLE, "--via", "Babel")
     assert [tuple(c[k] for k in KEYS) for c in found] == DPRK
@@ -160,22 +167,20 @@ def test_review_needs_a_terminal(cli):
 
 def test_month_names_are_read_only_as_whole_words(cli, tmp_path):
     # Written for this test: words that begin like a month name.
-    report = tmp_path / "night.txt"
-    report.write_text(
+    report = report_of(
+        tmp_path,
         "Separately, the air force said 40 drones were shot down.\n\n"
         "Decoy drones made up about 200 of the 477 launched, the monitoring group said.\n\n"
         "Marines reported 12 boats destroyed in March.\n",
-        encoding="utf-8",
     )
     found = [(c["value"], c["as_of"]) for c in candidates(cli, report, "--reported", THU)]
     assert found == [("40", None), ("about 200", None), ("477", None), ("12", "2025-03")]
 
 
 def test_a_plan_by_a_later_month_is_a_future_candidate_that_imports(cli, tmp_path):
-    report = tmp_path / "plan.txt"
-    report.write_text(
+    report = report_of(
+        tmp_path,
         "By December the army will send another 3,000 troops, the Defence Ministry said.\n",
-        encoding="utf-8",
     )
     out = cli.ok("extract", str(report), "--reported", THU, "--format", "csv").stdout
     [row] = list(csv.DictReader(io.StringIO(out)))
@@ -188,12 +193,11 @@ def test_a_plan_by_a_later_month_is_a_future_candidate_that_imports(cli, tmp_pat
 def test_the_end_of_the_year_or_month_ahead_of_the_report_is_a_forecast(cli, tmp_path):
     # In a report of 10 July 2025: "by the end of the year" is December (after the report: a
     # forecast), "by the end of the month" 31 July; "the end of the year 2024" is 2024.
-    report = tmp_path / "ahead.txt"
-    report.write_text(
+    report = report_of(
+        tmp_path,
         "The ministry expects up to 1,000 drones a night by the end of the year, an aide said.\n"
         "The army plans to send 6,000 troops by the end of the month, the ministry said.\n"
         "At the end of the year 2024, the army had 300 tanks, the minister said.\n",
-        encoding="utf-8",
     )
     found = [
         (c["value"], c["as_of"], c["future"]) for c in candidates(cli, report, "--reported", THU)
@@ -215,8 +219,8 @@ def test_spans_deadlines_and_earlier_figures_get_their_own_dates(cli, tmp_path):
     # - "by the end of 2027" is a forecast: December 2027. "by mid-December", said of the past,
     #   is the December before the report, not a forecast of the next.
     # - "up 20% from a year earlier" is a change, no share: no candidate.
-    report = tmp_path / "wire.txt"
-    report.write_text(
+    report = report_of(
+        tmp_path,
         "date 2027-01-14\n\n"
         "Border guards said they had detained 1,240 people in December, up 20% from a year "
         "earlier.\n\n"
@@ -229,7 +233,6 @@ def test_spans_deadlines_and_earlier_figures_get_their_own_dates(cli, tmp_path):
         "Some 9,000 recruits signed up in the first half of 2026, the governor said.\n\n"
         "The army expects another 60 tanks by the end of 2027, a spokesman said.\n\n"
         "Casualties in the brigade reached 1,300 soldiers by mid-December, a medic said.\n",
-        encoding="utf-8",
     )
     found = [(c["value"], c["as_of"], c["source"], c["future"]) for c in candidates(cli, report)]
     assert found == [
@@ -249,8 +252,8 @@ def test_a_date_between_two_figures_dates_the_second(cli, tmp_path):
     # its own: the first half of 2024; "today" (the report's day); November. A date attached
     # to the first figure ("3,000 in January") or to an event ("during an offensive in
     # August") dates no figure after it.
-    report = tmp_path / "between.txt"
-    report.write_text(
+    report = report_of(
+        tmp_path,
         "In 2023, 300 tanks were lost and in the first half of 2024, 200, the ministry said.\n"
         "Officials estimated in mid-2025 that 600,000 troops were deployed; today the figure "
         "is closer to 700,000, the ministry said.\n"
@@ -258,7 +261,6 @@ def test_a_date_between_two_figures_dates_the_second(cli, tmp_path):
         "officials said.\n"
         "The army said in May that it had 300 tanks, seized during an offensive in August, and "
         "200 guns.\n",
-        encoding="utf-8",
     )
     found = [(c["value"], c["as_of"]) for c in candidates(cli, report, "--reported", "2026-11-28")]
     assert found == [
@@ -277,12 +279,11 @@ def test_a_date_between_two_figures_dates_the_second(cli, tmp_path):
 def test_a_percentage_that_is_a_change_is_no_candidate(cli, tmp_path):
     # "rose 20%", "fell by 12 percent" and "a 15% rise" say how much something changed; a
     # turnout of 40% and "about 30% of the drones" say how much there is.
-    report = tmp_path / "changes.txt"
-    report.write_text(
+    report = report_of(
+        tmp_path,
         "Prices rose 20% in June, the bank said. Turnout was 40% in the region, officials said. "
         "Losses fell by 12 percent in May, the ministry said. A 15% rise in recruitment was "
         "reported by the ministry. About 30% of the drones were jammed, the army said.\n",
-        encoding="utf-8",
     )
     found = [(c["value"], c["source"]) for c in candidates(cli, report, "--reported", THU)]
     assert found == [("40%", "officials"), ("About 30%", "army")]
@@ -363,8 +364,8 @@ def test_an_escape_sequence_in_a_report_is_no_figure_and_never_reaches_a_quote()
 
 
 def test_each_candidate_names_its_figures_own_line_and_machine_output_carries_it(cli, tmp_path):
-    report = tmp_path / "r.txt"
-    report.write_text(
+    report = report_of(
+        tmp_path,
         "date 2025-08-22\n"  # 1
         "\n"  # 2
         "The ministry said on Monday that\n"  # 3
@@ -372,7 +373,6 @@ def test_each_candidate_names_its_figures_own_line_and_machine_output_carries_it
         "and that 12 missiles followed.\n"  # 5
         "\n\n\n"  # 6, 7, 8
         "Officials said 300 soldiers were wounded.\n",  # 9
-        encoding="utf-8",
     )
     rows = json.loads(cli.ok("extract", str(report), "--via", "V", "-f", "json").stdout)
     assert [(row["value"], row["line"]) for row in rows] == [
@@ -405,11 +405,10 @@ def test_a_total_over_a_span_imports_as_one_and_stays_out_of_the_nights_changes(
     # A report of Monday 24 November 2025: a night's count, then in the next paragraph a total
     # since the start of the month (1-24 November), "it said" naming the same source. Imported,
     # the total keeps its span, so diff takes no change between it and the night (n/a).
-    report = tmp_path / "nights.txt"
-    report.write_text(
+    report = report_of(
+        tmp_path,
         "date 2025-11-24\n\nRussia sent 410 drones overnight, the air force said.\n\n"
         "Since the start of the month, 4,800 drones were sent, it said.\n",
-        encoding="utf-8",
     )
     found = candidates(cli, report, "--via", "Wire")
     assert [tuple(c[k] for k in KEYS) for c in found] == [
