@@ -194,6 +194,11 @@ class Comparison:
         """The sources left out because their figures count another span than those compared."""
         return [row.source for row in self.rows if row.other_span]
 
+    @property
+    def spans_differ(self) -> bool:
+        """Whether the sources' latest figures count different spans (see `other_spans`)."""
+        return bool(self.other_spans)
+
     def records(self) -> list[dict[str, Any]]:
         """Rows for machine formats: each source's row with the comparison's footer values."""
         footer = {
@@ -331,14 +336,11 @@ def _judge(comparison: Comparison) -> None:
     days = [row.latest_day for row in fresh]
     comparison.as_of_gap_days = days_between(min(days), max(days))
     for row in comparison.rows:  # a figure of another period or span is not measured against it
-        if consensus and row.latest_point is not None and not _counts_otherwise(row):
+        counts_otherwise = row.longer_than_period or row.other_span
+        if consensus and row.latest_point is not None and not counts_otherwise:
             row.distance_pct = round((row.latest_point - consensus) * 100 / consensus, 1)
             far = abs(row.latest_point - consensus) > OUTLIER_DISTANCE * abs(consensus)
             row.outlier = far and _compared(row) and len(fresh) >= OUTLIER_SOURCES
-
-
-def _counts_otherwise(row: SourceRow) -> bool:
-    return row.longer_than_period or row.other_span
 
 
 def _consensus(rows: Sequence[SourceRow], rule: str) -> Number:

@@ -3,8 +3,9 @@
 A sentence's first date dates its figures, resolved against the report's date ("October" is the
 October before the report, "by December" in a plan the one after it, "since October" the span
 from then to the report); a date right after a figure is that figure's own ("from 400 in 2022 to
-913 in early 2024"); a date that dates an event ("during an offensive in August") or an earlier
-figure set against ("up from 3,000 in January") does not date the sentence.
+913 in early 2024"); a date written between two figures dates the second and those after it; a
+date that dates an event ("during an offensive in August") or an earlier figure set against ("up
+from 3,000 in January") does not date the sentence. `dates_of_figures` gives each figure's.
 """
 
 from __future__ import annotations
@@ -80,17 +81,17 @@ def dates_of_figures(
     """The as-of of each figure of a sentence (found at these (start, end)), in order: its own
     date right after it, else the last date written between an earlier figure and it ("in
     mid-2025 600,000 troops ...; today the figure is closer to 700,000": "today" is the
-    report's date), else the sentence's first date (`as_of_date`); None where none is given."""
-    whole = sentence_dates(sentence, dates, figures)
-    current = as_of_date(sentence, whole, reported, today)
+    report's date), else the sentence's first date (`_first_date`); None where none is given."""
+    whole = _sentence_dates(sentence, dates, figures)
+    current = _first_date(sentence, whole, reported, today)
     found: list[str | None] = []
     for number, (start, end) in enumerate(figures):
         if number:
             after = figures[number - 1][1]
             current = _date_between(sentence, dates, after, start, reported, today) or current
         following = figures[number + 1][0] if number + 1 < len(figures) else len(sentence)
-        own = attached_date(sentence, dates, end, following, reported, today)
-        found.append(own or earlier_figure_date(sentence, start, end, current) or current)
+        own = _own_date(sentence, dates, end, following, reported, today)
+        found.append(own or _earlier_figure_date(sentence, start, end, current) or current)
     return found
 
 
@@ -124,7 +125,7 @@ def _is_event_date(sentence: str, start: int) -> bool:
     return bool(_EVENT_DATE.search(sentence, max(0, start - 40), start))
 
 
-def as_of_date(sentence: str, dates: list[FoundDate], reported: str, today: date) -> str | None:
+def _first_date(sentence: str, dates: list[FoundDate], reported: str, today: date) -> str | None:
     """The first date the sentence gives, resolved against the report's date: "October" is the
     October before the report, but "by December" or "until March" the one after it; "since
     October" is the span from then to the report; "from March to September 2023" one span."""
@@ -152,7 +153,7 @@ _ATTACHED = re.compile(
 )
 
 
-def attached_date(
+def _own_date(
     sentence: str,
     dates: list[FoundDate],
     end: int,
@@ -198,7 +199,7 @@ _STEPS = {
 _STEPS_AT_PRECISION = {4: ("year",), 7: ("month", "year"), 10: tuple(_STEPS)}
 
 
-def earlier_figure_date(sentence: str, start: int, end: int, as_of: str | None) -> str | None:
+def _earlier_figure_date(sentence: str, start: int, end: int, as_of: str | None) -> str | None:
     """Of a figure set against the sentence's (after "compared with", "up from") and dated
     relative to it ("the week before", "a year earlier"): the sentence's as-of moved back so
     far. None where it is not so dated, or the as-of is too coarse for the step (a month's
@@ -221,7 +222,7 @@ def _moved_back(part: str, unit: str) -> str | None:
     return day.isoformat()[: len(part)]
 
 
-def sentence_dates(
+def _sentence_dates(
     sentence: str, dates: list[FoundDate], figures: list[tuple[int, int]]
 ) -> list[FoundDate]:
     """The dates that may date the whole sentence (its figures found at these (start, end)):
