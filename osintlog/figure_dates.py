@@ -46,6 +46,9 @@ DATE_PATTERNS = [
     r"\d{1,2}/\d{1,2}/\d{2,4}",
     r"(?i:(?:the )?(?:first|second) half|(?:the )?(?:first|second|third|fourth) quarter)"
     r" of (?:\d{4}|(?i:this|last) year)\b",
+    # without a year, the latest such half or quarter begun by the report ("the third quarter");
+    # not "the first half of the match"
+    r"(?i:the (?:first|second) half|the (?:first|second|third|fourth) quarter)\b(?! of)",
     r"\b(?:Q[1-4]|H[12])\s+\d{4}\b",
     rf"{_PERIOD}\b(?:19|20)\d{{2}}s?\b",
     r"(?:this|last|next) year",

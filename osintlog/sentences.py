@@ -72,13 +72,15 @@ _STANDALONE = re.compile(
     re.IGNORECASE,
 )
 _ENDS_A_SENTENCE = re.compile(r"[.!?:;\"”’)]\s*$")
+# An item of a list: a line of its own, whatever stop it lacks ("- Troops deployed: 48,000").
+_LIST_ITEM = re.compile(r"(?:[-*•–—▪◦]|\d{1,2}[.)]|[a-z][)])\s+\S")
 
 
 def _paragraphs(text: str, first_line: int) -> Iterator[tuple[list[str], int]]:
     """The text's paragraphs (blocks between blank lines) as their lines, each with the number
-    of its first line. A byline or a timestamp line is a paragraph of its own, and so is a line
-    without a stop right before one (a headline, a caption): a wrapped line of prose is not
-    told from a headline otherwise, so no other line is taken apart."""
+    of its first line. A byline, a timestamp line and an item of a list are paragraphs of their
+    own, and so is a line without a stop right before one (a headline, a caption): a wrapped
+    line of prose is not told from a headline otherwise, so no other line is taken apart."""
     line = first_line
     for block in re.split(r"\n[ \t]*\n", text):
         lines = block.split("\n")
@@ -89,6 +91,7 @@ def _paragraphs(text: str, first_line: int) -> Iterator[tuple[list[str], int]]:
             following = lines[offset + 1].strip() if offset + 1 < len(lines) else ""
             alone = bool(stripped) and (
                 _STANDALONE.match(stripped) is not None
+                or _LIST_ITEM.match(stripped) is not None
                 or (
                     _STANDALONE.match(following) is not None
                     and not _ENDS_A_SENTENCE.search(stripped)

@@ -276,6 +276,29 @@ def test_a_date_between_two_figures_dates_the_second(cli, tmp_path):
     ]
 
 
+def test_each_item_of_a_list_is_read_on_its_own(cli, tmp_path):
+    # A report of 5 October 2026 (written for this test). Read as one sentence, the list's
+    # last item ("since January") dated the first two, and the second took the third's noun.
+    # "the second quarter" without a year is the one before the report: April to June 2026;
+    # "the third quarter" July to September.
+    report = report_of(
+        tmp_path,
+        "date 2026-10-05\n\nKey figures from the assessment:\n"
+        "- Troops deployed: about 48,000 (up from 41,000 in the second quarter)\n"
+        "- Artillery rounds fired per day: 9,000-11,000\n"
+        "- Armoured vehicles lost since January: at least 610\n\n"
+        "In the third quarter, the air force recorded 14,312 drones launched.\n",
+    )
+    found = [(c["value"], c["unit"], c["as_of"], c["line"]) for c in candidates(cli, report)]
+    assert found == [
+        ("about 48,000", "troops", None, 4),
+        ("41,000", "troops", "2026-04/2026-06", 4),
+        ("9,000-11,000", "rounds", None, 5),
+        ("at least 610", "vehicles", "2026-01/2026-10-05", 6),
+        ("14,312", "drones", "2026-07/2026-09", 8),
+    ]
+
+
 def test_a_percentage_that_is_a_change_is_no_candidate(cli, tmp_path):
     # "rose 20%", "fell by 12 percent" and "a 15% rise" say how much something changed; a
     # turnout of 40% and "about 30% of the drones" say how much there is.
