@@ -20,7 +20,7 @@ from osintlog.attribution import attribution
 from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.fields import FIELDS, FUTURE
-from osintlog.figure_dates import dates_of_figures, find_dates
+from osintlog.figure_dates import dates_of_figures, find_dates, set_against
 from osintlog.figures import (
     CURRENCIES,
     HEDGES,
@@ -387,6 +387,8 @@ def extract(
             previous_unit = unit if unit != "%" else previous_unit
             if (unit is None and _bare_small_number(found)) or _is_a_change(sentence.text, found):
                 continue
+            if as_of is None and set_against(sentence.text, found.start):
+                continue  # "up from 3,000", with no word of when: no claim can be dated by it
             candidates.append(
                 _candidate(sentence, found, unit, as_of, report_date, source or via, via)
             )

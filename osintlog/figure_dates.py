@@ -29,7 +29,10 @@ _MONTH = (
     r"(?<![A-Za-z])(?:January|February|March|April|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?![A-Za-z])\.?"
 )
-_MAY = r"(?:(?<=\bin )|(?<=\bof )|(?<=\bsince )|(?<=\bby )|(?<=\buntil ))May(?![A-Za-z])"
+_MAY = (
+    r"(?:(?<=\b[iI]n )|(?<=\bof )|(?<=\b[sS]ince )|(?<=\b[bB]y )|(?<=\b[uU]ntil ))"
+    r"May(?![A-Za-z])"
+)
 _ANY_MONTH = rf"(?:{_MONTH}|{_MAY}|(?<![A-Za-z])May(?=\s+\d))"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _WEEKDAY = WEEKDAY_PATTERN
@@ -65,6 +68,7 @@ DATE_PATTERNS = [
     r"(?:hours|days|weeks|months|years|week|month|year)\b)",
     rf"(?i:(?:the )?first (?:\d{{1,2}}|{_COUNT}) months of (?:\d{{4}}|this year|last year))",
     r"(?i:(?:last|this) (?:week|month))\b",
+    rf"(?i:(?:a|an|\d{{1,3}}|{_COUNT}) (?:days?|weeks?|months?|years?) ago)\b",
 ]
 _DATES = re.compile("|".join(f"(?:{p})" for p in DATE_PATTERNS))
 
@@ -94,8 +98,17 @@ def dates_of_figures(
             current = _date_between(sentence, dates, after, start, reported, today) or current
         following = figures[number + 1][0] if number + 1 < len(figures) else len(sentence)
         own = _own_date(sentence, dates, end, following, reported, today)
-        found.append(own or _earlier_figure_date(sentence, start, end, current) or current)
+        if set_against(sentence, start):  # of another time than the sentence's: its own or none
+            found.append(own or _earlier_figure_date(sentence, start, end, current))
+        else:
+            found.append(own or current)
     return found
+
+
+def set_against(sentence: str, start: int) -> bool:
+    """Whether the figure at `start` is an earlier one the sentence sets against its own
+    ("4,700 killed, up from 3,000"): the sentence's date is not its date."""
+    return bool(_EARLIER.search(sentence, max(0, start - 20), start))
 
 
 # Words that date what follows them to the report's day: "today the figure is 700,000".
@@ -207,7 +220,7 @@ def _earlier_figure_date(sentence: str, start: int, end: int, as_of: str | None)
     relative to it ("the week before", "a year earlier"): the sentence's as-of moved back so
     far. None where it is not so dated, or the as-of is too coarse for the step (a month's
     "day before")."""
-    if as_of is None or not _EARLIER.search(sentence, max(0, start - 20), start):
+    if as_of is None:
         return None
     step = _BEFORE_THAT.match(sentence, end)
     if step is None:
@@ -233,7 +246,7 @@ def _sentence_dates(
     roughly 3,000 in January": January is the 3,000's)."""
     earlier = set()
     for number, (start, end) in enumerate(figures):
-        if _EARLIER.search(sentence, max(0, start - 20), start):
+        if set_against(sentence, start):
             following = figures[number + 1][0] if number + 1 < len(figures) else len(sentence)
             index = _attached_index(sentence, dates, end, following)
             if index is not None:

@@ -299,6 +299,28 @@ def test_each_item_of_a_list_is_read_on_its_own(cli, tmp_path):
     ]
 
 
+def test_an_earlier_figure_without_a_date_is_no_candidate(cli, tmp_path):
+    # A report of 28 November 2026. "up from 3,000" says no word of when the 3,000 was: taken
+    # at the sentence's date it would stand beside the 4,700 as a second figure of May, and
+    # diff would read a fall. "700 a month ago" is October; "two years ago" November 2024.
+    # "In May" at a sentence's start is the month, not the verb.
+    report = report_of(
+        tmp_path,
+        "date 2026-11-28\n\n"
+        "In May, 4,700 soldiers were killed, compared with 3,000, officials said.\n"
+        "Some 900 drones were launched last week, up from 700 a month ago, the air force said.\n"
+        "Russia fired 10,000 shells a day, down from 20,000 two years ago, the army said.\n",
+    )
+    found = [(c["value"], c["as_of"]) for c in candidates(cli, report)]
+    assert found == [
+        ("4,700", "2026-05"),
+        ("Some 900", "2026-11-16/2026-11-22"),
+        ("700", "2026-10"),
+        ("10,000", None),
+        ("20,000", "2024-11"),
+    ]
+
+
 def test_a_percentage_that_is_a_change_is_no_candidate(cli, tmp_path):
     # "rose 20%", "fell by 12 percent" and "a 15% rise" say how much something changed; a
     # turnout of 40% and "about 30% of the drones" say how much there is.
