@@ -248,8 +248,11 @@ def unit_after(sentence: str, end: int) -> str | None:
             while count + 1 < len(words) and words[count + 1].lower() in NOUN_CLASS:
                 count += 1
             return " ".join(words[: count + 1])
-    if words and words[0].islower() and _plural(words[0]) and words[0] not in TIME_NOUNS:
-        return words[0]
+    for count, word in enumerate(words[:2]):  # "14 buildings", "14 residential buildings"
+        if not word.islower() or word in FUNCTION_WORDS or word in TIME_NOUNS:
+            break
+        if _plural(word):
+            return " ".join(words[: count + 1])
     return None
 
 

@@ -321,6 +321,18 @@ def test_an_earlier_figure_without_a_date_is_no_candidate(cli, tmp_path):
     ]
 
 
+def test_a_noun_after_its_adjective_is_the_unit(cli, tmp_path):
+    # "14 residential buildings" counts buildings: without a unit the 14 (under 100) was left
+    # out as a bare small number. "45 years old" counts no thing.
+    report = report_of(
+        tmp_path,
+        "The strikes damaged 14 residential buildings in three districts, the governor said. "
+        "The oldest victim was 45 years old.\n",
+    )
+    found = [(c["value"], c["unit"]) for c in candidates(cli, report, "--reported", THU)]
+    assert found == [("14", "residential buildings"), ("three", "districts")]
+
+
 def test_a_percentage_that_is_a_change_is_no_candidate(cli, tmp_path):
     # "rose 20%", "fell by 12 percent" and "a 15% rise" say how much something changed; a
     # turnout of 40% and "about 30% of the drones" say how much there is.
