@@ -98,17 +98,19 @@ def dates_of_figures(
             current = _date_between(sentence, dates, after, start, reported, today) or current
         following = figures[number + 1][0] if number + 1 < len(figures) else len(sentence)
         own = _own_date(sentence, dates, end, following, reported, today)
-        if set_against(sentence, start):  # of another time than the sentence's: its own or none
-            found.append(own or _earlier_figure_date(sentence, start, end, current))
-        else:
-            found.append(own or current)
+        if own is None and _EARLIER.search(sentence, max(0, start - 20), start):
+            own = _earlier_figure_date(sentence, start, end, current)  # "the week before"
+        # "up from 3,000" is of another time than the sentence's: its own, or none
+        found.append(own if own or set_against(sentence, start) else current)
     return found
 
 
 def set_against(sentence: str, start: int) -> bool:
     """Whether the figure at `start` is an earlier one the sentence sets against its own
-    ("4,700 killed, up from 3,000"): the sentence's date is not its date."""
-    return bool(_EARLIER.search(sentence, max(0, start - 20), start))
+    ("4,700 killed, up from 3,000"): the sentence's date is not its date. A figure "compared
+    with" is not so sure: it may be another's of the same time ("300 tanks in May, compared
+    with Ukraine's 120")."""
+    return bool(_FROM_EARLIER.search(sentence, max(0, start - 20), start))
 
 
 # Words that date what follows them to the report's day: "today the figure is 700,000".
@@ -196,6 +198,7 @@ _EARLIER = re.compile(
     r"\b(?:(?:up|down|rising|falling|rose|fell|grew)\s+from|compared\s+(?:with|to)|versus)\s+$",
     re.IGNORECASE,
 )
+_FROM_EARLIER = re.compile(r"\b(?:up|down|rising|falling|rose|fell|grew)\s+from\s+$", re.IGNORECASE)
 
 
 # The time of an earlier figure, from the sentence's: "compared with 36,000 the week before".

@@ -303,17 +303,21 @@ def test_an_earlier_figure_without_a_date_is_no_candidate(cli, tmp_path):
     # A report of 28 November 2026. "up from 3,000" says no word of when the 3,000 was: taken
     # at the sentence's date it would stand beside the 4,700 as a second figure of May, and
     # diff would read a fall. "700 a month ago" is October; "two years ago" November 2024.
-    # "In May" at a sentence's start is the month, not the verb.
+    # "In May" at a sentence's start is the month, not the verb. A figure "compared with" may
+    # be another's of the same time: Ukraine's 120 is of May too.
     report = report_of(
         tmp_path,
         "date 2026-11-28\n\n"
-        "In May, 4,700 soldiers were killed, compared with 3,000, officials said.\n"
+        "In May, 4,700 soldiers were killed, up from 3,000, officials said.\n"
+        "Russia lost 300 tanks in May, compared with Ukraine's 120, the institute said.\n"
         "Some 900 drones were launched last week, up from 700 a month ago, the air force said.\n"
         "Russia fired 10,000 shells a day, down from 20,000 two years ago, the army said.\n",
     )
     found = [(c["value"], c["as_of"]) for c in candidates(cli, report)]
     assert found == [
         ("4,700", "2026-05"),
+        ("300", "2026-05"),
+        ("120", "2026-05"),
         ("Some 900", "2026-11-16/2026-11-22"),
         ("700", "2026-10"),
         ("10,000", None),
