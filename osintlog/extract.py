@@ -162,7 +162,11 @@ ACTIONS = [
         r"\bdelivered\b|\bhanded over\b|\bsupplied\b|\breceived\b|\bprovided\b|\bshipped\b",
     ),
     ("sent", r"\bsent\b|\bdispatched\b|\btransferred\b"),
-    ("fired", r"\bfired\b|\blaunched\b"),
+    ("fired", r"\bfired\b|\blaunched\b|\battack(?:ed|s)?\b|\bstruck\b"),
+    # what air defences did: not what was launched (one metric would mix the two)
+    ("downed", r"\bshot down\b|\bdowned\b|\bintercepted\b|\bneutrali[sz]ed\b"),
+    ("destroyed", r"\bdestroyed\b"),
+    ("damaged", r"\bdamaged\b"),
     ("deployed", r"\bdeployed\b|\bstationed\b|\bout of\b|\barrived\b"),
 ]
 # Words between a figure and its noun that are no part of the unit.

@@ -337,6 +337,24 @@ def test_a_noun_after_its_adjective_is_the_unit(cli, tmp_path):
     assert found == [("14", "residential buildings"), ("three", "districts")]
 
 
+def test_what_was_launched_and_what_was_shot_down_are_two_metrics(cli, tmp_path):
+    # A night's report (written for this test): 137 drones launched, 125 of them shot down, and
+    # the other side's claim of 41 drones destroyed. In one metric, diff would read 137 -> 125
+    # as a fall over time; they are three quantities.
+    report = report_of(
+        tmp_path,
+        "Russia attacked overnight with 137 drones, the air force said. Air defences shot down "
+        "125 drones, it said. The Russian defence ministry said its air defences had destroyed "
+        "41 Ukrainian drones overnight.\n",
+    )
+    found = [(c["value"], c["metric"]) for c in candidates(cli, report, "--reported", THU)]
+    assert found == [
+        ("137", "drones.fired"),
+        ("125", "drones.downed"),
+        ("41", "drones.destroyed"),
+    ]
+
+
 def test_a_percentage_that_is_a_change_is_no_candidate(cli, tmp_path):
     # "rose 20%", "fell by 12 percent" and "a 15% rise" say how much something changed; a
     # turnout of 40% and "about 30% of the drones" say how much there is.
