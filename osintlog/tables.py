@@ -320,7 +320,7 @@ def _period_warnings(comparison: PeriodComparison) -> list[str]:
 
 def _every_of(period: str | None) -> str:
     """The --every that gives a per-period metric's periods a row each (a night's: its day)."""
-    return "day" if period in (None, "night") else period
+    return period if period and period != "night" else "day"
 
 
 def _some(periods: Sequence[str]) -> str:
