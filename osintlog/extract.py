@@ -233,7 +233,11 @@ def _next_word(sentence: str, end: int) -> str:
 
 
 def _plural(word: str) -> bool:
-    return word.endswith("s") and len(word) > 3 and word not in STOP_WORDS
+    return (word.endswith("s") and len(word) > 3 and word not in STOP_WORDS) or word in _IRREGULAR
+
+
+# Plurals without an s that reports count: "669 children".
+_IRREGULAR = frozenset("children women men people police staff crew".split())
 
 
 def unit_after(sentence: str, end: int) -> str | None:
@@ -392,7 +396,8 @@ def extract(
                 or unit_before(sentence.text, found.start)
             )
             previous_unit = unit if unit != "%" else previous_unit
-            if (unit is None and _bare_small_number(found)) or _is_a_change(sentence.text, found):
+            bare = unit is None and _bare_small_number(found)
+            if (bare and not _befell(sentence.text, found)) or _is_a_change(sentence.text, found):
                 continue
             if as_of is None and set_against(sentence.text, found.start):
                 continue  # "up from 3,000", with no word of when: no claim can be dated by it
@@ -439,6 +444,14 @@ def _is_a_change(sentence: str, found: Found) -> bool:
         return False
     before = sentence[max(0, found.start - 30) : found.start]
     return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(sentence, found.end))
+
+
+def _befell(sentence: str, found: Found) -> bool:
+    """Whether what befell the counted follows the figure: "31 killed", "12 wounded"."""
+    return bool(_BEFELL.match(sentence, found.end))
+
+
+_BEFELL = re.compile(r"\s+(?:killed|dead|wounded|injured|missing|captured|detained)\b", re.I)
 
 
 def _bare_small_number(found: Found) -> bool:

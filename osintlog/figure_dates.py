@@ -66,7 +66,7 @@ DATE_PATTERNS = [
     rf"(?:{_WEEKDAY}|{_ANY_MONTH}\s+{_DAY}\b|{_DAY}\s+{_ANY_MONTH}))",
     rf"(?i:(?:(?:in|over) )?the (?:past|last|previous) (?:(?:\d{{1,3}}|{_COUNT}) )?"
     r"(?:hours|days|weeks|months|years|week|month|year)\b)",
-    rf"(?i:(?:the )?first (?:\d{{1,2}}|{_COUNT}) months of (?:\d{{4}}|this year|last year))",
+    rf"(?i:(?:the )?first (?:\d{{1,2}}|{_COUNT}) months of (?:\d{{4}}|(?:this|last|the) year))",
     r"(?i:(?:last|this) (?:week|month))\b",
     rf"(?i:(?:a|an|\d{{1,3}}|{_COUNT}) (?:days?|weeks?|months?|years?) ago)\b",
 ]
@@ -261,17 +261,17 @@ def _resolved(
     sentence: str, dates: list[FoundDate], index: int, reported: str, today: date
 ) -> str | None:
     start, _end, text = dates[index]
-    # "last year", and "the first half of last year": the year by its number
-    relative_year = _RELATIVE_YEAR.fullmatch(text)
-    text = _RELATIVE_YEAR.sub(lambda match: _year_of(match.group(1), reported), text)
-    if relative_year:
-        return text
     # "by the end of the year" in a report of July is December's (a forecast), not the year so far
     end_of = re.fullmatch(r"(?:the )?end of (?:the|this) (year|month)", text, re.IGNORECASE)
     if end_of and end_of.group(1).lower() == "year":
         return f"{reported[:4]}-12"
     if end_of:
         return period_end(reported[:7])
+    # "last year", and "the first half of last year", "the first eight months of the year": the
+    # year by its number
+    if relative_year := _RELATIVE_YEAR.fullmatch(text):
+        return _year_of(relative_year.group(1), reported)
+    text = _RELATIVE_YEAR.sub(lambda match: _year_of(match.group(1), reported), text)
     ahead = re.search(r"\b(by|until|before|next)\s+$", sentence[max(0, start - 8) : start], re.I)
     deadline = re.fullmatch(r"(?:the )?end of (\d{4})", text, re.IGNORECASE)
     if ahead and deadline:  # "by the end of 2027": December 2027, a forecast in a report of 2027
@@ -291,7 +291,7 @@ def _resolved(
     return resolved
 
 
-_RELATIVE_YEAR = re.compile(r"\b(this|last|next) year\b", re.IGNORECASE)
+_RELATIVE_YEAR = re.compile(r"\b(this|last|next|the) year\b", re.IGNORECASE)
 # Words of a sentence about what is to come: a plan, a forecast, a pledge.
 _AHEAD = re.compile(
     r"\b(?:will|would|could|should|might|shall|going to|set to|due|to be|is to|are to"
@@ -302,8 +302,9 @@ _AHEAD = re.compile(
 
 
 def _year_of(word: str, reported: str) -> str:
-    """The year "this year", "last year" or "next year" names in a report of `reported`."""
-    shift = {"this": 0, "last": -1, "next": 1}[word.lower()]
+    """The year "this year" (or "the year"), "last year" or "next year" names in a report of
+    `reported`."""
+    shift = {"this": 0, "the": 0, "last": -1, "next": 1}[word.lower()]
     return f"{int(reported[:4]) + shift:04d}"
 
 

@@ -355,6 +355,34 @@ def test_what_was_launched_and_what_was_shot_down_are_two_metrics(cli, tmp_path)
     ]
 
 
+def test_a_toll_and_its_breakdown_are_read_as_written(cli, tmp_path):
+    # A report of 15 September 2026 (written for this test). "including 669 children" counts
+    # children, not civilians: in the civilians' metric diff would read 14,000 -> 669 as a fall.
+    # "31 killed" on a line of its own counts people, though under 100 and with no noun. "the
+    # first eight months of the year" is January to August 2026; "the 2025 total of 1,350" is
+    # 2025's. "at the end of this year" is December, a forecast.
+    report = report_of(
+        tmp_path,
+        "date 2026-09-15\n\n"
+        "At least 14,000 civilians have been killed since February 2022, including 669 "
+        "children, monitors said.\n\n"
+        "Kharkiv region: 31 killed, 140 wounded\n\n"
+        "The total for the first eight months of the year, 1,488 killed, is above the 2025 "
+        "total of 1,350, monitors said.\n\n"
+        "At the end of this year the army will have 300 tanks, the minister said.\n",
+    )
+    found = [(c["value"], c["unit"], c["as_of"], c["future"]) for c in candidates(cli, report)]
+    assert found == [
+        ("At least 14,000", "civilians", "2022-02/2026-09-15", False),
+        ("669", "children", "2022-02/2026-09-15", False),
+        ("31", None, None, False),
+        ("140", None, None, False),
+        ("1,488", None, "2026-01/2026-08", False),
+        ("1,350", None, "2025", False),
+        ("300", "tanks", "2026-12", True),
+    ]
+
+
 def test_a_percentage_that_is_a_change_is_no_candidate(cli, tmp_path):
     # "rose 20%", "fell by 12 percent" and "a 15% rise" say how much something changed; a
     # turnout of 40% and "about 30% of the drones" say how much there is.
