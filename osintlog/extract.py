@@ -278,9 +278,9 @@ def guess_metric(unit: str | None, sentence: str, found: Found) -> str:
     if found.figure.unit == "%":
         noun = "share"
     elif unit:
-        last = unit.split()[-1]
-        last = last.lower()
-        noun = NOUN_CLASS.get(last, re.sub(r"[^a-z0-9]+", "_", last).strip("_"))
+        last = unit.split()[-1].lower()
+        named = next((key for phrase, key in _UNIT_PHRASES if phrase in unit.lower()), None)
+        noun = named or NOUN_CLASS.get(last, re.sub(r"[^a-z0-9]+", "_", last).strip("_"))
     action = _nearest_action(sentence, found)
     increment = re.match(
         r"(?i)(another|a further|an additional|additional)\b", found_text(sentence, found)
@@ -288,6 +288,16 @@ def guess_metric(unit: str | None, sentence: str, found: Found) -> str:
     if action == "deployed" and increment:
         action = "sent"
     return f"{noun}.{action or 'count'}"
+
+
+# Units whose last word would class them wrongly: a UAV is no land vehicle, an air defence
+# system no artillery.
+_UNIT_PHRASES = (
+    ("unmanned", "drones"),
+    ("aerial vehicle", "drones"),
+    ("air defence", "air_defence"),
+    ("air defense", "air_defence"),
+)
 
 
 def found_text(sentence: str, found: Found) -> str:

@@ -383,6 +383,23 @@ def test_a_toll_and_its_breakdown_are_read_as_written(cli, tmp_path):
     ]
 
 
+def test_a_ministrys_running_totals_are_classed_by_what_they_count(cli, tmp_path):
+    # Written for this test. By their last word, "unmanned aerial vehicles" were vehicles
+    # (beside the tanks) and "air defence systems" artillery.
+    report = report_of(
+        tmp_path,
+        "In total, 283 helicopters, 61,020 unmanned aerial vehicles, 592 air defence systems "
+        "and 23,765 tanks have been destroyed, the ministry said.\n",
+    )
+    found = [(c["value"], c["metric"]) for c in candidates(cli, report, "--reported", THU)]
+    assert found == [
+        ("283", "aircraft.destroyed"),
+        ("61,020", "drones.destroyed"),
+        ("592", "air_defence.destroyed"),
+        ("23,765", "vehicles.destroyed"),
+    ]
+
+
 def test_a_percentage_that_is_a_change_is_no_candidate(cli, tmp_path):
     # "rose 20%", "fell by 12 percent" and "a 15% rise" say how much something changed; a
     # turnout of 40% and "about 30% of the drones" say how much there is.
