@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from osintlog.claims import Claim, fold_source, rating_text
 from osintlog.declarations import Declarations
 from osintlog.errors import UnknownMetric
-from osintlog.fields import FUTURE
+from osintlog.fields import FIELDS, FUTURE
 from osintlog.figures import AT_LEAST, AT_MOST, VAGUE, Number, display_of
 from osintlog.groups import ClaimGroups, Claims, Group, series_by_source
 from osintlog.periods import (
@@ -69,13 +69,14 @@ def point(claim: Mapping[str, Any]) -> Number | None:
 
 
 def claim_records(claims: Iterable[Claim], standing: Mapping[str, str]) -> Iterator[dict[str, Any]]:
-    """Claims as `export` and the machine formats write them (claims.EXPORT_COLUMNS): their
-    fields, then the rating the views use, the one number they compare, the first and last
-    day of the as-of (the last as `dates.timeline_day` places it), and whether it is a plan."""
+    """Claims as `export` and the machine formats write them (fields.EXPORT_COLUMNS, in that
+    order, and no other key): their fields, then the rating the views use, the one number they
+    compare, the first and last day of the as-of (the last as `dates.timeline_day` places it),
+    and whether it is a plan."""
     for claim in claims:
         as_of = claim["as_of"]
         yield {
-            **claim,
+            **{name: claim.get(name) for name in FIELDS},
             "effective_rating": effective_rating(claim, standing),
             "point": point(claim),
             "as_of_start": period_start(as_of),

@@ -10,6 +10,7 @@ from conftest import DATA
 
 import osintlog
 from osintlog.errors import BadClaim, BadDate, BadInput, NotAllowed, OsintlogError, UnknownMetric
+from osintlog.fields import EXPORT_COLUMNS
 
 THU = "2025-07-10"
 
@@ -168,6 +169,9 @@ def test_records_carry_the_export_columns(ledger):
         40,
     )
     assert record["effective_rating"] == "C3" and record["future"] is False
+    # The export's columns in their order, and nothing of how the ledger stores the claim.
+    assert list(record) == list(EXPORT_COLUMNS)
+    assert list(next(ledger.claim_records(record["id"]))) == list(EXPORT_COLUMNS)
 
 
 def test_merge_two_notebooks(ledger, tmp_path):
