@@ -59,6 +59,7 @@ def _timeline_table(metric: str, rows: list[TimelineRow]) -> Grid:
         Column("figure", right=True),
         Column("change", right=True),
         Column("change %", right=True),
+        Column("over", right=True, drop=3),
         Column("rating", drop=2),
     ]
     cells = [
@@ -70,11 +71,12 @@ def _timeline_table(metric: str, rows: list[TimelineRow]) -> Grid:
             row.figure,
             _change_cell(row),
             percent(row.change_pct),
+            "" if row.change_days is None else age_text(row.change_days),
             row.rating,
         ]
         for row in rows
     ]
-    styles = [["", "", "", "", "", "red" if row.falls else "", "", ""] for row in rows]
+    styles = [["", "", "", "", "", "red" if row.falls else "", "", "", ""] for row in rows]
     rule = "each source's latest claim per period; " + CHANGE_RULE if every else CHANGE_RULE
     notes = [f"{metric}: {rule}", POINT_RULE]
     if any(row.falls for row in rows):

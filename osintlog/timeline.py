@@ -23,6 +23,7 @@ from osintlog.periods import (
     alike_steps,
     changed_from,
     counts_alike,
+    days_between,
     is_plan,
     of_one_period,
     only_counts_to_a_date,
@@ -45,7 +46,7 @@ FALLS_TOLERATED = 0.1
 
 DIFF_COLUMNS = (
     "id as_of reported source value low high best qualifier change change_pct unit rating "
-    "metric period previous_id falls longer_than_period other_span future"
+    "metric period previous_id falls longer_than_period other_span future change_days"
 ).split()
 CHANGES_COLUMNS = (
     "metric unit source claims first_as_of first_value latest_as_of latest_value change "
@@ -82,6 +83,9 @@ class TimelineRow:
     other_span: bool = False
     # A plan or forecast (`periods.is_plan`): its change is from the source's plan before it.
     future: bool = False
+    # The days the change spans: from the previous claim's place in the timeline to this one's
+    # (a change of +635 after a silence of 196 days is no week's change).
+    change_days: int | None = None
 
 
 def by_metric_and_source(claims: Iterable[Claim]) -> dict[str, dict[str, list[Claim]]]:
@@ -243,7 +247,15 @@ def _row(
         longer_than_period=longer_than_period,
         other_span=False,  # set by the caller, which sees the series
         future=False,
+        change_days=_days_spanned(previous, claim) if change is not None else None,
     )
+
+
+def _days_spanned(previous: Claim | None, claim: Claim) -> int | None:
+    if previous is None:
+        return None
+    before = timeline_day(previous["as_of"], previous["reported"])
+    return days_between(before, timeline_day(claim["as_of"], claim["reported"]))
 
 
 @dataclass

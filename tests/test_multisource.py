@@ -177,6 +177,22 @@ def test_compare_leaves_a_stale_source_out_and_gives_two_sources_ratio(cli, seri
     assert "87d stale" in table
 
 
+def test_diff_says_how_long_each_change_took(cli, series):
+    # Daily counts daily until 10 January, then once on 10 February (31 days: +15 over a
+    # month, not a day) and on 31 March (50 days, 2024 a leap year). Sparse: 3 January, 15
+    # February (43 days), 1 March (15 days). A source's first claim has no change, so no span.
+    rows = cli.json("diff", "m.tanks", "--since", "2024-01-10")
+    assert picked(rows, "as_of", "source", "change", "change_days") == [
+        ("2024-01-10", "Daily", 5, 1),
+        ("2024-02-10", "Daily", 15, 31),
+        ("2024-02-15", "Sparse", 20, 43),
+        ("2024-03-01", "Sparse", 20, 15),
+        ("2024-03-31", "Daily", 50, 50),
+    ]
+    table = cli.ok("diff", "m.tanks", "--source", "Daily", "--since", "2024-02").stdout
+    assert " over " in table.splitlines()[0] and "  31d" in table
+
+
 def test_compare_without_max_age_warns_of_figures_far_apart(cli, series):
     # All three count on 31 March: median of 100, 200, 300 = 200; none is more than 50% off;
     # Third's figure is of 4 January, 87 days before Daily's.
