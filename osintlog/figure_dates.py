@@ -88,7 +88,9 @@ def dates_of_figures(
     """The as-of of each figure of a sentence (found at these (start, end)), in order: its own
     date right after it, else the last date written between an earlier figure and it ("in
     mid-2025 600,000 troops ...; today the figure is closer to 700,000": "today" is the
-    report's date), else the sentence's first date (`_first_date`); None where none is given."""
+    report's date), else the sentence's first date (`_first_date`); None where none is given.
+    A figure set against the sentence's ("compared with 36,000 the week before") may be dated
+    relative to it; one "up from" an earlier time has only a date of its own, or none."""
     whole = _sentence_dates(sentence, dates, figures)
     current = _first_date(sentence, whole, reported, today)
     found: list[str | None] = []
