@@ -128,9 +128,10 @@ _CORE = (
     rf"|{_QUANTITY}\+?"
     rf"|{_VAGUE}|{_WORDS})"
 )
+_CURRENCY = _alternation(CURRENCIES)  # "about $66.5bn": the hedge is the figure's
 _FIGURE = re.compile(
     rf"(?<![\w.,§/-])(?:{_INCREMENT}\s+)?(?:{_HEDGE}\s+)?(?:{_INCREMENT}\s+)?(?:[~≈]\s?)?"
-    rf"{_CORE}{_TRAILING}?(?:\s?%|\s{_alternation(PERCENT_WORDS[1:])}\b)?"
+    rf"(?:{_CURRENCY}\s?)?{_CORE}{_TRAILING}?(?:\s?%|\s{_alternation(PERCENT_WORDS[1:])}\b)?"
     rf"(?![\w§]|[-–][A-Za-z]|[.,]\d)",
     re.IGNORECASE,
 )
@@ -198,12 +199,16 @@ def find_figures(sentence: str) -> list[Found]:
             continue
         if _next_word(sentence, end) in TIME_NOUNS:
             continue  # a duration ("the first 100 days"), not a count
+        length = len(text)
+        currency = CURRENCIES.get(sentence[start - 1 : start]) if start else None
+        if symbol := re.search(rf"{_CURRENCY}\s?", text):  # "about $66.5bn": the unit, apart
+            currency = CURRENCIES[symbol.group().strip()]
+            text = text[: symbol.start()] + text[symbol.end() :]
         try:
             figure = parse_figure(text)
         except BadFigure:
             continue
-        currency = CURRENCIES.get(sentence[start - 1 : start]) if start else None
-        found.append(Found(start, start + len(text), figure, currency))
+        found.append(Found(start, start + length, figure, currency))
     return found
 
 

@@ -400,6 +400,24 @@ def test_a_ministrys_running_totals_are_classed_by_what_they_count(cli, tmp_path
     ]
 
 
+def test_a_hedge_before_a_currency_symbol_is_the_figures(cli, tmp_path):
+    # "about $66.5bn" is approximate: the hedge was dropped with the symbol before it and the
+    # figure read as exact. The symbol is the unit, as it was.
+    report = report_of(
+        tmp_path,
+        "Washington has provided about $66.5bn in aid, the State Department said. The EU "
+        "approved up to €50 billion, the commission said.\n",
+    )
+    found = [
+        (c["value"], c["qualifier"], c["best"], c["high"], c["unit"])
+        for c in candidates(cli, report, "--reported", THU)
+    ]
+    assert found == [
+        ("about 66.5bn", "approx", 66_500_000_000, None, "USD"),
+        ("up to 50 billion", "at-most", None, 50_000_000_000, "EUR"),
+    ]
+
+
 def test_a_percentage_that_is_a_change_is_no_candidate(cli, tmp_path):
     # "rose 20%", "fell by 12 percent" and "a 15% rise" say how much something changed; a
     # turnout of 40% and "about 30% of the drones" say how much there is.
