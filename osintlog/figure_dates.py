@@ -47,8 +47,8 @@ DATE_PATTERNS = [
     rf"{_PERIOD}{_ANY_MONTH}",
     r"\d{4}-\d{2}(?:-\d{2})?",
     r"\d{1,2}/\d{1,2}/\d{2,4}",
-    r"(?i:(?:the )?(?:first|second) half|(?:the )?(?:first|second|third|fourth) quarter)"
-    r" of (?:\d{4}|(?i:this|last) year)\b",
+    r"\b(?i:(?:the )?(?:first|second|third|fourth) (?:half|quarter) of "
+    r"(?:\d{4}|(?:this|last|the) year))\b",
     # without a year, the latest such half or quarter begun by the report ("the third quarter");
     # not "the first half of the match"
     r"(?i:the (?:first|second) half|the (?:first|second|third|fourth) quarter)\b(?! of)",
@@ -68,7 +68,7 @@ DATE_PATTERNS = [
     r"(?:hours|days|weeks|months|years|week|month|year)\b)",
     rf"(?i:(?:the )?first (?:\d{{1,2}}|{_COUNT}) months of (?:\d{{4}}|(?:this|last|the) year))",
     r"(?i:(?:last|this) (?:week|month))\b",
-    rf"(?i:(?:a|an|\d{{1,3}}|{_COUNT}) (?:days?|weeks?|months?|years?) ago)\b",
+    rf"\b(?i:(?:an?|\d{{1,3}}|{_COUNT}) (?:days?|weeks?|months?|years?) ago)\b",
 ]
 _DATES = re.compile("|".join(f"(?:{p})" for p in DATE_PATTERNS))
 
