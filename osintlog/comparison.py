@@ -268,7 +268,8 @@ def leave_out_other_spans(rows: Sequence[SourceRow]) -> None:
     """Where the figures to compare count different spans (`periods.counts_alike`: a total
     since October beside totals to a date), mark as `other_span` all but those of the kind
     most sources give; on a tie, those of the shortest span (a count to a date first). One
-    kind's figures cannot agree or disagree with another's: a median of both is no answer."""
+    kind's figures cannot agree or disagree with another's: a median of both is no answer.
+    A stale figure of another kind is marked too, so that no distance is taken to it."""
     kinds: list[list[SourceRow]] = []
     for row in rows:
         if not _compared(row) or row.latest_point is None:
@@ -279,11 +280,15 @@ def leave_out_other_spans(rows: Sequence[SourceRow]) -> None:
             kinds.append([row])
         else:
             kind.append(row)
-    if len(kinds) < 2:
+    if not kinds:
         return
     compared = max(kinds, key=lambda kind: (len(kind), -span_days(kind[0].latest_as_of)))
-    for row in (row for kind in kinds if kind is not compared for row in kind):
-        row.other_span = True
+    reference = compared[0].latest_as_of
+    for row in rows:  # and a stale figure of another span is measured against none
+        if row.latest_point is None or row.longer_than_period or any(r is row for r in compared):
+            continue
+        if _compared(row) or not counts_alike(reference, row.latest_as_of):
+            row.other_span = True
 
 
 def _source_row(

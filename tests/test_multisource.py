@@ -586,6 +586,16 @@ def test_compare_leaves_a_count_since_a_date_out_of_three_totals_consensus(cli, 
     assert "stand out (more than 50% from the consensus): none" in table
     comparison = osintlog.Ledger(ledger_path).compare("m.lost", at="2025-06-30")
     assert comparison.other_spans == ["D"] and comparison.consensus == 10000
+    # A fifth source's count since March, to 1 May, is stale under 30 days (60 days old) and
+    # of another span: no distance is taken to it either.
+    cli.ok("add", "m.lost", "900", "-s", "E", "--as-of", "since March", "--reported", "2025-05-01")
+    rows = cli.json("compare", "m.lost", "--at", "2025-06-30", "--max-age", "30d")
+    assert picked(rows, "source", "stale", "other_span", "distance_pct")[-1] == (
+        "E",
+        True,
+        True,
+        None,
+    )
 
 
 def test_compare_sets_two_totals_since_the_same_date_side_by_side(cli, spans):
