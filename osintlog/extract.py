@@ -29,6 +29,7 @@ from osintlog.figures import (
     NUMBER_WORDS,
     PERCENT_WORDS,
     SCALE_WORDS,
+    STATES,
     TENS_WORDS,
     TRAILING_HEDGES,
     VAGUE_MULTIPLIERS,
@@ -398,7 +399,7 @@ def extract(
         source = said
         if source is None and _continues(sentences, index):
             source = attribution(sentences[index - 1].text, last_speaker)
-        dates = masked(sentence.text)[1]
+        dates = find_dates(sentence.text)
         spans = [(found.start, found.end) for found in figures]
         as_ofs = dates_of_figures(sentence.text, dates, spans, report_date, today)
         previous_unit = None
@@ -463,10 +464,7 @@ def _is_a_change(sentence: str, found: Found) -> bool:
 
 def _befell(sentence: str, found: Found) -> bool:
     """Whether what befell the counted follows the figure: "31 killed", "12 wounded"."""
-    return bool(_BEFELL.match(sentence, found.end))
-
-
-_BEFELL = re.compile(r"\s+(?:killed|dead|wounded|injured|missing|captured|detained)\b", re.I)
+    return _next_word(sentence, found.end) in STATES
 
 
 def _bare_small_number(found: Found) -> bool:
