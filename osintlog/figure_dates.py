@@ -196,11 +196,9 @@ def _attached_index(sentence: str, dates: list[FoundDate], end: int, before: int
 
 
 # A figure set against an earlier one: "up from roughly 3,000 in January", "compared with".
-_EARLIER = re.compile(
-    r"\b(?:(?:up|down|rising|falling|rose|fell|grew)\s+from|compared\s+(?:with|to)|versus)\s+$",
-    re.IGNORECASE,
-)
-_FROM_EARLIER = re.compile(r"\b(?:up|down|rising|falling|rose|fell|grew)\s+from\s+$", re.IGNORECASE)
+_FROM = r"(?:up|down|rising|falling|rose|fell|grew)\s+from"
+_EARLIER = re.compile(rf"\b(?:{_FROM}|compared\s+(?:with|to)|versus)\s+$", re.IGNORECASE)
+_FROM_EARLIER = re.compile(rf"\b{_FROM}\s+$", re.IGNORECASE)
 
 
 # The time of an earlier figure, from the sentence's: "compared with 36,000 the week before".
