@@ -276,7 +276,12 @@ def period_of(as_of: str, period: str) -> str:
     """The one period of a per-period metric's (`period`) a figure of one period is of: the
     night or day it ends on (`2025-06-12/2025-06-13` and `2025-06-13` are one night), its ISO
     week, its month."""
-    return period_label(period_end(as_of), "day" if period == "night" else period)
+    return period_label(period_end(as_of), every_of(period))
+
+
+def every_of(period: str) -> str:
+    """The --every whose rows are a per-period metric's periods: a night's is its day's."""
+    return "day" if period == "night" else period
 
 
 def of_one_period(claims: Sequence[Mapping[str, Any]], period: str | None) -> list[Any]:

@@ -15,6 +15,7 @@ from osintlog.comparison import (
     SourceRow,
 )
 from osintlog.figures import Number, format_number
+from osintlog.periods import every_of
 from osintlog.render import Column, Grid, percent, signed
 from osintlog.timeline import SourceChange, TimelineRow
 from osintlog.views import POINT_RULE, MetricSummary, SourceSummary
@@ -299,12 +300,12 @@ def _period_warnings(comparison: PeriodComparison) -> list[str]:
             f"warning: in {_some(differ)} the figures count different spans (a count since a "
             "date against a count to a date: see their as-of); no ratio is taken between them"
         )
-    if differ := [row.period for row in comparison.rows if row.periods_differ]:
-        period = comparison.period
+    differ = [row.period for row in comparison.rows if row.periods_differ]
+    if differ and (period := comparison.period):
         warnings.append(
             f"warning: in {_some(differ)} the sources' latest figures are of different "
             f"{period}s: no ratio is taken between them (one {period}'s figure against "
-            f"another's is time, not disagreement); --every {_every_of(period)} sets each "
+            f"another's is time, not disagreement); --every {every_of(period)} sets each "
             f"{period}'s figures side by side"
         )
     far = [
@@ -318,11 +319,6 @@ def _period_warnings(comparison: PeriodComparison) -> list[str]:
             "as-of (as_of_gap_days): a difference may be time, not disagreement; set --max-age"
         )
     return warnings
-
-
-def _every_of(period: str | None) -> str:
-    """The --every that gives a per-period metric's periods a row each (a night's: its day)."""
-    return period if period and period != "night" else "day"
 
 
 def _some(periods: Sequence[str]) -> str:
