@@ -154,12 +154,23 @@ def _boundary_before(boundaries: list[int], position: int) -> int:
 
 
 def _clause_before(sentence: str, boundaries: list[int], position: int) -> tuple[int, int]:
-    """Where the clause before `position` starts and ends; right after a comma, the clause before
-    it: "The governor of the region, Oleh Synehubov, reported" names Oleh Synehubov."""
-    boundary = _boundary_before(boundaries, position)
-    if boundary and not sentence[boundary:position].strip() and sentence[boundary - 1] == ",":
-        return _boundary_before(boundaries, boundary - 1), boundary - 1
-    return boundary, position
+    """Where the clause before `position` starts and ends; right after a comma, or after an aside
+    between commas, the clause before it: "The governor of the region, Oleh Synehubov, reported"
+    names Oleh Synehubov, "The army, however, said" the army."""
+    start, end = _boundary_before(boundaries, position), position
+    if start and not sentence[start:end].strip() and sentence[start - 1] == ",":
+        start, end = _boundary_before(boundaries, start - 1), start - 1
+    if start and sentence[start - 1] == "," and _ASIDE.match(sentence[start:end].strip()):
+        start, end = _boundary_before(boundaries, start - 1), start - 1
+    return start, end
+
+
+# A clause between commas that tells how or when, not who: "The government, for its part, put",
+# "The ministry, in a statement on Friday, said", "The mayor, speaking on television, said".
+_ASIDE = re.compile(
+    r"(?:for|in|on|at|by|with|from|after|before|during|under|however|meanwhile|too|though|also"
+    r"|separately|again|instead|likewise|moreover|meantime|later|earlier|once|[a-z]+ing)\b"
+)
 
 
 def _with_abbreviation(sentence: str, boundaries: list[int], boundary: int, end: int) -> str:

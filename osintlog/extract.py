@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -155,7 +155,7 @@ UNIT_NOUNS = {
 NOUN_CLASS = {word: key for key, words in UNIT_NOUNS.items() for word in words.split()}
 ACTIONS = [
     ("killed", r"\bkilled\b|\bdead\b|\bdied\b|\bdeaths?\b|\bfallen\b"),
-    ("wounded", r"\bwounded\b|\binjured\b"),
+    ("wounded", r"\bwounded\b|\binjured\b|\bhurt\b"),
     ("casualties", r"\blost\b|\blosses\b|\bcasualties\b"),
     ("captured", r"\bcaptured\b|\bprisoners?\b"),
     ("planned", r"\bplans?\b|\bplanned\b|\bintends?\b|\bwill\b|\bto send\b"),
@@ -170,6 +170,7 @@ ACTIONS = [
     ("destroyed", r"\bdestroyed\b"),
     ("damaged", r"\bdamaged\b"),
     ("deployed", r"\bdeployed\b|\bstationed\b|\bout of\b|\barrived\b"),
+    ("displaced", r"\bfled\b|\bdisplaced\b|\bforced from\b|\buprooted\b|\bevacuated\b"),
 ]
 # Words between a figure and its noun that are no part of the unit.
 QUALIFIERS = frozenset("other more additional further new separate different fresh extra".split())
@@ -278,8 +279,11 @@ def unit_before(sentence: str, start: int) -> str | None:
     return None
 
 
-def guess_metric(unit: str | None, sentence: str, found: Found) -> str:
-    """What the figure measures, guessed from its unit and the nearest telling word."""
+def guess_metric(
+    unit: str | None, sentence: str, found: Found, others: Sequence[Found] = ()
+) -> str:
+    """What the figure measures, guessed from its unit and the nearest telling word that is
+    not another figure's (`others`: the figures either side of it)."""
     noun = "figure"
     if found.figure.unit == "%":
         noun = "share"
@@ -287,7 +291,9 @@ def guess_metric(unit: str | None, sentence: str, found: Found) -> str:
         last = unit.split()[-1].lower()
         named = next((key for phrase, key in _UNIT_PHRASES if phrase in unit.lower()), None)
         noun = named or NOUN_CLASS.get(last, re.sub(r"[^a-z0-9]+", "_", last).strip("_"))
-    action = _nearest_action(sentence, found)
+        if last in _ANYONE and not _MILITARY.search(sentence):
+            noun = last  # "1.1 million people had fled": civilians are not troops
+    action = _nearest_action(sentence, found, others)
     increment = re.match(
         r"(?i)(another|a further|an additional|additional)\b", found_text(sentence, found)
     )
@@ -296,6 +302,14 @@ def guess_metric(unit: str | None, sentence: str, found: Found) -> str:
     return f"{noun}.{action or 'count'}"
 
 
+# Nouns that count troops only where the sentence is about them: "about 12,000 people" of the
+# North Korean soldiers sent, not "1.1 million people" who fled.
+_ANYONE = frozenset({"people", "men", "workers"})
+_MILITARY = re.compile(
+    r"\b(?:soldiers?|troops?|fighters?|servicem[ae]n|military|army|armed forces|infantry"
+    r"|conscripts?|mercenaries|personnel|units?|brigades?|battalions?)\b",
+    re.IGNORECASE,
+)
 # Units whose last word would class them wrongly: a UAV is no land vehicle, an air defence
 # system no artillery.
 _UNIT_PHRASES = (
@@ -310,13 +324,33 @@ def found_text(sentence: str, found: Found) -> str:
     return sentence[found.start : found.end]
 
 
-def _nearest_action(sentence: str, found: Found) -> str | None:
+def _nearest_action(sentence: str, found: Found, others: Sequence[Found]) -> str | None:
     best: tuple[int, str] | None = None
     for start, end, action in _actions(sentence):
+        if any(_belongs_to(sentence, other, found, start, end) for other in others):
+            continue
         distance = min(abs(start - found.end), abs(found.start - end))
         if best is None or distance < best[0]:
             best = (distance, action)
     return best[1] if best else None
+
+
+def _belongs_to(sentence: str, other: Found, found: Found, start: int, end: int) -> bool:
+    """Whether the word at start:end, lying between another figure and this one, is in the
+    other's clause, not this one's: "3,700 had been killed, and 1.1 million had fled" — the 1.1
+    million were not killed; "killed 12 and wounded 40" — the 12 were not wounded."""
+    if other.end <= start and end <= found.start:
+        return not _CLAUSE_BREAK.search(sentence, other.end, start) and bool(
+            _CLAUSE_BREAK.search(sentence, end, found.start)
+        )
+    if found.end <= start and end <= other.start:
+        return not _CLAUSE_BREAK.search(sentence, end, other.start) and bool(
+            _CLAUSE_BREAK.search(sentence, found.end, start)
+        )
+    return False
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:and|but|while|whereas)\s")
 
 
 @functools.lru_cache(maxsize=4)
@@ -389,21 +423,24 @@ def extract(
     via = via or byline_outlet(body)
     candidates = []
     last_speaker: str | None = None
+    last_as_of: str | None = None  # the previous sentence's: "A week earlier, ..." counts back
     sentences = split_sentences(body, first_line)
     for index, sentence in enumerate(sentences):
         said = attribution(sentence.text, last_speaker)
         last_speaker = said or last_speaker
         figures = find_figures(sentence.text)
         if not figures:
+            last_as_of = None
             continue
         source = said
         if source is None and _continues(sentences, index):
             source = attribution(sentences[index - 1].text, last_speaker)
         dates = find_dates(sentence.text)
         spans = [(found.start, found.end) for found in figures]
-        as_ofs = dates_of_figures(sentence.text, dates, spans, report_date, today)
+        as_ofs = dates_of_figures(sentence.text, dates, spans, report_date, today, last_as_of)
+        last_as_of = as_ofs[-1]
         previous_unit = None
-        for found, as_of in zip(figures, as_ofs, strict=True):
+        for place, (found, as_of) in enumerate(zip(figures, as_ofs, strict=True)):
             unit = (
                 ("%" if found.figure.unit == "%" else None)
                 or found.currency
@@ -418,9 +455,24 @@ def extract(
             if as_of is None and set_against(sentence.text, found.start):
                 continue  # "up from 3,000", with no word of when: no claim can be dated by it
             candidates.append(
-                _candidate(sentence, found, unit, as_of, report_date, source or via, via)
+                _candidate(
+                    sentence,
+                    found,
+                    _neighbours(figures, place),
+                    unit,
+                    as_of,
+                    report_date,
+                    source or via,
+                    via,
+                )
             )
     return _one_unit_per_metric(candidates)
+
+
+def _neighbours(figures: list[Found], index: int) -> list[Found]:
+    """The figures either side of the figure at `index`: the only ones that may own a word
+    between it and them (`_belongs_to`)."""
+    return figures[max(0, index - 1) : index] + figures[index + 1 : index + 2]
 
 
 def _one_unit_per_metric(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -485,6 +537,7 @@ def _continues(sentences: list[Sentence], index: int) -> bool:
 def _candidate(
     sentence: Sentence,
     found: Found,
+    others: Sequence[Found],
     unit: str | None,
     as_of: str | None,
     reported: str,
@@ -494,7 +547,7 @@ def _candidate(
     figure = found.figure
     record: dict[str, Any] = dict.fromkeys(FIELDS)
     record.update(
-        metric=guess_metric(unit, sentence.text, found),
+        metric=guess_metric(unit, sentence.text, found, others),
         value=figure.value,
         low=figure.low,
         high=figure.high,

@@ -84,20 +84,30 @@ def dates_of_figures(
     figures: list[tuple[int, int]],
     reported: str,
     today: date,
+    before: str | None = None,
 ) -> list[str | None]:
     """The as-of of each figure of a sentence (found at these (start, end)), in order: its own
     date right after it, else the last date written between an earlier figure and it ("in
     mid-2025 600,000 troops ...; today the figure is closer to 700,000": "today" is the
     report's date), else the sentence's first date (`_first_date`); None where none is given.
     A figure set against the sentence's ("compared with 36,000 the week before") may be dated
-    relative to it; one "up from" an earlier time has only a date of its own, or none."""
+    relative to it; one "up from" an earlier time has only a date of its own, or none. "A week
+    earlier" opening a clause moves the date back from the sentence's, else from the date the
+    report gave `before` this sentence, else from the report's own."""
+    # "the previous month" counts back from the time before it, not (as `add` reads it) from
+    # the report's day
+    steps = [(step.start(), step.end()) for step in _STEP_BACK.finditer(sentence)]
+    dates = [found for found in dates if not any(a <= found[0] < b for a, b in steps)]
     whole = _sentence_dates(sentence, dates, figures)
     current = _first_date(sentence, whole, reported, today)
     found: list[str | None] = []
     for number, (start, end) in enumerate(figures):
+        after = figures[number - 1][1] if number else 0
         if number:
-            after = figures[number - 1][1]
             current = _date_between(sentence, dates, after, start, reported, today) or current
+        if step := _STEP_BACK.search(sentence, after, start):
+            since = current or (None if number else before) or reported  # its clause's time
+            current = _moved_back_by(since, step) or current
         following = figures[number + 1][0] if number + 1 < len(figures) else len(sentence)
         own = _own_date(sentence, dates, end, following, reported, today)
         if own is None and _EARLIER.search(sentence, max(0, start - 20), start):
@@ -218,6 +228,14 @@ _STEPS = {
 _STEPS_AT_PRECISION = {4: ("year",), 7: ("month", "year"), 10: tuple(_STEPS)}
 
 
+# "A week earlier, ...", "and the previous month ...": a clause dated back from the time before.
+_STEP_BACK = re.compile(
+    r"(?:^|[,;:]|\b(?:and|but|while)\b)\s*(?:(?:a|one|the)\s+(day|week|month|year)\s+"
+    r"(?:earlier|before)|(?:in\s+|during\s+)?the\s+previous\s+(day|week|month|year))\b",
+    re.IGNORECASE,
+)
+
+
 def _earlier_figure_date(sentence: str, start: int, end: int, as_of: str | None) -> str | None:
     """Of a figure set against the sentence's (after "compared with", "up from") and dated
     relative to it ("the week before", "a year earlier"): the sentence's as-of moved back so
@@ -226,11 +244,27 @@ def _earlier_figure_date(sentence: str, start: int, end: int, as_of: str | None)
     if as_of is None:
         return None
     step = _BEFORE_THAT.match(sentence, end)
-    if step is None:
-        return None
-    unit = (step.group(1) or step.group(2)).lower()
+    return None if step is None else _moved_back_by(as_of, step)
+
+
+def _moved_back_by(as_of: str, step: re.Match[str]) -> str | None:
+    """An as-of moved back by the day, week, month or year a match names (its first group
+    that matched); None where the as-of is too coarse for the step."""
+    unit = next(group for group in step.groups() if group).lower()
     parts = [_moved_back(part, unit) for part in as_of.split("/")]
-    return None if None in parts else "/".join(parts)  # type: ignore[arg-type]
+    if None in parts:
+        return None
+    if "previous" in step.group().lower() and len(as_of) == 10:  # the week, month, year before
+        return _whole(str(parts[0]), unit)
+    return "/".join(parts)  # type: ignore[arg-type]
+
+
+def _whole(day: str, unit: str) -> str:
+    """The day, or the week (Monday to Sunday), month or year that holds it."""
+    if unit == "week":
+        monday = date.fromisoformat(day) - relativedelta(days=date.fromisoformat(day).weekday())
+        return f"{monday.isoformat()}/{(monday + relativedelta(days=6)).isoformat()}"
+    return day[: {"day": 10, "month": 7, "year": 4}[unit]]
 
 
 def _moved_back(part: str, unit: str) -> str | None:
@@ -288,7 +322,17 @@ def _resolved(
     looks_ahead = ahead and (ahead.group(1).lower() == "next" or _AHEAD.search(sentence))
     if looks_ahead and not re.search(r"\d{4}", text) and resolved < reported[: len(resolved)]:
         resolved = f"{int(resolved[:4]) + 1:04d}{resolved[4:]}"
+    # "to cover needs until the end of June", in a report of March: not the June of last year,
+    # and no date of the figure either (an appeal is made when reported)
+    elif ahead and ahead.group(1).lower() == "until" and not re.search(r"\d{4}", text):
+        return None if _months_between(resolved, reported) > 6 else resolved
     return resolved
+
+
+def _months_between(earlier: str, later: str) -> int:
+    """How many months the month of the ISO date `earlier` lies before that of `later`."""
+    start, end = period_start(earlier), period_start(later)
+    return (int(end[:4]) - int(start[:4])) * 12 + int(end[5:7]) - int(start[5:7])
 
 
 _RELATIVE_YEAR = re.compile(r"\b(this|last|next|the) year\b", re.IGNORECASE)

@@ -565,3 +565,28 @@ def test_a_total_over_a_span_imports_as_one_and_stays_out_of_the_nights_changes(
         ("2025-11-24", "410", None, False),
         ("2025-11/2025-11-24", "4,800", None, True),
     ]
+
+
+def test_a_verb_of_one_figure_is_not_anothers_and_people_are_troops_only_among_soldiers(
+    cli, tmp_path
+):
+    # "had been killed" lies between the two figures, nearer the first: the 1.1 million fled.
+    # The people who fled or were hurt are civilians; the 2,000 people sent with the soldiers
+    # are troops. A verb before both figures is both figures' ("sent").
+    report = report_of(
+        tmp_path,
+        "date 2026-03-14\n\n"
+        "The office said 3,700 civilians had been killed, and that 1.1 million people had fled.\n"
+        "Officials said 250 people were hurt.\n"
+        "The army sent 2,000 people to the front, the soldiers' families said.\n"
+        "The ministry sent 40 tanks and 12 aircraft.\n",
+    )
+    found = candidates(cli, report, "--via", "Wire")
+    assert [(c["value"], c["metric"]) for c in found] == [
+        ("3,700", "civilians.killed"),
+        ("1.1 million", "people.displaced"),
+        ("250", "people.wounded"),
+        ("2,000", "troops.sent"),
+        ("40", "vehicles.sent"),
+        ("12", "aircraft.sent"),
+    ]
