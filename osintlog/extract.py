@@ -158,7 +158,10 @@ ACTIONS = [
     ("wounded", r"\bwounded\b|\binjured\b|\bhurt\b"),
     ("casualties", r"\blost\b|\blosses\b|\bcasualties\b"),
     ("captured", r"\bcaptured\b|\bprisoners?\b"),
-    ("planned", r"\bplans?\b|\bplanned\b|\bintends?\b|\bwill\b|\bto send\b"),
+    (
+        "planned",
+        r"\bplans?\b|\bplanned\b|\bintends?\b|\bwill\b|\bto send\b|\bpledged\b|\bpromised\b",
+    ),
     (
         "delivered",
         r"\bdelivered\b|\bhanded over\b|\bsupplied\b|\breceived\b|\bprovided\b|\bshipped\b",
@@ -250,7 +253,11 @@ _IRREGULAR = frozenset("children women men people police staff crew".split())
 def unit_after(sentence: str, end: int) -> str | None:
     """The noun the figure counts: "150 ballistic missiles" -> "ballistic missiles"."""
     phrase = re.split(r"[,;:()!?\"“”]|\.(?!\d)", sentence[end : end + 60])[0]
-    words = re.findall(r"[A-Za-z][\w-]*", phrase)
+    words = []
+    for word in re.findall(r"[A-Za-z0-9][\w-]*", phrase):
+        if not re.search(r"[A-Za-z]", word):
+            break  # a number ends the noun; a model's holds one ("Leopard 2A4 tanks")
+        words.append(word)
     if words[:1] == ["of"]:
         words = words[1:]
     if words[:1] and words[0].lower() in QUALIFIERS:  # "10 other regions": the regions
@@ -263,12 +270,18 @@ def unit_after(sentence: str, end: int) -> str | None:
             while count + 1 < len(words) and words[count + 1].lower() in NOUN_CLASS:
                 count += 1
             return " ".join(words[: count + 1])
+    if words and _MODELS.fullmatch(words[0]):  # "18 F-16s", "40 Su-34s"
+        return words[0]
     for count, word in enumerate(words[:2]):  # "14 buildings", "14 residential buildings"
         if not word.islower() or word in FUNCTION_WORDS or word in TIME_NOUNS:
             break
         if _plural(word):
             return " ".join(words[: count + 1])
     return None
+
+
+# A model's designation in the plural: F-16s, Su-34s, T-72s.
+_MODELS = re.compile(r"[A-Z][A-Za-z]{0,3}-?\d+[A-Za-z]*s")
 
 
 def unit_before(sentence: str, start: int) -> str | None:

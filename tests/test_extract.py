@@ -590,3 +590,23 @@ def test_a_verb_of_one_figure_is_not_anothers_and_people_are_troops_only_among_s
         ("40", "vehicles.sent"),
         ("12", "aircraft.sent"),
     ]
+
+
+def test_a_models_designation_is_part_of_the_unit(cli, tmp_path):
+    # The "2" of "Leopard 2A4" was dropped from the unit, and "18 F-16s" was missed: a bare
+    # number under 100 counting no noun. The 85 pledged count the same aircraft.
+    report = report_of(
+        tmp_path,
+        "date 2026-09-15\n\n"
+        "The brigade lost 12 Leopard 2A4 tanks in August, an officer said.\n"
+        "Ukraine has received 18 F-16s so far, out of the 85 pledged, the ministry said.\n",
+    )
+    found = candidates(cli, report, "--via", "Wire")
+    assert [(c["value"], c["unit"], c["metric"]) for c in found] == [
+        ("12", "Leopard 2A4 tanks", "vehicles.casualties"),
+        ("18", "F-16s", "f_16s.delivered"),
+        ("85", "F-16s", "f_16s.planned"),
+    ]
+    csv_file = tmp_path / "c.csv"
+    csv_file.write_text(cli.ok("extract", str(report), "--via", "Wire", "-f", "csv").stdout)
+    assert "imported 3 claims" in cli.ok("import", str(csv_file)).stderr
