@@ -61,7 +61,8 @@ FAR_APART_DAYS = 7
 COMPARE_COLUMNS = (
     "source claims first_as_of latest_as_of latest_id latest_value latest_low latest_high "
     "latest_best min max rating outlier latest_point distance_pct consensus rule spread "
-    "age_days stale metric at as_of_gap_days longer_than_period plans_left_out other_span"
+    "age_days stale metric at as_of_gap_days longer_than_period plans_left_out other_span "
+    "in_consensus"
 ).split()
 
 _AGE = re.compile(r"(\d{1,9})\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
@@ -136,6 +137,9 @@ class SourceRow:
     # Counts over another span than the figures compared (a total since October beside totals
     # to a date: `leave_out_other_spans`): shown, but not in the consensus.
     other_span: bool = False
+    # Its figure is one the consensus is taken from (under `lowest` and `best-rated`, not every
+    # fresh source's is).
+    in_consensus: bool = False
 
 
 @dataclass
@@ -160,6 +164,10 @@ class Comparison:
     @property
     def longer_than_period(self) -> list[str]:
         return [row.source for row in self.rows if row.longer_than_period]
+
+    @property
+    def consensus_sources(self) -> list[str]:
+        return [row.source for row in self.rows if row.in_consensus]
 
     @property
     def outliers(self) -> list[str]:
@@ -334,7 +342,11 @@ def _judge(comparison: Comparison) -> None:
     if not fresh:
         return
     points: list[Number] = [row.latest_point for row in fresh]  # type: ignore[misc]
-    consensus = _consensus(fresh, comparison.rule)
+    taken = _taken(fresh, comparison.rule)
+    for row in taken:
+        row.in_consensus = True
+    taken_points: list[Number] = [row.latest_point for row in taken]  # type: ignore[misc]
+    consensus = at_precision(statistics.median(taken_points), taken_points)
     comparison.consensus = consensus
     if len(points) > 1 and min(points) > 0:
         comparison.spread = round(max(points) / min(points), 2)
@@ -348,14 +360,16 @@ def _judge(comparison: Comparison) -> None:
             row.outlier = far and _compared(row) and len(fresh) >= OUTLIER_SOURCES
 
 
-def _consensus(rows: Sequence[SourceRow], rule: str) -> Number:
-    points: list[Number] = [row.latest_point for row in rows]  # type: ignore[misc]
+def _taken(rows: Sequence[SourceRow], rule: str) -> list[SourceRow]:
+    """The rows whose figures the consensus is the median of: all, under `median`; the lowest
+    figure's, under `lowest`; the best-rated sources', under `best-rated`."""
     if rule == "lowest":
-        return min(points)
+        lowest = min(row.latest_point for row in rows)  # type: ignore[type-var]
+        return [row for row in rows if row.latest_point == lowest]
     if rule == "best-rated":
         best = min(rating_rank(row.rating) for row in rows)
-        points = [row.latest_point for row in rows if rating_rank(row.rating) == best]  # type: ignore[misc]
-    return at_precision(statistics.median(points), points)
+        return [row for row in rows if rating_rank(row.rating) == best]
+    return list(rows)
 
 
 def decimals(n: Number) -> int:

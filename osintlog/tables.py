@@ -188,6 +188,18 @@ def _why_left_out(row: SourceRow, period: str | None) -> str:
     return " stale" if row.stale else ""
 
 
+def _taken_from(comparison: Comparison) -> str:
+    """Whose figures a consensus under `lowest` or `best-rated` is taken from (the median's is
+    every fresh source's)."""
+    if comparison.rule == "median" or comparison.consensus is None:
+        return ""
+    rows = [row for row in comparison.rows if row.in_consensus]
+    best = rows[0].rating
+    rating = f" (rated {best})" if best else " (none rated)"
+    rating = rating if comparison.rule == "best-rated" else ""
+    return f", from {', '.join(row.source for row in rows)}{rating}"
+
+
 def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
     """The footer: the date, the consensus and how it is taken, the spread or the ratio, who
     stands out, what is stale, and a warning when the figures' dates lie far apart."""
@@ -195,7 +207,8 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
     fresh = "fresh " if comparison.max_age else ""
     notes = [
         f"{comparison.metric} on {comparison.at}: each source's latest claim by then, and its age",
-        f"consensus ({comparison.rule} of the {fresh}sources' latest figures): {consensus}",
+        f"consensus ({comparison.rule} of the {fresh}sources' latest figures): {consensus}"
+        + _taken_from(comparison),
     ]
     ratio = comparison.ratio
     if ratio:

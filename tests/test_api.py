@@ -108,6 +108,9 @@ def test_views_are_plain_rows(ledger):
     }
     # the median of 2,000 and 3,797 is 2,898.5: at the figures' precision (whole), half up
     assert comparison.consensus == 2899
+    assert sorted(comparison.consensus_sources) == ["General Staff", "Oryx"]
+    lowest = ledger.compare("ru.tanks.lost", rule="lowest")
+    assert (lowest.consensus, lowest.consensus_sources) == (2000, ["Oryx"])
     assert [(m.metric, m.claims, m.sources) for m in ledger.metrics()] == [("ru.tanks.lost", 3, 2)]
     assert {s.source: s.claims for s in ledger.sources()} == {"General Staff": 2, "Oryx": 1}
     with pytest.raises(UnknownMetric, match=r"closest: ru\.tanks\.lost"):

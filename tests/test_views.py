@@ -153,6 +153,15 @@ def test_compare_rules(cli, small):
     best = cli.json("compare", "t.x", "--rule", "best-rated")
     assert best[0]["consensus"] == 2000
     assert [row["outlier"] for row in best] == [True, False, False]
+    # Whose figure each consensus is: the lowest is Charlie's, the best-rated (A) Alpha's.
+    assert [row["in_consensus"] for row in lowest] == [True, False, False]
+    assert [row["in_consensus"] for row in best] == [False, False, True]
+    footer = cli.ok("compare", "t.x", "--rule", "best-rated").stdout
+    assert "consensus (best-rated of the sources' latest figures): 2,000, from Alpha (rated A)" in (
+        footer
+    )
+    footer = cli.ok("compare", "t.x", "--rule", "lowest").stdout
+    assert "consensus (lowest of the sources' latest figures): 100, from Charlie" in footer
 
 
 def test_compare_at_replays_an_earlier_date(cli, small):
