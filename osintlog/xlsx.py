@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from osintlog.errors import BadInput
@@ -57,21 +58,24 @@ def workbook_rows(name: str, data: bytes) -> tuple[list[str], list[tuple[str, di
     except Exception as error:  # openpyxl raises many kinds on a file that is no workbook
         raise BadInput(f"{name}: not an Excel workbook (.xlsx) osintlog can read") from error
     sheet = book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    header = [_text(cell).strip().lower() for cell in next(lines, ())]
+    lines = sheet.iter_rows()
+    header = [_text(cell.value).strip().lower() for cell in next(lines, ())]
     rows = []
     for number, cells in enumerate(lines, 2):
-        texts = [_text(cell) for cell in cells]
+        texts = [_text(cell.value, getattr(cell, "number_format", None)) for cell in cells]
         if any(text.strip() for text in texts):
             rows.append((f"{name}:{number}", dict(zip(header, texts, strict=False))))
     book.close()
     return header, rows
 
 
-def _text(value: Any) -> str:
-    """A cell as the text an import reads: a whole number without `.0`, a date as its day."""
+def _text(value: Any, number_format: str | None = None) -> str:
+    """A cell as the text an import reads: a whole number without `.0`, a date as its day, a
+    number shown as a percentage as that percentage (a cell showing 35% holds 0.35)."""
     if value is None:
         return ""
+    if number_format and "%" in number_format and type(value) in (int, float):
+        return f"{(Decimal(repr(value)) * 100).normalize():f}%"
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
     if isinstance(value, date):

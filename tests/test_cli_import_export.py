@@ -421,3 +421,28 @@ def test_export_to_dash_is_stdout_and_tsv_and_semicolon_csv_import(
     cli.ok("--db", str(tmp_path / "eu.json"), "import", "eu.csv")
     values = [row["value"] for row in cli.json("--db", str(tmp_path / "eu.json"), "list")]
     assert values == ["12 000", "about 4 700"]
+
+
+def test_a_workbook_from_a_spreadsheet_app_imports_its_cells_as_they_are_shown(cli, tmp_path):
+    # A cell that shows 35% holds 0.35: it was stored as 0.35%. A whole number typed as 12000.0
+    # and a day typed as a date read as written.
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["metric", "value", "unit", "as_of", "reported", "source"])
+    sheet.append(["x.share", 0.35, "%", "2025-04-01", "2025-04-03", "Alpha"])
+    sheet.append(["x.share", 0.1234, None, "2025-04-02", "2025-04-03", "Alpha"])
+    sheet.append(["x.troops", 12000.0, None, date(2025, 4, 3), date(2025, 4, 3), "Alpha"])
+    sheet["B2"].number_format = "0%"
+    sheet["B3"].number_format = "0.00%"
+    path = tmp_path / "team.xlsx"
+    book.save(path)
+    cli.ok("import", str(path))
+    assert [(c["value"], c["best"], c["unit"], c["as_of"]) for c in cli.json("list")] == [
+        ("35%", 35, "%", "2025-04-01"),
+        ("12.34%", 12.34, "%", "2025-04-02"),
+        ("12000", 12000, None, "2025-04-03"),
+    ]
