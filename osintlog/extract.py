@@ -39,7 +39,7 @@ from osintlog.figures import (
     parse_figure,
 )
 from osintlog.plain_text import neutralised
-from osintlog.sentences import Sentence, split_sentences
+from osintlog.sentences import Sentence, split_sentences, tally_label
 from osintlog.units import same_metric_unit
 
 MASK = "§"
@@ -284,6 +284,16 @@ def unit_after(sentence: str, end: int) -> str | None:
 _MODELS = re.compile(r"[A-Z][A-Za-z]{0,3}-?\d+[A-Za-z]*s")
 
 
+def _tally_unit(line: str) -> str | None:
+    """The label of a line of a tally where it names what is counted ("tanks — 11,012", "MLRS —
+    1,453"), not where ("Kharkiv region: 31 killed")."""
+    label = tally_label(line)
+    last = label.split()[-1] if label else ""
+    if last.lower() in NOUN_CLASS or _plural(last.lower()) or (len(last) > 1 and last.isupper()):
+        return label
+    return None
+
+
 def unit_before(sentence: str, start: int) -> str | None:
     """The nearest countable noun before the figure: "missiles from the DPRK (several dozen)"."""
     for word in reversed(re.findall(r"[A-Za-z]+", sentence[:start])):
@@ -452,7 +462,7 @@ def extract(
         spans = [(found.start, found.end) for found in figures]
         as_ofs = dates_of_figures(sentence.text, dates, spans, report_date, today, last_as_of)
         last_as_of = as_ofs[-1]
-        previous_unit = None
+        previous_unit = _tally_unit(sentence.text)
         for place, (found, as_of) in enumerate(zip(figures, as_ofs, strict=True)):
             unit = (
                 ("%" if found.figure.unit == "%" else None)
@@ -520,11 +530,17 @@ _CHANGE_AFTER = re.compile(
 
 
 def _is_a_change(sentence: str, found: Found) -> bool:
-    """Whether a percentage is a change ("up 20% from a year earlier"), not a share."""
+    """Whether the figure is a change, not a count: a tally's day's increase ("tanks — 11,012
+    (+4)"), a percentage that rose or fell ("up 20% from a year earlier"), not a share."""
+    if _INCREMENT_MARK.search(sentence, max(0, found.start - 4), found.start):
+        return True
     if found.figure.unit != "%":
         return False
     before = sentence[max(0, found.start - 30) : found.start]
     return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(sentence, found.end))
+
+
+_INCREMENT_MARK = re.compile(r"\(\s*[+−-]\s*$")
 
 
 def _befell(sentence: str, found: Found) -> bool:

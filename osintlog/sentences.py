@@ -74,12 +74,28 @@ _STANDALONE = re.compile(
 _ENDS_A_SENTENCE = re.compile(r"[.!?:;\"”’)]\s*$")
 # An item of a list: a line of its own, whatever stop it lacks ("- Troops deployed: 48,000").
 _LIST_ITEM = re.compile(r"(?:[-*•–—▪◦]|\d{1,2}[.)]|[a-z][)])\s+\S")
+# A line of a tally, a label and its figure: "tanks — 11,012 (+4)", "Drones: 410".
+_TALLY = re.compile(
+    r"[^\W\d_][^—–:\d]{0,40}?\s*(?:[—–:]|\s-\s)\s*"
+    r"(?:[~≈]\s*|(?:about|approximately|some|over|more than|at least)\s+)?\d"
+)
+_LONGEST_TALLY = 80
+
+
+def tally_label(line: str) -> str | None:
+    """The label of a line of a tally, which names what its figure counts: "air defence
+    systems" of "air defence systems — 1,196 (+1)"; None for any other text."""
+    text = line.strip()
+    if len(text) > _LONGEST_TALLY or not (match := _TALLY.match(text)):
+        return None
+    return re.split(r"\s*(?:[—–:]|\s-\s)", match.group(), maxsplit=1)[0].strip() or None
 
 
 def _paragraphs(text: str, first_line: int) -> Iterator[tuple[list[str], int]]:
     """The text's paragraphs (blocks between blank lines) as their lines, each with the number
     of its first line. A byline, a timestamp line and an item of a list are paragraphs of their
-    own, and so is a line without a stop right before one (a headline, a caption): a wrapped
+    own, as is a line of a tally ("tanks — 11,012 (+4)"), and so is a line without a stop right
+    before one (a headline, a caption): a wrapped
     line of prose is not told from a headline otherwise, so no other line is taken apart."""
     line = first_line
     for block in re.split(r"\n[ \t]*\n", text):
@@ -92,6 +108,7 @@ def _paragraphs(text: str, first_line: int) -> Iterator[tuple[list[str], int]]:
             alone = bool(stripped) and (
                 _STANDALONE.match(stripped) is not None
                 or _LIST_ITEM.match(stripped) is not None
+                or tally_label(stripped) is not None
                 or (
                     _STANDALONE.match(following) is not None
                     and not _ENDS_A_SENTENCE.search(stripped)

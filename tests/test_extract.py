@@ -610,3 +610,24 @@ def test_a_models_designation_is_part_of_the_unit(cli, tmp_path):
     csv_file = tmp_path / "c.csv"
     csv_file.write_text(cli.ok("extract", str(report), "--via", "Wire", "-f", "csv").stdout)
     assert "imported 3 claims" in cli.ok("import", str(csv_file)).stderr
+
+
+def test_each_line_of_a_tally_is_its_own_figure_and_its_increase_no_candidate(cli, tmp_path):
+    # A running tally, as a general staff publishes it: each line a label, a total and the
+    # day's increase. Read as one sentence, every total took the first line's noun (tanks were
+    # personnel) and each "(+4)" stood in the series as a total, a fall from 11,012 to 4.
+    report = report_of(
+        tmp_path,
+        "date 2026-07-04\n\nThe enemy's total combat losses to date are approximately:\n\n"
+        "personnel — about 1,043,210 (+1,020) persons\n"
+        "tanks — 11,012 (+4)\n"
+        "air defence systems — 1,196 (+1)\n"
+        "UAVs: 61,380 (+243)\n",
+    )
+    found = candidates(cli, report, "--via", "Wire")
+    assert [(c["value"], c["unit"], c["metric"], c["line"]) for c in found] == [
+        ("about 1,043,210", "personnel", "troops.count", 5),
+        ("11,012", "tanks", "vehicles.count", 6),
+        ("1,196", "air defence systems", "air_defence.count", 7),
+        ("61,380", "UAVs", "drones.count", 8),
+    ]
