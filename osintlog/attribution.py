@@ -1,7 +1,8 @@
 """Who a report's sentence says asserts its figures, by rules: "according to X", "X said" (any
 of many verbs of saying, in any tense), "..., said X", "citing X", a headline's "– X" and
-"..., X says". The first attribution in the sentence that names someone wins; a pronoun ("according
-to him") is the last speaker the report named.
+"..., X says", ", per X", and whose numbers they are ("figures released by X show", "X's count").
+The first attribution in the sentence that names someone wins; a pronoun ("according to him") is
+the last speaker the report named.
 
 A speaker is a name ("South Korean lawmakers", "the U.S. Department of Defense", "the refugee
 agency (UNHCR)", "the Health Ministry in Gaza") or a determiner and a noun ("an army statement",
@@ -30,8 +31,29 @@ _NOUN_LIKE = re.compile(
 )
 _ACCORDING = re.compile(r"\baccording to ([^,.;:()]+)", re.IGNORECASE)
 _CITING = re.compile(r"\bciting ([^,.;:()]+)", re.IGNORECASE)
+# ", per British intelligence" (not "per day": a name, or "the" and a noun)
+_PER = re.compile(r",\s+per\s+((?:the\s+[a-z]|[A-Z])[^,.;:()]*)")
+# Whose the numbers are: "figures compiled by Oryx", "data from the UN mission show".
+_DATA = r"(?:figures|data|numbers|statistics|estimates?|counts?|tall(?:y|ies))"
+_DATA_BY = re.compile(
+    rf"\b{_DATA}\s+(?:(?:compiled|released|published|issued|provided|gathered|collected|kept)"
+    r"\s+by|from)\s+((?-i:the\s|[A-Z])[^,.;:()]*?)(?=\s+(?:on\s+\w+\s+)?(?:show|shows|showed|suggest|suggests"
+    r"|indicate|indicates|put|puts)\b|\s*[,.;:]|$)",
+    re.IGNORECASE,
+)
+# "Oryx's count stands at 4,100", "The army's latest estimate is 600,000".
+_THEIRS = re.compile(
+    r"((?:[A-Z][\w.&-]*\s+){0,4}[A-Z][\w.&-]*|\b[Tt]he\s+[a-z]+(?:\s+[a-z]+)?)['’]s\s+"
+    r"(?:(?:latest|own|new|last|official|updated)\s+)?"
+    r"(?:count|tally|estimate|estimates|figures|data|assessment)\b"
+)
+# What owns a count without saying it: "the war's count", "the year's figures".
+_NO_SPEAKERS = frozenset(
+    "war conflict year day week month night attack offensive invasion battle fighting region "
+    "city country".split()
+)
 _ASIDES = re.compile(r",\s*(?:citing|according to|quoting)\s[^,]*,")
-_VERB_SUBJECT = re.compile(rf",\s+(?:{_VERBS})\s+((?:[A-Z][\w'’.-]*\s?)+)")
+_VERB_SUBJECT = re.compile(rf",[\"”’']?\s+(?:{_VERBS})\s+((?:[A-Z][\w'’.-]*\s?)+)")
 # A headline's source after a dash at its end: "Russia launches 40 drones – Ukraine's air force".
 _HEADLINE_DASH = re.compile(r"\s[–—-]\s+([^–—.!?]{2,60})$")
 # Where a speaker's phrase ends on its left: a clause boundary.
@@ -83,9 +105,13 @@ def attribution(sentence: str, last_speaker: str | None = None) -> str | None:
 
 def _according(sentence: str, last_speaker: str | None) -> list[Found]:
     found = []
-    for pattern in (_ACCORDING, _CITING):
+    for pattern in (_ACCORDING, _CITING, _PER, _DATA_BY, _THEIRS):
         for match in pattern.finditer(sentence):
             named = match.group(1).strip()
+            if by := _DATA_BY.search(named):  # "according to figures compiled by Oryx"
+                named = by.group(1)
+            if pattern is _THEIRS and named.split()[-1] in _NO_SPEAKERS:
+                continue  # "the war's count": the war says nothing
             if named.lower() in PRONOUNS:
                 speaker = _referent(sentence, match.start(), last_speaker)
             elif _POSSESSED.fullmatch(named):
