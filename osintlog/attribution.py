@@ -136,6 +136,11 @@ def _verbs(sentence: str, last_speaker: str | None = None) -> list[Found]:
         boundary, end = _clause_before(sentence, boundaries, match.start())
         # A speaker is a few words: what lies further left of the verb is no part of it.
         chunk = _with_abbreviation(sentence, boundaries, boundary, end)[-_LONGEST_SPEAKER:]
+        if "been" in match.group() or _PASSIVE.search(chunk):  # "strikes were reported (by X)"
+            agent = _BY_AGENT.match(sentence, match.end())
+            if agent and (speaker := _name(agent.group(1), allow_lower=True)):
+                found.append(Found(match.start(), speaker))
+            continue
         if _is_pronoun(chunk):
             speaker = _referent(sentence, boundary, last_speaker)
         elif _POSSESSED.fullmatch(chunk.strip()):  # else "his office", as written
@@ -148,6 +153,11 @@ def _verbs(sentence: str, last_speaker: str | None = None) -> list[Found]:
         if speaker := _name(match.group(1)):
             found.append(Found(match.start(), speaker))
     return found
+
+
+# A verb of saying after a form of "be" is passive: what was said, not who said it.
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being)\s*$", re.IGNORECASE)
+_BY_AGENT = re.compile(r"\s+by\s+([^,.;:()]+)")
 
 
 def _is_pronoun(chunk: str) -> bool:

@@ -429,9 +429,17 @@ def reported_date(text: str, given: str | None, today: date) -> tuple[str, str, 
 
 
 def byline_outlet(text: str) -> str | None:
-    """The outlet a byline names ("By Jane Doe, Test Wire"), if the report has one."""
-    match = _BYLINE.search(text)
+    """The outlet a byline names ("By Jane Doe, Test Wire"), else a wire dateline ("KYIV, Oct 20
+    (Reuters) -", "MOSCOW (Test Wire) —"), if the report has one."""
+    match = _BYLINE.search(text) or _WIRE_DATELINE.search(text)
     return match.group(1).strip() if match else None
+
+
+_WIRE_DATELINE = re.compile(
+    r"^[ \t]*[A-Z][A-Z .'-]{1,40}(?:,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?[ \t]+"
+    r"\(([A-Z][\w &.'-]{1,40})\)[ \t]*[-–—]",
+    re.MULTILINE,
+)
 
 
 def extract(
@@ -464,13 +472,18 @@ def extract(
         last_as_of = as_ofs[-1]
         previous_unit = _tally_unit(sentence.text)
         for place, (found, as_of) in enumerate(zip(figures, as_ofs, strict=True)):
+            own_unit = unit_after(sentence.text, found.end)
             unit = (
                 ("%" if found.figure.unit == "%" else None)
                 or found.currency
-                or unit_after(sentence.text, found.end)
+                or own_unit
                 or previous_unit
                 or unit_before(sentence.text, found.start)
             )
+            if _says_where(sentence.text, found, unit) or (
+                place and _qualifies_the_one_before(sentence.text, found, unit, own_unit)
+            ):
+                continue
             previous_unit = unit if unit != "%" else previous_unit
             bare = unit is None and _bare_small_number(found)
             if (bare and not _befell(sentence.text, found)) or _is_a_change(sentence.text, found):
@@ -540,12 +553,44 @@ def _is_a_change(sentence: str, found: Found) -> bool:
     return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(sentence, found.end))
 
 
+def _qualifies_the_one_before(
+    sentence: str, found: Found, unit: str | None, own_unit: str | None
+) -> bool:
+    """Whether a figure after another only qualifies it: where ("shot down 45 drones over seven
+    regions"), or a part of it without a noun of its own ("45 drones, including 18 over the
+    Bryansk region": beside the 45, of the same metric and day, diff would read a fall)."""
+    before = sentence[max(0, found.start - 12) : found.start]
+    if own_unit is None and _PART_OF.search(before) and not _befell(sentence, found, 3):
+        return True  # "of whom 600 were killed" counts what befell them: a metric of its own
+    if not unit or unit.split()[-1].lower() not in _PLACES:
+        return False
+    return bool(re.match(r"(?i)over\s", found_text(sentence, found)) or _OVER.search(before))
+
+
+def _says_where(sentence: str, found: Found, unit: str | None) -> bool:
+    """Whether a figure of places says where something happened: "strikes across six regions"."""
+    return bool(
+        unit
+        and unit.split()[-1].lower() in _PLACES
+        and _ACROSS.search(sentence, max(0, found.start - 8), found.start)
+    )
+
+
+_PLACES = frozenset(
+    "region regions oblast oblasts province provinces district districts city cities town towns "
+    "village villages area areas country countries".split()
+)
+_OVER = re.compile(r"\bover\s+$", re.IGNORECASE)
+_ACROSS = re.compile(r"\bacross\s+$", re.IGNORECASE)
+_PART_OF = re.compile(r"\b(?:including|of which|of whom|among them)\s+$", re.IGNORECASE)
 _INCREMENT_MARK = re.compile(r"\(\s*[+−-]\s*$")
 
 
-def _befell(sentence: str, found: Found) -> bool:
-    """Whether what befell the counted follows the figure: "31 killed", "12 wounded"."""
-    return _next_word(sentence, found.end) in STATES
+def _befell(sentence: str, found: Found, words: int = 1) -> bool:
+    """Whether what befell the counted follows the figure, within so many words: "31 killed",
+    "12 wounded" (and, within three, "600 were killed", "12 have been injured")."""
+    following = re.findall(r"[A-Za-z]+", sentence[found.end : found.end + 40])[:words]
+    return any(word.lower() in STATES for word in following)
 
 
 def _bare_small_number(found: Found) -> bool:

@@ -631,3 +631,9 @@ def test_each_line_of_a_tally_is_its_own_figure_and_its_increase_no_candidate(cl
         ("1,196", "air defence systems", "air_defence.count", 7),
         ("61,380", "UAVs", "drones.count", 8),
     ]
+
+
+def test_a_wire_datelines_outlet_is_the_outlet():
+    report = "MOSCOW, Oct 20 (Test Wire) — The ministry said 45 drones were shot down.\n"
+    rows = extract(report, today=date(2026, 12, 1), reported="2026-10-20")
+    assert [(r["value"], r["source"], r["via"]) for r in rows] == [("45", "ministry", "Test Wire")]
