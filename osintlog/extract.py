@@ -359,9 +359,13 @@ def _nearest_action(sentence: str, found: Found, others: Sequence[Found]) -> str
 
 
 def _belongs_to(sentence: str, other: Found, found: Found, start: int, end: int) -> bool:
-    """Whether the word at start:end, lying between another figure and this one, is in the
-    other's clause, not this one's: "3,700 had been killed, and 1.1 million had fled" — the 1.1
-    million were not killed; "killed 12 and wounded 40" — the 12 were not wounded."""
+    """Whether the word at start:end, lying between another figure of another thing and this
+    one, is in the other's clause, not this one's: "3,700 civilians had been killed, and 1.1
+    million people had fled" — the people were not killed. Of the same thing, or of a part
+    ("including 669 children"), the word is both figures' ("1,488 killed, above the 2025 total
+    of 1,350")."""
+    if not _of_other_things(sentence, other, found):
+        return False
     if other.end <= start and end <= found.start:
         return not _CLAUSE_BREAK.search(sentence, other.end, start) and bool(
             _CLAUSE_BREAK.search(sentence, end, found.start)
@@ -371,6 +375,16 @@ def _belongs_to(sentence: str, other: Found, found: Found, start: int, end: int)
             _CLAUSE_BREAK.search(sentence, found.end, start)
         )
     return False
+
+
+def _of_other_things(sentence: str, first: Found, second: Found) -> bool:
+    """Whether two figures each name what they count, and count different things, neither a
+    part of the other."""
+    first, second = sorted((first, second), key=lambda found: found.start)
+    units = unit_after(sentence, first.end), unit_after(sentence, second.end)
+    if not (units[0] and units[1]) or same_metric_unit(units[0], units[1]):
+        return False
+    return not _PART_OF.search(sentence, max(0, second.start - 12), second.start)
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:and|but|while|whereas)\s")

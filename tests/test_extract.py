@@ -579,7 +579,9 @@ def test_a_verb_of_one_figure_is_not_anothers_and_people_are_troops_only_among_s
         "The office said 3,700 civilians had been killed, and that 1.1 million people had fled.\n"
         "Officials said 250 people were hurt.\n"
         "The army sent 2,000 people to the front, the soldiers' families said.\n"
-        "The ministry sent 40 tanks and 12 aircraft.\n",
+        "The ministry sent 40 tanks and 12 aircraft.\n"
+        "At least 900 civilians were killed, including 80 children.\n"
+        "This year 1,488 were killed, above last year's total of 1,350.\n",
     )
     found = candidates(cli, report, "--via", "Wire")
     assert [(c["value"], c["metric"]) for c in found] == [
@@ -589,6 +591,11 @@ def test_a_verb_of_one_figure_is_not_anothers_and_people_are_troops_only_among_s
         ("2,000", "troops.sent"),
         ("40", "vehicles.sent"),
         ("12", "aircraft.sent"),
+        # a part, and the same thing again, share the verb
+        ("At least 900", "civilians.killed"),
+        ("80", "children.killed"),
+        ("1,488", "figure.killed"),
+        ("1,350", "figure.killed"),
     ]
 
 
