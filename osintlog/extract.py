@@ -153,7 +153,14 @@ UNIT_NOUNS = {
     "aircraft": "aircraft jets planes helicopters",
 }
 NOUN_CLASS = {word: key for key, words in UNIT_NOUNS.items() for word in words.split()}
+# On a tie (two words as near), the first: "killed or wounded" is casualties, "lost to electronic
+# warfare" is jammed, not lost.
 ACTIONS = [
+    ("casualties", r"\b(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)\b"),
+    (
+        "jammed",
+        r"\bjammed\b|\bsuppressed\b|\blost to electronic warfare\b|\blocation(?:ally)? lost\b",
+    ),
     ("killed", r"\bkilled\b|\bdead\b|\bdied\b|\bdeaths?\b|\bfallen\b"),
     ("wounded", r"\bwounded\b|\binjured\b|\bhurt\b"),
     ("casualties", r"\blost\b|\blosses\b|\bcasualties\b"),
@@ -348,13 +355,16 @@ def found_text(sentence: str, found: Found) -> str:
 
 
 def _nearest_action(sentence: str, found: Found, others: Sequence[Found]) -> str | None:
-    best: tuple[int, str] | None = None
+    """The action nearest the figure, one in its own clause first: in "249 drones were shot
+    down and 226 were lost to electronic warfare", the 226 were jammed."""
+    best: tuple[tuple[bool, int], str] | None = None
     for start, end, action in _actions(sentence):
         if any(_belongs_to(sentence, other, found, start, end) for other in others):
             continue
-        distance = min(abs(start - found.end), abs(found.start - end))
-        if best is None or distance < best[0]:
-            best = (distance, action)
+        gap = (found.end, start) if start >= found.end else (end, found.start)
+        rank = (bool(_CLAUSE_BREAK.search(sentence, *gap)), gap[1] - gap[0])
+        if best is None or rank < best[0]:
+            best = (rank, action)
     return best[1] if best else None
 
 

@@ -38,7 +38,14 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _WEEKDAY = WEEKDAY_PATTERN
 _COUNT = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
 _PERIOD = r"(?:(?:early|mid|late|the end of|the beginning of|the start of|end of)[\s-]+)?"
+# Between two days: "June 1-7", "8 and 14 June", "the night of 28 to 29 June".
+_DAYS_TO = r"\s*(?:-|–|to|and|until|through)\s*"
+_NIGHT_OF = r"(?i:(?:the\s+)?night\s+of\s+)?"
 DATE_PATTERNS = [
+    rf"{_NIGHT_OF}{_ANY_MONTH}\s+{_DAY}{_DAYS_TO}{_DAY}\b(?:,?\s+\d{{4}})?",
+    rf"{_NIGHT_OF}{_DAY}{_DAYS_TO}{_DAY}\s+{_ANY_MONTH}(?:,?\s+\d{{4}})?",
+    rf"(?i:(?:the\s+)?(?:(?:first|second|third|fourth|last)\s+)?week\s+of\s+)"
+    rf"(?:{_ANY_MONTH}\s+{_DAY}\b|{_DAY}\s+{_ANY_MONTH}|{_ANY_MONTH})(?:,?\s+\d{{4}})?",
     rf"{_PERIOD}{_ANY_MONTH}\s+{_DAY},?\s+\d{{4}}",
     rf"{_DAY}\s+{_ANY_MONTH},?\s+\d{{4}}",
     rf"{_PERIOD}{_ANY_MONTH},?\s+\d{{4}}",
@@ -167,10 +174,12 @@ def _first_date(sentence: str, dates: list[FoundDate], reported: str, today: dat
     return None
 
 
-# A date that dates an event the sentence mentions, not its figures: it follows "during",
-# "after", "before", "when" or "following" and at most four words ("during an offensive in").
+# A date that dates an event the sentence mentions, not its figures: it follows "after",
+# "before" or "following" and at most four words, or "during" or "when" and one to four
+# ("during an offensive in August"; "during June" and "during the week of June 16" date figures).
 _EVENT_DATE = re.compile(
-    r"\b(?:during|after|before|when|following)\s+(?:[\w'-]+\s+){0,4}(?:in\s+|on\s+)?$",
+    r"\b(?:(?:after|before|following)\s+(?:[\w'-]+\s+){0,4}|(?:during|when)\s+(?:[\w'-]+\s+){1,4})"
+    r"(?:in\s+|on\s+)?$",
     re.IGNORECASE,
 )
 

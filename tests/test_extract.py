@@ -644,3 +644,23 @@ def test_a_wire_datelines_outlet_is_the_outlet():
     report = "MOSCOW, Oct 20 (Test Wire) — The ministry said 45 drones were shot down.\n"
     rows = extract(report, today=date(2026, 12, 1), reported="2026-10-20")
     assert [(r["value"], r["source"], r["via"]) for r in rows] == [("45", "ministry", "Test Wire")]
+
+
+def test_what_was_jammed_and_killed_or_wounded_are_metrics_of_their_own(cli, tmp_path):
+    # "shot down" was the 226's nearest verb, across "and": the night's 249 downed and 226
+    # downed read as a fall. "killed or wounded" counts casualties, not the killed. The night
+    # of 28 to 29 June is both days, not the 29th.
+    report = report_of(
+        tmp_path,
+        "date 2026-06-30\n\nOn the night of 28 to 29 June, Russia launched 477 drones, the "
+        "air force said; 249 drones were shot down and 226 were lost to electronic warfare.\n"
+        "Some 1.2m troops have been killed or wounded, the Pentagon estimates.\n",
+    )
+    found = candidates(cli, report, "--via", "Wire")
+    night = "2026-06-28/2026-06-29"
+    assert [(c["value"], c["metric"], c["as_of"]) for c in found] == [
+        ("477", "drones.fired", night),
+        ("249", "drones.downed", night),
+        ("226", "drones.jammed", night),
+        ("Some 1.2m", "troops.casualties", None),
+    ]
