@@ -1,0 +1,244 @@
+"""What a figure found in a report's sentence counts: the noun after it (or before it, or a
+tally line's label) is its unit, and its metric is guessed from that noun and the nearest telling
+verb in its own clause ("troops.killed", "drones.downed"). A guess for the analyst to check."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from osintlog.figures import Figure
+from osintlog.sentences import tally_label
+from osintlog.units import same_metric_unit
+
+TIME_NOUNS = frozenset(
+    "second seconds minute minutes hour hours day days week weeks month months year years "
+    "decade decades century centuries time times".split()
+)
+UNIT_NOUNS = {
+    "troops": "soldiers troops fighters servicemen personnel men people military infantry "
+    "conscripts mercenaries workers soldier",
+    "shells": "shells rounds munitions ammunition shell",
+    "missiles": "missiles missile rockets",
+    "drones": "drones drone uavs",
+    "bombs": "bombs bomb",
+    "vehicles": "tanks vehicles apcs ifvs trucks",
+    "artillery": "guns howitzers launchers artillery systems",
+    "aircraft": "aircraft jets planes helicopters",
+}
+NOUN_CLASS = {word: key for key, words in UNIT_NOUNS.items() for word in words.split()}
+# On a tie (two words as near), the first: "killed or wounded" is casualties, "lost to electronic
+# warfare" is jammed, not lost.
+ACTIONS = [
+    ("casualties", r"\b(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)\b"),
+    (
+        "jammed",
+        r"\bjammed\b|\bsuppressed\b|\blost to electronic warfare\b|\blocation(?:ally)? lost\b",
+    ),
+    ("killed", r"\bkilled\b|\bdead\b|\bdied\b|\bdeaths?\b|\bfallen\b"),
+    ("wounded", r"\bwounded\b|\binjured\b|\bhurt\b"),
+    ("casualties", r"\blost\b|\blosses\b|\bcasualties\b"),
+    ("captured", r"\bcaptured\b|\bprisoners?\b"),
+    (
+        "planned",
+        r"\bplans?\b|\bplanned\b|\bintends?\b|\bwill\b|\bto send\b|\bpledged\b|\bpromised\b",
+    ),
+    (
+        "delivered",
+        r"\bdelivered\b|\bhanded over\b|\bsupplied\b|\breceived\b|\bprovided\b|\bshipped\b",
+    ),
+    ("sent", r"\bsent\b|\bdispatched\b|\btransferred\b"),
+    ("fired", r"\bfired\b|\blaunched\b|\battack(?:ed|s)?\b|\bstruck\b"),
+    # what air defences did: not what was launched (one metric would mix the two)
+    ("downed", r"\bshot down\b|\bdowned\b|\bintercepted\b|\bneutrali[sz]ed\b"),
+    ("destroyed", r"\bdestroyed\b"),
+    ("damaged", r"\bdamaged\b"),
+    ("deployed", r"\bdeployed\b|\bstationed\b|\bout of\b|\barrived\b"),
+    ("displaced", r"\bfled\b|\bdisplaced\b|\bforced from\b|\buprooted\b|\bevacuated\b"),
+]
+# Words between a figure and its noun that are no part of the unit.
+QUALIFIERS = frozenset("other more additional further new separate different fresh extra".split())
+FUNCTION_WORDS = frozenset("and or to for from the of in on at by with than".split())
+STOP_WORDS = frozenset(
+    "is was were are has have had this its his hers theirs us as was his plus less".split()
+)
+
+
+@dataclass
+class Found:
+    """A figure found in a sentence: where it starts and ends, and its currency."""
+
+    start: int
+    end: int
+    figure: Figure
+    currency: str | None = None
+
+
+def next_word(sentence: str, end: int) -> str:
+    match = re.match(r"\s+(?:of\s+)?([A-Za-z]+)", sentence[end:])
+    return match.group(1).lower() if match else ""
+
+
+def is_plural(word: str) -> bool:
+    return (word.endswith("s") and len(word) > 3 and word not in STOP_WORDS) or word in _IRREGULAR
+
+
+# Plurals without an s that reports count: "669 children".
+_IRREGULAR = frozenset("children women men people police staff crew".split())
+
+
+def unit_after(sentence: str, end: int) -> str | None:
+    """The noun the figure counts: "150 ballistic missiles" -> "ballistic missiles"."""
+    phrase = re.split(r"[,;:()!?\"“”]|\.(?!\d)", sentence[end : end + 60])[0]
+    words = []
+    for word in re.findall(r"[A-Za-z0-9][\w-]*", phrase):
+        if not re.search(r"[A-Za-z]", word):
+            break  # a number ends the noun; a model's holds one ("Leopard 2A4 tanks")
+        words.append(word)
+    if words[:1] == ["of"]:
+        words = words[1:]
+    if words[:1] and words[0].lower() in QUALIFIERS:  # "10 other regions": the regions
+        words = words[1:]
+    for count, word in enumerate(words[:3]):
+        if word.lower() in FUNCTION_WORDS:
+            break
+        if word.lower() in NOUN_CLASS:
+            # "artillery shells", "drone missiles": the noun is the last of such words
+            while count + 1 < len(words) and words[count + 1].lower() in NOUN_CLASS:
+                count += 1
+            return " ".join(words[: count + 1])
+    if words and _MODELS.fullmatch(words[0]):  # "18 F-16s", "40 Su-34s"
+        return words[0]
+    for count, word in enumerate(words[:2]):  # "14 buildings", "14 residential buildings"
+        if not word.islower() or word in FUNCTION_WORDS or word in TIME_NOUNS:
+            break
+        if is_plural(word):
+            return " ".join(words[: count + 1])
+    return None
+
+
+# A model's designation in the plural: F-16s, Su-34s, T-72s.
+_MODELS = re.compile(r"[A-Z][A-Za-z]{0,3}-?\d+[A-Za-z]*s")
+
+
+def tally_unit(line: str) -> str | None:
+    """The label of a line of a tally where it names what is counted ("tanks — 11,012", "MLRS —
+    1,453"), not where ("Kharkiv region: 31 killed")."""
+    label = tally_label(line)
+    last = label.split()[-1] if label else ""
+    if last.lower() in NOUN_CLASS or is_plural(last.lower()) or (len(last) > 1 and last.isupper()):
+        return label
+    return None
+
+
+def unit_before(sentence: str, start: int) -> str | None:
+    """The nearest countable noun before the figure: "missiles from the DPRK (several dozen)"."""
+    for word in reversed(re.findall(r"[A-Za-z]+", sentence[:start])):
+        if word.lower() in NOUN_CLASS:
+            return word.lower()
+    return None
+
+
+def guess_metric(
+    unit: str | None, sentence: str, found: Found, others: Sequence[Found] = ()
+) -> str:
+    """What the figure measures, guessed from its unit and the nearest telling word that is
+    not another figure's (`others`: the figures either side of it)."""
+    noun = "figure"
+    if found.figure.unit == "%":
+        noun = "share"
+    elif unit:
+        last = unit.split()[-1].lower()
+        named = next((key for phrase, key in _UNIT_PHRASES if phrase in unit.lower()), None)
+        noun = named or NOUN_CLASS.get(last, re.sub(r"[^a-z0-9]+", "_", last).strip("_"))
+        if last in _ANYONE and not _MILITARY.search(sentence):
+            noun = last  # "1.1 million people had fled": civilians are not troops
+    action = _nearest_action(sentence, found, others)
+    increment = re.match(
+        r"(?i)(another|a further|an additional|additional)\b", found_text(sentence, found)
+    )
+    if action == "deployed" and increment:
+        action = "sent"
+    return f"{noun}.{action or 'count'}"
+
+
+# Nouns that count troops only where the sentence is about them: "about 12,000 people" of the
+# North Korean soldiers sent, not "1.1 million people" who fled.
+_ANYONE = frozenset({"people", "men", "workers"})
+_MILITARY = re.compile(
+    r"\b(?:soldiers?|troops?|fighters?|servicem[ae]n|military|army|armed forces|infantry"
+    r"|conscripts?|mercenaries|personnel|units?|brigades?|battalions?)\b",
+    re.IGNORECASE,
+)
+# Units whose last word would class them wrongly: a UAV is no land vehicle, an air defence
+# system no artillery.
+_UNIT_PHRASES = (
+    ("unmanned", "drones"),
+    ("aerial vehicle", "drones"),
+    ("air defence", "air_defence"),
+    ("air defense", "air_defence"),
+)
+
+
+def found_text(sentence: str, found: Found) -> str:
+    return sentence[found.start : found.end]
+
+
+def _nearest_action(sentence: str, found: Found, others: Sequence[Found]) -> str | None:
+    """The action nearest the figure, one in its own clause first: in "249 drones were shot
+    down and 226 were lost to electronic warfare", the 226 were jammed."""
+    best: tuple[tuple[bool, int], str] | None = None
+    for start, end, action in _actions(sentence):
+        if any(_belongs_to(sentence, other, found, start, end) for other in others):
+            continue
+        gap = (found.end, start) if start >= found.end else (end, found.start)
+        rank = (bool(_CLAUSE_BREAK.search(sentence, *gap)), gap[1] - gap[0])
+        if best is None or rank < best[0]:
+            best = (rank, action)
+    return best[1] if best else None
+
+
+def _belongs_to(sentence: str, other: Found, found: Found, start: int, end: int) -> bool:
+    """Whether the word at start:end, lying between another figure of another thing and this
+    one, is in the other's clause, not this one's: "3,700 civilians had been killed, and 1.1
+    million people had fled" — the people were not killed. Of the same thing, or of a part
+    ("including 669 children"), the word is both figures' ("1,488 killed, above the 2025 total
+    of 1,350")."""
+    if not _of_other_things(sentence, other, found):
+        return False
+    if other.end <= start and end <= found.start:
+        return not _CLAUSE_BREAK.search(sentence, other.end, start) and bool(
+            _CLAUSE_BREAK.search(sentence, end, found.start)
+        )
+    if found.end <= start and end <= other.start:
+        return not _CLAUSE_BREAK.search(sentence, end, other.start) and bool(
+            _CLAUSE_BREAK.search(sentence, found.end, start)
+        )
+    return False
+
+
+def _of_other_things(sentence: str, first: Found, second: Found) -> bool:
+    """Whether two figures each name what they count, and count different things, neither a
+    part of the other."""
+    first, second = sorted((first, second), key=lambda found: found.start)
+    units = unit_after(sentence, first.end), unit_after(sentence, second.end)
+    if not (units[0] and units[1]) or same_metric_unit(units[0], units[1]):
+        return False
+    return not PART_OF.search(sentence, max(0, second.start - 12), second.start)
+
+
+# A part of the figure before it: "including 669 children", "of whom 600 were killed".
+PART_OF = re.compile(r"\b(?:including|of which|of whom|among them)\s+$", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:and|but|while|whereas)\s")
+
+
+@functools.lru_cache(maxsize=4)
+def _actions(sentence: str) -> list[tuple[int, int, str]]:
+    """Where the sentence names each action, found once for all its figures."""
+    return [
+        (match.start(), match.end(), action)
+        for action, pattern in ACTIONS
+        for match in re.finditer(pattern, sentence, re.IGNORECASE)
+    ]
