@@ -31,7 +31,7 @@ from osintlog.fields import (
     ROW_FIELDS,
     TEXT_FIELDS,
 )
-from osintlog.figures import Figure, parse_figure
+from osintlog.figures import CURRENCIES, Figure, parse_figure
 from osintlog.plain_text import PROSE_FIELDS, refusal, text_problem
 from osintlog.units import same_metric_unit, same_unit
 
@@ -402,12 +402,24 @@ def metric_unit(metric: str, unit: str | None, units: Mapping[str, str]) -> str 
     if unit is None or known is None:
         return unit or known
     if not same_metric_unit(unit, known):
+        symbol = next((sign for sign, code in CURRENCIES.items() if code == known), None)
+        if symbol and unit.split()[-1].lower() in _MONEY_WORDS:
+            raise BadClaim(
+                f'metric {metric} is counted in "{known}", not "{unit}": if these are {known}, '
+                f"write the figure with its symbol ({symbol}1.5 billion), or without the word "
+                f"and with the unit {known}; else log it under a metric of its own"
+            )
         slug = "pct" if unit == "%" else "_".join(unit.lower().split())[:20]
         raise BadClaim(
             f'metric {metric} is counted in "{known}", not "{unit}": log it under a metric of '
             f"its own (for example {metric}_{slug})"
         )
     return unit
+
+
+# Money named in words: which currency is meant is the analyst's to say ("dollars" may be
+# Canadian), so it is not read as a code; the message says how to give it.
+_MONEY_WORDS = frozenset({"dollars", "euros", "pounds", "dollar", "euro", "pound"})
 
 
 def _unit(given: str | None, figure: Figure) -> str | None:

@@ -251,3 +251,11 @@ def test_a_name_of_several_spellings_is_read_the_same_in_every_run():
     # Not given as any claim spells it: the first spelling in sorted order.
     assert known_name("General staff", spellings) == "GENERAL  STAFF"
     assert known_name("General staff", reversed(spellings)) == "GENERAL  STAFF"
+
+
+def test_money_in_words_under_a_metric_counted_in_a_currency_says_how_to_give_it(cli):
+    cli.ok("add", "us.aid.pledged", "$1.2bn", "--source", "A", "--as-of", "2025-01")
+    error = cli.fails("add", "us.aid.pledged", "1.5 billion dollars", "--source", "B").stderr
+    assert 'counted in "USD", not "dollars": if these are USD, write the figure with its ' in error
+    cli.ok("add", "us.aid.pledged", "1.5 billion", "--unit", "USD", "--source", "B")
+    assert [c["unit"] for c in cli.json("list")] == ["USD", "USD"]
