@@ -111,7 +111,11 @@ def unit_after(sentence: str, end: int) -> str | None:
             return " ".join(words[: count + 1])
     if words and _MODELS.fullmatch(words[0]):  # "18 F-16s", "40 Su-34s"
         return words[0]
-    for count, word in enumerate(words[:2]):  # "14 buildings", "14 residential buildings"
+    named = 0  # "12 Patriot batteries", "40 Ukrainian officials": a name before the noun
+    while named < min(2, len(words)) and words[named][:1].isupper():
+        named += 1
+    # "14 buildings", "14 residential buildings"
+    for count, word in enumerate(words[named : named + 2], named):
         if not word.islower() or word in FUNCTION_WORDS or word in TIME_NOUNS:
             break
         if is_plural(word):

@@ -664,3 +664,11 @@ def test_what_was_jammed_and_killed_or_wounded_are_metrics_of_their_own(cli, tmp
         ("226", "drones.jammed", night),
         ("Some 1.2m", "troops.casualties", None),
     ]
+
+
+def test_a_name_before_the_counted_noun_is_part_of_the_unit():
+    report = "The army needs at least 12 more Patriot batteries, the minister said.\n"
+    rows = extract(report, today=date(2026, 12, 1), reported="2026-11-02", via="Wire")
+    assert [(r["value"], r["unit"], r["source"]) for r in rows] == [
+        ("at least 12", "Patriot batteries", "minister")
+    ]
