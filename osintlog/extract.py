@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -278,39 +279,53 @@ def extract(
         spans = [(found.start, found.end) for found in figures]
         as_ofs = dates_of_figures(sentence.text, dates, spans, report_date, today, last_as_of)
         last_as_of = as_ofs[-1]
-        previous_unit = tally_unit(sentence.text)
-        for place, (found, as_of) in enumerate(zip(figures, as_ofs, strict=True)):
-            own_unit = unit_after(sentence.text, found.end)
-            unit = (
-                ("%" if found.figure.unit == "%" else None)
-                or found.currency
-                or own_unit
-                or previous_unit
-                or unit_before(sentence.text, found.start)
-            )
-            if _says_where(sentence.text, found, unit) or (
-                place and _qualifies_the_one_before(sentence.text, found, unit, own_unit)
-            ):
-                continue
-            previous_unit = unit if unit != "%" else previous_unit
-            bare = unit is None and _bare_small_number(found)
-            if (bare and not _befell(sentence.text, found)) or _is_a_change(sentence.text, found):
-                continue
-            if as_of is None and set_against(sentence.text, found.start):
-                continue  # "up from 3,000", with no word of when: no claim can be dated by it
-            candidates.append(
-                _candidate(
-                    sentence,
-                    found,
-                    _neighbours(figures, place),
-                    unit,
-                    as_of,
-                    report_date,
-                    source or via,
-                    via,
-                )
-            )
+        where = _Where(sentence, as_ofs, report_date, source or via, via)
+        candidates += _sentence_candidates(figures, where)
     return _one_unit_per_metric(candidates)
+
+
+@dataclass
+class _Where:
+    """What a sentence's candidates share: the sentence, each figure's as-of, the report's date,
+    the source and the outlet."""
+
+    sentence: Sentence
+    as_ofs: list[str | None]
+    reported: str
+    source: str | None
+    via: str | None
+
+
+def _sentence_candidates(figures: list[Found], where: _Where) -> list[dict[str, Any]]:
+    """The candidates of a sentence's figures: each figure with its unit (its own noun, else
+    the one before it in the sentence, else a noun before it) and guessed metric; not a figure
+    that says where, a part of the one before it that counts the same, a change, a bare small
+    number, or an earlier figure with no word of when."""
+    text, candidates = where.sentence.text, []
+    previous_unit, previous_metric = tally_unit(text), None
+    for place, (found, as_of) in enumerate(zip(figures, where.as_ofs, strict=True)):
+        own_unit = unit_after(text, found.end)
+        unit = (
+            ("%" if found.figure.unit == "%" else None)
+            or found.currency
+            or own_unit
+            or previous_unit
+            or unit_before(text, found.start)
+        )
+        metric = guess_metric(unit, text, found, _neighbours(figures, place))
+        if _says_where(text, found, unit, place) or (
+            place and metric == previous_metric and _is_a_part(text, found)
+        ):
+            continue  # beside the whole, of the same metric and day, diff would read a fall
+        previous_unit = unit if unit != "%" else previous_unit
+        previous_metric = metric
+        bare = unit is None and _bare_small_number(found)
+        if (bare and not _befell(text, found)) or _is_a_change(text, found):
+            continue
+        if as_of is None and set_against(text, found.start):
+            continue  # "up from 3,000", with no word of when: no claim can be dated by it
+        candidates.append(_candidate(where, found, metric, unit, as_of))
+    return candidates
 
 
 def _neighbours(figures: list[Found], index: int) -> list[Found]:
@@ -361,29 +376,24 @@ def _is_a_change(sentence: str, found: Found) -> bool:
     return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(sentence, found.end))
 
 
-def _qualifies_the_one_before(
-    sentence: str, found: Found, unit: str | None, own_unit: str | None
-) -> bool:
-    """Whether a figure after another only qualifies it: where ("shot down 45 drones over seven
-    regions"), or a part of it without a noun of its own ("45 drones, including 18 over the
-    Bryansk region": beside the 45, of the same metric and day, diff would read a fall)."""
+def _is_a_part(sentence: str, found: Found) -> bool:
+    """Whether the figure is a part of the one before it: "45 drones, including 18 over the
+    Bryansk region", "5,800 soldiers; 1,700 of them deserted"."""
     before = sentence[max(0, found.start - 12) : found.start]
-    if own_unit is None and PART_OF.search(before) and not _befell(sentence, found, 3):
-        return True  # "of whom 600 were killed" counts what befell them: a metric of its own
+    return bool(PART_OF.search(before) or _OF_THEM.match(sentence, found.end))
+
+
+def _says_where(sentence: str, found: Found, unit: str | None, place: int) -> bool:
+    """Whether a figure of places says where something happened: "strikes across six
+    regions", "shot down 45 drones over seven regions" (where "over" follows another figure)."""
     if not unit or unit.split()[-1].lower() not in _PLACES:
         return False
-    return bool(re.match(r"(?i)over\s", found_text(sentence, found)) or _OVER.search(before))
+    before = sentence[max(0, found.start - 8) : found.start]
+    over = place and (re.match(r"(?i)over\s", found_text(sentence, found)) or _OVER.search(before))
+    return bool(_ACROSS.search(before) or over)
 
 
-def _says_where(sentence: str, found: Found, unit: str | None) -> bool:
-    """Whether a figure of places says where something happened: "strikes across six regions"."""
-    return bool(
-        unit
-        and unit.split()[-1].lower() in _PLACES
-        and _ACROSS.search(sentence, max(0, found.start - 8), found.start)
-    )
-
-
+_OF_THEM = re.compile(r"\s+of\s+(?:them|these|those)\b", re.IGNORECASE)
 _PLACES = frozenset(
     "region regions oblast oblasts province provinces district districts city cities town towns "
     "village villages area areas country countries".split()
@@ -416,19 +426,12 @@ def _continues(sentences: list[Sentence], index: int) -> bool:
 
 
 def _candidate(
-    sentence: Sentence,
-    found: Found,
-    others: Sequence[Found],
-    unit: str | None,
-    as_of: str | None,
-    reported: str,
-    source: str | None,
-    via: str | None,
+    where: _Where, found: Found, metric: str, unit: str | None, as_of: str | None
 ) -> dict[str, Any]:
     figure = found.figure
     record: dict[str, Any] = dict.fromkeys(FIELDS)
     record.update(
-        metric=guess_metric(unit, sentence.text, found, others),
+        metric=metric,
         value=figure.value,
         low=figure.low,
         high=figure.high,
@@ -436,12 +439,12 @@ def _candidate(
         qualifier=figure.qualifier,
         unit=unit,
         as_of=as_of,
-        reported=reported,
-        source=source,
-        via=via,
-        quote=sentence.text,
+        reported=where.reported,
+        source=where.source,
+        via=where.via,
+        quote=where.sentence.text,
         tags=[],
-        line=sentence.line_at(found.start),
+        line=where.sentence.line_at(found.start),
     )
-    record[FUTURE] = as_of is not None and after_report(as_of, reported)
+    record[FUTURE] = as_of is not None and after_report(as_of, where.reported)
     return record

@@ -33,6 +33,8 @@ NOUN_CLASS = {word: key for key, words in UNIT_NOUNS.items() for word in words.s
 # warfare" is jammed, not lost.
 ACTIONS = [
     ("casualties", r"\b(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)\b"),
+    # what air defences neutralised, by either means: "shot down or jammed", "shot down/suppressed"
+    ("downed", r"\bshot down\s*(?:or|and|/)\s*(?:jammed|suppressed)\b"),
     (
         "jammed",
         r"\bjammed\b|\bsuppressed\b|\blost to electronic warfare\b|\blocation(?:ally)? lost\b",
@@ -57,6 +59,7 @@ ACTIONS = [
     ("damaged", r"\bdamaged\b"),
     ("deployed", r"\bdeployed\b|\bstationed\b|\bout of\b|\barrived\b"),
     ("displaced", r"\bfled\b|\bdisplaced\b|\bforced from\b|\buprooted\b|\bevacuated\b"),
+    ("deserted", r"\bdeserted\b|\bdefected\b|\bsurrendered\b"),
 ]
 # Words between a figure and its noun that are no part of the unit.
 QUALIFIERS = frozenset("other more additional further new separate different fresh extra".split())
@@ -97,8 +100,8 @@ def unit_after(sentence: str, end: int) -> str | None:
         if not re.search(r"[A-Za-z]", word):
             break  # a number ends the noun; a model's holds one ("Leopard 2A4 tanks")
         words.append(word)
-    if words[:1] == ["of"]:
-        words = words[1:]
+    if words[:1] == ["of"]:  # "382 of the drones": the drones
+        words = words[2:] if words[1:2] == ["the"] else words[1:]
     if words[:1] and words[0].lower() in QUALIFIERS:  # "10 other regions": the regions
         words = words[1:]
     for count, word in enumerate(words[:3]):
@@ -195,7 +198,7 @@ def _nearest_action(sentence: str, found: Found, others: Sequence[Found]) -> str
     down and 226 were lost to electronic warfare", the 226 were jammed."""
     best: tuple[tuple[bool, int], str] | None = None
     for start, end, action in _actions(sentence):
-        if any(_belongs_to(sentence, other, found, start, end) for other in others):
+        if any(_others_word(sentence, other, found, start, end) for other in others):
             continue
         gap = (found.end, start) if start >= found.end else (end, found.start)
         rank = (bool(_CLAUSE_BREAK.search(sentence, *gap)), gap[1] - gap[0])
@@ -221,6 +224,26 @@ def _belongs_to(sentence: str, other: Found, found: Found, start: int, end: int)
             _CLAUSE_BREAK.search(sentence, found.end, start)
         )
     return False
+
+
+def _others_word(sentence: str, other: Found, found: Found, start: int, end: int) -> bool:
+    return _belongs_to(sentence, other, found, start, end) or _beyond(sentence, other, found, start)
+
+
+def _beyond(sentence: str, other: Found, found: Found, start: int) -> bool:
+    """Whether the word at `start` lies past another figure, in its clause, across a strong
+    break from this one: in "5,800 soldiers, the ministry said; 1,700 of them deserted", the
+    5,800 did not desert."""
+    if found.end <= other.start and other.end <= start:  # this figure, the other, the word
+        near, far = (other.end, start), (found.end, other.start)
+    elif start < other.start and other.end <= found.start:  # the word, the other, this figure
+        near, far = (start, other.start), (other.end, found.start)
+    else:
+        return False
+    return bool(_STRONG_BREAK.search(sentence, *far)) and not _STRONG_BREAK.search(sentence, *near)
+
+
+_STRONG_BREAK = re.compile(r"[;:]|\s[–—]\s")
 
 
 def _of_other_things(sentence: str, first: Found, second: Found) -> bool:

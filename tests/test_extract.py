@@ -672,3 +672,25 @@ def test_a_name_before_the_counted_noun_is_part_of_the_unit():
     assert [(r["value"], r["unit"], r["source"]) for r in rows] == [
         ("at least 12", "Patriot batteries", "minister")
     ]
+
+
+def test_a_part_is_a_candidate_only_where_it_counts_something_else_than_the_whole(cli, tmp_path):
+    # "1,700 of them deserted": the deserters are a metric of their own, and "deserted" is not
+    # the 5,800's (it lies past the 1,700, across a semicolon). "18 over the Bryansk region" is
+    # a part that counts what the 45 count: beside it, diff would read a fall. "shot down or
+    # jammed" is what air defences neutralised; "of the drones" names the unit.
+    report = report_of(
+        tmp_path,
+        "date 2026-09-15\n\n"
+        "The brigade numbered about 5,800 soldiers, the ministry said; roughly 1,700 of them "
+        "deserted.\n"
+        "The army shot down 45 drones overnight, including 18 over the Bryansk region.\n"
+        "Air defences shot down or jammed 382 of the drones, the air force said.\n",
+    )
+    found = candidates(cli, report, "--via", "Wire")
+    assert [(c["value"], c["unit"], c["metric"]) for c in found] == [
+        ("about 5,800", "soldiers", "troops.count"),
+        ("roughly 1,700", "soldiers", "troops.deserted"),
+        ("45", "drones", "drones.downed"),
+        ("382", "drones", "drones.downed"),
+    ]
