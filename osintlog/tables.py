@@ -35,6 +35,10 @@ PLAN_NOTE = (
     "plan: a plan or forecast (its as-of lies after its report): set only against the source's "
     "plans before it, never against what it counted"
 )
+VAGUE_NOTE = (
+    'n/a: a vague figure ("several hundred", "thousands") has no value a change can be taken to or '
+    "from"
+)
 OTHER_SPANS_NOTE = (
     'n/a: the first and latest figures count different spans (a total "since October" and a '
     "count to a date): no change is taken between them"
@@ -88,15 +92,22 @@ def _timeline_table(metric: str, rows: list[TimelineRow]) -> Grid:
         notes.append(OTHER_SPAN_NOTE)
     if any(row.future for row in rows):
         notes.append(PLAN_NOTE)
+    if any(_vague_change(row) for row in rows):
+        notes.append(VAGUE_NOTE)
     return Grid(columns, cells, styles, notes=tuple(notes))
 
 
 def _change_cell(row: TimelineRow) -> str:
-    if row.longer_than_period or row.other_span:
+    if row.longer_than_period or row.other_span or _vague_change(row):
         return "n/a"
     if row.future and row.change is None:
         return "plan"
     return signed(row.change) + (" ↓" if row.falls else "") + (" plan" if row.future else "")
+
+
+def _vague_change(row: TimelineRow) -> bool:
+    """Whether no change was taken from the claim before because one of the two is vague."""
+    return row.previous_id is not None and row.change is None and not row.future
 
 
 def changes_table(rows: Sequence[SourceChange]) -> Grid:
@@ -118,7 +129,7 @@ def changes_table(rows: Sequence[SourceChange]) -> Grid:
             str(row.claims),
             f"{row.first_figure} ({row.first_as_of})",
             f"{row.latest_figure} ({row.latest_as_of})",
-            "n/a" if row.other_span else signed(row.change),
+            "n/a" if row.other_span or _vague_ends(row) else signed(row.change),
             percent(row.change_pct),
             "↓ fell" if row.falls else "",
         ]
@@ -133,7 +144,14 @@ def changes_table(rows: Sequence[SourceChange]) -> Grid:
         notes.append(FALLS_NOTE)
     if any(row.other_span for row in rows):
         notes.append(OTHER_SPANS_NOTE)
+    if any(_vague_ends(row) for row in rows):
+        notes.append(VAGUE_NOTE)
     return Grid(columns, cells, notes=tuple(notes))
+
+
+def _vague_ends(row: SourceChange) -> bool:
+    """Whether no change was taken from the first figure to the latest, one of them vague."""
+    return row.claims > 1 and row.change is None and not row.other_span
 
 
 def distance_style(distance: float | None, stale: bool) -> str:

@@ -33,7 +33,14 @@ from osintlog.periods import (
     within_period,
 )
 from osintlog.query import claim_order
-from osintlog.views import SourceNames, change_between, common_unit, effective_rating, point
+from osintlog.views import (
+    SourceNames,
+    change_between,
+    change_point,
+    common_unit,
+    effective_rating,
+    point,
+)
 
 if TYPE_CHECKING:
     from osintlog.declarations import Declarations
@@ -119,13 +126,13 @@ def latest_per_period(series: Sequence[Claim], every: str) -> list[tuple[str, Cl
 def steps(series: Sequence[Claim]) -> tuple[int, int]:
     """How often one source's counts rose and how often they fell, claim to claim (from the
     latest before that counts alike: `periods.alike_steps`); its plans and forecasts are no
-    counts."""
+    counts, and a vague figure says neither (`change_point`)."""
     if only_counts_to_a_date(series):  # as nearly every series: claim to claim
-        return rises_and_falls([p for p in map(point, series) if p is not None])
+        return rises_and_falls([p for p in map(change_point, series) if p is not None])
     known = [
         (p, claim["as_of"])
         for claim in series
-        if (p := point(claim)) is not None and not is_plan(claim)
+        if (p := change_point(claim)) is not None and not is_plan(claim)
     ]
     return alike_steps([p for p, _ in known], [as_of for _, as_of in known])
 
@@ -231,8 +238,8 @@ def _row(
     period: str | None,
     longer_than_period: bool = False,
 ) -> TimelineRow:
-    before = point(previous) if previous else None
-    change, percent = change_between(before, point(claim))
+    before = change_point(previous) if previous else None
+    change, percent = change_between(before, change_point(claim))
     return row_of(
         TimelineRow,
         claim,
@@ -402,7 +409,7 @@ def _apart_if_unlike(row: SourceChange, first: Claim, latest: Claim) -> None:
 def _source_change(
     metric: str, first: Claim, latest: Claim, count: int, source: str
 ) -> SourceChange:
-    change, percent = change_between(point(first), point(latest))
+    change, percent = change_between(change_point(first), change_point(latest))
     if first is latest:
         change, percent = None, None
     return SourceChange(

@@ -68,6 +68,12 @@ def point(claim: Mapping[str, Any]) -> Number | None:
     return claim["best"]
 
 
+def change_point(claim: Mapping[str, Any]) -> Number | None:
+    """The number a change is taken to or from: the point, but none for a vague figure ("several
+    hundred" to "about 1,200" is no rise of 1,100%, nor "about 1,200" to "thousands" a fall)."""
+    return None if claim["qualifier"] == VAGUE else point(claim)
+
+
 def claim_records(claims: Iterable[Claim], standing: Mapping[str, str]) -> Iterator[dict[str, Any]]:
     """Claims as `export` and the machine formats write them (fields.EXPORT_COLUMNS, in that
     order, and no other key): their fields, then the rating the views use, the one number they

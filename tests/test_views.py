@@ -320,3 +320,28 @@ def test_chart_image_shows_a_dollar_and_a_leading_underscore_as_text(cli, tmp_pa
     # as written (not a formula, and not left out as a name starting with _ would be).
     drawn = image.read_text(encoding="utf-8")
     assert "<!-- $\\foo$ -->" in drawn and "_hidden -->" in drawn
+
+
+def test_no_change_is_taken_to_or_from_a_vague_figure(cli):
+    # "several hundred" (floor 100) to "about 1,200" read +1,100 (+1100%), and "about 1,200" to
+    # "thousands" (floor 1,000) a fall of 200: of a count of the killed, a fall flagged.
+    for value, as_of in [
+        ("several hundred", "2025-01"),
+        ("about 1,200", "2025-03"),
+        ("thousands", "2025-05"),
+        ("1,500", "2025-06"),
+        ("2,000", "2025-07"),
+    ]:
+        cli.ok("add", "x.troops.killed", value, "--source", "A", "--as-of", as_of)
+    rows = cli.json("diff", "x.troops.killed")
+    assert [(r["value"], r["change"], r["change_pct"]) for r in rows] == [
+        ("several hundred", None, None),
+        ("about 1,200", None, None),
+        ("thousands", None, None),
+        ("1,500", None, None),
+        ("2,000", 500, 33.3),
+    ]
+    table = cli.ok("diff", "x.troops.killed").stdout
+    assert "n/a: a vague figure" in table and "↓" not in table
+    (summary,) = cli.json("diff")
+    assert (summary["change"], summary["falls"]) == (None, False)
