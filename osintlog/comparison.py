@@ -62,7 +62,7 @@ COMPARE_COLUMNS = (
     "source claims first_as_of latest_as_of latest_id latest_value latest_low latest_high "
     "latest_best min max rating outlier latest_point distance_pct consensus rule spread "
     "age_days stale metric at as_of_gap_days longer_than_period plans_left_out other_span "
-    "in_consensus"
+    "in_consensus totals_left_out"
 ).split()
 
 _AGE = re.compile(r"(\d{1,9})\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
@@ -156,6 +156,9 @@ class Comparison:
     period: str | None = None  # a per-period metric's
     # Plans and forecasts sitting on or before `at` (`periods.is_plan`), not compared.
     plans_left_out: int = 0
+    # Of a per-period metric, figures covering several periods that a source gave after its
+    # latest figure of one (a total since the 1st after the nights), not compared.
+    totals_left_out: int = 0
 
     @property
     def fresh(self) -> list[SourceRow]:
@@ -217,6 +220,7 @@ class Comparison:
             "at": self.at,
             "as_of_gap_days": self.as_of_gap_days,
             "plans_left_out": self.plans_left_out,
+            "totals_left_out": self.totals_left_out,
         }
         return [{**asdict(row), **footer} for row in self.rows]
 
@@ -249,13 +253,15 @@ def compare(
         else:
             by_source[fold_source(claim["source"])].append(claim)
     oldest = max_age.oldest_day(at) if max_age else None
-    rows = []
+    rows, totals = [], 0
     for group in by_source.values():
         of_one = of_one_period(group, period)
         ordered = sorted(of_one or group, key=claim_order)
         row = _source_row(ordered, names, standing or {}, at, oldest, period)
         row.longer_than_period = not of_one
         rows.append(row)
+        if of_one:  # a total of several periods after the source's latest figure of one
+            totals += sum(claim_order(c) > claim_order(ordered[-1]) for c in group)
     if not period:  # a per-period metric's figures are of one period each, whatever their form
         leave_out_other_spans(rows)
     rows.sort(
@@ -263,7 +269,7 @@ def compare(
     )
     age = max_age and max_age.text
     comparison = Comparison(metric, at, rule, None, None, rows, age, period=period)
-    comparison.plans_left_out = plans
+    comparison.plans_left_out, comparison.totals_left_out = plans, totals
     _judge(comparison)
     return comparison
 

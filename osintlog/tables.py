@@ -250,6 +250,11 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
         )
     if comparison.plans_left_out:
         notes.append(_plans_note(comparison.plans_left_out))
+    if totals := comparison.totals_left_out:
+        notes.append(
+            f"not compared: {totals} later figure{'s' if totals > 1 else ''} covering more than "
+            f"one {comparison.period} (a total of several; see diff)"
+        )
     if comparison.other_spans:
         notes.append(
             "warning: the sources' figures cover spans of different lengths (see their as-of): "

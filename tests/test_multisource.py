@@ -885,3 +885,29 @@ def test_diff_every_rolls_up_totals_longer_than_the_period_too(cli, tmp_path: Pa
     ]
     # Without --every, each is a row.
     assert len(cli.json("diff", "d.night")) == 6
+
+
+def test_compare_says_it_left_out_a_later_total_of_several_days(cli):
+    # The air force's total "since May 1" of 28 May was left out without a word: the table
+    # showed its night of 3 May as its latest, stale.
+    cli.ok("metrics", "describe", "ua.drones.launched", "--kind", "per-period", "--period", "day")
+    for value, as_of, reported in [
+        ("120", "2026-05-02", "2026-05-02"),
+        ("90", "2026-05-03", "2026-05-03"),
+        ("about 4,000", "since May 1", "2026-05-28"),
+    ]:
+        cli.ok(
+            "add",
+            "ua.drones.launched",
+            value,
+            "--source",
+            "Air Force",
+            "--as-of",
+            as_of,
+            "--reported",
+            reported,
+        )
+    (row,) = cli.json("compare", "ua.drones.launched", "--at", "2026-05-28")
+    assert (row["latest_value"], row["stale"], row["totals_left_out"]) == ("90", True, 1)
+    table = cli.ok("compare", "ua.drones.launched", "--at", "2026-05-28").stdout
+    assert "not compared: 1 later figure covering more than one day" in table
