@@ -321,7 +321,8 @@ def _resolved(
         return f"{deadline.group(1)}-12"
     for wider in _wider(sentence, dates, index):
         with contextlib.suppress(BadDate):
-            return parse_date(wider, today=today, reported=reported)
+            found = parse_date(wider, today=today, reported=reported)
+            return _in_the_past(found, wider, sentence, reported)
     try:
         resolved = parse_date(text, today=today, reported=reported)
     except BadDate:
@@ -335,7 +336,33 @@ def _resolved(
     # and no date of the figure either (an appeal is made when reported)
     elif ahead and ahead.group(1).lower() == "until" and not re.search(r"\d{4}", text):
         return None if _months_between(resolved, reported) > 6 else resolved
-    return resolved
+    return resolved if looks_ahead else _in_the_past(resolved, text, sentence, reported)
+
+
+def _in_the_past(resolved: str, text: str, sentence: str, reported: str) -> str:
+    """A span written without a year is the one that fits the sentence's tense: one that would
+    run past the report ("from November to January", in a report of 20 December) is the one a
+    year before (a count cannot cover months still to come), unless the sentence looks ahead;
+    one wholly before the report, in a sentence of what will be ("plans to send 5,000 from
+    January to March"), is the one a year after."""
+    if "/" not in resolved or re.search(r"\d{4}", text):
+        return resolved
+    start, end = resolved.split("/")
+    if _WILL.search(sentence) and period_end(end) < reported:
+        return f"{int(start[:4]) + 1:04d}{start[4:]}/{int(end[:4]) + 1:04d}{end[4:]}"
+    if period_start(end) <= reported or _AHEAD.search(sentence):
+        return resolved
+    parts = [_moved_back(part, "year") for part in (start, end)]
+    return resolved if None in parts else "/".join(parts)  # type: ignore[arg-type]
+
+
+# A sentence of what will be, in the present tense ("plans to send", "will deploy"): not "had
+# planned".
+_WILL = re.compile(
+    r"\b(?:will|shall|plans? to|intends? to|expects? to|aims? to"
+    r"|(?:is|are) (?:set |due |going )?to)\b",
+    re.IGNORECASE,
+)
 
 
 def _months_between(earlier: str, later: str) -> int:
