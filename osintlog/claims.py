@@ -120,10 +120,13 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
     figure = parse_figure(texts["value"])
     reported, as_of, future = _dates(texts.get("reported"), texts.get("as_of"), context)
     if future and not (context.future or _flag(raw.get(FUTURE))):
+        written = texts.get("as_of", "")
+        yearless = written and not re.search(r"\d{4}", written) and not is_stored_date(written)
         raise BadDate(
             f"as-of {as_of} lies after the report's date {reported}: a report cannot describe "
             "its future. If the figure is a plan or forecast, say so with --future (in a file, "
             "a future column set to true)"
+            + (f'; if "{written}" is of a year before, write its year' if yearless else "")
         )
     reliability, credibility = _rating(texts)
     get = texts.get

@@ -53,6 +53,8 @@ def test_add_stores_the_date_as_written(cli, args, stored):
         (["--as-of", "Monday, June 29", "--reported", THU], "was a Sunday, not a Monday"),
         (["--as-of", "2025-07-11", "--reported", THU], "--future"),
         (["--as-of", "July 1-7", "--reported", "2025-07-05"], "lies after the report"),
+        # written without a year: perhaps the year before's
+        (["--as-of", "June to August", "--reported", THU], '"June to August" is of a year before'),
         (["--as-of", "2026", "--reported", THU], "plan or forecast"),
         (["--reported", "last week"], "a report is published on one date"),
         (["--as-of", "Separately"], "not a date"),
