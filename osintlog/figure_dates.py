@@ -322,7 +322,7 @@ def _resolved(
     for wider in _wider(sentence, dates, index):
         with contextlib.suppress(BadDate):
             found = parse_date(wider, today=today, reported=reported)
-            return _in_the_past(found, wider, sentence, reported)
+            return _fitting_tense(found, wider, sentence, reported)
     try:
         resolved = parse_date(text, today=today, reported=reported)
     except BadDate:
@@ -331,15 +331,15 @@ def _resolved(
     # send 6,000 by December"), else the one before it ("had reached 1,300 by mid-December").
     looks_ahead = ahead and (ahead.group(1).lower() == "next" or _AHEAD.search(sentence))
     if looks_ahead and not re.search(r"\d{4}", text) and resolved < reported[: len(resolved)]:
-        resolved = f"{int(resolved[:4]) + 1:04d}{resolved[4:]}"
+        resolved = _a_year_later(resolved)
     # "to cover needs until the end of June", in a report of March: not the June of last year,
     # and no date of the figure either (an appeal is made when reported)
     elif ahead and ahead.group(1).lower() == "until" and not re.search(r"\d{4}", text):
         return None if _months_between(resolved, reported) > 6 else resolved
-    return resolved if looks_ahead else _in_the_past(resolved, text, sentence, reported)
+    return resolved if looks_ahead else _fitting_tense(resolved, text, sentence, reported)
 
 
-def _in_the_past(resolved: str, text: str, sentence: str, reported: str) -> str:
+def _fitting_tense(resolved: str, text: str, sentence: str, reported: str) -> str:
     """A span written without a year is the one that fits the sentence's tense: one that would
     run past the report ("from November to January", in a report of 20 December) is the one a
     year before (a count cannot cover months still to come), unless the sentence looks ahead;
@@ -349,11 +349,17 @@ def _in_the_past(resolved: str, text: str, sentence: str, reported: str) -> str:
         return resolved
     start, end = resolved.split("/")
     if _WILL.search(sentence) and period_end(end) < reported:
-        return f"{int(start[:4]) + 1:04d}{start[4:]}/{int(end[:4]) + 1:04d}{end[4:]}"
+        return f"{_a_year_later(start)}/{_a_year_later(end)}"
     if period_start(end) <= reported or _AHEAD.search(sentence):
         return resolved
     parts = [_moved_back(part, "year") for part in (start, end)]
     return resolved if None in parts else "/".join(parts)  # type: ignore[arg-type]
+
+
+def _a_year_later(part: str) -> str:
+    """An ISO date (a year, a month or a day) a year later, at its precision."""
+    day = date.fromisoformat(period_start(part)) + relativedelta(years=1)
+    return day.isoformat()[: len(part)]
 
 
 # A sentence of what will be, in the present tense ("plans to send", "will deploy"): not "had
