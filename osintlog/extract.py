@@ -45,13 +45,14 @@ from osintlog.metric_guess import (
     found_text,
     guess_metric,
     is_plural,
+    label_unit,
     next_word,
     tally_unit,
     unit_after,
     unit_before,
 )
 from osintlog.plain_text import neutralised
-from osintlog.sentences import Sentence, split_sentences
+from osintlog.sentences import Sentence, split_sentences, table_cells
 from osintlog.units import same_metric_unit
 
 MASK = "§"
@@ -264,11 +265,14 @@ def extract(
     candidates = []
     last_speaker: str | None = None
     last_as_of: str | None = None  # the previous sentence's: "A week earlier, ..." counts back
+    header: list[str] = []  # of the table being read
     sentences = split_sentences(body, first_line)
     for index, sentence in enumerate(sentences):
         said = attribution(sentence.text, last_speaker)
         last_speaker = said or last_speaker
         figures = find_figures(sentence.text)
+        cells = table_cells(sentence.text)
+        header = _table_header(cells, figures, header)
         if not figures:
             last_as_of = None
             continue
@@ -280,7 +284,10 @@ def extract(
         as_ofs = dates_of_figures(sentence.text, dates, spans, report_date, today, last_as_of)
         last_as_of = as_ofs[-1]
         where = _Where(sentence, as_ofs, report_date, source or via, via)
-        candidates += _sentence_candidates(figures, where)
+        if cells is None:
+            candidates += _sentence_candidates(figures, where)
+        else:
+            candidates += _table_candidates(figures, where, cells, header, today)
     return _one_unit_per_metric(candidates)
 
 
@@ -326,6 +333,45 @@ def _sentence_candidates(figures: list[Found], where: _Where) -> list[dict[str, 
             continue  # "up from 3,000", with no word of when: no claim can be dated by it
         candidates.append(_candidate(where, found, metric, unit, as_of))
     return candidates
+
+
+def _table_candidates(
+    figures: list[Found], where: _Where, cells: list[str], header: list[str], today: date
+) -> list[dict[str, Any]]:
+    """The candidates of a table's row: each figure counts what the row's label names, and
+    what befell them is its column's ("| Tanks | 3,210 | 412 |" under "| | Destroyed | Damaged
+    |"); a column named by a date dates its figures ("| | 2024 | 2025 |")."""
+    text, candidates = where.sentence.text, []
+    unit = label_unit(cells[0])
+    for found, as_of in zip(figures, where.as_ofs, strict=True):
+        column = text.count("|", 0, found.start) - 1
+        if column < 1:
+            continue  # a number in the row's label
+        name = header[column] if column < len(header) else ""
+        with contextlib.suppress(BadDate):
+            as_of = parse_date(name, today=today, reported=where.reported) if name else as_of
+        found_unit = "%" if found.figure.unit == "%" else found.currency or unit
+        named = f"{cells[0]} {name} "  # what a sentence would say: "Tanks destroyed 3,210"
+        at = Found(len(named), len(named), found.figure)
+        metric = guess_metric(found_unit, named, at)
+        if unit is None and (slug := re.sub(r"[^a-z0-9]+", "_", cells[0].lower()).strip("_")):
+            metric = f"{metric}_{slug}"  # a row of a place ("Kharkiv"): a series of its own
+        candidates.append(_candidate(where, found, metric, found_unit, as_of))
+    return candidates
+
+
+def _table_header(cells: list[str] | None, figures: list[Found], header: list[str]) -> list[str]:
+    """The header of the table being read: a row without figures names the columns (the rule
+    under it, "|---|---:|", aside); outside a table, none."""
+    if cells is None:
+        return []
+    if figures or _TABLE_RULE.fullmatch("".join(cells)):
+        return header
+    return cells
+
+
+# A table's rule between its header and its rows: "|---|---:|".
+_TABLE_RULE = re.compile(r"[\s:|-]*-[\s:|-]*")
 
 
 def _neighbours(figures: list[Found], index: int) -> list[Found]:

@@ -133,7 +133,13 @@ _MODELS = re.compile(r"[A-Z][A-Za-z]{0,3}-?\d+[A-Za-z]*s")
 def tally_unit(line: str) -> str | None:
     """The label of a line of a tally where it names what is counted ("tanks — 11,012", "MLRS —
     1,453"), not where ("Kharkiv region: 31 killed")."""
-    label = tally_label(line)
+    return label_unit(tally_label(line))
+
+
+def label_unit(label: str | None) -> str | None:
+    """A label (of a tally's line, a table's row) as the unit of its figures, where it names what
+    is counted: a plural or a countable noun ("Tanks", "air defence systems"), an acronym
+    ("MLRS"); not a place ("Kharkiv region")."""
     last = label.split()[-1] if label else ""
     if last.lower() in NOUN_CLASS or is_plural(last.lower()) or (len(last) > 1 and last.isupper()):
         return label

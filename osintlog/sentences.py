@@ -82,6 +82,15 @@ _TALLY = re.compile(
 _LONGEST_TALLY = 80
 
 
+def table_cells(line: str) -> list[str] | None:
+    """The cells of a row of a table written with pipes ("| Tanks | 3,210 | 412 |", as
+    Markdown has it), or None for any other text."""
+    text = line.strip()
+    if len(text) < 3 or not text.startswith("|") or not text.endswith("|"):
+        return None
+    return [cell.strip() for cell in text[1:-1].split("|")]
+
+
 def tally_label(line: str) -> str | None:
     """The label of a line of a tally, which names what its figure counts: "air defence
     systems" of "air defence systems — 1,196 (+1)"; None for any other text."""
@@ -93,10 +102,10 @@ def tally_label(line: str) -> str | None:
 
 def _paragraphs(text: str, first_line: int) -> Iterator[tuple[list[str], int]]:
     """The text's paragraphs (blocks between blank lines) as their lines, each with the number
-    of its first line. A byline, a timestamp line and an item of a list are paragraphs of their
-    own, as is a line of a tally ("tanks — 11,012 (+4)"), and so is a line without a stop right
-    before one (a headline, a caption): a wrapped
-    line of prose is not told from a headline otherwise, so no other line is taken apart."""
+    of its first line. A byline, a timestamp line, an item of a list, a line of a tally ("tanks
+    — 11,012 (+4)") and a row of a table ("| Tanks | 3,210 |") are paragraphs of their own, and
+    so is a line without a stop right before one (a headline, a caption): a wrapped line of
+    prose is not told from a headline otherwise, so no other line is taken apart."""
     line = first_line
     for block in re.split(r"\n[ \t]*\n", text):
         lines = block.split("\n")
@@ -109,6 +118,7 @@ def _paragraphs(text: str, first_line: int) -> Iterator[tuple[list[str], int]]:
                 _STANDALONE.match(stripped) is not None
                 or _LIST_ITEM.match(stripped) is not None
                 or tally_label(stripped) is not None
+                or table_cells(stripped) is not None
                 or (
                     _STANDALONE.match(following) is not None
                     and not _ENDS_A_SENTENCE.search(stripped)

@@ -694,3 +694,43 @@ def test_a_part_is_a_candidate_only_where_it_counts_something_else_than_the_whol
         ("45", "drones", "drones.downed"),
         ("382", "drones", "drones.downed"),
     ]
+
+
+def test_a_tables_rows_count_what_their_label_names_as_their_column_says(cli, tmp_path):
+    # Read as one sentence, the table gave every figure the header's last word ("captured"),
+    # and "Infantry" made the vehicles troops. A row of a place is a series of its own: Kharkiv's
+    # 31 killed and Sumy's 12 are no fall. A column named by a year dates its figures.
+    report = report_of(
+        tmp_path,
+        "date 2026-04-02\n\n"
+        "| Category | Destroyed | Captured |\n"
+        "|---|---:|---:|\n"
+        "| Tanks | 3,210 | 560 |\n"
+        "| Infantry fighting vehicles | 4,980 | 611 |\n\n"
+        "| Region | Killed | Wounded |\n"
+        "| --- | --- | --- |\n"
+        "| Kharkiv | 31 | 140 |\n"
+        "| Sumy | 12 | 60 |\n\n"
+        "| | 2024 | 2025 |\n"
+        "|---|---|---|\n"
+        "| Drones | 41,000 | 52,000 |\n",
+    )
+    found = candidates(cli, report, "--via", "Blog")
+    assert [(c["value"], c["unit"], c["metric"], c["as_of"]) for c in found] == [
+        ("3,210", "Tanks", "vehicles.destroyed", None),
+        ("560", "Tanks", "vehicles.captured", None),
+        (
+            "4,980",
+            "Infantry fighting vehicles",
+            "vehicles.destroyed_infantry_fighting_vehicles",
+            None,
+        ),
+        ("611", "Infantry fighting vehicles", "vehicles.captured_infantry_fighting_vehicles", None),
+        ("31", None, "figure.killed_kharkiv", None),
+        ("140", None, "figure.wounded_kharkiv", None),
+        ("12", None, "figure.killed_sumy", None),
+        ("60", None, "figure.wounded_sumy", None),
+        ("41,000", "Drones", "drones.count", "2024"),
+        ("52,000", "Drones", "drones.count", "2025"),
+    ]
+    assert found[0]["quote"] == "| Tanks | 3,210 | 560 |" and found[0]["line"] == 5
