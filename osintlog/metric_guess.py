@@ -39,10 +39,10 @@ ACTIONS = [
         "jammed",
         r"\bjammed\b|\bsuppressed\b|\blost to electronic warfare\b|\blocation(?:ally)? lost\b",
     ),
-    ("killed", r"\bkilled\b|\bdead\b|\bdied\b|\bdeaths?\b|\bfallen\b"),
-    ("wounded", r"\bwounded\b|\binjured\b|\bhurt\b"),
+    ("killed", r"\bkill(?:ed|ing)\b|\bdead\b|\bdied\b|\bdeaths?\b|\bfallen\b"),
+    ("wounded", r"\bwound(?:ed|ing)\b|\binjur(?:ed|ing)\b|\bhurt\b"),
     ("casualties", r"\blost\b|\blosses\b|\bcasualties\b"),
-    ("captured", r"\bcaptured\b|\bprisoners?\b"),
+    ("captured", r"\bcaptur(?:ed|ing)\b|\bprisoners?\b"),
     (
         "planned",
         r"\bplans?\b|\bplanned\b|\bintends?\b|\bwill\b|\bto send\b|\bpledged\b|\bpromised\b",
@@ -52,11 +52,15 @@ ACTIONS = [
         r"\bdelivered\b|\bhanded over\b|\bsupplied\b|\breceived\b|\bprovided\b|\bshipped\b",
     ),
     ("sent", r"\bsent\b|\bdispatched\b|\btransferred\b"),
-    ("fired", r"\bfired\b|\blaunched\b|\battack(?:ed|s)?\b|\bstruck\b"),
+    ("fired", r"\bfir(?:ed|ing)\b|\blaunch(?:ed|ing)\b|\battack(?:ed|s)?\b|\bstruck\b"),
     # what air defences did: not what was launched (one metric would mix the two)
-    ("downed", r"\bshot down\b|\bdowned\b|\bintercepted\b|\bneutrali[sz]ed\b"),
-    ("destroyed", r"\bdestroyed\b"),
-    ("damaged", r"\bdamaged\b"),
+    (
+        "downed",
+        r"\bshot down\b|\bshooting down\b|\bdown(?:ed|ing)\b|\bintercept(?:ed|ing)\b"
+        r"|\bneutrali[sz](?:ed|ing)\b",
+    ),
+    ("destroyed", r"\bdestroy(?:ed|ing)\b"),
+    ("damaged", r"\bdamag(?:ed|ing)\b"),
     ("deployed", r"\bdeployed\b|\bstationed\b|\bout of\b|\barrived\b"),
     ("displaced", r"\bfled\b|\bdisplaced\b|\bforced from\b|\buprooted\b|\bevacuated\b"),
     ("deserted", r"\bdeserted\b|\bdefected\b|\bsurrendered\b"),

@@ -734,3 +734,9 @@ def test_a_tables_rows_count_what_their_label_names_as_their_column_says(cli, tm
         ("52,000", "Drones", "drones.count", "2025"),
     ]
     assert found[0]["quote"] == "| Tanks | 3,210 | 560 |" and found[0]["line"] == 5
+
+
+def test_a_verb_ending_in_ing_is_what_befell_the_counted():
+    report = "The navy reported destroying 12,000 tonnes of ammunition, the ministry said.\n"
+    rows = extract(report, today=date(2026, 12, 1), reported="2026-06-30", via="Wire")
+    assert [(r["value"], r["metric"]) for r in rows] == [("12,000", "tonnes.destroyed")]
