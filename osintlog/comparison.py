@@ -22,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from osintlog.claims import Claim, fold_source
 from osintlog.dates import parse_date
+from osintlog.echoes import echoes
 from osintlog.errors import BadClaim, BadDate, BadInput
 from osintlog.figures import Number, display_of
 from osintlog.periods import (
@@ -159,6 +160,9 @@ class Comparison:
     # Of a per-period metric, figures covering several periods that a source gave after its
     # latest figure of one (a total since the 1st after the nights), not compared.
     totals_left_out: int = 0
+    # Pairs of sources whose figures are the same on every date both give (`echoes`): one
+    # source under two names, perhaps, counted twice.
+    echoes: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def fresh(self) -> list[SourceRow]:
@@ -270,6 +274,8 @@ def compare(
     age = max_age and max_age.text
     comparison = Comparison(metric, at, rule, None, None, rows, age, period=period)
     comparison.plans_left_out, comparison.totals_left_out = plans, totals
+    shown = {names.shown(claims_of[0]["source"]): claims_of for claims_of in by_source.values()}
+    comparison.echoes = echoes(shown)
     _judge(comparison)
     return comparison
 

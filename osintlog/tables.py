@@ -255,6 +255,12 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
             f"not compared: {totals} later figure{'s' if totals > 1 else ''} covering more than "
             f"one {comparison.period} (a total of several; see diff)"
         )
+    for one, other, dates in comparison.echoes:
+        notes.append(
+            f"warning: {one} and {other} give the same figure on all {dates} dates both report: "
+            "one source under two names, or one relaying the other? (osintlog sources alias "
+            f'"{other}" "{one}" makes them one)'
+        )
     if comparison.other_spans:
         notes.append(
             "warning: the sources' figures cover spans of different lengths (see their as-of): "

@@ -911,3 +911,22 @@ def test_compare_says_it_left_out_a_later_total_of_several_days(cli):
     assert (row["latest_value"], row["stale"], row["totals_left_out"]) == ("90", True, 1)
     table = cli.ok("compare", "ua.drones.launched", "--at", "2026-05-28").stdout
     assert "not compared: 1 later figure covering more than one day" in table
+
+
+def test_compare_warns_of_two_sources_that_give_the_same_figure_on_every_date(cli):
+    # The general staff logged under two names: compared as two, its figure was two of the
+    # three, and the consensus its own (1,148). Oryx shares no date with them: no warning of it.
+    for day, value in [("01", "1,037"), ("02", "1,074"), ("03", "1,111"), ("04", "1,148")]:
+        for source in ("General Staff", "ZSU General Staff"):
+            cli.ok("add", "x.tanks.lost", value, "--source", source, "--as-of", f"2026-01-{day}")
+    cli.ok("add", "x.tanks.lost", "600", "--source", "Oryx", "--as-of", "2025-12-31")
+    table = cli.ok("compare", "x.tanks.lost", "--at", "2026-01-04").stdout
+    assert (
+        "warning: General Staff and ZSU General Staff give the same figure on all 4 dates both "
+        "report" in table
+    )
+    assert table.count("give the same figure") == 1
+    cli.ok("sources", "alias", "ZSU General Staff", "General Staff")
+    table = cli.ok("compare", "x.tanks.lost", "--at", "2026-01-04").stdout
+    assert "give the same figure" not in table
+    assert "ratio: General Staff is 1.91× Oryx" in table
