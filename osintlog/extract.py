@@ -212,15 +212,19 @@ _CONTINUES = re.compile(
 # the report's date.
 _BYLINE = re.compile(r"^[ \t]*By\s+[^,\n]{2,60},[ \t]*([^,\n]{2,60}?)[ \t]*$", re.MULTILINE)
 _DATELINE = re.compile(
-    r"^[ \t]*(?:Published|Posted|Updated)(?:\s+on)?\s+(.+?)(?:,?\s+\d{1,2}:\d{2}.*)?[ \t]*$",
+    r"^[ \t]*(?:Published|Posted|Updated)(?:\s+on)?:?\s+(.+?)(?:,?\s+\d{1,2}[:.]\d{2}.*)?[ \t]*$",
     re.MULTILINE | re.IGNORECASE,
 )
+# A line of a report's head that is only its day ("Saturday 3 May 2025 09.15 BST", "May 3, 2025,
+# 10:32 AM ET"): read among its first lines alone, where a page gives its date.
+_DAY_LINE = re.compile(r"[ \t]*([^|\n]*?\d{4})(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\b.*)?[ \t]*")
+_HEADER_LINES = 5
 
 
 def reported_date(text: str, given: str | None, today: date) -> tuple[str, str, int]:
     """The report's date (from --reported, else a leading `date YYYY-MM-DD` line, else the
-    report's own "Published DATE" line), the text without the `date` line, and the number of
-    the report's line the rest starts on."""
+    report's own "Published DATE" line, else a line of its head that is only a day), the text
+    without the `date` line, and the number of the report's line the rest starts on."""
     match = _LEADING_DATE.match(text)
     body = text[match.end() :] if match else text
     first_line = text.count("\n", 0, match.end()) + 1 if match else 1
@@ -228,7 +232,9 @@ def reported_date(text: str, given: str | None, today: date) -> tuple[str, str, 
         return parse_date(given, today=today), body, first_line
     if match:
         return match.group(1), body, first_line
-    for dateline in _DATELINE.finditer(body):
+    header = [line for line in body.splitlines() if line.strip()][:_HEADER_LINES]
+    datelines = [*_DATELINE.finditer(body), *filter(None, map(_DAY_LINE.fullmatch, header))]
+    for dateline in datelines:
         with contextlib.suppress(BadDate):
             day = parse_date(dateline.group(1), today=today)
             if len(day) == 10:

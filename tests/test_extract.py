@@ -12,6 +12,7 @@ import pytest
 from test_figures import CASES as FIGURE_CASES
 
 from osintlog import figures
+from osintlog.errors import BadInput
 
 HERE = Path(__file__).resolve().parent
 REPORTS = HERE / "reports"
@@ -740,3 +741,25 @@ def test_a_verb_ending_in_ing_is_what_befell_the_counted():
     report = "The navy reported destroying 12,000 tonnes of ammunition, the ministry said.\n"
     rows = extract(report, today=date(2026, 12, 1), reported="2026-06-30", via="Wire")
     assert [(r["value"], r["metric"]) for r in rows] == [("12,000", "tonnes.destroyed")]
+
+
+@pytest.mark.parametrize(
+    ("head", "reported"),
+    [
+        ("Published: 3 May 2025", "2025-05-03"),
+        ("May 3, 2025, 10:32 AM ET", "2025-05-03"),
+        ("Saturday 3 May 2025 09.15 BST", "2025-05-03"),
+        # a weekday that is not the date's, or a date of two readings: no report's date
+        ("Friday 3 May 2025 09.15 BST", None),
+        ("Posted on 05/03/2025", None),
+    ],
+)
+def test_the_reports_day_is_read_from_a_line_of_its_head(head, reported):
+    report = f"Drones hit Kyiv\n{head}\n\nAt least 35 buildings were damaged, the mayor said.\n"
+    if reported is None:
+        with pytest.raises(BadInput, match="no reported date"):
+            extract(report, today=date(2025, 9, 1), via="W")
+    else:
+        assert [r["reported"] for r in extract(report, today=date(2025, 9, 1), via="W")] == [
+            reported
+        ]
