@@ -354,6 +354,8 @@ def _table_candidates(
         if column < 1:
             continue  # a number in the row's label
         name = header[column] if column < len(header) else ""
+        if _TABLE_CHANGE.search(name) or cells[column][:1] in ("+", "−", "-"):
+            continue  # "| Tanks | 11,012 | +4 |" under "| | Total | Change |": no count
         with contextlib.suppress(BadDate):
             as_of = parse_date(name, today=today, reported=where.reported) if name else as_of
         found_unit = "%" if found.figure.unit == "%" else found.currency or unit
@@ -376,6 +378,8 @@ def _table_header(cells: list[str] | None, figures: list[Found], header: list[st
     return cells
 
 
+# A table's column of changes, not counts.
+_TABLE_CHANGE = re.compile(r"(?i)chang|differ|increase|decrease|delta|Δ|\+/[-−]")
 # A table's rule between its header and its rows: "|---|---:|".
 _TABLE_RULE = re.compile(r"[\s:|-]*-[\s:|-]*")
 

@@ -714,7 +714,10 @@ def test_a_tables_rows_count_what_their_label_names_as_their_column_says(cli, tm
         "| Sumy | 12 | 60 |\n\n"
         "| | 2024 | 2025 |\n"
         "|---|---|---|\n"
-        "| Drones | 41,000 | 52,000 |\n",
+        "| Drones | 41,000 | 52,000 |\n\n"
+        "| Category | Total | Change |\n"
+        "|---|---:|---:|\n"
+        "| Artillery systems | 32,874 | 41 |\n",
     )
     found = candidates(cli, report, "--via", "Blog")
     assert [(c["value"], c["unit"], c["metric"], c["as_of"]) for c in found] == [
@@ -733,6 +736,8 @@ def test_a_tables_rows_count_what_their_label_names_as_their_column_says(cli, tm
         ("60", None, "figure.wounded_sumy", None),
         ("41,000", "Drones", "drones.count", "2024"),
         ("52,000", "Drones", "drones.count", "2025"),
+        # a column of changes is no count: 41 beside 32,874 would read as a fall
+        ("32,874", "Artillery systems", "artillery.count", None),
     ]
     assert found[0]["quote"] == "| Tanks | 3,210 | 560 |" and found[0]["line"] == 5
 
