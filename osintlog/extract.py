@@ -426,6 +426,8 @@ def _is_a_change(sentence: str, found: Found) -> bool:
     (+4)"), a percentage that rose or fell ("up 20% from a year earlier"), not a share."""
     if _INCREMENT_MARK.search(sentence, max(0, found.start - 4), found.start):
         return True
+    if _POINTS.match(sentence, found.end):  # "fell by 3 percentage points": a difference
+        return True
     if found.figure.unit != "%":
         return False
     before = sentence[max(0, found.start - 30) : found.start]
@@ -456,6 +458,7 @@ _PLACES = frozenset(
 )
 _OVER = re.compile(r"\bover\s+$", re.IGNORECASE)
 _ACROSS = re.compile(r"\bacross\s+$", re.IGNORECASE)
+_POINTS = re.compile(r"\s*(?:percentage|%)\s+points?\b|\s*pp\b", re.IGNORECASE)
 _INCREMENT_MARK = re.compile(r"\(\s*[+−-]\s*$")
 
 

@@ -164,8 +164,9 @@ def guess_metric(
     """What the figure measures, guessed from its unit and the nearest telling word that is
     not another figure's (`others`: the figures either side of it)."""
     noun = "figure"
-    if found.figure.unit == "%":
-        noun = "share"
+    if found.figure.unit == "%":  # "40% of the shells": a share of shells, not of anything
+        of = _SHARE_OF.match(sentence, found.end)
+        noun = f"{of.group(1).lower()}_share" if of else "share"
     elif unit:
         last = unit.split()[-1].lower()
         named = next((key for phrase, key in _UNIT_PHRASES if phrase in unit.lower()), None)
@@ -189,6 +190,8 @@ _MILITARY = re.compile(
     r"|conscripts?|mercenaries|personnel|units?|brigades?|battalions?)\b",
     re.IGNORECASE,
 )
+# What a percentage is a share of: "40% of the shells", "19 percent of Ukraine's territory".
+_SHARE_OF = re.compile(r"\s+of\s+(?:the\s+|its\s+|their\s+|[A-Z][\w-]*['’]s\s+)?([A-Za-z]{3,})\b")
 # Units whose last word would class them wrongly: a UAV is no land vehicle, an air defence
 # system no artillery.
 _UNIT_PHRASES = (

@@ -768,3 +768,19 @@ def test_the_reports_day_is_read_from_a_line_of_its_head(head, reported):
         assert [r["reported"] for r in extract(report, today=date(2025, 9, 1), via="W")] == [
             reported
         ]
+
+
+def test_a_share_is_named_by_what_it_is_a_share_of_and_percentage_points_are_no_count():
+    # All four were share.count: one series in which 61% of support, 40% of the shells and 19%
+    # of the territory read as falls, and "3 percentage points" a share of 3%.
+    report = (
+        "Support fell by 3 percentage points to 61 per cent, the pollster said.\n"
+        "About 40% of the shells were duds, an official said.\n"
+        "Russia holds roughly 19 percent of Ukraine's territory, analysts said.\n"
+    )
+    rows = extract(report, today=date(2026, 12, 1), reported="2026-05-01", via="Wire")
+    assert [(r["value"], r["metric"]) for r in rows] == [
+        ("61 per cent", "share.count"),
+        ("About 40%", "shells_share.count"),
+        ("roughly 19 percent", "territory_share.count"),
+    ]
