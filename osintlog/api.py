@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -258,11 +258,11 @@ class Ledger:
         *,
         at: str | None = None,
         rule: str = "median",
-        max_age: str | None = None,
+        max_age: str | timedelta | None = None,
     ) -> comparison.Comparison:
         """Do the sources agree on `at` (default today)? Each source's latest figure, its age,
-        and the consensus of those not older than `max_age` (`30d`, `6m`; by default a
-        per-period metric's period)."""
+        and the consensus of those not older than `max_age` (`30d`, `6m`, a `timedelta`; by
+        default a per-period metric's period)."""
         found = self.comparisons(metric, at=at, rule=rule, max_age=max_age)
         if len(found) > 1:
             raise BadInput(f'"{metric}" names {len(found)} metrics: use comparisons()')
@@ -274,7 +274,7 @@ class Ledger:
         *,
         at: str | None = None,
         rule: str = "median",
-        max_age: str | None = None,
+        max_age: str | timedelta | None = None,
     ) -> list[comparison.Comparison]:
         """`compare` for a metric or every metric a glob matches, one comparison each."""
         from osintlog import comparison
@@ -293,7 +293,7 @@ class Ledger:
         every: str,
         *,
         against: str | None = None,
-        max_age: str | None = None,
+        max_age: str | timedelta | None = None,
     ) -> list[comparison.PeriodComparison]:
         """The comparison over time: per period, each source's figure, and with `against` each
         one's ratio to that source; one per metric a glob matches."""
@@ -301,7 +301,7 @@ class Ledger:
 
         check_every(every)
         seen = self._metric_claims(metric)
-        age = comparison.MaxAge.parse(max_age) if max_age else None
+        age = comparison.MaxAge.parse(max_age) if max_age is not None else None
         return [
             comparison.compare_every(
                 group, name, every, against, age, seen.declared.period(name), self.today.isoformat()

@@ -78,7 +78,10 @@ class MaxAge:
     span: relativedelta
 
     @classmethod
-    def parse(cls, text: str) -> MaxAge:
+    def parse(cls, text: str | timedelta) -> MaxAge:
+        """`30d`, `2 weeks`, `6m`, `1y`; from Python, a `datetime.timedelta` of whole days too."""
+        if isinstance(text, timedelta) and text.days > 0 and text == timedelta(days=text.days):
+            return cls(f"{text.days}d", relativedelta(days=text.days))
         match = _AGE.fullmatch(text.strip()) if isinstance(text, str) else None
         if not match or int(match[1]) == 0:
             raise BadClaim(

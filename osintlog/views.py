@@ -27,6 +27,8 @@ from osintlog.periods import (
 from osintlog.query import claim_order
 
 if TYPE_CHECKING:
+    from datetime import timedelta
+
     from osintlog import comparison
 
 # Points of a metric's sparkline (`metrics`): a longer series is resampled to this many.
@@ -48,11 +50,11 @@ class Seen:
     def kinds(self) -> dict[str, str]:
         return {m: d.kind for m, d in self.declared.metrics.items() if d.kind}
 
-    def max_age(self, metric: str, given: str | None) -> comparison.MaxAge | None:
+    def max_age(self, metric: str, given: str | timedelta | None) -> comparison.MaxAge | None:
         """The max age given, else a per-period metric's period, else none."""
         from osintlog import comparison
 
-        if given:
+        if given is not None:
             return comparison.MaxAge.parse(given)
         period = self.declared.period(metric)
         return comparison.MaxAge.of_period(period) if period else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -284,3 +284,18 @@ def test_arguments_of_the_wrong_kind_are_refused_by_name(ledger):
     assert ledger.add("m.x", "6", source="S", tags=("b", "a;c")).claim["tags"] == ["a", "b", "c"]
     report = ledger.import_file("rows", "metric,value,source\nm.x,7,S\n", fmt="csv")
     assert (report.added, report.already) == (1, 0)
+
+
+def test_a_max_age_is_text_or_a_timedelta_of_whole_days(ledger):
+    # On 12 July, A's figure of 1 July is 11 days old, B's of 10 July 2 days: with a week's max
+    # age only B's counts, as with "7d"; an age of hours (or none at all) says nothing of days.
+    ledger.add("m.x", "100", source="A", as_of="2025-07-01", reported="2025-07-01")
+    ledger.add("m.x", "40", source="B", as_of=THU, reported=THU)
+    by_text = ledger.compare("m.x", max_age="7d")
+    by_delta = ledger.compare("m.x", max_age=timedelta(weeks=1))
+    assert (by_delta.consensus, by_delta.stale) == (by_text.consensus, by_text.stale) == (40, ["A"])
+    [every] = ledger.compare_every("m.x", "month", max_age=timedelta(days=7))
+    assert every.rows == ledger.compare_every("m.x", "month", max_age="7d")[0].rows
+    for age in (timedelta(hours=36), timedelta(0), timedelta(days=-2), ""):
+        with pytest.raises(BadClaim, match="give days"):
+            ledger.compare("m.x", max_age=age)
