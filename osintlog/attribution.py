@@ -1,8 +1,10 @@
 """Who a report's sentence says asserts its figures, by rules: "according to X", "X said" (any
 of many verbs of saying, in any tense), "..., said X", "citing X", a headline's "– X" and
 "..., X says", ", per X", and whose numbers they are ("figures released by X show", "X's count").
-The first attribution in the sentence that names someone wins; a pronoun ("according to him") is
-the last speaker the report named.
+The first attribution in the sentence that names someone wins, but for a clause after a turn
+("while", "but", ";") that names a speaker of its own (`clause_speakers`); a pronoun ("according
+to him") is the last speaker the report named, and a short name ("the ministry") one the report
+named in full before it (`Speakers`).
 
 A speaker is a name ("South Korean lawmakers", "the U.S. Department of Defense", "the refugee
 agency (UNHCR)", "the Health Ministry in Gaza") or a determiner and a noun ("an army statement",
@@ -20,6 +22,7 @@ _VERBS = (
     "believes|assessed|assesses|warned|warns|anticipates|anticipated|clarified|clarifies|"
     "showed|shows|revealed|reveals|spoke|speaks|counted|counts|recorded|records|explained|"
     "explains|insisted|insists|acknowledged|acknowledges|admitted|admits|stressed|stresses|"
+    "disputed|disputes|countered|counters|"
     # "The ministry put the number of shells fired at 41,000": an estimate, by its subject
     r"puts?(?=\s[^,.;:]{1,80}?\sat\s+(?:about\s+|around\s+|some\s+|roughly\s+)?[\d~≈])"
 )
@@ -77,6 +80,10 @@ _NOT_IN_NAMES = frozenset(
     "is are was were be been being has have had will would could can may might must should "
     "that which who whom whose than then there not no".split()
 )
+# What a determiner may follow inside a name: "the head of the region", "a source with a view".
+_INSIDE_NAMES = NAME_CONNECTORS | {"from", "by", "with", "at", "to", "for"}
+# Words that are what was said, never who: "the figure was confirmed", "the toll".
+_WHAT_WAS_SAID = frozenset("figure figures number numbers toll tally count total estimate".split())
 _TRAILING = frozenset(
     "has have had been was were is are will would could also later earlier previously again "
     "first publicly today yesterday".split()
@@ -87,9 +94,71 @@ _LEAD_IN = re.compile(
 
 
 @dataclass
-class Found:
+class Said:
     start: int
     speaker: str
+
+
+# Where a sentence turns to another clause that may have a speaker of its own: "X puts it at
+# 40,000, while Y counts 25,000", "X said 120, a claim Y disputed", "...; Y said 60".
+_TURN = re.compile(r",\s+(?:while|whereas|but|and|a claim|a figure|a number)\s|;\s")
+
+
+def clause_speakers(sentence: str, last_speaker: str | None = None) -> list[Said]:
+    """The clauses after a turn ("while", "but", "a claim", ";") that name a speaker of their
+    own, each with where it starts: their figures are that speaker's, not the one the sentence
+    names first. A pronoun there ("while it said") is the sentence's first speaker."""
+    first = attribution(sentence, last_speaker) or last_speaker
+    found = []
+    for turn in _TURN.finditer(sentence):
+        clause = sentence[turn.start() + 1 : _next_turn(sentence, turn.end())]
+        if (speaker := attribution(clause, first)) and speaker != first:
+            found.append(Said(turn.start(), speaker))
+    return found
+
+
+class Speakers:
+    """The speakers a report has named, the latest last, so that a short name is read as one
+    named in full before: "the ministry" after "the defence ministry in Valoria", "the Western
+    official" after "a senior Western official" — one source, not two. Only where one earlier
+    name ends with it (or has it before "in", "of", "for"): after two ministries "the ministry"
+    stays as it is, and "Kyiv" after "the mayor of Kyiv" is another speaker."""
+
+    KEPT = 64  # a report names a dozen; a hostile text with thousands is not read in square time
+
+    def __init__(self) -> None:
+        self.names: dict[str, None] = {}
+
+    def named(self, speaker: str) -> str:
+        """The speaker by its full name where the report gave one before; remembered."""
+        words = speaker.lower().split()
+        fitting = {name for name in self.names if _ends_with(name.lower().split(), words)}
+        full = fitting.pop() if len(fitting) == 1 else speaker
+        self.names.pop(full, None)
+        self.names[full] = None
+        if len(self.names) > self.KEPT:
+            del self.names[next(iter(self.names))]
+        return full
+
+
+def _ends_with(name: list[str], words: list[str]) -> bool:
+    """Whether `words` are the head of `name`: at its end, or before a connector, and not
+    themselves after one."""
+    size = len(words)
+    for start in range(1, len(name) - size + 1):
+        after = name[start + size] if start + size < len(name) else None
+        if (
+            name[start : start + size] == words
+            and name[start - 1] not in NAME_CONNECTORS
+            and (after is None or after in ("in", "of", "for"))
+        ):
+            return True
+    return False
+
+
+def _next_turn(sentence: str, position: int) -> int:
+    after = _TURN.search(sentence, position)
+    return after.start() if after else len(sentence)
 
 
 def attribution(sentence: str, last_speaker: str | None = None) -> str | None:
@@ -103,13 +172,14 @@ def attribution(sentence: str, last_speaker: str | None = None) -> str | None:
     return found[0].speaker if found else None
 
 
-def _according(sentence: str, last_speaker: str | None) -> list[Found]:
+def _according(sentence: str, last_speaker: str | None) -> list[Said]:
     found = []
     for pattern in (_ACCORDING, _CITING, _PER, _DATA_BY, _THEIRS):
         for match in pattern.finditer(sentence):
             named = match.group(1).strip()
             if by := _DATA_BY.search(named):  # "according to figures compiled by Oryx"
                 named = by.group(1)
+            named = _before_next_clause(named)
             if pattern is _THEIRS and named.split()[-1] in _NO_SPEAKERS:
                 continue  # "the war's count": the war says nothing
             if named.lower() in PRONOUNS:
@@ -119,11 +189,21 @@ def _according(sentence: str, last_speaker: str | None) -> list[Found]:
             else:
                 speaker = _name(named, allow_lower=True)
             if speaker:
-                found.append(Found(match.start(), speaker))
+                found.append(Said(match.start(), speaker))
     return found
 
 
-def _verbs(sentence: str, last_speaker: str | None = None) -> list[Found]:
+def _before_next_clause(named: str) -> str:
+    """The name "according to" gives, without the clause run on after it with no comma:
+    "according to local officials the number is 2,000" names local officials."""
+    words = named.split()
+    for place in range(1, len(words)):
+        if words[place].lower() in DETERMINERS and words[place - 1].lower() not in _INSIDE_NAMES:
+            return " ".join(words[:place])
+    return named
+
+
+def _verbs(sentence: str, last_speaker: str | None = None) -> list[Said]:
     """Each "SPEAKER said" (in any tense), the speaker taken from the clause before the verb
     ("South Korean lawmakers, citing intelligence, stated": the aside is passed over); "it
     said", "he added" name the last speaker, as a wire report's next paragraph does."""
@@ -139,8 +219,10 @@ def _verbs(sentence: str, last_speaker: str | None = None) -> list[Found]:
         if "been" in match.group() or _PASSIVE.search(chunk):  # "strikes were reported (by X)"
             agent = _BY_AGENT.match(sentence, match.end())
             if agent and (speaker := _name(agent.group(1), allow_lower=True)):
-                found.append(Found(match.start(), speaker))
+                found.append(Said(match.start(), speaker))
             continue
+        if chunk.strip().lower() in ("which", "who") and boundary:  # "the WHO, which counted"
+            chunk = sentence[_clause_before(sentence, boundaries, boundary - 1)[0] : boundary - 1]
         if _is_pronoun(chunk):
             speaker = _referent(sentence, boundary, last_speaker)
         elif _POSSESSED.fullmatch(chunk.strip()):  # else "his office", as written
@@ -148,15 +230,18 @@ def _verbs(sentence: str, last_speaker: str | None = None) -> list[Found]:
         else:
             speaker = speaker_of(chunk)
         if speaker:
-            found.append(Found(boundary, speaker))
+            found.append(Said(boundary, speaker))
     for match in _VERB_SUBJECT.finditer(sentence):
         if speaker := _name(match.group(1)):
-            found.append(Found(match.start(), speaker))
+            found.append(Said(match.start(), speaker))
     return found
 
 
 # A verb of saying after a form of "be" is passive: what was said, not who said it.
-_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being)\s*$", re.IGNORECASE)
+_PASSIVE = re.compile(
+    r"\b(?:is|are|was|were|be|being)(?:\s+(?:\w+ly|later|also|since|not|already|first))*\s*$",
+    re.IGNORECASE,
+)
 _BY_AGENT = re.compile(r"\s+by\s+([^,.;:()]+)")
 
 
@@ -219,11 +304,11 @@ def _with_abbreviation(sentence: str, boundaries: list[int], boundary: int, end:
     return sentence[boundary:end]
 
 
-def _others(sentence: str) -> list[Found]:
+def _others(sentence: str) -> list[Said]:
     found = []
     match = _HEADLINE_DASH.search(sentence)
     if match and (speaker := _name(match.group(1), allow_lower=True)):
-        found.append(Found(match.start(), speaker))
+        found.append(Said(match.start(), speaker))
     return found
 
 
@@ -274,12 +359,13 @@ def _name(text: str, allow_lower: bool = False) -> str | None:
         words.pop(0)
     if not words or len(words) > 6:
         return None
-    if words[0].lower() in OPENERS or any(w.lower() in _NOT_IN_NAMES for w in words):
+    plain = [w.lower() for w in words if not (w.isupper() and len(w) > 1)]  # "WHO": a name
+    if (plain[:1] == [words[0].lower()] and plain[0] in OPENERS) or _NOT_IN_NAMES & set(plain):
         return None
     if any(w[:1].isdigit() for w in words):
         return None
     if not allow_lower and not any(w[:1].isupper() for w in words):
         return None
-    if len(words) == 1 and words[0].lower() in PRONOUNS:
+    if len(words) == 1 and words[0].lower() in PRONOUNS | _WHAT_WAS_SAID:
         return None
     return " ".join(words).rstrip(".,")

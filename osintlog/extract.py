@@ -12,11 +12,11 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from osintlog.attribution import attribution
+from osintlog.attribution import Said, Speakers, attribution, clause_speakers
 from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.fields import FIELDS, FUTURE
@@ -270,11 +270,13 @@ def extract(
     via = via or byline_outlet(body)
     candidates = []
     last_speaker: str | None = None
+    speakers = Speakers()  # named so far: "the ministry" may be one named in full before
     last_as_of: str | None = None  # the previous sentence's: "A week earlier, ..." counts back
     header: list[str] = []  # of the table being read
     sentences = split_sentences(body, first_line)
     for index, sentence in enumerate(sentences):
         said = attribution(sentence.text, last_speaker)
+        said = speakers.named(said) if said else None
         last_speaker = said or last_speaker
         figures = find_figures(sentence.text)
         cells = table_cells(sentence.text)
@@ -284,12 +286,16 @@ def extract(
             continue
         source = said
         if source is None and _continues(sentences, index):
-            source = attribution(sentences[index - 1].text, last_speaker)
+            before = attribution(sentences[index - 1].text, last_speaker)
+            source = speakers.named(before) if before else None
         dates = find_dates(sentence.text)
         spans = [(found.start, found.end) for found in figures]
         as_ofs = dates_of_figures(sentence.text, dates, spans, report_date, today, last_as_of)
         last_as_of = as_ofs[-1]
         where = _Where(sentence, as_ofs, report_date, source or via, via)
+        where.turns = clause_speakers(sentence.text, last_speaker)
+        for turn in where.turns:
+            turn.speaker = speakers.named(turn.speaker)
         if cells is None:
             candidates += _sentence_candidates(figures, where)
         else:
@@ -307,6 +313,11 @@ class _Where:
     reported: str
     source: str | None
     via: str | None
+    turns: list[Said] = field(default_factory=list)  # clauses with a speaker of their own
+
+    def source_at(self, position: int) -> str | None:
+        """The source of a figure at `position`: its clause's own speaker, else the sentence's."""
+        return next((t.speaker for t in reversed(self.turns) if t.start < position), self.source)
 
 
 def _sentence_candidates(figures: list[Found], where: _Where) -> list[dict[str, Any]]:
@@ -499,7 +510,7 @@ def _candidate(
         unit=unit,
         as_of=as_of,
         reported=where.reported,
-        source=where.source,
+        source=where.source_at(found.start),
         via=where.via,
         quote=where.sentence.text,
         tags=[],
