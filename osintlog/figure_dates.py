@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from osintlog.date_words import COUNT_WORDS, WEEKDAY_PATTERN
 from osintlog.dates import parse_date, period_end
 from osintlog.errors import BadDate
+from osintlog.metric_guess import NOUN_CLASS, is_plural, next_word
 from osintlog.periods import period_start
 
 # A date found in a sentence: where it starts and ends, and its text.
@@ -81,8 +82,34 @@ _DATES = re.compile("|".join(f"(?:{p})" for p in DATE_PATTERNS))
 
 
 def find_dates(sentence: str) -> list[FoundDate]:
-    """Every date the sentence writes, in order."""
-    return [(m.start(), m.end(), m.group()) for m in _DATES.finditer(sentence)]
+    """Every date the sentence writes, in order; not a number that only looks like a year,
+    before what it counts ("said 2000 troops were sent", "lost 2010 tanks")."""
+    return [
+        (m.start(), m.end(), m.group())
+        for m in _DATES.finditer(sentence)
+        if not _counts_before_noun(sentence, m.start(), m.end())
+    ]
+
+
+_BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
+# A year after these is one ("in 2024 soldiers deserted"), whatever follows it.
+_BEFORE_A_YEAR = re.compile(
+    r"\b(?:in|since|by|of|until|till|from|to|during|before|after|through|for|early|late|mid"
+    r"|the|between)[\s-]*$",
+    re.IGNORECASE,
+)
+_COUNTED_PLURALS = frozenset(
+    word for word in NOUN_CLASS if is_plural(word) and word.endswith("s")
+) | {"people", "men", "women", "children"}
+
+
+def _counts_before_noun(sentence: str, start: int, end: int) -> bool:
+    return (
+        _BARE_YEAR.fullmatch(sentence, start, end) is not None
+        and next_word(sentence, end) in _COUNTED_PLURALS
+        and re.match(r"\s+[a-z]", sentence[end:]) is not None  # its noun right after it
+        and not _BEFORE_A_YEAR.search(sentence, 0, start)
+    )
 
 
 def dates_of_figures(
