@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from osintlog.date_words import COUNT_WORDS, WEEKDAY_PATTERN
 from osintlog.dates import parse_date, period_end
 from osintlog.errors import BadDate
-from osintlog.metric_guess import NOUN_CLASS, is_plural, next_word
+from osintlog.metric_guess import NOUN_CLASS, is_plural
 from osintlog.periods import period_start
 
 # A date found in a sentence: where it starts and ends, and its text.
@@ -94,21 +94,24 @@ def find_dates(sentence: str) -> list[FoundDate]:
 _BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
 # A year after these is one ("in 2024 soldiers deserted"), whatever follows it.
 _BEFORE_A_YEAR = re.compile(
-    r"\b(?:in|since|by|of|until|till|from|to|during|before|after|through|for|early|late|mid"
-    r"|the|between)[\s-]*$",
+    r"(?<![A-Za-z])(?:in|since|by|of|until|till|from|to|during|before|after|through|for|early"
+    r"|late|mid|the|between)[\s-]*$",
     re.IGNORECASE,
 )
+_NOUN_RIGHT_AFTER = re.compile(r"\s+([a-z]+)")
 _COUNTED_PLURALS = frozenset(
     word for word in NOUN_CLASS if is_plural(word) and word.endswith("s")
 ) | {"people", "men", "women", "children"}
 
 
 def _counts_before_noun(sentence: str, start: int, end: int) -> bool:
+    if not _BARE_YEAR.fullmatch(sentence, start, end):
+        return False
+    noun = _NOUN_RIGHT_AFTER.match(sentence, end)
     return (
-        _BARE_YEAR.fullmatch(sentence, start, end) is not None
-        and next_word(sentence, end) in _COUNTED_PLURALS
-        and re.match(r"\s+[a-z]", sentence[end:]) is not None  # its noun right after it
-        and not _BEFORE_A_YEAR.search(sentence, 0, start)
+        noun is not None
+        and noun.group(1) in _COUNTED_PLURALS
+        and not _BEFORE_A_YEAR.search(sentence[max(0, start - 16) : start])
     )
 
 

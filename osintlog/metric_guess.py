@@ -84,8 +84,11 @@ class Found:
 
 
 def next_word(sentence: str, end: int) -> str:
-    match = re.match(r"\s+(?:of\s+)?([A-Za-z]+)", sentence[end:])
+    match = _NEXT_WORD.match(sentence, end)  # from `end`: no copy of the rest of a long text
     return match.group(1).lower() if match else ""
+
+
+_NEXT_WORD = re.compile(r"\s+(?:of\s+)?([A-Za-z]+)")
 
 
 def is_plural(word: str) -> bool:
