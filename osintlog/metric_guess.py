@@ -64,6 +64,8 @@ ACTIONS = [
     ("deployed", r"\bdeployed\b|\bstationed\b|\bout of\b|\barrived\b"),
     ("displaced", r"\bfled\b|\bdisplaced\b|\bforced from\b|\buprooted\b|\bevacuated\b"),
     ("deserted", r"\bdeserted\b|\bdefected\b|\bsurrendered\b"),
+    # what left the front: not the count that is there (one metric would mix the two)
+    ("withdrawn", r"\bwithdr(?:awn|ew|awing)\b|\bpulled (?:out|back)\b|\bretreated\b"),
 ]
 # Words between a figure and its noun that are no part of the unit.
 QUALIFIERS = frozenset("other more additional further new separate different fresh extra".split())

@@ -697,6 +697,24 @@ def test_a_part_is_a_candidate_only_where_it_counts_something_else_than_the_whol
     ]
 
 
+def test_troops_withdrawn_are_a_metric_apart_from_the_troops_there(cli, tmp_path):
+    # Beside "about 40,000 soldiers" at the border, "2,000 soldiers withdrawn" as troops.count
+    # would read as a fall to 2,000, or a source's latest figure in compare.
+    report = report_of(
+        tmp_path,
+        "date 2026-11-14\n\n"
+        "The ministry counts about 40,000 soldiers at the border.\n"
+        "The ministry said up to 2,000 soldiers had been withdrawn in the past week.\n"
+        "Another 500 soldiers pulled back on Friday, it added.\n",
+    )
+    found = candidates(cli, report, "--via", "Wire")
+    assert [(c["value"], c["metric"]) for c in found] == [
+        ("about 40,000", "troops.count"),
+        ("up to 2,000", "troops.withdrawn"),
+        ("Another 500", "troops.withdrawn"),
+    ]
+
+
 def test_a_tables_rows_count_what_their_label_names_as_their_column_says(cli, tmp_path):
     # Read as one sentence, the table gave every figure the header's last word ("captured"),
     # and "Infantry" made the vehicles troops. A row of a place is a series of its own: Kharkiv's
