@@ -66,6 +66,25 @@ EXPORT_COLUMNS = (*FIELDS, *DERIVED_COLUMNS, FUTURE)
 # on) it ignores without a word, any other with one.
 INPUT_COLUMNS = frozenset({*FIELDS, "rating", FUTURE})
 SILENTLY_IGNORED = frozenset({*DERIVED_COLUMNS, "line"})
+
+
+def column_name(cell: str) -> str:
+    """The column a file's header cell names: in any case, with spaces or hyphens for the
+    underscores ("As of", "as-of" and "AS_OF" are as_of)."""
+    return "_".join(cell.replace("-", " ").split()).lower()
+
+
+def column_meant(column: str) -> str | None:
+    """The input column an unknown one is close enough to be a slip for ("notes" for note,
+    "asof" for as_of, "tag" for tags), or None: ignored, its cells would be lost unseen."""
+    if column in INPUT_COLUMNS or column in SILENTLY_IGNORED:
+        return None
+    import difflib  # only a header with an unknown column needs it
+
+    close = difflib.get_close_matches(column, sorted(INPUT_COLUMNS), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
 # The fields a caller gives a claim by name (the Python API's `add`, `amend`, `add_claims`): not
 # the derived ones, worked out from the figure and the ledger.
 GIVEN_FIELDS = frozenset(

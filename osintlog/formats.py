@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from osintlog.errors import BadInput, BadSetting, MisalignedParts
-from osintlog.fields import INPUT_COLUMNS, REQUIRED, SILENTLY_IGNORED
+from osintlog.fields import INPUT_COLUMNS, REQUIRED, SILENTLY_IGNORED, column_meant, column_name
 
 
 class OutputFormat(str, Enum):
@@ -428,7 +428,7 @@ def _header(name: str, text: str, delimiter: str) -> tuple[list[str], int, int]:
         size *= 16
     if not header or not any(cell.strip() for cell in header):
         raise BadInput(f"{name}: empty file; a CSV of claims starts with a header row")
-    return [cell.strip().lower() for cell in header], stream.tell(), reader.line_num + 1
+    return [column_name(cell) for cell in header], stream.tell(), reader.line_num + 1
 
 
 def _ignored(columns: Sequence[str]) -> list[str]:
@@ -437,6 +437,12 @@ def _ignored(columns: Sequence[str]) -> list[str]:
 
 
 def _check_columns(name: str, columns: list[str]) -> None:
+    for column in columns:
+        if meant := column_meant(column):
+            raise BadInput(
+                f'{name}: osintlog knows no column "{column}": did you mean "{meant}"? '
+                f"Rename it in the header; left out, its cells would be lost"
+            )
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
         raise BadInput(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from osintlog.errors import BadInput
+from osintlog.fields import column_name
 
 SHEET = "claims"
 # Columns that hold one full day, written as date cells (a partial as-of such as 2025-07 stays
@@ -59,7 +60,7 @@ def workbook_rows(name: str, data: bytes) -> tuple[list[str], list[tuple[str, di
         raise BadInput(f"{name}: not an Excel workbook (.xlsx) osintlog can read") from error
     sheet = book.worksheets[0]
     lines = sheet.iter_rows()
-    header = [_text(cell.value).strip().lower() for cell in next(lines, ())]
+    header = [column_name(_text(cell.value)) for cell in next(lines, ())]
     rows = []
     for number, cells in enumerate(lines, 2):
         texts = [_text(cell.value, getattr(cell, "number_format", None)) for cell in cells]

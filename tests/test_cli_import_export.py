@@ -213,6 +213,21 @@ def test_unknown_columns_are_ignored_with_a_warning(cli, tmp_path):
     assert len(cli.json("list")) == 1
 
 
+def test_a_header_names_its_columns_in_any_case_and_a_near_miss_is_refused(cli, tmp_path):
+    # A spreadsheet's "As of" is as_of: ignored, the row's as-of would have become its report's
+    # day. "notes" is no column, but a slip for note: ignored, the notes would be lost unseen.
+    spreadsheet = "Metric,Value,Source,As of,Reported\nm.a,1,S,2025-03-31,2025-04-02\n"
+    result = cli.ok("import", str(write(tmp_path / "c.csv", spreadsheet)))
+    assert "ignored" not in result.stderr
+    [claim] = cli.json("list")
+    assert (claim["as_of"], claim["reported"]) == ("2025-03-31", "2025-04-02")
+    other = tmp_path / "other.json"
+    slip = write(tmp_path / "d.csv", "metric,value,source,notes\nm.a,1,S,seen twice\n")
+    result = cli.fails("--db", str(other), "import", str(slip))
+    assert 'no column "notes": did you mean "note"?' in result.stderr
+    assert not other.exists()
+
+
 def test_export_to_a_file_takes_the_format_from_its_name(cli, seeded, tmp_path):
     target = tmp_path / "out.jsonl"
     result = cli.ok("export", "--metric", "dprk.troops.*", "-o", str(target))
@@ -446,3 +461,15 @@ def test_a_workbook_from_a_spreadsheet_app_imports_its_cells_as_they_are_shown(c
         ("12.34%", 12.34, "%", "2025-04-02"),
         ("12000", 12000, None, "2025-04-03"),
     ]
+
+
+def test_a_workbooks_header_names_its_columns_in_any_case(cli, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Metric", "Value", "Source", "As-of", " Reported "])
+    book.active.append(["x.troops", "about 400", "Alpha", "2025-03-31", "2025-04-03"])
+    book.save(tmp_path / "team.xlsx")
+    cli.ok("import", str(tmp_path / "team.xlsx"))
+    [claim] = cli.json("list")
+    assert (claim["as_of"], claim["reported"], claim["best"]) == ("2025-03-31", "2025-04-03", 400)
