@@ -22,7 +22,7 @@ _VERBS = (
     "believes|assessed|assesses|warned|warns|anticipates|anticipated|clarified|clarifies|"
     "showed|shows|revealed|reveals|spoke|speaks|counted|counts|recorded|records|explained|"
     "explains|insisted|insists|acknowledged|acknowledges|admitted|admits|stressed|stresses|"
-    "disputed|disputes|countered|counters|"
+    "disputed|disputes|countered|counters|estimate|assess|confirm|warn|"
     # "The ministry put the number of shells fired at 41,000": an estimate, by its subject
     r"puts?(?=\s[^,.;:]{1,80}?\sat\s+(?:about\s+|around\s+|some\s+|roughly\s+)?[\d~≈])"
 )
@@ -156,6 +156,16 @@ def _ends_with(name: list[str], words: list[str]) -> bool:
     return False
 
 
+# A list item's source in brackets at its end, after its figure: "Tanks: 11,300 (General Staff)".
+_BRACKETED = re.compile(r"\d[^()]*\(\s*((?:the\s+)?[A-Z][^()\d]{0,50}?)\s*\)\s*[.;]?\s*$")
+
+
+def bracketed_source(item: str) -> str | None:
+    """The source a list item names in brackets after its figure, or None ("(+4)" is none)."""
+    match = _BRACKETED.search(item)
+    return _name(match.group(1)) if match else None
+
+
 def _next_turn(sentence: str, position: int) -> int:
     after = _TURN.search(sentence, position)
     return after.start() if after else len(sentence)
@@ -274,13 +284,21 @@ def _boundary_before(boundaries: list[int], position: int) -> int:
     return boundaries[index] if index >= 0 else 0
 
 
+_DESCRIPTION = re.compile(r"\s*an?\s+\w")
+
+
 def _clause_before(sentence: str, boundaries: list[int], position: int) -> tuple[int, int]:
     """Where the clause before `position` starts and ends; right after a comma, or after an aside
     between commas, the clause before it: "The governor of the region, Oleh Synehubov, reported"
-    names Oleh Synehubov, "The army, however, said" the army."""
+    names Oleh Synehubov, "The army, however, said" the army; "DeepState, a monitoring project,
+    counted" DeepState."""
     start, end = _boundary_before(boundaries, position), position
     if start and not sentence[start:end].strip() and sentence[start - 1] == ",":
         start, end = _boundary_before(boundaries, start - 1), start - 1
+        # "DeepState, a Ukrainian monitoring project, counted": the name is before what it is
+        if start and sentence[start - 1] == "," and _DESCRIPTION.match(sentence, start):
+            start, end = _boundary_before(boundaries, start - 1), start - 1
+            return start, end
     if start and sentence[start - 1] == "," and _ASIDE.match(sentence[start:end].strip()):
         start, end = _boundary_before(boundaries, start - 1), start - 1
     return start, end
@@ -357,8 +375,11 @@ def _name(text: str, allow_lower: bool = False) -> str | None:
     words = name.split()
     while words and words[0].lower() in DETERMINERS:
         words.pop(0)
-    if not words or len(words) > 6:
+    # a capitalised name may be long: "the Institute for the Study of War (ISW)"
+    if not words or len(words) > (6 if allow_lower else 8):
         return None
+    if len(words) == 1 and words[0].islower() and words[0].endswith("ly"):
+        return None  # "visually confirmed": an adverb, no speaker
     plain = [w.lower() for w in words if not (w.isupper() and len(w) > 1)]  # "WHO": a name
     if (plain[:1] == [words[0].lower()] and plain[0] in OPENERS) or _NOT_IN_NAMES & set(plain):
         return None

@@ -9,6 +9,7 @@ phone-number-like runs of digits.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
 from collections.abc import Iterable
@@ -16,11 +17,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from osintlog.attribution import Said, Speakers, attribution, clause_speakers
+from osintlog.attribution import (
+    Said,
+    Speakers,
+    attribution,
+    bracketed_source,
+    clause_speakers,
+)
 from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.fields import FIELDS, FUTURE
-from osintlog.figure_dates import dates_of_figures, find_dates, set_against
+from osintlog.figure_dates import (
+    FoundDate,
+    dates_of_figures,
+    find_dates,
+    heading_date,
+    set_against,
+)
 from osintlog.figures import (
     CURRENCIES,
     HEDGES,
@@ -52,7 +65,7 @@ from osintlog.metric_guess import (
     unit_before,
 )
 from osintlog.plain_text import neutralised
-from osintlog.sentences import Sentence, split_sentences, table_cells
+from osintlog.sentences import Sentence, is_list_item, quoted_spans, split_sentences, table_cells
 from osintlog.units import same_metric_unit
 
 MASK = "§"
@@ -272,6 +285,7 @@ def extract(
     last_speaker: str | None = None
     speakers = Speakers()  # named so far: "the ministry" may be one named in full before
     last_as_of: str | None = None  # the previous sentence's: "A week earlier, ..." counts back
+    list_as_of: str | None = None  # the date of the list being read, from its heading
     header: list[str] = []  # of the table being read
     sentences = split_sentences(body, first_line)
     for index, sentence in enumerate(sentences):
@@ -283,7 +297,14 @@ def extract(
         header = _table_header(cells, figures, header)
         if not figures:
             last_as_of = None
+            # "Key figures (as of November 30):" dates the items of the list under it
+            heading = sentence.text.rstrip().endswith(":")
+            list_as_of = heading_date(sentence.text, report_date, today) if heading else None
             continue
+        if not is_list_item(sentence.text):
+            list_as_of = None
+        elif said is None and (bracketed := bracketed_source(sentence.text)):
+            said = speakers.named(bracketed)  # "- Tanks: 11,300 (General Staff)"
         source = said
         if source is None and _continues(sentences, index):
             before = attribution(sentences[index - 1].text, last_speaker)
@@ -291,6 +312,8 @@ def extract(
         dates = find_dates(sentence.text)
         spans = [(found.start, found.end) for found in figures]
         as_ofs = dates_of_figures(sentence.text, dates, spans, report_date, today, last_as_of)
+        as_ofs = _same_side_of_quotes(sentence.text, figures, dates, as_ofs)
+        as_ofs = [as_of or list_as_of for as_of in as_ofs]
         last_as_of = as_ofs[-1]
         where = _Where(sentence, as_ofs, report_date, source or via, via)
         where.turns = clause_speakers(sentence.text, last_speaker)
@@ -301,6 +324,29 @@ def extract(
         else:
             candidates += _table_candidates(figures, where, cells, header, today)
     return _one_unit_per_metric(candidates)
+
+
+def _same_side_of_quotes(
+    text: str, figures: list[Found], dates: list[FoundDate], as_ofs: list[str | None]
+) -> list[str | None]:
+    """The figures' as-ofs, but none where every date of the sentence lies on the other side
+    of a quotation mark: in '"We are short of 20 brigades," he said, adding that 40k shells came
+    in the past three months', the three months are the shells', not the brigades'."""
+    spans = quoted_spans(text)
+    if not spans:
+        return as_ofs
+
+    starts = [start for start, _end in spans]
+
+    def side(position: int) -> int:
+        number = bisect.bisect_right(starts, position) - 1
+        return number if number >= 0 and position < spans[number][1] else -1
+
+    sides = {side(start) for start, _end, _text in dates}
+    return [
+        as_of if side(found.start) in sides else None
+        for found, as_of in zip(figures, as_ofs, strict=True)
+    ]
 
 
 @dataclass

@@ -154,6 +154,12 @@ def dates_of_figures(
     return found
 
 
+def heading_date(heading: str, reported: str, today: date) -> str | None:
+    """The date a list's heading gives its items ("Key figures (as of November 30):"), resolved
+    as a sentence's first date is; None without one."""
+    return _first_date(heading, find_dates(heading), reported, today)
+
+
 def set_against(sentence: str, start: int) -> bool:
     """Whether the figure at `start` is an earlier one the sentence sets against its own
     ("4,700 killed, up from 3,000"): the sentence's date is not its date. A figure "compared

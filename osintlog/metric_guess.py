@@ -113,6 +113,8 @@ def unit_after(sentence: str, end: int) -> str | None:
         words = words[2:] if words[1:2] == ["the"] else words[1:]
     if words[:1] and words[0].lower() in QUALIFIERS:  # "10 other regions": the regions
         words = words[1:]
+    if words[:1] and words[0].lower() in ("are", "were"):  # "of whom 6,000 are engineers"
+        words = words[1:]
     for count, word in enumerate(words[:3]):
         if word.lower() in FUNCTION_WORDS:
             break

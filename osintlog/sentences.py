@@ -91,6 +91,28 @@ def table_cells(line: str) -> list[str] | None:
     return [cell.strip() for cell in text[1:-1].split("|")]
 
 
+def quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where the sentence quotes someone's words: between “ and ”, or a pair of straight
+    double quotes; a quotation left open runs to the sentence's end."""
+    spans, start = [], None
+    for match in re.finditer(r'[“”"]', sentence):
+        mark = match.group()
+        if start is None and mark != "”":
+            start = match.start()
+        elif start is not None and mark != "“":
+            spans.append((start, match.end()))
+            start = None
+    if start is not None:
+        spans.append((start, len(sentence)))
+    return spans
+
+
+def is_list_item(line: str) -> bool:
+    """Whether a line is an item of a list, a line of a tally or a row of a table."""
+    text = line.strip()
+    return bool(_LIST_ITEM.match(text) or tally_label(text) or table_cells(text))
+
+
 def tally_label(line: str) -> str | None:
     """The label of a line of a tally, which names what its figure counts: "air defence
     systems" of "air defence systems — 1,196 (+1)"; None for any other text."""

@@ -715,6 +715,15 @@ def test_troops_withdrawn_are_a_metric_apart_from_the_troops_there(cli, tmp_path
     ]
 
 
+def test_a_verb_between_a_figure_and_its_noun_is_no_part_of_the_unit():
+    report = "The agency said 14,000 troops were sent, of whom some 6,000 are engineers.\n"
+    rows = extract(report, today=date(2026, 12, 1), reported="2026-11-02", via="Wire")
+    assert [(r["value"], r["unit"]) for r in rows] == [
+        ("14,000", "troops"),
+        ("some 6,000", "engineers"),
+    ]
+
+
 def test_a_tables_rows_count_what_their_label_names_as_their_column_says(cli, tmp_path):
     # Read as one sentence, the table gave every figure the header's last word ("captured"),
     # and "Infantry" made the vehicles troops. A row of a place is a series of its own: Kharkiv's
