@@ -59,6 +59,8 @@ ACTIONS = [
         r"\bshot down\b|\bshooting down\b|\bdown(?:ed|ing)\b|\bintercept(?:ed|ing)\b"
         r"|\bneutrali[sz](?:ed|ing)\b",
     ),
+    # what got through to its target: not what was launched, nor what was shot down
+    ("hit", r"\bhits?\s+by\b|\b(?:were|was|have|has|had)\s+hit\b|\bhit\s+(?:the|their|its)\b"),
     ("destroyed", r"\bdestroy(?:ed|ing)\b"),
     ("damaged", r"\bdamag(?:ed|ing)\b"),
     ("deployed", r"\bdeployed\b|\bstationed\b|\bout of\b|\barrived\b"),

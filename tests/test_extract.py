@@ -715,6 +715,22 @@ def test_troops_withdrawn_are_a_metric_apart_from_the_troops_there(cli, tmp_path
     ]
 
 
+def test_what_hit_its_target_is_a_metric_apart_from_what_was_launched_or_shot_down():
+    # In one metric with the 112 launched, "26 hit" would read as a fall from 112 to 26.
+    report = (
+        "The enemy launched 112 attack drones overnight. Air defence shot down 86 drones. "
+        "Hits by 26 drones were recorded at 13 locations, and 4 buildings were hit.\n"
+    )
+    rows = extract(report, today=date(2026, 12, 3), reported="2026-12-02", via="Air Force")
+    assert [(r["value"], r["metric"]) for r in rows] == [
+        ("112", "drones.fired"),
+        ("86", "drones.downed"),
+        ("26", "drones.hit"),
+        ("13", "locations.hit"),
+        ("4", "buildings.hit"),
+    ]
+
+
 def test_a_verb_between_a_figure_and_its_noun_is_no_part_of_the_unit():
     report = "The agency said 14,000 troops were sent, of whom some 6,000 are engineers.\n"
     rows = extract(report, today=date(2026, 12, 1), reported="2026-11-02", via="Wire")
