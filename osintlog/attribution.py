@@ -44,6 +44,7 @@ _DATA_BY = re.compile(
     r"|indicate|indicates|put|puts)\b|\s*[,.;:]|$)",
     re.IGNORECASE,
 )
+_DATA_WORD = re.compile(_DATA, re.IGNORECASE)
 # "Oryx's count stands at 4,100", "The army's latest estimate is 600,000".
 _THEIRS = re.compile(
     r"((?:[A-Z][\w.&-]*\s+){0,4}[A-Z][\w.&-]*|\b[Tt]he\s+[a-z]+(?:\s+[a-z]+)?)['’]s\s+"
@@ -376,6 +377,9 @@ def _name(text: str, allow_lower: bool = False) -> str | None:
     while words and words[0].lower() in DETERMINERS:
         words.pop(0)
     # a capitalised name may be long: "the Institute for the Study of War (ISW)"
+    if len(words) > 1 and words[-2][:1].isupper() and _DATA_WORD.fullmatch(words[-1]):
+        # "UN estimates", "Oryx data": the UN, Oryx
+        words.pop()
     if not words or len(words) > (6 if allow_lower else 8):
         return None
     if len(words) == 1 and words[0].islower() and words[0].endswith("ly"):

@@ -731,6 +731,15 @@ def test_what_hit_its_target_is_a_metric_apart_from_what_was_launched_or_shot_do
     ]
 
 
+def test_what_is_asked_for_is_a_metric_apart_from_what_came():
+    report = "Aid groups say they need $45 million, but have received only $15 million.\n"
+    rows = extract(report, today=date(2026, 12, 3), reported="2026-11-28", via="Wire")
+    assert [(r["value"], r["metric"], r["source"]) for r in rows] == [
+        ("45 million", "usd.needed", "Aid groups"),
+        ("15 million", "usd.delivered", "Aid groups"),
+    ]
+
+
 def test_a_verb_between_a_figure_and_its_noun_is_no_part_of_the_unit():
     report = "The agency said 14,000 troops were sent, of whom some 6,000 are engineers.\n"
     rows = extract(report, today=date(2026, 12, 1), reported="2026-11-02", via="Wire")
