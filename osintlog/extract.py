@@ -9,7 +9,6 @@ phone-number-like runs of digits.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import re
 from collections.abc import Iterable
@@ -28,10 +27,10 @@ from osintlog.dates import after_report, parse_date
 from osintlog.errors import BadDate, BadFigure, BadInput
 from osintlog.fields import FIELDS, FUTURE
 from osintlog.figure_dates import (
-    FoundDate,
     dates_of_figures,
     find_dates,
     heading_date,
+    same_side_of_quotes,
     set_against,
 )
 from osintlog.figures import (
@@ -65,7 +64,14 @@ from osintlog.metric_guess import (
     unit_before,
 )
 from osintlog.plain_text import neutralised
-from osintlog.sentences import Sentence, is_list_item, quoted_spans, split_sentences, table_cells
+from osintlog.sentences import (
+    Sentence,
+    is_list_item,
+    is_question,
+    split_sentences,
+    table_cells,
+    with_question,
+)
 from osintlog.units import same_metric_unit
 
 MASK = "§"
@@ -280,73 +286,85 @@ def extract(
     "Published DATE" line dates it; without `via`, its byline's outlet ("By NAME, OUTLET") is
     the outlet."""
     report_date, body, first_line = reported_date(neutralised(text), reported, today)
-    via = via or byline_outlet(body)
-    candidates = []
-    last_speaker: str | None = None
-    speakers = Speakers()  # named so far: "the ministry" may be one named in full before
-    last_as_of: str | None = None  # the previous sentence's: "A week earlier, ..." counts back
-    list_as_of: str | None = None  # the date of the list being read, from its heading
-    header: list[str] = []  # of the table being read
+    reader = _Reader(report_date, today, via or byline_outlet(body))
     sentences = split_sentences(body, first_line)
-    for index, sentence in enumerate(sentences):
-        said = attribution(sentence.text, last_speaker)
-        said = speakers.named(said) if said else None
-        last_speaker = said or last_speaker
-        figures = find_figures(sentence.text)
-        cells = table_cells(sentence.text)
-        header = _table_header(cells, figures, header)
-        if not figures:
-            last_as_of = None
-            # "Key figures (as of November 30):" dates the items of the list under it
-            heading = sentence.text.rstrip().endswith(":")
-            list_as_of = heading_date(sentence.text, report_date, today) if heading else None
-            continue
-        if not is_list_item(sentence.text):
-            list_as_of = None
-        elif said is None and (bracketed := bracketed_source(sentence.text)):
-            said = speakers.named(bracketed)  # "- Tanks: 11,300 (General Staff)"
-        source = said
-        if source is None and _continues(sentences, index):
-            before = attribution(sentences[index - 1].text, last_speaker)
-            source = speakers.named(before) if before else None
-        dates = find_dates(sentence.text)
-        spans = [(found.start, found.end) for found in figures]
-        as_ofs = dates_of_figures(sentence.text, dates, spans, report_date, today, last_as_of)
-        as_ofs = _same_side_of_quotes(sentence.text, figures, dates, as_ofs)
-        as_ofs = [as_of or list_as_of for as_of in as_ofs]
-        last_as_of = as_ofs[-1]
-        where = _Where(sentence, as_ofs, report_date, source or via, via)
-        where.turns = clause_speakers(sentence.text, last_speaker)
-        for turn in where.turns:
-            turn.speaker = speakers.named(turn.speaker)
-        if cells is None:
-            candidates += _sentence_candidates(figures, where)
-        else:
-            candidates += _table_candidates(figures, where, cells, header, today)
+    candidates = []
+    for index in range(len(sentences)):
+        candidates += reader.read(sentences, index)
     return _one_unit_per_metric(candidates)
 
 
-def _same_side_of_quotes(
-    text: str, figures: list[Found], dates: list[FoundDate], as_ofs: list[str | None]
-) -> list[str | None]:
-    """The figures' as-ofs, but none where every date of the sentence lies on the other side
-    of a quotation mark: in '"We are short of 20 brigades," he said, adding that 40k shells came
-    in the past three months', the three months are the shells', not the brigades'."""
-    spans = quoted_spans(text)
-    if not spans:
+@dataclass
+class _Reader:
+    """What reading a report keeps from one sentence to the next: its date and outlet, the
+    speakers named, the date before, the list or table being read, the question answered."""
+
+    reported: str
+    today: date
+    via: str | None
+    last_speaker: str | None = None
+    speakers: Speakers = field(default_factory=Speakers)  # "the ministry" named in full before
+    last_as_of: str | None = None  # the previous sentence's: "A week earlier, ..." counts back
+    list_as_of: str | None = None  # the date of the list being read, from its heading
+    header: list[str] = field(default_factory=list)  # of the table being read
+    question: Sentence | None = None  # an interview's, that the next sentences answer
+
+    def read(self, sentences: list[Sentence], index: int) -> list[dict[str, Any]]:
+        """The candidates of the sentence at `index`."""
+        sentence = self._answering(sentences[index])
+        said = attribution(sentence.text, self.last_speaker)
+        said = self.speakers.named(said) if said else None
+        self.last_speaker = said or self.last_speaker
+        figures = find_figures(sentence.text)
+        cells = table_cells(sentence.text)
+        self.header = _table_header(cells, figures, self.header)
+        if not figures:
+            self.last_as_of = None
+            # "Key figures (as of November 30):" dates the items of the list under it
+            heading = sentence.text.rstrip().endswith(":")
+            self.list_as_of = (
+                heading_date(sentence.text, self.reported, self.today) if heading else None
+            )
+            return []
+        if not is_list_item(sentence.text):
+            self.list_as_of = None
+        elif said is None and (bracketed := bracketed_source(sentence.text)):
+            said = self.speakers.named(bracketed)  # "- Tanks: 11,300 (General Staff)"
+        if said is None and _continues(sentences, index):
+            before = attribution(sentences[index - 1].text, self.last_speaker)
+            said = self.speakers.named(before) if before else None
+        where = _Where(
+            sentence, self._as_ofs(sentence, figures), self.reported, said or self.via, self.via
+        )
+        where.turns = clause_speakers(sentence.text, self.last_speaker)
+        for turn in where.turns:
+            turn.speaker = self.speakers.named(turn.speaker)
+        if cells is None:
+            return _sentence_candidates(figures, where)
+        return _table_candidates(figures, where, cells, self.header, self.today)
+
+    def _answering(self, sentence: Sentence) -> Sentence:
+        """The sentence, read after the question it answers, if it does ("Q: How many drones
+        were launched in October?" then "A: Around 5,200"): the question tells what its figures
+        count and when."""
+        if is_question(sentence.text):
+            self.question = None if find_figures(sentence.text) else sentence
+        elif self.question and self.question.paragraph == sentence.paragraph:
+            return with_question(sentence, self.question)
+        else:
+            self.question = None
+        return sentence
+
+    def _as_ofs(self, sentence: Sentence, figures: list[Found]) -> list[str | None]:
+        dates = find_dates(sentence.text)
+        spans = [(found.start, found.end) for found in figures]
+        as_ofs = dates_of_figures(
+            sentence.text, dates, spans, self.reported, self.today, self.last_as_of
+        )
+        as_ofs = same_side_of_quotes(sentence.text, spans, dates, as_ofs)
+        as_ofs = [as_of or self.list_as_of for as_of in as_ofs]
+        self.last_as_of = as_ofs[-1]
         return as_ofs
-
-    starts = [start for start, _end in spans]
-
-    def side(position: int) -> int:
-        number = bisect.bisect_right(starts, position) - 1
-        return number if number >= 0 and position < spans[number][1] else -1
-
-    sides = {side(start) for start, _end, _text in dates}
-    return [
-        as_of if side(found.start) in sides else None
-        for found, as_of in zip(figures, as_ofs, strict=True)
-    ]
 
 
 @dataclass

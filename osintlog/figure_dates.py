@@ -10,6 +10,7 @@ from 3,000 in January") does not date the sentence. `dates_of_figures` gives eac
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
 from datetime import date
@@ -21,6 +22,7 @@ from osintlog.dates import parse_date, period_end
 from osintlog.errors import BadDate
 from osintlog.metric_guess import NOUN_CLASS, is_plural
 from osintlog.periods import period_start
+from osintlog.sentences import quoted_spans
 
 # A date found in a sentence: where it starts and ends, and its text.
 FoundDate = tuple[int, int, str]
@@ -158,6 +160,32 @@ def heading_date(heading: str, reported: str, today: date) -> str | None:
     """The date a list's heading gives its items ("Key figures (as of November 30):"), resolved
     as a sentence's first date is; None without one."""
     return _first_date(heading, find_dates(heading), reported, today)
+
+
+def same_side_of_quotes(
+    text: str,
+    figures: list[tuple[int, int]],
+    dates: list[FoundDate],
+    as_ofs: list[str | None],
+) -> list[str | None]:
+    """The figures' as-ofs, but none where every date of the sentence lies on the other side
+    of a quotation mark: in '"We are short of 20 brigades," he said, adding that 40k shells came
+    in the past three months', the three months are the shells', not the brigades'."""
+    spans = quoted_spans(text)
+    if not spans:
+        return as_ofs
+
+    starts = [start for start, _end in spans]
+
+    def side(position: int) -> int:
+        number = bisect.bisect_right(starts, position) - 1
+        return number if number >= 0 and position < spans[number][1] else -1
+
+    sides = {side(start) for start, _end, _text in dates}
+    return [
+        as_of if side(start) in sides else None
+        for (start, _end), as_of in zip(figures, as_ofs, strict=True)
+    ]
 
 
 def set_against(sentence: str, start: int) -> bool:

@@ -54,7 +54,7 @@ ACTIONS = [
         r"\bdelivered\b|\bhanded over\b|\bsupplied\b|\breceived\b|\bprovided\b|\bshipped\b",
     ),
     ("sent", r"\bsent\b|\bdispatched\b|\btransferred\b"),
-    ("fired", r"\bfir(?:ed|ing)\b|\blaunch(?:ed|ing)\b|\battack(?:ed|s)?\b|\bstruck\b"),
+    ("fired", r"\bfir(?:ed|ing)\b|\blaunch(?:ed|ing|es)?\b|\battack(?:ed|s)?\b|\bstruck\b"),
     # what air defences did: not what was launched (one metric would mix the two)
     (
         "downed",

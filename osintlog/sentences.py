@@ -107,6 +107,24 @@ def quoted_spans(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
+_QUESTION = re.compile(r"(?:Q|Question)\s*[:.]\s", re.IGNORECASE)
+
+
+def is_question(line: str) -> bool:
+    """Whether a line is an interviewer's question ("Q: How many drones ...?")."""
+    return _QUESTION.match(line.strip()) is not None
+
+
+def with_question(answer: Sentence, question: Sentence) -> Sentence:
+    """An answer read after its question, as one sentence that quotes both; its own characters
+    keep their lines."""
+    joined = f"{question.text} {answer.text}"
+    shift = len(question.text) + 1
+    return Sentence(
+        joined, answer.paragraph, answer.offset - shift, answer.line_starts, answer.line_numbers
+    )
+
+
 def is_list_item(line: str) -> bool:
     """Whether a line is an item of a list, a line of a tally or a row of a table."""
     text = line.strip()

@@ -740,6 +740,27 @@ def test_what_is_asked_for_is_a_metric_apart_from_what_came():
     ]
 
 
+def test_an_interviews_answer_counts_what_its_question_asks_about(cli, tmp_path):
+    # Read alone, "A: Around 5,200" counted nothing and was of the report's day.
+    report = report_of(
+        tmp_path,
+        "date 2026-11-20\n\n"
+        "Q: How many drones did Russia launch in October?\n"
+        "A: Around 5,200, a record. We shot down about 4,700 of them.\n\n"
+        "Q: And missiles?\n"
+        "A: Roughly 180.\n\n"
+        "The war goes on, with 40 more drones last night.\n",
+    )
+    found = candidates(cli, report, "--via", "Wire")
+    assert [(c["value"], c["metric"], c["as_of"], c["line"]) for c in found] == [
+        ("Around 5,200", "drones.fired", "2026-10", 4),
+        ("about 4,700", "drones.downed", "2026-10", 4),
+        ("Roughly 180", "missiles.count", None, 7),
+        ("40", "drones.count", None, 9),
+    ]
+    assert found[0]["quote"].startswith("Q: How many drones did Russia launch in October? A:")
+
+
 def test_a_verb_between_a_figure_and_its_noun_is_no_part_of_the_unit():
     report = "The agency said 14,000 troops were sent, of whom some 6,000 are engineers.\n"
     rows = extract(report, today=date(2026, 12, 1), reported="2026-11-02", via="Wire")
