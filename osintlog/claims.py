@@ -7,10 +7,10 @@ import getpass
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import orjson
 
@@ -21,7 +21,7 @@ from osintlog.dates import (
     parse_date,
     period_start,
 )
-from osintlog.errors import BadClaim, BadDate, BadSetting, OsintlogError
+from osintlog.errors import BadClaim, BadDate, BadSetting
 from osintlog.fields import (
     CONTENT_FIELDS,
     FUTURE,
@@ -35,11 +35,7 @@ from osintlog.figures import CURRENCIES, Figure, parse_figure
 from osintlog.plain_text import PROSE_FIELDS, refusal, text_problem
 from osintlog.units import same_metric_unit, same_unit
 
-if TYPE_CHECKING:
-    from osintlog.formats import Row, Rows
-
 Claim = dict[str, Any]
-Part = TypeVar("Part")
 
 # Built in this order, the content serialises as with sorted keys, without sorting every time.
 _SORTED_CONTENT_FIELDS = tuple(sorted(CONTENT_FIELDS))
@@ -120,14 +116,7 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
     figure = parse_figure(texts["value"])
     reported, as_of, future = _dates(texts.get("reported"), texts.get("as_of"), context)
     if future and not (context.future or _flag(raw.get(FUTURE))):
-        written = texts.get("as_of", "")
-        yearless = written and not re.search(r"\d{4}", written) and not is_stored_date(written)
-        raise BadDate(
-            f"as-of {as_of} lies after the report's date {reported}: a report cannot describe "
-            "its future. If the figure is a plan or forecast, say so with --future (in a file, "
-            "a future column set to true)"
-            + (f'; if "{written}" is of a year before, write its year' if yearless else "")
-        )
+        raise _unmeant_future(texts.get("as_of", ""), as_of, reported)
     reliability, credibility = _rating(texts)
     get = texts.get
     metric, value = metric_key(texts["metric"]), figure.value
@@ -173,6 +162,16 @@ def build_claim(raw: Mapping[str, Any], context: Context) -> Claim:
 
 
 # The text fields every stored claim has; the other text fields may be null.
+def _unmeant_future(written: str, as_of: str, reported: str) -> BadDate:
+    yearless = written and not re.search(r"\d{4}", written) and not is_stored_date(written)
+    return BadDate(
+        f"as-of {as_of} lies after the report's date {reported}: a report cannot describe "
+        "its future. If the figure is a plan or forecast, say so with --future (in a file, "
+        "a future column set to true)"
+        + (f'; if "{written}" is of a year before, write its year' if yearless else "")
+    )
+
+
 _ALWAYS = frozenset(
     {"id", "metric", "value", "source", "as_of", "reported", "analyst", "logged_at"}
 )
@@ -289,10 +288,10 @@ def row_claim(row: Any, context: Context) -> Claim:
     if not isinstance(row, Mapping):
         raise BadClaim(f"a row is a mapping of claim fields, not {type(row).__name__}")
     check_given_fields(row, ROW_FIELDS)
-    return _with_status(build_claim(row, context), row)
+    return with_status(build_claim(row, context), row)
 
 
-def _with_status(claim: Claim, row: Mapping[str, Any]) -> Claim:
+def with_status(claim: Claim, row: Mapping[str, Any]) -> Claim:
     """A row whose status is `retracted` (as `export --all` writes it) keeps that status, so
     that the import can retract it too; any other status is derived by the ledger."""
     if (status := row.get("status")) and str(status).strip().lower() == RETRACTED:
@@ -496,83 +495,6 @@ def _logged_at(text: str | None, context: Context) -> str:
     if not _TIMESTAMP.fullmatch(text):
         raise BadClaim(f'logged_at "{text}" is not a UTC timestamp like 2025-08-22T10:00:00Z')
     return text
-
-
-def build_claims(
-    rows: Rows,
-    context: Context,
-    finish: Callable[[Iterable[Claim]], Part],
-    progress: Callable[[int], None] | None = None,
-    workers: int = 1,
-    parts: int = 1,
-) -> Iterator[tuple[Part, list[str]]]:
-    """Validate every row, a part of the file at a time: for each part, in order, what `finish`
-    makes of its claims, and one message per bad row naming its location.
-
-    `finish` is given each claim as it is built, and should let it go (an import serialises
-    it): a claim is a dict of two dozen fields, and building, serialising and dropping each in
-    turn keeps the memory it takes the same few pages. A retracted row keeps its status
-    (`_with_status`). With `workers` above 1 the parts are read and checked in that many
-    processes, started at once (see `workers.stream_parts`), `finish` too, with the same
-    outcome; a CSV file whose cuts fall inside a record then raises MisalignedParts, and must be
-    read with one. `progress` hears of the rows checked. In one process the rows are read in
-    `parts` parts, one after the other.
-    """
-    if workers < 2:
-        return _in_turn(rows.parts(parts), context, finish, progress)
-    from osintlog.workers import PARTS_EACH, stream_parts  # only large imports need it
-
-    def check(part: Iterable[Row], index: int) -> tuple[Part, list[str], int]:
-        return _finished(part, context, finish)
-
-    results = stream_parts(check, rows.parts(workers * PARTS_EACH), workers)
-    return _reported(results, progress)
-
-
-def _in_turn(
-    parts: list[Iterable[Row]],
-    context: Context,
-    finish: Callable[[Iterable[Claim]], Part],
-    progress: Callable[[int], None] | None,
-) -> Iterator[tuple[Part, list[str]]]:
-    return _reported((_finished(part, context, finish) for part in parts), progress)
-
-
-def _finished(
-    part: Iterable[Row], context: Context, finish: Callable[[Iterable[Claim]], Part]
-) -> tuple[Part, list[str], int]:
-    """What `finish` makes of a part's claims, its bad rows' messages, and how many rows it has.
-    The part is read whole, then checked: reading row by row between the checks was slower."""
-    rows = list(part)
-    errors: list[str] = []
-    return finish(_checked_rows(rows, context, errors)), errors, len(rows)
-
-
-def _reported(
-    results: Iterable[tuple[Part, list[str], int]], progress: Callable[[int], None] | None
-) -> Iterator[tuple[Part, list[str]]]:
-    checked = 0
-    for result, errors, count in results:
-        checked += count
-        if progress is not None:
-            progress(checked)
-        yield result, errors
-
-
-def _checked_rows(rows: Iterable[Row], context: Context, errors: list[str]) -> Iterator[Claim]:
-    """The claim of each good row, as it is built; a message naming a bad row's location goes
-    to `errors`."""
-    for location, row in rows:
-        try:
-            if type(row) is not dict and not isinstance(row, Mapping):  # the quick test first
-                raise BadClaim(f"expected an object with claim fields, not {type(row).__name__}")
-            claim = build_claim(row, context)
-            if row.get("status"):  # the call only where there is one: imports run this per row
-                _with_status(claim, row)
-        except OsintlogError as error:
-            errors.append(f"{location}: {error}")
-            continue
-        yield claim
 
 
 def retagged(tags: Iterable[str], added: Iterable[str], removed: Iterable[str]) -> list[str]:

@@ -4,7 +4,7 @@ and written once — all of them or none — or, on a dry run, only counted.
 The order of its steps is part of its speed and its safety, and lives here alone:
 1. The file's bytes are read, its header checked, and the rows cut into parts; the bytes are let
    go before any process is forked, so that no child copies them.
-2. The workers are forked (`claims.build_claims`) before anything starts a thread: a child forked
+2. The workers are forked (`build_claims`) before anything starts a thread: a child forked
    while another thread holds a lock could wait on it forever.
 3. Only then does `progress` start (a Rich progress bar imports 50 ms of modules and starts a
    thread to redraw itself, which the workers need none of).
@@ -22,24 +22,25 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from osintlog import integrity, workers
 from osintlog.chain import AppendResult, SerialisedEntries
-from osintlog.claims import Context, build_claims
-from osintlog.errors import BadInput, MisalignedParts
+from osintlog.claims import Claim, Context, build_claim, with_status
+from osintlog.errors import BadClaim, BadInput, MisalignedParts, OsintlogError
 from osintlog.formats import InputFormat, format_for, read_rows
 from osintlog.ledger import Ledger
 
 if TYPE_CHECKING:
-    from osintlog.formats import Rows
+    from osintlog.formats import Row, Rows
 
 # In one process, the rows are checked about this many at a time (`formats.part_ends`): its
 # memory is one part's claims.
 ROWS_IN_TURN = 5_000
+Part = TypeVar("Part")
 Parts = Iterator[tuple[SerialisedEntries, list[str]]]
 # Called once the workers are forked, with the number of rows and the columns left out; gives
 # the callback that hears how many rows have been checked, for as long as the import runs.
@@ -160,3 +161,80 @@ def _refusal(errors: list[str], good: int) -> str:
     if len(errors) == 1:
         return f"{errors[0]} — {advice}"
     return "\n".join(shown) + more + f"\n{len(errors)} bad rows; {advice}"
+
+
+def build_claims(
+    rows: Rows,
+    context: Context,
+    finish: Callable[[Iterable[Claim]], Part],
+    progress: Callable[[int], None] | None = None,
+    workers: int = 1,
+    parts: int = 1,
+) -> Iterator[tuple[Part, list[str]]]:
+    """Validate every row, a part of the file at a time: for each part, in order, what `finish`
+    makes of its claims, and one message per bad row naming its location.
+
+    `finish` is given each claim as it is built, and should let it go (an import serialises
+    it): a claim is a dict of two dozen fields, and building, serialising and dropping each in
+    turn keeps the memory it takes the same few pages. A retracted row keeps its status
+    (`with_status`). With `workers` above 1 the parts are read and checked in that many
+    processes, started at once (see `workers.stream_parts`), `finish` too, with the same
+    outcome; a CSV file whose cuts fall inside a record then raises MisalignedParts, and must be
+    read with one. `progress` hears of the rows checked. In one process the rows are read in
+    `parts` parts, one after the other.
+    """
+    if workers < 2:
+        return _in_turn(rows.parts(parts), context, finish, progress)
+    from osintlog.workers import PARTS_EACH, stream_parts  # only large imports need it
+
+    def check(part: Iterable[Row], index: int) -> tuple[Part, list[str], int]:
+        return _finished(part, context, finish)
+
+    results = stream_parts(check, rows.parts(workers * PARTS_EACH), workers)
+    return _reported(results, progress)
+
+
+def _in_turn(
+    parts: list[Iterable[Row]],
+    context: Context,
+    finish: Callable[[Iterable[Claim]], Part],
+    progress: Callable[[int], None] | None,
+) -> Iterator[tuple[Part, list[str]]]:
+    return _reported((_finished(part, context, finish) for part in parts), progress)
+
+
+def _finished(
+    part: Iterable[Row], context: Context, finish: Callable[[Iterable[Claim]], Part]
+) -> tuple[Part, list[str], int]:
+    """What `finish` makes of a part's claims, its bad rows' messages, and how many rows it has.
+    The part is read whole, then checked: reading row by row between the checks was slower."""
+    rows = list(part)
+    errors: list[str] = []
+    return finish(_checked_rows(rows, context, errors)), errors, len(rows)
+
+
+def _reported(
+    results: Iterable[tuple[Part, list[str], int]], progress: Callable[[int], None] | None
+) -> Iterator[tuple[Part, list[str]]]:
+    checked = 0
+    for result, errors, count in results:
+        checked += count
+        if progress is not None:
+            progress(checked)
+        yield result, errors
+
+
+def _checked_rows(rows: Iterable[Row], context: Context, errors: list[str]) -> Iterator[Claim]:
+    """The claim of each good row, as it is built; a message naming a bad row's location goes
+    to `errors`."""
+    for location, row in rows:
+        try:
+            if type(row) is not dict and not isinstance(row, Mapping):  # the quick test first
+                raise BadClaim(f"expected an object with claim fields, not {type(row).__name__}")
+            claim = build_claim(row, context)
+            if row.get("status"):  # the call only where there is one: imports run this per row
+                with_status(claim, row)
+        except OsintlogError as error:
+            errors.append(f"{location}: {error}")
+            continue
+        yield claim

@@ -220,7 +220,17 @@ def _taken_from(comparison: Comparison) -> str:
 
 def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
     """The footer: the date, the consensus and how it is taken, the spread or the ratio, who
-    stands out, what is stale, and a warning when the figures' dates lie far apart."""
+    stands out, what is stale or left out, and a warning when the figures may differ for
+    another reason than disagreement (their dates lie far apart, say)."""
+    return (
+        *_consensus_notes(comparison),
+        *_left_out_notes(comparison),
+        *_warnings(comparison),
+        POINT_RULE,
+    )
+
+
+def _consensus_notes(comparison: Comparison) -> list[str]:
     consensus = "none" if comparison.consensus is None else format_number(comparison.consensus)
     fresh = "fresh " if comparison.max_age else ""
     notes = [
@@ -243,6 +253,11 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
         notes.append(f"stale (latest figure older than {comparison.max_age}, left out): {stale}")
     else:
         notes.append("stale: none left out (no --max-age); the ages are above")
+    return notes
+
+
+def _left_out_notes(comparison: Comparison) -> list[str]:
+    notes = []
     if comparison.longer_than_period:
         notes.append(
             f"not a {comparison.period}'s (each of its figures covers more than one "
@@ -255,12 +270,16 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
             f"not compared: {totals} later figure{'s' if totals > 1 else ''} covering more than "
             f"one {comparison.period} (a total of several; see diff)"
         )
-    for one, other, dates in comparison.echoes:
-        notes.append(
-            f"warning: {one} and {other} give the same figure on all {dates} dates both report: "
-            "one source under two names, or one relaying the other? (osintlog sources alias "
-            f'"{other}" "{one}" makes them one)'
-        )
+    return notes
+
+
+def _warnings(comparison: Comparison) -> list[str]:
+    notes = [
+        f"warning: {one} and {other} give the same figure on all {dates} dates both report: "
+        "one source under two names, or one relaying the other? (osintlog sources alias "
+        f'"{other}" "{one}" makes them one)'
+        for one, other, dates in comparison.echoes
+    ]
     if comparison.other_spans:
         notes.append(
             "warning: the sources' figures cover spans of different lengths (see their as-of): "
@@ -280,8 +299,7 @@ def comparison_notes(comparison: Comparison) -> tuple[str, ...]:
             f"(more than {FAR_APART_DAYS}): a difference may be time, not disagreement; "
             "see their ages, or set --max-age"
         )
-    notes.append(POINT_RULE)
-    return tuple(notes)
+    return notes
 
 
 def _plans_note(count: int) -> str:

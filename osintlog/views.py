@@ -236,6 +236,22 @@ def metric_summaries(
     return rows
 
 
+def _counted_names(
+    by_metric: Mapping[str, list[tuple[str, str, Group]]], declared: Declarations
+) -> SourceNames:
+    """The sources' names as shown, from their groups. SourceNames breaks a tie of count and
+    time by the order it is given the spellings in: metric by metric (each where its first
+    claim is), claim by claim."""
+    in_order = sorted(by_metric.values(), key=lambda items: items[0][2].seen)
+    return SourceNames(
+        counted=(
+            (declared.canonical_name(source), group.claims, group.logged)
+            for items in in_order
+            for source, _, group in items
+        )
+    )
+
+
 def counted_metric_summaries(
     groups: ClaimGroups, claims: Claims, declared: Declarations
 ) -> list[MetricSummary]:
@@ -247,16 +263,7 @@ def counted_metric_summaries(
         by_metric[metric].append((source, unit, group))
     for metric_groups in by_metric.values():
         metric_groups.sort(key=lambda item: item[2].seen)
-    # SourceNames breaks a tie of count and time by the order it is given the spellings in:
-    # metric by metric (each where its first claim is), claim by claim.
-    in_order = sorted(by_metric.values(), key=lambda items: items[0][2].seen)
-    names = SourceNames(
-        counted=(
-            (declared.canonical_name(source), group.claims, group.logged)
-            for items in in_order
-            for source, _, group in items
-        )
-    )
+    names = _counted_names(by_metric, declared)
     ends = {
         metric: (
             min(group.first for _, _, group in items),
