@@ -503,10 +503,18 @@ def _is_a_change(sentence: str, found: Found) -> bool:
         return True
     if _POINTS.match(sentence, found.end):  # "fell by 3 percentage points": a difference
         return True
+    if _RATIO_BEFORE.search(sentence, max(0, found.start - 16), found.start):
+        return True  # "3 in 10 shelters were full": a share, not ten shelters
     if found.figure.unit != "%":
         return False
     before = sentence[max(0, found.start - 30) : found.start]
     return bool(_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(sentence, found.end))
+
+
+_RATIO_BEFORE = re.compile(
+    r"\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _is_a_part(sentence: str, found: Found) -> bool:

@@ -234,7 +234,25 @@ def _first_date(sentence: str, dates: list[FoundDate], reported: str, today: dat
         if _is_event_date(sentence, start):
             continue
         if (resolved := _resolved(sentence, dates, index, reported, today)) is not None:
+            if _AS_AT.search(sentence, max(0, start - 24), start) and len(resolved) == 10:
+                return _total_to(sentence, dates, index, resolved, today) or resolved
             return resolved
+    return None
+
+
+# "As at 18:00 on 29 November, 1,200 people had crossed this week": a total to that day.
+_AS_AT = re.compile(r"\bas (?:at|of)\s+(?:\d{1,2}[:.]\d{2}\s+(?:on\s+)?)?$", re.IGNORECASE)
+
+
+def _total_to(
+    sentence: str, dates: list[FoundDate], index: int, day: str, today: date
+) -> str | None:
+    """The span of a total the sentence counts to the day it is "as at" ("this week", "since
+    October", counted back from that day), or None."""
+    for later in range(index + 1, len(dates)):
+        span = _resolved(sentence, dates, later, day, today)
+        if span and "/" in span and span.endswith("/" + day):
+            return span
     return None
 
 
