@@ -208,9 +208,19 @@ def read_rows(name: str, data: bytes, fmt: InputFormat) -> Rows:
     text = decode_text(name, data)
     if fmt in (InputFormat.csv, InputFormat.tsv):
         return CsvRows(name, text, _DELIMITERS[fmt.value])
-    if fmt == InputFormat.json:
-        return ListedRows(_json_rows(name, text))
-    return ListedRows(_jsonl_rows(name, text))
+    rows = _json_rows(name, text) if fmt == InputFormat.json else _jsonl_rows(name, text)
+    keys = _keys_of(rows)
+    _refuse_near_misses(name, keys)
+    return ListedRows(rows, keys)
+
+
+def _keys_of(rows: list[tuple[str, Any]]) -> list[str]:
+    """Every key the records use, in the order they first appear (a JSON file's columns)."""
+    keys: dict[str, None] = {}
+    for _location, record in rows:
+        if isinstance(record, dict):
+            keys.update(dict.fromkeys(record))
+    return list(keys)
 
 
 def decode_text(name: str, data: bytes) -> str:
@@ -437,12 +447,7 @@ def _ignored(columns: Sequence[str]) -> list[str]:
 
 
 def _check_columns(name: str, columns: list[str]) -> None:
-    for column in columns:
-        if meant := column_meant(column):
-            raise BadInput(
-                f'{name}: osintlog knows no column "{column}": did you mean "{meant}"? '
-                f"Rename it in the header; left out, its cells would be lost"
-            )
+    _refuse_near_misses(name, columns)
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
         raise BadInput(
@@ -452,6 +457,17 @@ def _check_columns(name: str, columns: list[str]) -> None:
     duplicated = sorted({column for column in columns if column and columns.count(column) > 1})
     if duplicated:
         raise BadInput(f"{name}: column {', '.join(duplicated)} appears more than once")
+
+
+def _refuse_near_misses(name: str, columns: list[str]) -> None:
+    """A column (a JSON file's key) close to one osintlog knows is refused: left out, as an
+    unknown one is, its values would be lost unseen."""
+    for column in columns:
+        if meant := column_meant(column):
+            raise BadInput(
+                f'{name}: osintlog knows no column "{column}": did you mean "{meant}"? '
+                "Rename it; left out, its values would be lost"
+            )
 
 
 def _json_rows(name: str, text: str) -> list[tuple[str, dict[str, Any]]]:

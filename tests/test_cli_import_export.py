@@ -228,6 +228,20 @@ def test_a_header_names_its_columns_in_any_case_and_a_near_miss_is_refused(cli, 
     assert not other.exists()
 
 
+def test_a_json_files_unknown_keys_are_named_and_a_near_miss_refused(cli, tmp_path):
+    # A key the import does not read was dropped without a word: "asof" lost every as-of.
+    slip = tmp_path / "slip.json"
+    slip.write_text('[{"metric": "m.a", "value": "1", "source": "S", "asof": "2025-03-31"}]')
+    result = cli.fails("import", str(slip))
+    assert 'no column "asof": did you mean "as_of"?' in result.stderr
+    lines = tmp_path / "extra.jsonl"
+    lines.write_text('{"metric": "m.a", "value": "1", "source": "S"}\n{"metric": "m.a", '
+                     '"value": "2", "source": "S", "colour": "red"}\n')  # fmt: skip
+    result = cli.ok("import", str(lines))
+    assert "ignored unknown columns: colour" in result.stderr
+    assert [claim["value"] for claim in cli.json("list")] == ["1", "2"]
+
+
 def test_export_to_a_file_takes_the_format_from_its_name(cli, seeded, tmp_path):
     target = tmp_path / "out.jsonl"
     result = cli.ok("export", "--metric", "dprk.troops.*", "-o", str(target))
