@@ -9,11 +9,12 @@ period is compared; a source with none is shown, its latest figure marked and le
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -63,7 +64,7 @@ COMPARE_COLUMNS = (
     "source claims first_as_of latest_as_of latest_id latest_value latest_low latest_high "
     "latest_best min max rating outlier latest_point distance_pct consensus rule spread "
     "age_days stale metric at as_of_gap_days longer_than_period plans_left_out other_span "
-    "in_consensus totals_left_out"
+    "in_consensus totals_left_out later_other_span"
 ).split()
 
 _AGE = re.compile(r"(\d{1,9})\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
@@ -144,6 +145,9 @@ class SourceRow:
     # Its figure is one the consensus is taken from (under `lowest` and `best-rated`, not every
     # fresh source's is).
     in_consensus: bool = False
+    # The source's latest figure counts another span than those compared: the row is its latest
+    # of the span compared, and the later one is left out.
+    later_other_span: bool = False
 
 
 @dataclass
@@ -208,6 +212,11 @@ class Comparison:
         return len(nights) > 1
 
     @property
+    def later_other_spans(self) -> list[str]:
+        """The sources compared by an earlier figure, their latest counting another span."""
+        return [row.source for row in self.rows if row.later_other_span]
+
+    @property
     def other_spans(self) -> list[str]:
         """The sources left out because their figures count another span than those compared."""
         return [row.source for row in self.rows if row.other_span]
@@ -261,16 +270,23 @@ def compare(
             by_source[fold_source(claim["source"])].append(claim)
     oldest = max_age.oldest_day(at) if max_age else None
     rows, totals = [], 0
+    row_of = functools.partial(_source_row, names=names, standing=standing or {}, at=at)
     for group in by_source.values():
         of_one = of_one_period(group, period)
         ordered = sorted(of_one or group, key=claim_order)
-        row = _source_row(ordered, names, standing or {}, at, oldest, period)
+        row = row_of(ordered, oldest=oldest, period=period)
         row.longer_than_period = not of_one
         rows.append(row)
         if of_one:  # a total of several periods after the source's latest figure of one
             totals += sum(claim_order(c) > claim_order(ordered[-1]) for c in group)
     if not period:  # a per-period metric's figures are of one period each, whatever their form
-        leave_out_other_spans(rows)
+        reference = leave_out_other_spans(rows)
+        if reference is not None:
+            groups = list(by_source.values())
+            rows = [
+                _of_span(row, group, reference, row_of, oldest)
+                for row, group in zip(rows, groups, strict=True)
+            ]
     rows.sort(
         key=lambda r: (not _compared(r), r.latest_point is None, r.latest_point or 0, r.source)
     )
@@ -287,10 +303,31 @@ def _compared(row: SourceRow) -> bool:
     return not (row.stale or row.longer_than_period or row.other_span)
 
 
-def leave_out_other_spans(rows: Sequence[SourceRow]) -> None:
+def _of_span(
+    row: SourceRow,
+    group: list[Claim],
+    reference: str,
+    row_of: Callable[..., SourceRow],
+    oldest: str | None,
+) -> SourceRow:
+    """A source whose latest figure counts another span than those compared, by its latest
+    figure of the span compared where it has one ("40,000 troops" on the 9th, before "2,000
+    withdrawn in the past week"): its figure is compared, not left out for the later one."""
+    if not row.other_span:
+        return row
+    alike = sorted((c for c in group if counts_alike(reference, c["as_of"])), key=claim_order)
+    if not alike:
+        return row
+    earlier = row_of(alike, oldest=oldest, period=None)
+    earlier.claims, earlier.later_other_span = row.claims, True
+    return earlier
+
+
+def leave_out_other_spans(rows: Sequence[SourceRow]) -> str | None:
     """Where the figures to compare count different spans (`periods.counts_alike`: a total
     since October beside totals to a date), mark as `other_span` all but those of the kind
-    most sources give; on a tie, those of the shortest span (a count to a date first). One
+    most sources give (by their latest figures); on a tie, those of the shortest span (a count
+    to a date first), whose as-of is given back. One
     kind's figures cannot agree or disagree with another's: a median of both is no answer.
     A stale figure of another kind is marked too, so that no distance is taken to it."""
     kinds: list[list[SourceRow]] = []
@@ -304,7 +341,7 @@ def leave_out_other_spans(rows: Sequence[SourceRow]) -> None:
         else:
             kind.append(row)
     if not kinds:
-        return
+        return None
     compared = max(kinds, key=lambda kind: (len(kind), -span_days(kind[0].latest_as_of)))
     reference = compared[0].latest_as_of
     for row in rows:  # and a stale figure of another span is measured against none
@@ -312,6 +349,7 @@ def leave_out_other_spans(rows: Sequence[SourceRow]) -> None:
             continue
         if _compared(row) or not counts_alike(reference, row.latest_as_of):
             row.other_span = True
+    return reference
 
 
 def _source_row(

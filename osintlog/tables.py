@@ -265,6 +265,11 @@ def _left_out_notes(comparison: Comparison) -> list[str]:
         )
     if comparison.plans_left_out:
         notes.append(_plans_note(comparison.plans_left_out))
+    if later := comparison.later_other_spans:
+        notes.append(
+            f"not compared: the later figures of another span of {', '.join(later)} (shown: "
+            "each one's latest figure of the span compared; see diff)"
+        )
     if totals := comparison.totals_left_out:
         notes.append(
             f"not compared: {totals} later figure{'s' if totals > 1 else ''} covering more than "

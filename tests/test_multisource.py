@@ -598,6 +598,31 @@ def test_compare_leaves_a_count_since_a_date_out_of_three_totals_consensus(cli, 
     )
 
 
+def test_compare_takes_a_sources_figure_of_the_span_compared_before_its_later_other_one(cli):
+    # C's latest figure is a week's (2,000 withdrawn, 3-10 November); the day before it gave
+    # 32,000 there. Left out for the week's, C's count was lost to the consensus: the median
+    # of A's 40,000 and B's 25,000, 32,500. Its count of the 9th is compared: the median of
+    # 25,000, 32,000 and 40,000 is 32,000; A is +25.0% from it, B (25,000 - 32,000) / 32,000.
+    cli.ok("add", "m.troops", "40,000", "-s", "A", "--as-of", "2026-11-10")
+    cli.ok("add", "m.troops", "25,000", "-s", "B", "--as-of", "2026-11-10")
+    cli.ok(
+        "add", "m.troops", "32,000", "-s", "C", "--as-of", "2026-11-09", "--reported", "2026-11-10"
+    )
+    week = ("--as-of", "2026-11-03/2026-11-10", "--reported", "2026-11-10")
+    cli.ok("add", "m.troops", "2,000", "-s", "C", *week)
+    rows = cli.json("compare", "m.troops", "--at", "2026-11-10")
+    columns = ("source", "claims", "latest_as_of", "age_days", "distance_pct", "later_other_span")
+    assert picked(rows, *columns, "other_span") == [
+        ("B", 1, "2026-11-10", 0, -21.9, False, False),
+        ("C", 2, "2026-11-09", 1, 0.0, True, False),
+        ("A", 1, "2026-11-10", 0, 25.0, False, False),
+    ]  # fmt: skip
+    assert {row["consensus"] for row in rows} == {32000}
+    table = cli.ok("compare", "m.troops", "--at", "2026-11-10").stdout
+    assert "not compared: the later figures of another span of C" in table
+    assert "cover spans of different lengths" not in table
+
+
 def test_compare_sets_two_totals_since_the_same_date_side_by_side(cli, spans):
     # On 20 June the Staff's and the Analyst's latest figures are both totals since October, to
     # the same day (45,000 and 44,000): they count alike, with no warning. A third source's count
