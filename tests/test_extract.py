@@ -697,47 +697,42 @@ def test_a_part_is_a_candidate_only_where_it_counts_something_else_than_the_whol
     ]
 
 
-def test_troops_withdrawn_are_a_metric_apart_from_the_troops_there(cli, tmp_path):
-    # Beside "about 40,000 soldiers" at the border, "2,000 soldiers withdrawn" as troops.count
-    # would read as a fall to 2,000, or a source's latest figure in compare.
-    report = report_of(
-        tmp_path,
-        "date 2026-11-14\n\n"
-        "The ministry counts about 40,000 soldiers at the border.\n"
-        "The ministry said up to 2,000 soldiers had been withdrawn in the past week.\n"
-        "Another 500 soldiers pulled back on Friday, it added.\n",
-    )
-    found = candidates(cli, report, "--via", "Wire")
-    assert [(c["value"], c["metric"]) for c in found] == [
-        ("about 40,000", "troops.count"),
-        ("up to 2,000", "troops.withdrawn"),
-        ("Another 500", "troops.withdrawn"),
-    ]
-
-
-def test_what_hit_its_target_is_a_metric_apart_from_what_was_launched_or_shot_down():
-    # In one metric with the 112 launched, "26 hit" would read as a fall from 112 to 26.
-    report = (
+# Each pair counts different things: in one metric, the second would read as a fall from the
+# first ("40,000 soldiers at the border" to "2,000 withdrawn"; "112 launched" to "26 hit"; "$45
+# million needed" to "$15 million received").
+METRICS_APART = [
+    (
+        "The ministry counts about 40,000 soldiers at the border. The ministry said up to 2,000 "
+        "soldiers had been withdrawn in the past week. Another 500 soldiers pulled back on "
+        "Friday, it added.",
+        [
+            ("about 40,000", "troops.count"),
+            ("up to 2,000", "troops.withdrawn"),
+            ("Another 500", "troops.withdrawn"),
+        ],
+    ),
+    (
         "The enemy launched 112 attack drones overnight. Air defence shot down 86 drones. "
-        "Hits by 26 drones were recorded at 13 locations, and 4 buildings were hit.\n"
-    )
-    rows = extract(report, today=date(2026, 12, 3), reported="2026-12-02", via="Air Force")
-    assert [(r["value"], r["metric"]) for r in rows] == [
-        ("112", "drones.fired"),
-        ("86", "drones.downed"),
-        ("26", "drones.hit"),
-        ("13", "locations.hit"),
-        ("4", "buildings.hit"),
-    ]
+        "Hits by 26 drones were recorded at 13 locations, and 4 buildings were hit.",
+        [
+            ("112", "drones.fired"),
+            ("86", "drones.downed"),
+            ("26", "drones.hit"),
+            ("13", "locations.hit"),
+            ("4", "buildings.hit"),
+        ],
+    ),
+    (
+        "Aid groups say they need $45 million, but have received only $15 million.",
+        [("45 million", "usd.needed"), ("15 million", "usd.delivered")],
+    ),
+]
 
 
-def test_what_is_asked_for_is_a_metric_apart_from_what_came():
-    report = "Aid groups say they need $45 million, but have received only $15 million.\n"
-    rows = extract(report, today=date(2026, 12, 3), reported="2026-11-28", via="Wire")
-    assert [(r["value"], r["metric"], r["source"]) for r in rows] == [
-        ("45 million", "usd.needed", "Aid groups"),
-        ("15 million", "usd.delivered", "Aid groups"),
-    ]
+@pytest.mark.parametrize(("report", "expected"), METRICS_APART)
+def test_what_befell_a_thing_makes_a_metric_of_its_own(report, expected):
+    rows = extract(report + "\n", today=date(2026, 12, 3), reported="2026-11-28", via="Wire")
+    assert [(r["value"], r["metric"]) for r in rows] == expected
 
 
 def test_an_interviews_answer_counts_what_its_question_asks_about(cli, tmp_path):
