@@ -105,11 +105,11 @@ class Said:
 _TURN = re.compile(r",\s+(?:while|whereas|but|and|a claim|a figure|a number)\s|;\s")
 
 
-def clause_speakers(sentence: str, last_speaker: str | None = None) -> list[Said]:
+def clause_speakers(sentence: str, first: str | None) -> list[Said]:
     """The clauses after a turn ("while", "but", "a claim", ";") that name a speaker of their
-    own, each with where it starts: their figures are that speaker's, not the one the sentence
-    names first. A pronoun there ("while it said") is the sentence's first speaker."""
-    first = attribution(sentence, last_speaker) or last_speaker
+    own, each with where it starts: their figures are that speaker's, not `first`, the one the
+    sentence names first (or the report before it). A pronoun there ("while it said") is
+    `first`."""
     found = []
     for turn in _TURN.finditer(sentence):
         clause = sentence[turn.start() + 1 : _next_turn(sentence, turn.end())]
@@ -376,10 +376,9 @@ def _name(text: str, allow_lower: bool = False) -> str | None:
     words = name.split()
     while words and words[0].lower() in DETERMINERS:
         words.pop(0)
-    # a capitalised name may be long: "the Institute for the Study of War (ISW)"
     if len(words) > 1 and words[-2][:1].isupper() and _DATA_WORD.fullmatch(words[-1]):
-        # "UN estimates", "Oryx data": the UN, Oryx
-        words.pop()
+        words.pop()  # "UN estimates", "Oryx data": the UN, Oryx
+    # a capitalised name may be long: "the Institute for the Study of War (ISW)"
     if not words or len(words) > (6 if allow_lower else 8):
         return None
     if len(words) == 1 and words[0].islower() and words[0].endswith("ly"):
