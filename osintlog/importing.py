@@ -168,7 +168,7 @@ def build_claims(
     context: Context,
     finish: Callable[[Iterable[Claim]], Part],
     progress: Callable[[int], None] | None = None,
-    workers: int = 1,
+    processes: int = 1,
     parts: int = 1,
 ) -> Iterator[tuple[Part, list[str]]]:
     """Validate every row, a part of the file at a time: for each part, in order, what `finish`
@@ -177,20 +177,19 @@ def build_claims(
     `finish` is given each claim as it is built, and should let it go (an import serialises
     it): a claim is a dict of two dozen fields, and building, serialising and dropping each in
     turn keeps the memory it takes the same few pages. A retracted row keeps its status
-    (`with_status`). With `workers` above 1 the parts are read and checked in that many
+    (`with_status`). With `processes` above 1 the parts are read and checked in that many
     processes, started at once (see `workers.stream_parts`), `finish` too, with the same
     outcome; a CSV file whose cuts fall inside a record then raises MisalignedParts, and must be
     read with one. `progress` hears of the rows checked. In one process the rows are read in
     `parts` parts, one after the other.
     """
-    if workers < 2:
+    if processes < 2:
         return _in_turn(rows.parts(parts), context, finish, progress)
-    from osintlog.workers import PARTS_EACH, stream_parts  # only large imports need it
 
     def check(part: Iterable[Row], index: int) -> tuple[Part, list[str], int]:
         return _finished(part, context, finish)
 
-    results = stream_parts(check, rows.parts(workers * PARTS_EACH), workers)
+    results = workers.stream_parts(check, rows.parts(processes * workers.PARTS_EACH), processes)
     return _reported(results, progress)
 
 
