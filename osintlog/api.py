@@ -41,7 +41,7 @@ from osintlog.query import Query
 from osintlog.store import Part
 
 if TYPE_CHECKING:
-    from osintlog import comparison, timeline, views
+    from osintlog import comparison, over_time, timeline, views
     from osintlog.importing import ImportReport, Progress
     from osintlog.merging import MergeReport
 
@@ -294,16 +294,16 @@ class Ledger:
         *,
         against: str | None = None,
         max_age: str | timedelta | None = None,
-    ) -> list[comparison.PeriodComparison]:
+    ) -> list[over_time.PeriodComparison]:
         """The comparison over time: per period, each source's figure, and with `against` each
         one's ratio to that source; one per metric a glob matches."""
-        from osintlog import comparison
+        from osintlog import comparison, over_time
 
         check_every(every)
         seen = self._metric_claims(metric)
         age = comparison.MaxAge.parse(max_age) if max_age is not None else None
         return [
-            comparison.compare_every(
+            over_time.compare_every(
                 group, name, every, against, age, seen.declared.period(name), self.today.isoformat()
             )
             for name, group in comparison.by_metric(seen.claims).items()

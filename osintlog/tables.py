@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from osintlog.claims import short_id
-from osintlog.comparison import (
-    FAR_APART_DAYS,
-    OUTLIER_DISTANCE,
-    Comparison,
-    PeriodComparison,
-    SourceRow,
-)
+from osintlog.comparison import FAR_APART_DAYS, OUTLIER_DISTANCE, Comparison, SourceRow
 from osintlog.figures import Number, format_number
 from osintlog.periods import every_of
 from osintlog.render import Column, Grid, percent, signed
 from osintlog.timeline import SourceChange, TimelineRow
 from osintlog.views import POINT_RULE, MetricSummary, SourceSummary
+
+if TYPE_CHECKING:
+    from osintlog.over_time import PeriodComparison
 
 SPARKS = "▁▂▃▄▅▆▇█"
 CHANGE_RULE = "change from the same source's previous claim, never from another source's"
