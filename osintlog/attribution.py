@@ -142,6 +142,22 @@ class Speakers:
         return full
 
 
+def is_short_for(short: str, name: str) -> bool:
+    """Whether `short` may be a short name for `name`: its head ("the ministry" of "the defence
+    ministry in Valoria", "General Staff" of "Ukraine's General Staff"), or its abbreviation
+    ("NIS" of "the National Intelligence Service (NIS)", or of its capitals' initials)."""
+    if short.isupper() and 1 < len(short) <= 8 and short in abbreviations(name):
+        return True
+    return _ends_with(name.lower().split(), short.lower().split())
+
+
+def abbreviations(name: str) -> set[str]:
+    """What a name may be shortened to: its bracketed abbreviation, its capitals' initials."""
+    bracketed = re.search(r"\(([A-Z][A-Z0-9.&-]{1,9})\)", name)
+    initials = "".join(w[0] for w in name.split() if w[:1].isupper() and not w.endswith("'s"))
+    return {initials, *([bracketed.group(1)] if bracketed else [])}
+
+
 def _ends_with(name: list[str], words: list[str]) -> bool:
     """Whether `words` are the head of `name`: at its end, or before a connector, and not
     themselves after one."""

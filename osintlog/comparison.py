@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from osintlog.claims import Claim, fold_source
 from osintlog.dates import parse_date
-from osintlog.echoes import echoes
+from osintlog.echoes import echoes, namesakes
 from osintlog.errors import BadClaim, BadDate
 from osintlog.figures import Number, display_of
 from osintlog.periods import (
@@ -166,6 +166,9 @@ class Comparison:
     # Pairs of sources whose figures are the same on every date both give (`echoes`): one
     # source under two names, perhaps, counted twice.
     echoes: list[tuple[str, str, int]] = field(default_factory=list)
+    # Pairs of names, the shorter first, where one may be a short name for the other
+    # (`echoes.namesakes`: "NIS" and "the National Intelligence Service (NIS)").
+    namesakes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def fresh(self) -> list[SourceRow]:
@@ -291,6 +294,7 @@ def compare(
     comparison.plans_left_out, comparison.totals_left_out = plans, totals
     shown = {names.shown(claims_of[0]["source"]): claims_of for claims_of in by_source.values()}
     comparison.echoes = echoes(shown)
+    comparison.namesakes = namesakes(list(shown))
     _judge(comparison)
     return comparison
 

@@ -1,7 +1,8 @@
 """Two names for one source, or one source relayed as another: sources whose figures are the
-same on every date both give, on enough dates that chance is unlikely. Compared as two, they
-would count one voice twice (a consensus of three that is one source's figure); `compare`
-warns of them, and `sources alias` makes them one."""
+same on every date both give, on enough dates that chance is unlikely, and names that may be one
+source's ("NIS" and "the National Intelligence Service (NIS)", "General Staff" and "Ukraine's
+General Staff"). Compared as two, they would count one voice twice (a consensus of three that is
+one source's figure); `compare` warns of them, and `sources alias` makes them one."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import combinations
 
+from osintlog.attribution import abbreviations, is_short_for
 from osintlog.claims import Claim
 from osintlog.figures import Number
 from osintlog.views import point
@@ -37,3 +39,25 @@ def echoes(by_source: Mapping[str, Sequence[Claim]]) -> list[tuple[str, str, int
         for (one, other), dates in sorted(shared.items())
         if dates >= SHARED_DATES and same[one, other] == dates
     ]
+
+
+def namesakes(names: Sequence[str]) -> list[tuple[str, str]]:
+    """Each pair of names (the shorter first) where one may be a short name for the other: an
+    abbreviation, or the other's head (`attribution.is_short_for`)."""
+    ordered = sorted(names, key=lambda name: (len(name), name))
+    by_word: dict[str, set[int]] = defaultdict(set)  # a head's last word is one of the name's
+    by_abbreviation: dict[str, set[int]] = defaultdict(set)
+    for index, name in enumerate(ordered):
+        for word in name.lower().split():
+            by_word[word].add(index)
+        for abbreviation in abbreviations(name):
+            by_abbreviation[abbreviation].add(index)
+    found = []
+    for index, short in enumerate(ordered):
+        candidates = by_word[short.lower().split()[-1]] | by_abbreviation.get(short, set())
+        found += [
+            (short, ordered[later])
+            for later in sorted(candidates)
+            if later > index and is_short_for(short, ordered[later])
+        ]
+    return found

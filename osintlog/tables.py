@@ -283,6 +283,11 @@ def _warnings(comparison: Comparison) -> list[str]:
         f'"{other}" "{one}" makes them one)'
         for one, other, dates in comparison.echoes
     ]
+    notes += [
+        f'warning: "{short}" may be a short name for "{name}": one source under two names? '
+        f'(osintlog sources alias "{short}" "{name}" makes them one)'
+        for short, name in comparison.namesakes
+    ]
     if comparison.other_spans:
         notes.append(
             "warning: the sources' figures cover spans of different lengths (see their as-of): "

@@ -623,6 +623,23 @@ def test_compare_takes_a_sources_figure_of_the_span_compared_before_its_later_ot
     assert "cover spans of different lengths" not in table
 
 
+def test_compare_warns_of_a_source_that_may_be_another_under_a_short_name(cli, ledger_path):
+    # Two reports named the NIS in full and by its abbreviation: compared as two sources, one
+    # voice makes two of the three figures. "Kyiv" and "the mayor of Kyiv" are two speakers.
+    nis = "South Korea's National Intelligence Service (NIS)"
+    for source, value in [(nis, "11,000"), ("NIS", "12,000"), ("Kyiv", "10,000")]:
+        cli.ok("add", "m.sent", value, "-s", source, "--as-of", "2025-04-30")
+    cli.ok("add", "m.sent", "9,000", "-s", "mayor of Kyiv", "--as-of", "2025-04-30")
+    table = cli.ok("compare", "m.sent", "--at", "2025-04-30").stdout
+    assert f'warning: "NIS" may be a short name for "{nis}"' in table
+    assert f'osintlog sources alias "NIS" "{nis}"' in table
+    assert 'Kyiv" may be' not in table
+    comparison = osintlog.Ledger(ledger_path).compare("m.sent", at="2025-04-30")
+    assert comparison.namesakes == [("NIS", nis)]
+    cli.ok("sources", "alias", "NIS", nis)
+    assert "short name" not in cli.ok("compare", "m.sent", "--at", "2025-04-30").stdout
+
+
 def test_compare_sets_two_totals_since_the_same_date_side_by_side(cli, spans):
     # On 20 June the Staff's and the Analyst's latest figures are both totals since October, to
     # the same day (45,000 and 44,000): they count alike, with no warning. A third source's count
