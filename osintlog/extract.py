@@ -291,7 +291,23 @@ def extract(
     candidates = []
     for index in range(len(sentences)):
         candidates += reader.read(sentences, index)
-    return _one_unit_per_metric(candidates)
+    return _stated_once(_one_unit_per_metric(candidates))
+
+
+_SAME_CLAIM = ("metric", "unit", "low", "high", "best", "qualifier", "source", "as_of", "future")
+
+
+def _stated_once(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One candidate for a figure the report states twice (a headline, then its story): the
+    same figure of the same metric, by the same source, of the same date, is one claim, quoted
+    by its longest sentence; imported twice, it would stand beside itself."""
+    kept: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for candidate in candidates:
+        key = tuple(candidate[name] for name in _SAME_CLAIM)
+        if key not in kept or len(candidate["quote"]) > len(kept[key]["quote"]):
+            kept[key] = candidate
+    chosen = {id(candidate) for candidate in kept.values()}
+    return [candidate for candidate in candidates if id(candidate) in chosen]
 
 
 @dataclass

@@ -756,6 +756,20 @@ def test_an_interviews_answer_counts_what_its_question_asks_about(cli, tmp_path)
     assert found[0]["quote"].startswith("Q: How many drones did Russia launch in October? A:")
 
 
+def test_a_figure_the_headline_and_the_story_both_state_is_one_candidate():
+    # Imported twice (two quotes, two ids), the 40 drones stood beside themselves as two claims.
+    report = (
+        "Russia launches 40 drones at Kyiv – Ukraine's air force\n\n"
+        "Russia launched 40 drones at Kyiv overnight, Ukraine's air force said. "
+        "It said 35 of the drones were shot down.\n"
+    )
+    rows = extract(report, today=date(2026, 12, 3), reported="2026-12-02", via="Wire")
+    assert [(r["value"], r["metric"], r["line"], r["quote"][:28]) for r in rows] == [
+        ("40", "drones.fired", 3, "Russia launched 40 drones at"),
+        ("35", "drones.downed", 3, "It said 35 of the drones wer"),
+    ]
+
+
 def test_a_verb_between_a_figure_and_its_noun_is_no_part_of_the_unit():
     report = "The agency said 14,000 troops were sent, of whom some 6,000 are engineers.\n"
     rows = extract(report, today=date(2026, 12, 1), reported="2026-11-02", via="Wire")
