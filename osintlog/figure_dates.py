@@ -247,11 +247,11 @@ _AS_AT = re.compile(r"\bas (?:at|of)\s+(?:\d{1,2}[:.]\d{2}\s+(?:on\s+)?)?$", re.
 def _total_to(
     sentence: str, dates: list[FoundDate], index: int, day: str, today: date
 ) -> str | None:
-    """The span of a total the sentence counts to the day it is "as at" ("this week", "since
-    October", counted back from that day), or None."""
+    """The span of a total the sentence counts, read from the day it is "as at" ("this week",
+    "since October", "last week", counted back from that day), or None."""
     for later in range(index + 1, len(dates)):
         span = _resolved(sentence, dates, later, day, today)
-        if span and "/" in span and span.endswith("/" + day):
+        if span and "/" in span and span.split("/")[1] <= day:
             return span
     return None
 
