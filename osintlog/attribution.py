@@ -368,11 +368,18 @@ def speaker_of(chunk: str) -> str | None:
     return _name(" ".join(phrase), allow_lower=True)
 
 
+_ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
+
+
 def _capitalised_run(words: list[str]) -> list[str]:
     run: list[str] = []
     for word in reversed(words):
-        if word[:1].isupper() or _ABBREVIATION.fullmatch(word):
-            run.insert(0, word)
+        if (
+            word[:1].isupper()
+            or _ABBREVIATION.fullmatch(word)
+            or (run and _ORDINAL.fullmatch(word))
+        ):
+            run.insert(0, word)  # "the 47th Brigade", "the 2nd Army Corps"
         elif run and word.lower() in NAME_CONNECTORS:
             run.insert(0, word)
         else:
@@ -402,7 +409,7 @@ def _name(text: str, allow_lower: bool = False) -> str | None:
     plain = [w.lower() for w in words if not (w.isupper() and len(w) > 1)]  # "WHO": a name
     if (plain[:1] == [words[0].lower()] and plain[0] in OPENERS) or _NOT_IN_NAMES & set(plain):
         return None
-    if any(w[:1].isdigit() for w in words):
+    if any(w[:1].isdigit() and not _ORDINAL.fullmatch(w) for w in words):
         return None
     if not allow_lower and not any(w[:1].isupper() for w in words):
         return None

@@ -182,6 +182,10 @@ def find_figures(sentence: str) -> list[Found]:
             continue
         if next_word(sentence, end) in TIME_NOUNS:
             continue  # a duration ("the first 100 days"), not a count
+        if _NUMBERED_PLACE.search(sentence, max(0, start - 16), start) and not _unit_follows(
+            sentence, end
+        ):
+            continue  # a name: "a school in Sector 7", "Highway 12", "Regiment 47"
         length = len(text)
         currency = CURRENCIES.get(sentence[start - 1 : start]) if start else None
         if symbol := re.search(rf"{_CURRENCY}\s?", text):  # "about $66.5bn": the unit, apart
@@ -193,6 +197,14 @@ def find_figures(sentence: str) -> list[Found]:
             continue
         found.append(Found(start, start + length, figure, currency))
     return found
+
+
+_NUMBERED_PLACE = re.compile(
+    r"\b(?:Sector|Block|Building|Gate|Zone|Unit|Highway|Route|Road|Platform|Station|Camp|Base"
+    r"|District|Hospital|School|Flight|Regiment|Battalion|Division|Brigade|Level|Phase|Stage"
+    r"|Article|Resolution|Section|Chapter|Page|Line|Terminal|Hall|Room|Ward|Floor|Street"
+    r"|Avenue|Area|Point|Hill|Height|Object|Site|Square|Grid|No\.?|Number)\s+$"
+)
 
 
 def _is_year(text: str) -> bool:
