@@ -188,6 +188,8 @@ def find_figures(sentence: str) -> list[Found]:
             continue  # a name: "a school in Sector 7", "Highway 12", "Regiment 47"
         length = len(text)
         currency = CURRENCIES.get(sentence[start - 1 : start]) if start else None
+        if code := _CURRENCY_CODE.search(sentence, max(0, start - 5), start):
+            currency = code.group(1)  # "UAH 5 billion"
         if symbol := re.search(rf"{_CURRENCY}\s?", text):  # "about $66.5bn": the unit, apart
             currency = CURRENCIES[symbol.group().strip()]
             text = text[: symbol.start()] + text[symbol.end() :]
@@ -199,6 +201,8 @@ def find_figures(sentence: str) -> list[Found]:
     return found
 
 
+# An ISO currency code written before its amount, as reports of budgets do.
+_CURRENCY_CODE = re.compile(r"\b(USD|EUR|GBP|UAH|RUB|CNY|JPY|CAD|AUD|CHF|PLN|KRW)\s?$")
 _NUMBERED_PLACE = re.compile(
     r"\b(?:Sector|Block|Building|Gate|Zone|Unit|Highway|Route|Road|Platform|Station|Camp|Base"
     r"|District|Hospital|School|Flight|Regiment|Battalion|Division|Brigade|Level|Phase|Stage"

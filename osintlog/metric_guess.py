@@ -47,6 +47,7 @@ ACTIONS = [
         "planned",
         r"\bplans?\b|\bplanned\b|\bintends?\b|\bwill\b|\bto send\b|\bpledged\b|\bpromised\b",
     ),
+    ("spent", r"\bspent\b|\bspending\b"),
     # what is asked for: not what came ("need $45 million, but have received a third")
     ("needed", r"\bneed(?:s|ed)?\b|\bappeal(?:s|ed)? for\b|\brequires?\b|\brequired\b"),
     (

@@ -756,6 +756,15 @@ def test_an_interviews_answer_counts_what_its_question_asks_about(cli, tmp_path)
     assert found[0]["quote"].startswith("Q: How many drones did Russia launch in October? A:")
 
 
+def test_a_currency_code_before_an_amount_is_its_unit():
+    report = "Kyiv received UAH 5 billion, and Moscow spent 1.2 trillion roubles.\n"
+    rows = extract(report, today=date(2026, 12, 3), reported="2026-12-02", via="Wire")
+    assert [(r["value"], r["unit"], r["metric"]) for r in rows] == [
+        ("5 billion", "UAH", "uah.delivered"),
+        ("1.2 trillion", "roubles", "roubles.spent"),
+    ]
+
+
 def test_a_figure_the_headline_and_the_story_both_state_is_one_candidate():
     # Imported twice (two quotes, two ids), the 40 drones stood beside themselves as two claims.
     report = (
