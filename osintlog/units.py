@@ -17,12 +17,18 @@ PEOPLE = frozenset(
 )
 
 
+# Nouns that all count drones: "attack UAVs", "Shaheds" and "drones" are one metric's.
+DRONES = frozenset("drone uav uas shahed geran gerbera".split())
+
+
 def same_metric_unit(first: str, second: str) -> bool:
     """Whether two claims' units may be one metric's: the same unit (`same_unit`), or both
-    counting people under arms ("soldiers", "fighters", "troops")."""
+    counting people under arms ("soldiers", "fighters", "troops"), or both drones ("drones",
+    "attack UAVs")."""
     if same_unit(first, second):
         return True
-    return _head_noun(first) in PEOPLE and _head_noun(second) in PEOPLE
+    heads = {_head_noun(first), _head_noun(second)}
+    return heads <= PEOPLE or heads <= DRONES
 
 
 def _head_noun(unit: str) -> str:

@@ -48,6 +48,9 @@ def test_a_claim_in_another_unit_is_refused_and_one_without_takes_the_metrics(
     cli.ok("import", str(later))
     units = [(c["value"], c["unit"]) for c in stored_claims(ledger_path)]
     assert units[-3:] == [("12 Shahed drones", "Shahed drones"), ("14", "drones"), ("15", "drones")]
+    # A report of "attack UAVs" counts drones too: refused, it could not join the series.
+    cli.ok("add", "ru.drones.downed", "86 attack UAVs", "-s", "Air Force", "--as-of", "2025-07-06")
+    assert stored_claims(ledger_path)[-1]["unit"] == "attack UAVs"
 
 
 def test_amend_import_and_merge_hold_the_unit_too(cli, nights, ledger_path: Path, tmp_path):
