@@ -155,7 +155,9 @@ def tally_unit(line: str) -> str | None:
 def label_unit(label: str | None) -> str | None:
     """A label (of a tally's line, a table's row) as the unit of its figures, where it names what
     is counted: a plural or a countable noun ("Tanks", "air defence systems"), an acronym
-    ("MLRS"); not a place ("Kharkiv region")."""
+    ("MLRS"); not a place ("Kharkiv region"). A bracketed note after it is no part of it:
+    "Personnel (thousands)" counts personnel."""
+    label = re.sub(r"\s*\([^()]*\)\s*$", "", label) if label else label
     last = label.split()[-1] if label else ""
     if last.lower() in NOUN_CLASS or is_plural(last.lower()) or (len(last) > 1 and last.isupper()):
         return label

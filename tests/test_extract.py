@@ -756,6 +756,26 @@ def test_an_interviews_answer_counts_what_its_question_asks_about(cli, tmp_path)
     assert found[0]["quote"].startswith("Q: How many drones did Russia launch in October? A:")
 
 
+def test_figures_given_in_thousands_are_written_out_in_full():
+    # Read as written, 1,043 personnel stood beside another source's 1,043,000, and the notes'
+    # "thousands" and "millions" were vague figures of their own.
+    report = (
+        "Losses, in thousands:\n\n"
+        "| Category | Total |\n|---|---:|\n| Personnel | 1,043 |\n| Tanks | 11.3 |\n\n"
+        "Refugees (millions): 6.7, the agency said.\n\n"
+        "The army lost 1.2 million soldiers and 300 tanks, in thousands of battles.\n"
+    )
+    rows = extract(report, today=date(2026, 12, 3), reported="2026-12-02", via="Wire")
+    assert [(r["value"], r["best"], r["unit"]) for r in rows] == [
+        ("1,043 thousand", 1_043_000, "Personnel"),
+        ("11.3 thousand", 11_300, "Tanks"),
+        ("6.7 million", 6_700_000, "Refugees"),
+        ("1.2 million", 1_200_000, "soldiers"),
+        ("300", 300, "tanks"),
+        ("thousands", None, "battles"),  # a vague figure here, no note of a scale
+    ]
+
+
 def test_a_currency_code_before_an_amount_is_its_unit():
     report = "Kyiv received UAH 5 billion, and Moscow spent 1.2 trillion roubles.\n"
     rows = extract(report, today=date(2026, 12, 3), reported="2026-12-02", via="Wire")
