@@ -137,26 +137,41 @@ def extract(
     report_date, body, first_line = reported_date(neutralised(text), reported, today)
     reader = _Reader(report_date, today, via or byline_outlet(body))
     sentences = split_sentences(body, first_line)
-    candidates = []
+    candidates, headlines = [], []
     for index in range(len(sentences)):
-        candidates += reader.read(sentences, index)
-    return _stated_once(_one_unit_per_metric(candidates))
+        found = reader.read(sentences, index)
+        candidates += found
+        headlines += found if _is_headline(sentences, index) else []
+    return _stated_once(_one_unit_per_metric(candidates), headlines)
 
 
 _SAME_CLAIM = ("metric", "unit", "low", "high", "best", "qualifier", "source", "as_of", "future")
 
 
-def _stated_once(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One candidate for a figure the report states twice (a headline, then its story): the
-    same figure of the same metric, by the same source, of the same date, is one claim, quoted
-    by its longest sentence; imported twice, it would stand beside itself."""
-    kept: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for candidate in candidates:
-        key = tuple(candidate[name] for name in _SAME_CLAIM)
-        if key not in kept or len(candidate["quote"]) > len(kept[key]["quote"]):
-            kept[key] = candidate
-    chosen = {id(candidate) for candidate in kept.values()}
-    return [candidate for candidate in candidates if id(candidate) in chosen]
+def _stated_once(
+    candidates: list[dict[str, Any]], headlines: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """No candidate for a headline's figure that the story states again: the same figure of the
+    same metric, by the same source, of the same date, is one claim, quoted by the story's
+    sentence; imported twice, it would stand beside itself. (Two sentences of the story that
+    give the same figure are both kept: they may be two places' counts.)"""
+    in_headline = {id(candidate) for candidate in headlines}
+    in_story = {_claim_key(c) for c in candidates if id(c) not in in_headline}
+    return [c for c in candidates if id(c) not in in_headline or _claim_key(c) not in in_story]
+
+
+def _claim_key(candidate: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(candidate[name] for name in _SAME_CLAIM)
+
+
+def _is_headline(sentences: list[Sentence], index: int) -> bool:
+    """A paragraph of one line that ends without a stop: a headline or a caption."""
+    sentence = sentences[index]
+    alone = all(
+        not 0 <= other < len(sentences) or sentences[other].paragraph != sentence.paragraph
+        for other in (index - 1, index + 1)
+    )
+    return alone and not re.search(r"[.!?:;\"”’')]\s*$", sentence.text)
 
 
 @dataclass
