@@ -201,15 +201,7 @@ class _Reader:
         cells = table_cells(sentence.text)
         self.header = _table_header(cells, figures, self.header)
         if not figures:
-            self.last_as_of = None
-            # "Key figures (as of November 30):" dates the items of the list under it
-            heading = sentence.text.rstrip().endswith(":")
-            self.list_as_of = (
-                heading_date(sentence.text, self.reported, self.today) if heading else None
-            )
-            # "Losses, in thousands:" and a table's header "(thousands)" scale the rows under
-            if heading or (cells is not None and scale):
-                self.list_scale = (-1, scale[1]) if scale else None
+            self._read_heading(sentence.text, cells, scale)
             return []
         if not is_list_item(sentence.text):
             self.list_as_of = self.list_scale = None
@@ -228,6 +220,18 @@ class _Reader:
         if cells is None:
             return _sentence_candidates(figures, where)
         return _table_candidates(figures, where, cells, self.header, self.today)
+
+    def _read_heading(
+        self, text: str, cells: list[str] | None, scale: tuple[int, str] | None
+    ) -> None:
+        """A line without figures: the date of the sentence before ends there; a list's heading
+        ("Key figures (as of November 30):", "Losses, in thousands:") dates and scales the items
+        under it, and a table's header "(thousands)" scales its rows."""
+        self.last_as_of = None
+        heading = text.rstrip().endswith(":")
+        self.list_as_of = heading_date(text, self.reported, self.today) if heading else None
+        if heading or (cells is not None and scale):
+            self.list_scale = (-1, scale[1]) if scale else None
 
     def _answering(self, sentence: Sentence) -> Sentence:
         """The sentence, read after the question it answers, if it does ("Q: How many drones
