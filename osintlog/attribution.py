@@ -22,7 +22,7 @@ _VERBS = (
     "believes|assessed|assesses|warned|warns|anticipates|anticipated|clarified|clarifies|"
     "showed|shows|revealed|reveals|spoke|speaks|counted|counts|recorded|records|explained|"
     "explains|insisted|insists|acknowledged|acknowledges|admitted|admits|stressed|stresses|"
-    "disputed|disputes|countered|counters|estimate|assess|confirm|warn|"
+    "disputed|disputes|countered|counters|estimate|assess|confirm|warn|found|finds|"
     # "The ministry put the number of shells fired at 41,000": an estimate, by its subject
     r"puts?(?=\s[^,.;:]{1,80}?\sat\s+(?:about\s+|around\s+|some\s+|roughly\s+)?[\d~≈])"
 )

@@ -42,11 +42,11 @@ _NOT_FIGURES = re.compile(
 )
 
 
-# A note that a table or a line gives its figures in thousands or millions: "(thousands)",
-# "in millions". Its word is no figure; the figures after it are so many thousands.
+# A note that a table or a line gives its figures in thousands or millions, or as percentages:
+# "(thousands)", "in millions", "(%)". Its word is no figure; the figures after it are so many.
 _SCALE_NOTE = re.compile(
-    r"\(\s*(?:in\s+)?(thousands|millions|billions)\s*\)|\bin\s+(thousands|millions|billions)\b"
-    r"(?!\s+of\b)",
+    r"\(\s*(?:in\s+)?(thousands|millions|billions|%|per\s?cent)\s*\)"
+    r"|\bin\s+(thousands|millions|billions)\b(?!\s+of\b)",
     re.IGNORECASE,
 )
 _MAGNITUDE_WRITTEN = re.compile(
@@ -55,11 +55,13 @@ _MAGNITUDE_WRITTEN = re.compile(
 
 
 def scale_note(text: str) -> tuple[int, str] | None:
-    """Where a text says its figures are in thousands (millions, billions), and the word to
-    write after each: (position, "thousand"); None without such a note."""
+    """Where a text says its figures are in thousands (millions, billions, per cent), and what
+    to write after each: (position, "thousand"), (position, "%"); None without such a note."""
     match = _SCALE_NOTE.search(text)
-    word = match and (match.group(1) or match.group(2))
-    return (match.start(), word.lower()[:-1]) if match and word else None
+    word = match and (match.group(1) or match.group(2)).lower()
+    if not match or not word:
+        return None
+    return match.start(), "%" if word in ("%", "percent", "per cent") else word[:-1]
 
 
 def scaled(figures: list[Found], scale: tuple[int, str] | None) -> list[Found]:
@@ -78,7 +80,7 @@ def scaled(figures: list[Found], scale: tuple[int, str] | None) -> list[Found]:
 
 def _scaled(found: Found, word: str) -> Found:
     try:
-        figure = parse_figure(f"{found.figure.value} {word}")
+        figure = parse_figure(f"{found.figure.value}{'' if word == '%' else ' '}{word}")
     except BadFigure:
         return found
     return Found(found.start, found.end, figure, found.currency)

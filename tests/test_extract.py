@@ -774,6 +774,9 @@ def test_figures_given_in_thousands_are_written_out_in_full():
         ("300", 300, "tanks"),
         ("thousands", None, "battles"),  # a vague figure here, no note of a scale
     ]
+    shares = "| Region | Share destroyed (%) |\n|---|---:|\n| Kharkiv | 35 |\n"
+    rows = extract(shares, today=date(2026, 12, 3), reported="2026-12-02", via="Wire")
+    assert [(r["value"], r["best"], r["unit"]) for r in rows] == [("35%", 35, "%")]
 
 
 def test_a_currency_code_before_an_amount_is_its_unit():
